@@ -1,0 +1,67 @@
+"""The one source of "now".
+
+Every rule that depends on the current time asks this module, so tests and the
+demo can freeze time in one place (time-machine patches the stdlib clock that
+pendulum reads, and `freeze` pins it without any patching at all).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pendulum
+
+_frozen: pendulum.DateTime | None = None
+_zone: str = "UTC"
+
+
+def set_zone(*, name: str) -> None:
+    """Set the configured time zone used for "today" and for display."""
+    global _zone
+    pendulum.timezone(name)
+    _zone = name
+
+
+def zone() -> str:
+    return _zone
+
+
+def now() -> pendulum.DateTime:
+    """The current instant in UTC."""
+    if _frozen is not None:
+        return _frozen
+    return pendulum.now("UTC")
+
+
+def local_now() -> pendulum.DateTime:
+    """The current instant in the configured time zone."""
+    return now().in_timezone(_zone)
+
+
+def today() -> pendulum.Date:
+    """Today's date in the configured time zone."""
+    return local_now().date()
+
+
+def to_local(value) -> pendulum.DateTime:
+    """An instant from the store (aware UTC) in the configured time zone."""
+    return pendulum.instance(value).in_timezone(_zone)
+
+
+@contextmanager
+def freeze(*, at: pendulum.DateTime) -> Iterator[None]:
+    """Pin "now" to one instant for the duration of the block."""
+    global _frozen
+    previous = _frozen
+    _frozen = pendulum.instance(at).in_timezone("UTC")
+    try:
+        yield
+    finally:
+        _frozen = previous
+
+
+def pin(*, at: pendulum.DateTime | None) -> None:
+    """Pin "now" for the rest of the process (the demo and snapshot apps), or unpin."""
+    global _frozen
+    _frozen = None if at is None else pendulum.instance(at).in_timezone("UTC")

@@ -1,0 +1,118 @@
+"""Engines and transactions.
+
+One function makes every engine so SQLite always gets WAL, foreign keys and a
+busy timeout, and one context manager is the only way to write, so every write
+is a single transaction that either lands whole or not at all.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.pool import StaticPool
+from sqlmodel import Session, create_engine
+
+BUSY_TIMEOUT_MS = 15_000
+
+
+class StoreError(Exception):
+    """A store that cannot be opened or used; the message is for the user."""
+
+
+def default_sqlite_path() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("clientdeck", appauthor=False)) / "clientdeck.db"
+
+
+def resolve_url(*, db_path: str | None = None) -> str:
+    """`--db PATH` wins, then `CLIENTDECK_DB` (a SQLAlchemy URL), then the default file."""
+    if db_path:
+        return sqlite_url(path=Path(db_path))
+    env = os.environ.get("CLIENTDECK_DB", "").strip()
+    if env:
+        return env if "://" in env else sqlite_url(path=Path(env))
+    return sqlite_url(path=default_sqlite_path())
+
+
+def sqlite_url(*, path: Path) -> str:
+    return f"sqlite:///{path.expanduser().absolute()}"
+
+
+def sqlite_file(*, url: str) -> Path | None:
+    """The file behind a SQLite URL, or None for other back ends and memory."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return None
+    if parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _sqlite_begin(conn) -> None:
+    # A writer takes the lock at BEGIN (not at its first write) so a second
+    # process waits on busy_timeout instead of failing with "database is
+    # locked" when two deferred transactions try to upgrade their locks at once.
+    # Readers begin deferred and never block anyone in WAL mode.
+    read_only = conn.get_execution_options().get("clientdeck_read_only", False)
+    conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+def make_engine(*, url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        path = sqlite_file(url=url)
+        kwargs: dict = {
+            "connect_args": {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
+        }
+        if path is None:
+            kwargs["poolclass"] = StaticPool
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if not path.exists():
+                old_umask = os.umask(0o077)
+                try:
+                    path.touch()
+                finally:
+                    os.umask(old_umask)
+        engine = create_engine(url, **kwargs)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        # pysqlite's own transaction handling is turned off so BEGIN is ours.
+        event.listen(engine, "connect", lambda conn, _rec: setattr(conn, "isolation_level", None))
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+@contextmanager
+def transaction(engine: Engine) -> Iterator[Session]:
+    """A session whose changes commit together at the end of the block or not at all."""
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Session]:
+    """A session for queries only."""
+    bind = engine.execution_options(clientdeck_read_only=True)
+    with Session(bind, expire_on_commit=False) as session:
+        yield session

@@ -1,0 +1,320 @@
+"""Every table of the store, in one place so the schema reads as one design.
+
+Instants are aware datetimes stored as UTC; calendar days (a due date, a week
+start) are plain dates in the configured time zone. Enumerations are stored as
+their string values so that PostgreSQL needs no native enum types and a new
+value needs no migration.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from enum import StrEnum
+
+from sqlalchemy import Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class Status(StrEnum):
+    INBOX = "inbox"
+    BACKLOG = "backlog"
+    TODO = "todo"
+    DOING = "doing"
+    WAITING = "waiting"
+    REVIEW = "review"
+    DONE = "done"
+
+
+BOARD_STATUSES = (
+    Status.BACKLOG,
+    Status.TODO,
+    Status.DOING,
+    Status.WAITING,
+    Status.REVIEW,
+    Status.DONE,
+)
+
+
+class Priority(StrEnum):
+    URGENT = "urgent"
+    HIGH = "high"
+    NORMAL = "normal"
+    LOW = "low"
+
+
+PRIORITY_ORDER = (Priority.URGENT, Priority.HIGH, Priority.NORMAL, Priority.LOW)
+
+
+class ClientStatus(StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"
+    ARCHIVED = "archived"
+
+
+class Channel(StrEnum):
+    EMAIL = "email"
+    CHAT = "chat"
+    CALL = "call"
+    MESSENGER = "messenger"
+    MEETING = "meeting"
+
+
+class Direction(StrEnum):
+    INBOUND = "in"
+    OUTBOUND = "out"
+
+
+class SprintState(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Client(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(index=True)
+    code: str = Field(unique=True)
+    colour: str = "#5f87af"
+    notes: str = ""
+    site: str = ""
+    preferred_channel: str = Channel.EMAIL
+    status: str = ClientStatus.ACTIVE
+    created_at: datetime
+
+
+class Budget(SQLModel, table=True):
+    """Monthly paid hours of a client, in force from `from_month` until a later row."""
+
+    __table_args__ = (UniqueConstraint("client_id", "from_month"),)
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id", index=True)
+    from_month: date
+    hours: float
+
+
+class Contact(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id", index=True)
+    name: str
+    role: str = ""
+    email: str = ""
+    phone: str = ""
+    messenger: str = ""
+    notes: str = ""
+
+
+class Member(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    initials: str
+    role: str = ""
+    weekly_capacity_hours: float = 40.0
+    active: bool = True
+
+
+class Sprint(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    week_start: date = Field(unique=True)
+    goal: str = ""
+    state: str = SprintState.OPEN
+    closed_at: datetime | None = None
+
+
+class Task(SQLModel, table=True):
+    __table_args__ = (
+        Index("ix_task_board", "status", "archived_at", "client_id", "position"),
+        Index("ix_task_sprint", "sprint_id", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id", index=True)
+    title: str
+    description: str = ""
+    status: str = Status.INBOX
+    priority: str = Priority.NORMAL
+    estimate_hours: float | None = None
+    assignee_id: int | None = Field(default=None, foreign_key="member.id", index=True)
+    due_date: date | None = None
+    due_time: time | None = None
+    sprint_id: int | None = Field(default=None, foreign_key="sprint.id")
+    position: float = 0.0
+    labels: str = ""
+    fire: bool = False
+    blocked: bool = False
+    promised_at: datetime | None = None
+    waiting_since: datetime | None = None
+    waiting_seconds: int = 0
+    carried_over: int = 0
+    created_at: datetime
+    updated_at: datetime
+    done_at: datetime | None = None
+    archived_at: datetime | None = None
+    archive_reason: str = ""
+    duplicate_of_id: int | None = Field(default=None, foreign_key="task.id")
+    external_id: str | None = Field(default=None, index=True)
+    version: int = 1
+
+
+class ChecklistItem(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    text: str
+    done: bool = False
+    position: int = 0
+
+
+class TaskComment(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    at: datetime
+    author: str = ""
+    text: str
+
+
+class TaskEvent(SQLModel, table=True):
+    """One change of a tracked field: the history behind the retro and the stand-up."""
+
+    __table_args__ = (Index("ix_taskevent_at", "at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    at: datetime
+    member_id: int | None = Field(default=None, foreign_key="member.id")
+    field: str
+    old: str | None = None
+    new: str | None = None
+
+
+class ClientPlan(SQLModel, table=True):
+    """A client's part of a sprint; `agreed_snapshot` keeps what the client agreed to."""
+
+    __table_args__ = (UniqueConstraint("sprint_id", "client_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    sprint_id: int = Field(foreign_key="sprint.id", index=True)
+    client_id: int = Field(foreign_key="client.id", index=True)
+    planned_hours: float = 0.0
+    agreed_at: datetime | None = None
+    agreed_snapshot: str = ""
+    note: str = ""
+
+
+class TimeEntry(SQLModel, table=True):
+    """Time worked on a task; a running timer is an entry with no end."""
+
+    __table_args__ = (
+        Index("ix_timeentry_member_start", "member_id", "start"),
+        Index("ix_timeentry_task", "task_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id")
+    member_id: int = Field(foreign_key="member.id")
+    start: datetime
+    end: datetime | None = None
+    note: str = ""
+    archived_at: datetime | None = None
+
+
+class Standup(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slot_at: datetime = Field(index=True)
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    note: str = ""
+    snapshot: str = ""
+
+
+class StandupNote(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("standup_id", "member_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    standup_id: int = Field(foreign_key="standup.id", index=True)
+    member_id: int = Field(foreign_key="member.id")
+    text: str = ""
+
+
+class Retro(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    sprint_id: int = Field(foreign_key="sprint.id", unique=True)
+    created_at: datetime
+    finished_at: datetime | None = None
+
+
+class RetroCheck(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("retro_id", "key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    retro_id: int = Field(foreign_key="retro.id", index=True)
+    key: str
+    label: str
+    checked: bool = False
+
+
+class RetroNote(SQLModel, table=True):
+    """A "went well" or "to improve" line of a retro."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    retro_id: int = Field(foreign_key="retro.id", index=True)
+    kind: str
+    text: str
+    position: int = 0
+
+
+class ActionItem(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    retro_id: int = Field(foreign_key="retro.id", index=True)
+    text: str
+    owner_id: int | None = Field(default=None, foreign_key="member.id")
+    due_date: date | None = None
+    position: int = 0
+    task_id: int | None = Field(default=None, foreign_key="task.id")
+
+
+class Interaction(SQLModel, table=True):
+    __table_args__ = (Index("ix_interaction_client_at", "client_id", "at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id")
+    at: datetime
+    channel: str = Channel.EMAIL
+    direction: str = Direction.OUTBOUND
+    summary: str = ""
+    contact_id: int | None = Field(default=None, foreign_key="contact.id")
+    kind: str = ""
+    task_id: int | None = Field(default=None, foreign_key="task.id")
+
+
+class Kpi(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id", index=True)
+    name: str
+    unit: str = ""
+    baseline: float | None = None
+    target: float | None = None
+
+
+class KpiValue(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    kpi_id: int = Field(foreign_key="kpi.id", index=True)
+    at: datetime
+    value: float
+
+
+class Hypothesis(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id", index=True)
+    statement: str
+    metric: str = ""
+    budget: str = ""
+    risk_note: str = ""
+    decision_on: date | None = None
+    result: str = ""
+
+
+class UpsellIdea(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id", index=True)
+    text: str
+    created_at: datetime
+
+
+class Satisfaction(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id", index=True)
+    at: datetime
+    score: int
+    note: str = ""
