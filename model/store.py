@@ -133,3 +133,19 @@ def open_store(*, url: str, migrate: bool = True) -> Opened:
     opened.upgraded_from = revision
     upgrade(engine=engine)
     return opened
+
+
+def integrity_problems(*, engine: Engine) -> list[str]:
+    """What `PRAGMA integrity_check` and `foreign_key_check` report (empty when healthy)."""
+    if engine.dialect.name != "sqlite":
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return []
+    with engine.connect() as connection:
+        rows = [row[0] for row in connection.exec_driver_sql("PRAGMA integrity_check")]
+        problems = [row for row in rows if row != "ok"]
+        problems += [
+            f"foreign key: {table} row {rowid} → {parent}"
+            for table, rowid, parent, _fk in connection.exec_driver_sql("PRAGMA foreign_key_check")
+        ]
+    return problems

@@ -1,0 +1,54 @@
+"""Capturing requests into a client's inbox, from the shell or the app."""
+
+from __future__ import annotations
+
+import pendulum
+from sqlalchemy.engine import Engine
+
+from model.clients import find_client
+from model.i18n import _
+from model.parsing import parse_due, parse_hours
+from model.tables import Priority, Status, Task
+from model.tasks import ValidationError, create_task
+
+
+def split_capture(*, line: str) -> tuple[str, str]:
+    """`"CLIENT: text"` into the client part and the task text."""
+    client, sep, text = line.partition(":")
+    if not sep or not client.strip():
+        raise ValidationError(_('write it as "CLIENT: what is needed"'), field="text")
+    if not text.strip():
+        raise ValidationError(_("the title cannot be empty"), field="title")
+    return client.strip(), text.strip()
+
+
+def capture(
+    engine: Engine,
+    *,
+    line: str,
+    today: pendulum.Date,
+    fire: bool = False,
+    due: str | None = None,
+    estimate: str | None = None,
+    who: int | None = None,
+) -> Task:
+    """Parse everything first, then write: a bad `--due` leaves the inbox untouched."""
+    client_text, title = split_capture(line=line)
+    fields: dict = {}
+    if due is not None:
+        try:
+            parsed = parse_due(text=due, today=today)
+        except ValueError as error:
+            raise ValidationError(str(error), field="due") from None
+        fields.update(due_date=parsed.date, due_time=parsed.time)
+    if estimate is not None:
+        try:
+            fields["estimate_hours"] = parse_hours(text=estimate)
+        except ValueError as error:
+            raise ValidationError(str(error), field="estimate") from None
+    if fire:
+        fields.update(fire=True, priority=Priority.URGENT)
+    client = find_client(engine, text=client_text)
+    return create_task(
+        engine, client_id=client.id, title=title, status=Status.INBOX, who=who, **fields
+    )

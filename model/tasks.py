@@ -1,0 +1,387 @@
+"""Changing tasks: the one path every edit takes, with its events and its rules.
+
+Each public function is one transaction. `_apply` is the single place where a
+field changes, so every tracked change writes a task event and bumps the
+version that optimistic locking checks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlalchemy import func
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from model import clock
+from model.db import reading, transaction
+from model.i18n import _
+from model.parsing import MAX_ESTIMATE_HOURS
+from model.tables import (
+    PRIORITY_ORDER,
+    ChecklistItem,
+    Client,
+    Member,
+    Priority,
+    Status,
+    Task,
+    TaskEvent,
+)
+
+MAX_TITLE = 500
+MAX_DESCRIPTION = 100_000
+
+TRACKED = (
+    "status",
+    "assignee_id",
+    "sprint_id",
+    "priority",
+    "due_date",
+    "due_time",
+    "client_id",
+    "estimate_hours",
+    "promised_at",
+    "fire",
+    "archived_at",
+)
+
+EDITABLE = (
+    "title",
+    "description",
+    "status",
+    "priority",
+    "estimate_hours",
+    "assignee_id",
+    "due_date",
+    "due_time",
+    "sprint_id",
+    "client_id",
+    "labels",
+    "fire",
+    "blocked",
+    "promised_at",
+    "position",
+)
+
+
+class ValidationError(ValueError):
+    """Input that breaks a rule; the message is for the user and names the field."""
+
+    def __init__(self, message: str, *, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class ConflictError(RuntimeError):
+    """Someone else saved the task since it was loaded."""
+
+    def __init__(self, *, task_id: int, expected: int, current: Task) -> None:
+        super().__init__(_("task {id} was changed by someone else", id=task_id))
+        self.task_id = task_id
+        self.expected = expected
+        self.current = current
+
+
+class NotFoundError(LookupError):
+    """A row the user named does not exist (or is archived)."""
+
+
+def _check_text(*, value: str, field: str, limit: int, required: bool) -> str:
+    if "\x00" in value:
+        raise ValidationError(_("text cannot contain NUL characters"), field=field)
+    if required and not value.strip():
+        raise ValidationError(_("the title cannot be empty"), field=field)
+    if len(value) > limit:
+        raise ValidationError(_("too long: at most {limit} characters", limit=limit), field=field)
+    return value.strip() if required else value
+
+
+def normalise_labels(*, text: str) -> str:
+    """Labels are stored lower-case, comma-separated, without duplicates."""
+    seen: list[str] = []
+    for raw in text.replace("#", " ").replace(",", " ").split():
+        label = raw.strip().lower()
+        if label and label not in seen:
+            seen.append(label)
+    return ",".join(seen)
+
+
+def validate(*, changes: dict[str, Any]) -> dict[str, Any]:
+    """Check and normalise a set of field changes before anything is written."""
+    unknown = set(changes) - set(EDITABLE) - {"archived_at", "archive_reason", "duplicate_of_id"}
+    if unknown:
+        raise ValidationError(f"unknown task fields: {', '.join(sorted(unknown))}")
+    out = dict(changes)
+    if "title" in out:
+        out["title"] = _check_text(
+            value=out["title"], field="title", limit=MAX_TITLE, required=True
+        )
+    if "description" in out:
+        out["description"] = _check_text(
+            value=out["description"], field="description", limit=MAX_DESCRIPTION, required=False
+        )
+    if "status" in out and out["status"] not in Status.__members__.values():
+        raise ValidationError(_("unknown status {value}", value=out["status"]), field="status")
+    if "priority" in out and out["priority"] not in Priority.__members__.values():
+        raise ValidationError(
+            _("unknown priority {value}", value=out["priority"]), field="priority"
+        )
+    estimate = out.get("estimate_hours")
+    if estimate is not None and not 0 <= estimate <= MAX_ESTIMATE_HOURS:
+        raise ValidationError(
+            _("the estimate must be between 0 and {limit} hours", limit=int(MAX_ESTIMATE_HOURS)),
+            field="estimate_hours",
+        )
+    if "labels" in out:
+        out["labels"] = normalise_labels(text=out["labels"])
+    return out
+
+
+def _text_of(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return clock.to_local(value).isoformat()
+    if isinstance(value, date | time):
+        return value.isoformat()
+    return str(value)
+
+
+def _status_effects(*, task: Task, status: str, now: datetime) -> dict[str, Any]:
+    """What else changes when a task changes status: the waiting clock and done time."""
+    effects: dict[str, Any] = {}
+    if status == task.status:
+        return effects
+    if task.status == Status.WAITING and task.waiting_since is not None:
+        waited = int((now - task.waiting_since).total_seconds())
+        effects["waiting_seconds"] = task.waiting_seconds + max(waited, 0)
+        effects["waiting_since"] = None
+    if status == Status.WAITING:
+        effects["waiting_since"] = now
+    if status == Status.DONE:
+        effects["done_at"] = now
+    elif task.status == Status.DONE:
+        effects["done_at"] = None
+    return effects
+
+
+def _top_position(*, session: Session, status: str) -> float:
+    lowest = session.exec(
+        select(func.min(Task.position)).where(Task.status == status, Task.archived_at.is_(None))
+    ).one()
+    return (lowest if lowest is not None else 1.0) - 1.0
+
+
+def _bottom_position(*, session: Session, status: str) -> float:
+    highest = session.exec(
+        select(func.max(Task.position)).where(Task.status == status, Task.archived_at.is_(None))
+    ).one()
+    return (highest if highest is not None else 0.0) + 1.0
+
+
+def _apply(
+    *, session: Session, task: Task, changes: dict[str, Any], who: int | None, now: datetime
+) -> None:
+    """Set fields, log an event for each tracked one that really changed, bump the version."""
+    changed = False
+    for field, value in changes.items():
+        old = getattr(task, field)
+        if old == value:
+            continue
+        changed = True
+        if field in TRACKED:
+            session.add(
+                TaskEvent(
+                    task_id=task.id,
+                    at=now,
+                    member_id=who,
+                    field=field,
+                    old=_text_of(old),
+                    new=_text_of(value),
+                )
+            )
+        setattr(task, field, value)
+    if changed:
+        task.updated_at = now
+        task.version += 1
+        session.add(task)
+
+
+def _load(*, session: Session, task_id: int) -> Task:
+    task = session.get(Task, task_id, with_for_update=True)
+    if task is None:
+        raise NotFoundError(_("no task with id {id}", id=task_id))
+    return task
+
+
+def get_task(engine: Engine, *, task_id: int) -> Task:
+    with reading(engine) as session:
+        task = session.get(Task, task_id)
+        if task is None:
+            raise NotFoundError(_("no task with id {id}", id=task_id))
+        return task
+
+
+def create_task(
+    engine: Engine,
+    *,
+    client_id: int,
+    title: str,
+    who: int | None = None,
+    status: str = Status.INBOX,
+    **fields: Any,
+) -> Task:
+    """A new task at the bottom of its column (fires go to the top)."""
+    values = validate(changes={"title": title, "status": status, **fields})
+    now = clock.now()
+    with transaction(engine) as session:
+        if session.get(Client, client_id) is None:
+            raise NotFoundError(_("no client with id {id}", id=client_id))
+        position = values.pop("position", None)
+        if position is None:
+            place = _top_position if values.get("fire") else _bottom_position
+            position = place(session=session, status=values["status"])
+        task = Task(
+            client_id=client_id, position=position, created_at=now, updated_at=now, **values
+        )
+        if task.status == Status.WAITING:
+            task.waiting_since = now
+        if task.status == Status.DONE:
+            task.done_at = now
+        session.add(task)
+        session.flush()
+        session.add(
+            TaskEvent(task_id=task.id, at=now, member_id=who, field="created", new=task.status)
+        )
+        return task
+
+
+def update_task(
+    engine: Engine,
+    *,
+    task_id: int,
+    changes: dict[str, Any],
+    who: int | None = None,
+    expected_version: int | None = None,
+) -> Task:
+    """Apply validated changes with their side effects; refuse if the version moved on."""
+    values = validate(changes=changes)
+    now = clock.now()
+    with transaction(engine) as session:
+        task = _load(session=session, task_id=task_id)
+        if expected_version is not None and task.version != expected_version:
+            raise ConflictError(task_id=task_id, expected=expected_version, current=task)
+        if "status" in values:
+            values = {**_status_effects(task=task, status=values["status"], now=now), **values}
+            if values["status"] != task.status and "position" not in values:
+                values["position"] = _top_position(session=session, status=values["status"])
+        _apply(session=session, task=task, changes=values, who=who, now=now)
+        return task
+
+
+_SIDE_EFFECT_FIELDS = (
+    "waiting_since",
+    "waiting_seconds",
+    "done_at",
+    "archived_at",
+    "archive_reason",
+    "duplicate_of_id",
+    "carried_over",
+)
+
+
+def snapshot(task: Task) -> dict[str, Any]:
+    """Every field a user action can change, for undo."""
+    return {field: getattr(task, field) for field in (*EDITABLE, *_SIDE_EFFECT_FIELDS)}
+
+
+def restore(engine: Engine, *, task_id: int, state: dict[str, Any], who: int | None = None) -> Task:
+    """Put a task back exactly as a snapshot had it (the undo of any task change)."""
+    now = clock.now()
+    with transaction(engine) as session:
+        task = _load(session=session, task_id=task_id)
+        _apply(session=session, task=task, changes=state, who=who, now=now)
+        return task
+
+
+def move_status(engine: Engine, *, task_id: int, status: str, who: int | None = None) -> Task:
+    return update_task(engine, task_id=task_id, changes={"status": status}, who=who)
+
+
+def next_priority(*, current: str) -> str:
+    """Cycle urgent → high → normal → low → urgent."""
+    index = PRIORITY_ORDER.index(Priority(current))
+    return PRIORITY_ORDER[(index + 1) % len(PRIORITY_ORDER)]
+
+
+def archive_task(engine: Engine, *, task_id: int, reason: str = "", who: int | None = None) -> Task:
+    return update_task(
+        engine,
+        task_id=task_id,
+        changes={"archived_at": clock.now(), "archive_reason": reason},
+        who=who,
+    )
+
+
+def swap_positions(engine: Engine, *, task_id: int, other_id: int) -> None:
+    """Reorder within a column by swapping two neighbours' places."""
+    now = clock.now()
+    with transaction(engine) as session:
+        task = _load(session=session, task_id=task_id)
+        other = _load(session=session, task_id=other_id)
+        first, second = task.position, other.position
+        if first == second:
+            second = first + 0.5
+        _apply(session=session, task=task, changes={"position": second}, who=None, now=now)
+        _apply(session=session, task=other, changes={"position": first}, who=None, now=now)
+
+
+@dataclass(frozen=True)
+class Event:
+    at: datetime
+    who: str
+    field: str
+    old: str | None
+    new: str | None
+
+
+def history(engine: Engine, *, task_id: int) -> list[Event]:
+    with reading(engine) as session:
+        rows = session.exec(
+            select(TaskEvent, Member.initials)
+            .join(Member, Member.id == TaskEvent.member_id, isouter=True)
+            .where(TaskEvent.task_id == task_id)
+            .order_by(TaskEvent.at.desc(), TaskEvent.id.desc())
+        ).all()
+    return [
+        Event(at=event.at, who=initials or "", field=event.field, old=event.old, new=event.new)
+        for event, initials in rows
+    ]
+
+
+def checklist(engine: Engine, *, task_id: int) -> list[ChecklistItem]:
+    with reading(engine) as session:
+        return list(
+            session.exec(
+                select(ChecklistItem)
+                .where(ChecklistItem.task_id == task_id)
+                .order_by(ChecklistItem.position, ChecklistItem.id)
+            ).all()
+        )
+
+
+def save_checklist(engine: Engine, *, task_id: int, items: list[tuple[str, bool]]) -> None:
+    """Replace a task's checklist with the edited list, in order, in one transaction."""
+    for text, _done in items:
+        _check_text(value=text, field="checklist", limit=MAX_TITLE, required=False)
+    with transaction(engine) as session:
+        _load(session=session, task_id=task_id)
+        for old in session.exec(select(ChecklistItem).where(ChecklistItem.task_id == task_id)):
+            session.delete(old)
+        for position, (text, done) in enumerate(items):
+            if text.strip():
+                session.add(
+                    ChecklistItem(task_id=task_id, text=text.strip(), done=done, position=position)
+                )

@@ -1,0 +1,1 @@
+"""The clientdeck terminal front end: the Textual app and the command line."""

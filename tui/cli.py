@@ -1,0 +1,249 @@
+"""The `clientdeck` command.
+
+Shell commands never import Textual, so `clientdeck add` answers at once.
+Every user error is one line on stderr and a non-zero exit: 2 for usage, 1 for
+a failure; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from collections.abc import Sequence
+from importlib import import_module
+from pathlib import Path
+
+from model import clock
+from model.config import Config, ConfigError, load, save, set_value, to_mapping
+from model.db import StoreError, resolve_url, sqlite_file
+from model.i18n import _, set_language
+
+PROG = "clientdeck"
+
+# Modules that add their own subcommands: each has
+# `register(*, commands, parents)` and sets a `handler(ctx, args) -> int` default.
+AREAS: tuple[str, ...] = ()
+
+
+class UsageError(Exception):
+    """Wrong words on the command line (exit 2)."""
+
+
+class Failure(Exception):
+    """The command could not do its work (exit 1)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, exit 2, as the rest of the CLI
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("clientdeck")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=PROG, description=_("A terminal cockpit for a digital agency's week."))
+    parser.add_argument("--db", metavar="PATH", help=_("SQLite file to use instead of the default"))
+    parser.add_argument("--demo", action="store_true", help=_("open on a fresh demo agency"))
+    parser.add_argument("--version", action="version", version=f"{PROG} {_version()}")
+    # Every subcommand takes --db too, so both `clientdeck --db X add` and
+    # `clientdeck add --db X` work as a shell user expects.
+    store = _Parser(add_help=False)
+    store.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    commands = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    add = commands.add_parser(
+        "add", parents=[store], help=_('capture "CLIENT: text" into the inbox')
+    )
+    add.add_argument("text", help=_('"CLIENT: what is needed"'))
+    add.add_argument("--fire", action="store_true", help=_("urgent: a fire for the stand-up"))
+    add.add_argument("--due", metavar="WHEN", help=_("2026-11-30, tomorrow, friday, +3d…"))
+    add.add_argument("--estimate", metavar="HOURS", help=_("1.5, 90m, 1h30…"))
+
+    config = commands.add_parser("config", parents=[store], help=_("show or change the settings"))
+    config_commands = config.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    config_commands.add_parser("show", parents=[store], help=_("print the settings in force"))
+    config_commands.add_parser("path", parents=[store], help=_("print where the config file is"))
+    config_set = config_commands.add_parser("set", parents=[store], help=_("change one setting"))
+    config_set.add_argument("key")
+    config_set.add_argument("value")
+
+    db = commands.add_parser("db", parents=[store], help=_("database upkeep"))
+    db_commands = db.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    db_commands.add_parser(
+        "upgrade", parents=[store], help=_("upgrade the schema (a backup is written first)")
+    )
+    backup = db_commands.add_parser(
+        "backup", parents=[store], help=_("copy the database while it is in use")
+    )
+    backup.add_argument("file", nargs="?", help=_("where to write the copy"))
+    db_commands.add_parser("check", parents=[store], help=_("check the database's integrity"))
+
+    demo = commands.add_parser(
+        "demo", parents=[store], help=_("fill a database with a demo agency")
+    )
+    demo.add_argument("--scale", type=int, default=1, help=_("size multiplier (25: ~10,000 tasks)"))
+    demo.add_argument("--seed", type=int, default=1)
+    demo.add_argument("--force", action="store_true", help=_("replace what the database holds"))
+
+    add.set_defaults(handler=cmd_add)
+    config.set_defaults(handler=cmd_config)
+    db.set_defaults(handler=cmd_db)
+    demo.set_defaults(handler=cmd_demo)
+    for area in AREAS:
+        import_module(area).register(commands=commands, parents=[store])
+    return parser
+
+
+class Context:
+    """What every command shares: the config, the store URL and, when opened, the engine."""
+
+    def __init__(self, *, args: argparse.Namespace) -> None:
+        loaded = load()
+        if loaded.problem:
+            print(f"{PROG}: {loaded.problem}", file=sys.stderr)
+        self.config: Config = loaded.config
+        self.config_path = loaded.path
+        clock.set_zone(name=self.config.time_zone)
+        set_language(code=self.config.language)
+        self.url = resolve_url(db_path=args.db)
+        self._opened = None
+
+    @property
+    def engine(self):
+        if self._opened is None:
+            from model.store import open_store
+
+            self._opened = open_store(url=self.url)
+            if self._opened.backup is not None:
+                print(
+                    _("backed up the database to {path}", path=self._opened.backup), file=sys.stderr
+                )
+        return self._opened.engine
+
+    def me(self) -> int | None:
+        from model.members import find_member
+
+        member = find_member(self.engine, name=self.config.me)
+        return member.id if member else None
+
+
+def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
+    from model.inbox import capture
+
+    task = capture(
+        ctx.engine,
+        line=args.text,
+        today=clock.today(),
+        fire=args.fire,
+        due=args.due,
+        estimate=args.estimate,
+        who=ctx.me(),
+    )
+    print(task.id)
+    return 0
+
+
+def cmd_config(ctx: Context, args: argparse.Namespace) -> int:
+    if args.action == "path":
+        print(ctx.config_path)
+    elif args.action == "show":
+        import tomli_w
+
+        print(tomli_w.dumps(to_mapping(config=ctx.config)), end="")
+    else:
+        updated = set_value(config=ctx.config, key=args.key, value=args.value)
+        save(config=updated, path=ctx.config_path)
+    return 0
+
+
+def cmd_db(ctx: Context, args: argparse.Namespace) -> int:
+    from model.store import backup_sqlite, integrity_problems, timestamped_backup_path
+
+    if args.action == "upgrade":
+        ctx.engine  # noqa: B018  (opening the store is the upgrade)
+        print(_("the database is up to date"))
+        return 0
+    if args.action == "check":
+        problems = integrity_problems(engine=ctx.engine)
+        for problem in problems:
+            print(problem)
+        if problems:
+            raise Failure(_("the database has {n} integrity problems", n=len(problems)))
+        print("ok")
+        return 0
+    path = sqlite_file(url=ctx.url)
+    if path is None:
+        raise Failure(_("db backup copies SQLite files; use 'clientdeck export json' for a server"))
+    ctx.engine  # noqa: B018  (a backup of a file we cannot open would be worthless)
+    target = (
+        Path(args.file) if args.file else timestamped_backup_path(db_file=path, reason="backup")
+    )
+    print(backup_sqlite(source=path, target=target))
+    return 0
+
+
+def cmd_demo(ctx: Context, args: argparse.Namespace) -> int:
+    from model import demo
+
+    if args.scale < 0 or args.scale > 1000:
+        raise UsageError(f"{PROG} demo: --scale must be between 0 and 1000")
+    if not demo.is_empty(engine=ctx.engine):
+        if not args.force:
+            raise Failure(_("the database is not empty; add --force to replace its contents"))
+        demo.clear(engine=ctx.engine)
+    summary = demo.fill(
+        engine=ctx.engine,
+        scale=args.scale,
+        seed=args.seed,
+        progress=lambda step: print(step, file=sys.stderr),
+    )
+    print(summary)
+    return 0
+
+
+def open_app(ctx: Context, *, demo_dataset: bool) -> int:
+    if demo_dataset:
+        from model import demo
+
+        place = Path(tempfile.mkdtemp(prefix="clientdeck-demo-"))
+        ctx.url = f"sqlite:///{place / 'demo.db'}"
+        demo.fill(engine=ctx.engine, scale=1, seed=1)
+    from tui.app import ClientDeck
+
+    ClientDeck(engine=ctx.engine, config=ctx.config, config_path=ctx.config_path).run()
+    return 0
+
+
+def run(argv: Sequence[str]) -> int:
+    from model.tasks import ConflictError, ValidationError
+
+    try:
+        args = build_parser().parse_args(argv)
+        ctx = Context(args=args)
+        if args.command == "demo" and not args.db:
+            raise UsageError(
+                f"{PROG} demo: --db PATH is required (the demo never fills your own data)"
+            )
+        if args.command is None:
+            return open_app(ctx, demo_dataset=args.demo)
+        return args.handler(ctx, args)
+    except UsageError as error:
+        print(error, file=sys.stderr)
+        return 2
+    except (Failure, StoreError, ConfigError, ValidationError, LookupError, ConflictError) as error:
+        print(f"{PROG}: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def main() -> None:
+    sys.exit(run(sys.argv[1:]))
