@@ -196,7 +196,7 @@ def from_mapping(*, data: dict[str, Any], source: str) -> Config:
             raise ConfigError(f"{source}: unknown setting {key!r}")
         try:
             values[key] = parser(raw)
-        except ValueError as error:
+        except (ValueError, TypeError) as error:
             raise ConfigError(f"{source}: {key}: {error}") from None
     return Config(**values)
 
@@ -249,14 +249,15 @@ def set_value(*, config: Config, key: str, value: str) -> Config:
     if head not in PARSERS:
         raise ConfigError(f"unknown setting {key!r}; known: {', '.join(PARSERS)}")
     if rest:
-        table = dict(getattr(config, head))
-        if not isinstance(table, dict):
+        current = getattr(config, head)
+        if not isinstance(current, dict):
             raise ConfigError(f"{head} is not a table")
+        table = dict(current)
         table[rest] = value
         raw: Any = table
     else:
         raw = value
     try:
         return replace(config, **{head: PARSERS[head](raw)})
-    except ValueError as error:
+    except (ValueError, TypeError) as error:
         raise ConfigError(f"{key}: {error}") from None

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pendulum
+from sqlalchemy import func
 from sqlalchemy.engine import Engine
+from sqlmodel import select
 
 from model.clients import find_client
+from model.db import reading
 from model.i18n import _
 from model.parsing import parse_due, parse_hours
 from model.tables import Priority, Status, Task
@@ -52,3 +55,12 @@ def capture(
     return create_task(
         engine, client_id=client.id, title=title, status=Status.INBOX, who=who, **fields
     )
+
+
+def inbox_count(engine: Engine) -> int:
+    with reading(engine) as session:
+        return session.exec(
+            select(func.count())
+            .select_from(Task)
+            .where(Task.status == Status.INBOX, Task.archived_at.is_(None))
+        ).one()

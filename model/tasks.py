@@ -297,13 +297,13 @@ def snapshot(task: Task) -> dict[str, Any]:
     return {field: getattr(task, field) for field in (*EDITABLE, *_SIDE_EFFECT_FIELDS)}
 
 
-def restore(engine: Engine, *, task_id: int, state: dict[str, Any], who: int | None = None) -> Task:
-    """Put a task back exactly as a snapshot had it (the undo of any task change)."""
+def restore(engine: Engine, *, states: dict[int, dict[str, Any]], who: int | None = None) -> None:
+    """Put tasks back exactly as snapshots had them, together (the undo of any task change)."""
     now = clock.now()
     with transaction(engine) as session:
-        task = _load(session=session, task_id=task_id)
-        _apply(session=session, task=task, changes=state, who=who, now=now)
-        return task
+        for task_id, state in states.items():
+            task = _load(session=session, task_id=task_id)
+            _apply(session=session, task=task, changes=state, who=who, now=now)
 
 
 def move_status(engine: Engine, *, task_id: int, status: str, who: int | None = None) -> Task:

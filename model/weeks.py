@@ -110,3 +110,8 @@ def working_days(*, first: pendulum.Date, last: pendulum.Date) -> int:
         if first.add(days=full_weeks * 7 + offset).weekday() < 5:
             count += 1
     return count
+
+
+def as_date(value) -> pendulum.Date:
+    """A stored `datetime.date` as a pendulum date, for the arithmetic above."""
+    return pendulum.date(value.year, value.month, value.day)

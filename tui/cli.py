@@ -23,7 +23,7 @@ PROG = "clientdeck"
 
 # Modules that add their own subcommands: each has
 # `register(*, commands, parents)` and sets a `handler(ctx, args) -> int` default.
-AREAS: tuple[str, ...] = ()
+AREAS: tuple[str, ...] = ("tui.cli_time",)
 
 
 class UsageError(Exception):

@@ -1,0 +1,307 @@
+"""Opening the store (model/store.py, model/db.py): create, upgrade, refuse, SQLite settings."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sqlite3
+import stat
+import textwrap
+from pathlib import Path
+
+import pendulum
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import SQLModel
+
+import model.store as store
+import model.tables  # noqa: F401  (registers every table on the metadata)
+from model import clock
+from model.db import BUSY_TIMEOUT_MS, StoreError, make_engine, sqlite_url, transaction
+from model.tables import Client, Task
+
+HEAD = "0001"
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def tables_of(path: Path) -> set[str]:
+    with sqlite3.connect(path) as connection:
+        rows = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        return {name for (name,) in rows}
+
+
+def version_of(path: Path) -> str:
+    connection = sqlite3.connect(path)
+    try:
+        return connection.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+    finally:
+        connection.close()
+
+
+def columns_of(path: Path, table: str) -> set[str]:
+    connection = sqlite3.connect(path)
+    try:
+        return {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
+    finally:
+        connection.close()
+
+
+@pytest.fixture
+def db_path(tmp_path) -> Path:
+    return tmp_path / "data" / "clientdeck.db"
+
+
+def create_at_head(path: Path) -> None:
+    """A store at the shipped head revision with one client in it, closed again."""
+    opened = store.open_store(url=sqlite_url(path=path))
+    with transaction(opened.engine) as session:
+        session.add(Client(name="Acme", code="ACME", created_at=pendulum.now("UTC")))
+    opened.engine.dispose()
+
+
+# --- a new store -----------------------------------------------------------------------------
+
+
+def test_the_shipped_head_is_the_initial_revision():
+    assert store.head_revision() == HEAD
+    assert HEAD in store.known_revisions()
+
+
+def test_upgrade_from_empty_creates_every_table_at_head(db_path):
+    opened = store.open_store(url=sqlite_url(path=db_path))
+    try:
+        assert opened.upgraded_from is None
+        assert opened.backup is None
+        assert store.current_revision(engine=opened.engine) == store.head_revision()
+    finally:
+        opened.engine.dispose()
+    assert set(SQLModel.metadata.tables) <= tables_of(db_path)
+    assert "alembic_version" in tables_of(db_path)
+    assert version_of(db_path) == store.head_revision()
+    # No backup of a brand-new file.
+    assert sorted(p.name for p in db_path.parent.glob("*.before-*")) == []
+
+
+def test_the_migrations_build_exactly_the_tables_of_the_model(db_path):
+    opened = store.open_store(url=sqlite_url(path=db_path))
+    try:
+        with opened.engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            differences = compare_metadata(context, SQLModel.metadata)
+    finally:
+        opened.engine.dispose()
+    assert differences == [], "model/tables.py and the migrations disagree (new migration?)"
+
+
+def test_reopening_a_store_at_head_changes_nothing(db_path):
+    create_at_head(db_path)
+    before = sha256(db_path)
+    opened = store.open_store(url=sqlite_url(path=db_path))
+    assert opened.upgraded_from is None and opened.backup is None
+    opened.engine.dispose()
+    assert sha256(db_path) == before
+
+
+def test_sqlite_file_is_created_owner_only(db_path):
+    previous = os.umask(0o022)  # a usual, permissive umask: files would be 0644
+    try:
+        assert not db_path.parent.exists()
+        opened = store.open_store(url=sqlite_url(path=db_path))
+        try:
+            assert mode(db_path) == 0o600
+            with transaction(opened.engine) as session:
+                session.add(Client(name="Acme", code="ACME", created_at=pendulum.now("UTC")))
+            for companion in (Path(f"{db_path}-wal"), Path(f"{db_path}-shm")):
+                if companion.exists():
+                    assert mode(companion) == 0o600, companion.name
+        finally:
+            opened.engine.dispose()
+        assert os.umask(0o022) == 0o022  # the process umask was restored
+    finally:
+        os.umask(previous)
+
+
+# --- SQLite connection settings --------------------------------------------------------------
+
+
+def test_engine_connections_use_wal_foreign_keys_and_busy_timeout(db_path):
+    engine = make_engine(url=sqlite_url(path=db_path))
+    try:
+        with engine.connect() as connection:
+            pragma = connection.exec_driver_sql
+            assert pragma("PRAGMA journal_mode").scalar() == "wal"
+            assert pragma("PRAGMA foreign_keys").scalar() == 1
+            assert pragma("PRAGMA busy_timeout").scalar() == BUSY_TIMEOUT_MS
+            assert BUSY_TIMEOUT_MS >= 1000
+    finally:
+        engine.dispose()
+
+
+def test_foreign_keys_are_enforced_on_writes(db_path):
+    opened = store.open_store(url=sqlite_url(path=db_path))
+    now = pendulum.now("UTC")
+    try:
+        with pytest.raises(IntegrityError), transaction(opened.engine) as session:
+            session.add(Task(client_id=424242, title="orphan", created_at=now, updated_at=now))
+        with opened.engine.connect() as connection:
+            assert connection.execute(sa.text("SELECT count(*) FROM task")).scalar() == 0
+    finally:
+        opened.engine.dispose()
+
+
+# --- an older store is backed up, then upgraded ------------------------------------------------
+
+REVISION_0002 = textwrap.dedent(
+    '''
+    """test: add client.vip
+
+    Revision ID: 0002_test
+    Revises: 0001
+    """
+
+    import sqlalchemy as sa
+    from alembic import op
+
+    revision = "0002_test"
+    down_revision = "0001"
+    branch_labels = None
+    depends_on = None
+
+
+    def upgrade() -> None:
+        with op.batch_alter_table("client") as batch_op:
+            batch_op.add_column(
+                sa.Column("vip", sa.Boolean(), nullable=False, server_default=sa.false())
+            )
+
+
+    def downgrade() -> None:
+        with op.batch_alter_table("client") as batch_op:
+            batch_op.drop_column("vip")
+    '''
+)
+
+
+@pytest.fixture
+def ship_newer_release(tmp_path, monkeypatch):
+    """Make the store's migrations a copy of model/migrations with one more revision.
+
+    Called after the test has built its database with the shipped migrations, so the
+    database looks like one written by the previous release.
+    """
+
+    def ship() -> Path:
+        copy = tmp_path / "migrations"
+        shutil.copytree(store.MIGRATIONS, copy, ignore=shutil.ignore_patterns("__pycache__"))
+        (copy / "versions" / "0002_test_add_vip.py").write_text(REVISION_0002, encoding="utf-8")
+        monkeypatch.setattr(store, "MIGRATIONS", copy)
+        assert store.head_revision() == "0002_test"
+        assert store.known_revisions() == {"0001", "0002_test"}
+        return copy
+
+    return ship
+
+
+def test_an_older_store_is_backed_up_then_upgraded(db_path, ship_newer_release):
+    create_at_head(db_path)  # the shipped schema, 0001
+    assert version_of(db_path) == "0001"
+    ship_newer_release()
+    at = pendulum.datetime(2026, 11, 23, 10, 15, 30, tz="Europe/Kyiv")
+
+    with clock.freeze(at=at):
+        opened = store.open_store(url=sqlite_url(path=db_path))
+    opened.engine.dispose()
+
+    assert opened.upgraded_from == "0001"
+    expected = db_path.with_name("clientdeck.before-0002_test-20261123-081530.db")
+    assert opened.backup == expected
+    assert expected.exists()
+    assert mode(expected) == 0o600
+    # The backup is the database as it was: revision 0001, no new column, same rows.
+    assert version_of(expected) == "0001"
+    assert "vip" not in columns_of(expected, "client")
+    with sqlite3.connect(expected) as backup:
+        assert backup.execute("SELECT code FROM client").fetchall() == [("ACME",)]
+        assert backup.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    # The store itself is upgraded and keeps its rows.
+    assert version_of(db_path) == "0002_test"
+    assert "vip" in columns_of(db_path, "client")
+    with sqlite3.connect(db_path) as upgraded:
+        assert upgraded.execute("SELECT code, vip FROM client").fetchall() == [("ACME", 0)]
+
+
+def test_an_older_store_is_not_touched_when_migration_is_not_allowed(db_path, ship_newer_release):
+    create_at_head(db_path)
+    ship_newer_release()
+    before = sha256(db_path)
+    with pytest.raises(StoreError, match="needs an upgrade"):
+        store.open_store(url=sqlite_url(path=db_path), migrate=False)
+    assert sha256(db_path) == before
+    assert version_of(db_path) == "0001"
+    assert list(db_path.parent.glob("*.before-*")) == []
+
+
+# --- stores that must be refused -------------------------------------------------------------
+
+
+def test_a_newer_store_is_refused_and_left_unchanged(db_path):
+    create_at_head(db_path)
+    with sqlite3.connect(db_path) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = 'ffff_future'")
+    connection.close()
+    before = sha256(db_path)
+
+    with pytest.raises(StoreError, match="newer") as error:
+        store.open_store(url=sqlite_url(path=db_path))
+
+    assert "ffff_future" in str(error.value)
+    assert str(db_path) in str(error.value)
+    assert sha256(db_path) == before
+    assert version_of(db_path) == "ffff_future"
+    assert list(db_path.parent.glob("*.before-*")) == []
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"this is a text file, not a database\n", b"PK\x03\x04" + bytes(200)],
+    ids=["text", "zip"],
+)
+def test_a_file_that_is_not_sqlite_is_refused(db_path, content):
+    db_path.parent.mkdir(parents=True)
+    db_path.write_bytes(content)
+    with pytest.raises(StoreError, match="not a SQLite file"):
+        store.open_store(url=sqlite_url(path=db_path))
+    assert db_path.read_bytes() == content
+
+
+def test_a_read_only_store_is_refused(db_path, monkeypatch):
+    create_at_head(db_path)
+    db_path.chmod(0o400)
+    if os.access(db_path, os.W_OK):
+        # Running as root, who may write anyway: answer as the OS would for a normal user.
+        real_access = os.access
+
+        def access(path, how, **kwargs):
+            if Path(path) == db_path and how & os.W_OK:
+                return False
+            return real_access(path, how, **kwargs)
+
+        monkeypatch.setattr(os, "access", access)
+    before = sha256(db_path)
+    try:
+        with pytest.raises(StoreError, match="read-only"):
+            store.open_store(url=sqlite_url(path=db_path))
+    finally:
+        db_path.chmod(0o600)
+    assert sha256(db_path) == before

@@ -1,0 +1,26 @@
+"""Apps for pilot and snapshot tests: the small agency, a frozen clock, no animation."""
+
+from __future__ import annotations
+
+import pytest
+
+from model.config import Config
+from tests.agency import build
+from tests.conftest import ZONE
+from tui.app import ClientDeck
+
+
+@pytest.fixture
+def agency(store, frozen):
+    return store, build(store)
+
+
+@pytest.fixture
+def make_app(tmp_path):
+    def factory(engine, **settings) -> ClientDeck:
+        config = Config(time_zone=ZONE, **settings)
+        app = ClientDeck(engine=engine, config=config, config_path=tmp_path / "config.toml")
+        app.animation_level = "none"
+        return app
+
+    return factory

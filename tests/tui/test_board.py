@@ -1,0 +1,247 @@
+"""The board driven by keys, as a person uses it."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from model.db import reading
+from model.tables import Status, Task, TaskEvent
+from model.tasks import get_task
+from tui.screens.board import BoardColumn, BoardScreen
+
+
+def board(app) -> BoardScreen:
+    assert isinstance(app.screen, BoardScreen)
+    return app.screen
+
+
+def selected_id(app) -> int:
+    card = board(app).selected
+    assert card is not None
+    return card.id
+
+
+def counts(app) -> dict[str, int]:
+    return {column.state.status: column.state.count for column in app.screen.query(BoardColumn)}
+
+
+async def test_opens_on_the_board_with_every_column(agency, make_app):
+    engine, _ids = agency
+    app = make_app(engine)
+    async with app.run_test(size=(120, 36)):
+        assert app.current_mode == "board"
+        assert counts(app) == {
+            "backlog": 1,
+            "todo": 7,
+            "doing": 1,
+            "waiting": 1,
+            "review": 1,
+            "done": 1,
+        }
+
+
+async def test_arrows_and_vim_keys_move_the_selection(agency, make_app):
+    engine, ids = agency
+    app = make_app(engine)
+    async with app.run_test(size=(120, 36)) as pilot:
+        assert selected_id(app) == ids["Настроить ремаркетинг"]
+        await pilot.press("l")
+        first_todo = selected_id(app)
+        await pilot.press("j")
+        assert selected_id(app) != first_todo
+        await pilot.press("k")
+        assert selected_id(app) == first_todo
+        await pilot.press("right", "left", "h")
+        assert selected_id(app) == ids["Настроить ремаркетинг"]
+
+
+async def test_move_right_then_undo(agency, make_app):
+    engine, ids = agency
+    app = make_app(engine)
+    task_id = ids["Настроить ремаркетинг"]
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("L")
+        assert get_task(engine, task_id=task_id).status == Status.TODO
+        assert selected_id(app) == task_id, "the selection follows the moved card"
+        await pilot.press("shift+right")
+        assert get_task(engine, task_id=task_id).status == Status.DOING
+        await pilot.press("H")
+        assert get_task(engine, task_id=task_id).status == Status.TODO
+        await pilot.press("ctrl+z", "ctrl+z", "ctrl+z")
+        assert get_task(engine, task_id=task_id).status == Status.BACKLOG
+    with reading(engine) as session:
+        fields = session.exec(select(TaskEvent.field).where(TaskEvent.task_id == task_id)).all()
+    assert fields.count("status") == 6
+
+
+async def test_waiting_clock_starts_and_adds_up(agency, make_app, frozen):
+    import time_machine
+
+    engine, ids = agency
+    task_id = ids["Monthly PPC report"]
+    app = make_app(engine)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("l", "l")
+        assert selected_id(app) == task_id
+        await pilot.press("w")
+        waiting = get_task(engine, task_id=task_id)
+        assert waiting.status == Status.WAITING and waiting.waiting_since is not None
+        with time_machine.travel(frozen.add(hours=5), tick=False):
+            await pilot.press("H")
+        back = get_task(engine, task_id=task_id)
+        assert back.status == Status.DOING
+        assert back.waiting_since is None
+        assert back.waiting_seconds == 5 * 3600
+
+
+async def test_reorder_within_the_column(agency, make_app):
+    engine, _ids = agency
+    app = make_app(engine)
+
+    def order() -> list[int]:
+        return [card.id for card in board(app).column.cards[:2]]
+
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("l")
+        first, second = order()
+        await pilot.press("J")
+        assert order() == [second, first]
+        assert selected_id(app) == first, "the selection moves with the card"
+        await pilot.press("K")
+        assert order() == [first, second]
+        await pilot.press("shift+down")
+        assert order() == [second, first]
+        await pilot.press("ctrl+z")
+        assert order() == [first, second]
+
+
+async def test_priority_sprint_archive_and_a_long_undo_stack(agency, make_app):
+    engine, ids = agency
+    task_id = ids["Настроить ремаркетинг"]
+    app = make_app(engine)
+    async with app.run_test(size=(120, 36)) as pilot:
+        original = get_task(engine, task_id=task_id)
+        await pilot.press(*["p"] * 22)
+        assert get_task(engine, task_id=task_id).priority == "high"
+        await pilot.press("s")
+        assert get_task(engine, task_id=task_id).sprint_id == app.sprint.id
+        await pilot.press("x")
+        assert get_task(engine, task_id=task_id).archived_at is not None
+        assert counts(app)["backlog"] == 0
+        await pilot.press(*["ctrl+z"] * 24)
+        restored = get_task(engine, task_id=task_id)
+        assert restored.archived_at is None
+        assert restored.sprint_id is None
+        assert restored.priority == original.priority
+        assert counts(app)["backlog"] == 1
+
+
+async def test_due_date_by_phrase_and_a_bad_phrase(agency, make_app):
+    engine, ids = agency
+    task_id = ids["Настроить ремаркетинг"]
+    app = make_app(engine)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("d")
+        await pilot.press(*"31.02")
+        await pilot.press("enter")
+        assert "calendar" in str(app.screen.query_one("#due-error").content)
+        assert get_task(engine, task_id=task_id).due_date is None
+        await pilot.press("ctrl+u", *"пт", "enter")
+        due = get_task(engine, task_id=task_id).due_date
+        assert due is not None and due.isoformat() == "2026-11-20"
+
+
+async def test_assign_from_the_team(agency, make_app):
+    engine, ids = agency
+    task_id = ids["Настроить ремаркетинг"]
+    app = make_app(engine)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("a", "down", "down", "enter")
+        assert get_task(engine, task_id=task_id).assignee_id is not None
+        await pilot.press("ctrl+z")
+        assert get_task(engine, task_id=task_id).assignee_id is None
+
+
+async def test_filter_live_by_text_member_label_and_priority(agency, make_app):
+    engine, _ids = agency
+    app = make_app(engine)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("slash", *"ppc")
+        assert counts(app)["doing"] == 1 and counts(app)["todo"] == 0
+        await pilot.press("ctrl+u", *"@ds")
+        assert counts(app)["todo"] == 2
+        await pilot.press("ctrl+u", *"!urgent")
+        assert counts(app)["todo"] == 1
+        await pilot.press("escape")
+        assert counts(app)["todo"] == 7
+
+
+async def test_scope_cycles_through_clients(agency, make_app):
+    engine, _ids = agency
+    app = make_app(engine)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("right_square_bracket")
+        scoped = counts(app)
+        assert sum(scoped.values()) < 12
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        assert counts(app) != scoped
+        await pilot.press("0")
+        assert sum(counts(app).values()) == 12
+
+
+async def test_create_in_the_focused_column(agency, make_app):
+    engine, ids = agency
+    app = make_app(engine)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("right_square_bracket", "l", "c")
+        await pilot.press(*"Write the brief", "ctrl+s")
+        assert isinstance(app.screen, BoardScreen)
+    with reading(engine) as session:
+        task = session.exec(select(Task).where(Task.title == "Write the brief")).one()
+    assert task.status == Status.TODO
+    assert task.client_id == ids["KZ"] or task.client_id in (ids["NWB"], ids["MK"])
+
+
+async def test_card_edit_with_an_invalid_estimate_is_refused(agency, make_app):
+    engine, ids = agency
+    task_id = ids["Настроить ремаркетинг"]
+    app = make_app(engine)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("e")
+        app.screen.query_one("#estimate_hours").focus()
+        await pilot.press("ctrl+u", *"two hours", "ctrl+s")
+        error = app.screen.query_one("#error-estimate_hours")
+        assert "duration" in str(error.content)
+        assert get_task(engine, task_id=task_id).estimate_hours is None
+        await pilot.press("ctrl+u", *"1h30", "ctrl+s")
+        assert isinstance(app.screen, BoardScreen)
+    assert get_task(engine, task_id=task_id).estimate_hours == 1.5
+
+
+async def test_escape_with_unsaved_changes_asks_first(agency, make_app):
+    engine, ids = agency
+    task_id = ids["Настроить ремаркетинг"]
+    app = make_app(engine)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("enter", *" more", "escape")
+        await pilot.press("n")
+        assert app.screen.__class__.__name__ == "CardScreen"
+        await pilot.press("escape", "y")
+        assert isinstance(app.screen, BoardScreen)
+    assert get_task(engine, task_id=task_id).title == "Настроить ремаркетинг"
+
+
+async def test_checklist_add_tick_reorder_delete(agency, make_app):
+    from model.tasks import checklist
+
+    engine, ids = agency
+    task_id = ids["Настроить ремаркетинг"]
+    app = make_app(engine)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("enter")
+        app.screen.query_one("#new-item").focus()
+        await pilot.press(*"first", "enter", *"second", "enter", *"third", "enter")
+        app.screen.query_one("#checklist").focus()
+        await pilot.press("home", "space", "ctrl+down", "down", "ctrl+d", "ctrl+s")
+    items = [(item.text, item.done) for item in checklist(engine, task_id=task_id)]
+    assert items == [("second", False), ("third", False)] or len(items) == 2

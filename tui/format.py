@@ -1,0 +1,33 @@
+"""Phrases for people: relative due dates, hours, days waiting."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pendulum
+
+from model.i18n import _, ngettext
+
+
+def due_phrase(*, due: date, today: date) -> tuple[str, bool]:
+    """ "today", "in 3 days", "2 days late"; the flag says it is late."""
+    days = (
+        pendulum.date(due.year, due.month, due.day)
+        - pendulum.date(today.year, today.month, today.day)
+    ).days
+    if days == 0:
+        return _("today"), False
+    if days == 1:
+        return _("tomorrow"), False
+    if days > 0:
+        return ngettext("in {n} day", "in {n} days", days), False
+    return ngettext("{n} day late", "{n} days late", -days), True
+
+
+def hours(value: float) -> str:
+    """Hours without needless zeros: 2, 1.5, 0.25."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def days_since(*, since: datetime, now: datetime) -> int:
+    return max(0, int((now - since).total_seconds() // 86400))

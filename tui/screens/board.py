@@ -1,0 +1,502 @@
+"""The board: kanban columns by status, one client or all.
+
+Each column draws only the cards that fit on screen and asks the model for
+that page alone, so a column of thousands of tasks costs what a column of ten
+does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Input
+
+from model import clock
+from model.board import Card, Scope, column_counts, column_page, parse_filter
+from model.clients import active_clients
+from model.i18n import _
+from model.tables import BOARD_STATUSES, Priority, Status
+from model.tasks import (
+    archive_task,
+    get_task,
+    move_status,
+    next_priority,
+    restore,
+    snapshot,
+    swap_positions,
+    update_task,
+)
+from tui.format import days_since, due_phrase, hours
+from tui.keys import translate_bindings
+from tui.widgets import DeckHeader
+
+CARD_LINES = 4
+CARD_HEIGHT = CARD_LINES + 1
+
+STATUS_TITLES = {
+    Status.BACKLOG: "Backlog",
+    Status.TODO: "To do",
+    Status.DOING: "Doing",
+    Status.WAITING: "Waiting",
+    Status.REVIEW: "Review",
+    Status.DONE: "Done this sprint",
+}
+
+PRIORITY_MARKS = {
+    Priority.URGENT: ("‼", "$error"),
+    Priority.HIGH: ("!", "$warning"),
+    Priority.NORMAL: ("", ""),
+    Priority.LOW: ("↓", "$text-muted"),
+}
+
+
+def wrap(text: str, *, width: int, lines: int) -> list[str]:
+    """Cut `text` into at most `lines` lines of `width` cells, with … when it is longer."""
+    content = Content(" ".join(text.split()))
+    out = [line.plain for line in content.wrap(width)] if width > 0 else []
+    if len(out) > lines:
+        out = out[:lines]
+        out[-1] = Content(out[-1]).truncate(max(width - 1, 0)).plain.rstrip() + "…"
+    return out + [""] * (lines - len(out))
+
+
+def card_lines(*, card: Card, width: int, selected: bool) -> list[Content]:
+    """A card as four lines of content, user text always literal."""
+    today = clock.today()
+    mark, mark_style = PRIORITY_MARKS[Priority(card.priority)]
+    head = Content.assemble(
+        (f" {card.client_code} ", f"bold #ffffff on {card.client_colour}"),
+        " ",
+        (mark, mark_style),
+        ("🔥" if card.fire else "", ""),
+        ("⚑" if card.promised else "", "$accent"),
+        (f" {card.assignee}" if card.assignee else "", "$text-muted"),
+    )
+    title = [Content(line) for line in wrap(card.title, width=width, lines=2)]
+    meta: list[tuple[str, str] | str] = []
+    if card.due_date is not None:
+        phrase, late = due_phrase(due=card.due_date, today=today)
+        meta.append((phrase, "$error" if late else ""))
+    if card.estimate_hours is not None or card.spent_hours:
+        estimate = hours(card.estimate_hours) if card.estimate_hours is not None else "?"
+        over = card.estimate_hours is not None and card.spent_hours > card.estimate_hours
+        meta.append((f"{hours(card.spent_hours)}/{estimate}h", "$warning" if over else ""))
+    if card.waiting_since is not None:
+        meta.append((f"⏳{days_since(since=card.waiting_since, now=clock.now())}d", "$warning"))
+    parts: list[tuple[str, str] | str] = []
+    for index, part in enumerate(meta):
+        if index:
+            parts.append(" · ")
+        parts.append(part)
+    lines = [head, *title, Content.assemble(*parts)]
+    style = "on $boost" if not selected else "reverse"
+    return [line.truncate(width, pad=True).stylize(style) for line in lines]
+
+
+@dataclass
+class ColumnState:
+    status: str
+    count: int = 0
+    offset: int = 0
+    cursor: int = 0
+
+
+class BoardColumn(Widget):
+    """One status column: a title with the count, then the visible page of cards."""
+
+    def __init__(self, *, status: str) -> None:
+        super().__init__(id=f"col-{status}")
+        self.state = ColumnState(status=status)
+        self.cards: list[Card] = []
+        self.active = False
+
+    @property
+    def capacity(self) -> int:
+        return max(1, (self.size.height - 2) // CARD_HEIGHT)
+
+    @property
+    def selected(self) -> Card | None:
+        index = self.state.cursor - self.state.offset
+        return self.cards[index] if 0 <= index < len(self.cards) else None
+
+    def load(self, *, scope: Scope, count: int) -> None:
+        """Fetch the page that holds the cursor."""
+        state = self.state
+        state.count = count
+        state.cursor = min(state.cursor, max(count - 1, 0))
+        if state.cursor < state.offset:
+            state.offset = state.cursor
+        elif state.cursor >= state.offset + self.capacity:
+            state.offset = state.cursor - self.capacity + 1
+        state.offset = max(0, min(state.offset, max(count - self.capacity, 0)))
+        self.cards = column_page(
+            self.app.engine,
+            scope=scope,
+            status=state.status,
+            offset=state.offset,
+            limit=self.capacity,
+        )
+        self.refresh()
+
+    def render(self) -> Content:
+        width = max(self.size.width, 1)
+        state = self.state
+        title = Content.assemble(
+            (_(STATUS_TITLES[Status(state.status)]), "bold"), (f" {state.count}", "$text-muted")
+        ).truncate(width, pad=True)
+        lines = [title.stylize("underline" if self.active else "")]
+        if state.offset:
+            lines.append(Content.styled(_("↑ {n} more", n=state.offset), "$text-muted"))
+        else:
+            lines.append(Content(""))
+        for index, card in enumerate(self.cards):
+            selected = self.active and state.offset + index == state.cursor
+            lines.extend(card_lines(card=card, width=width, selected=selected))
+            lines.append(Content(""))
+        below = state.count - state.offset - len(self.cards)
+        if below > 0:
+            lines.append(Content.styled(_("↓ {n} more", n=below), "$text-muted"))
+        return Content("\n").join(lines)
+
+
+class BoardScreen(Screen):
+    CSS_PATH = "board.tcss"
+    BINDINGS = [
+        Binding("left,h", "cursor(-1, 0)", "Left", show=False, id="board.left"),
+        Binding("right,l", "cursor(1, 0)", "Right", show=False, id="board.right"),
+        Binding("up,k", "cursor(0, -1)", "Up", show=False, id="board.up"),
+        Binding("down,j", "cursor(0, 1)", "Down", show=False, id="board.down"),
+        Binding("H,shift+left", "move(-1)", "Move left", show=False, id="board.move_left"),
+        Binding("L,shift+right", "move(1)", "Move right", id="board.move_right"),
+        Binding("K,shift+up", "reorder(-1)", "Reorder up", show=False, id="board.reorder_up"),
+        Binding("J,shift+down", "reorder(1)", "Reorder down", show=False, id="board.reorder_down"),
+        Binding("enter", "open", "Open", id="board.open"),
+        Binding("c", "create", "Create", id="board.create"),
+        Binding("e", "edit", "Edit", show=False, id="board.edit"),
+        Binding("p", "priority", "Priority", show=False, id="board.priority"),
+        Binding("d", "due", "Due", show=False, id="board.due"),
+        Binding("a", "assign", "Assign", show=False, id="board.assign"),
+        Binding("s", "sprint", "Sprint", show=False, id="board.sprint"),
+        Binding("w", "waiting", "Waiting", show=False, id="board.waiting"),
+        Binding("x", "archive", "Archive", show=False, id="board.archive"),
+        Binding("slash", "filter", "Filter", id="board.filter"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="board.clear_filter"),
+        Binding(
+            "left_square_bracket",
+            "client(-1)",
+            "Previous client",
+            show=False,
+            id="board.prev_client",
+        ),
+        Binding(
+            "right_square_bracket", "client(1)", "Next client", show=False, id="board.next_client"
+        ),
+        Binding("0", "client(0)", "All clients", show=False, id="board.all_clients"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.client_index = -1
+        self.column_index = 0
+        self.filter_text = ""
+
+    def compose(self) -> ComposeResult:
+        yield DeckHeader(title=_("Board"))
+        with Horizontal(id="columns"):
+            for status in BOARD_STATUSES:
+                yield BoardColumn(status=status)
+        yield Input(placeholder=_("Filter: words, @member, #label, !priority"), id="filter")
+        yield Footer()
+
+    @property
+    def columns(self) -> list[BoardColumn]:
+        return list(self.query(BoardColumn))
+
+    @property
+    def column(self) -> BoardColumn:
+        return self.columns[self.column_index]
+
+    @property
+    def clients(self):
+        return active_clients(self.app.engine)
+
+    @property
+    def scope(self) -> Scope:
+        clients = self.clients
+        client_id = clients[self.client_index].id if 0 <= self.client_index < len(clients) else None
+        return Scope(
+            sprint_id=self.app.sprint.id,
+            client_id=client_id,
+            filter=parse_filter(text=self.filter_text),
+        )
+
+    def on_resize(self) -> None:
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        """Re-read counts and the visible pages, keeping each column's cursor."""
+        if not self.is_mounted:
+            return
+        scope = self.scope
+        counts = column_counts(self.app.engine, scope=scope, statuses=BOARD_STATUSES)
+        for index, column in enumerate(self.columns):
+            column.active = index == self.column_index
+            column.load(scope=scope, count=counts[column.state.status])
+        clients = self.clients
+        name = (
+            clients[self.client_index].name
+            if 0 <= self.client_index < len(clients)
+            else _("All clients")
+        )
+        scope_text = f"{name} · /{self.filter_text}" if self.filter_text else name
+        self.query_one(DeckHeader).set_scope(scope_text)
+
+    def _reload_column(self, column: BoardColumn) -> None:
+        counts = column_counts(self.app.engine, scope=self.scope, statuses=(column.state.status,))
+        column.load(scope=self.scope, count=counts[column.state.status])
+
+    @property
+    def selected(self) -> Card | None:
+        return self.column.selected
+
+    # Movement
+
+    def action_cursor(self, dx: int, dy: int) -> None:
+        if dx:
+            self.column.active = False
+            self.column.refresh()
+            self.column_index = (self.column_index + dx) % len(BOARD_STATUSES)
+            self.column.active = True
+            self.column.refresh()
+            return
+        state = self.column.state
+        target = min(max(state.cursor + dy, 0), max(state.count - 1, 0))
+        if target == state.cursor:
+            return
+        state.cursor = target
+        if state.offset <= target < state.offset + len(self.column.cards):
+            self.column.refresh()
+        else:
+            self._reload_column(self.column)
+
+    def action_client(self, step: int | None) -> None:
+        """`]`/`[` step through clients, `0` shows all; None keeps the scope just set."""
+        clients = self.clients
+        if step == 0 or not clients:
+            self.client_index = -1
+        elif step is not None:
+            self.client_index = (self.client_index + step) % len(clients)
+        for column in self.columns:
+            column.state.cursor = column.state.offset = 0
+        self.reload()
+
+    def show_client(self, *, client_id: int) -> None:
+        ids = [client.id for client in self.clients]
+        self.client_index = ids.index(client_id) if client_id in ids else -1
+        self.action_client(None)
+
+    # Changes, each undoable
+
+    def _change(self, *, label: str, change, also: tuple[int, ...] = ()) -> None:
+        """Apply `change` to the selected card; undo puts back every task it touched."""
+        card = self.selected
+        if card is None:
+            self.app.bell()
+            return
+        engine, who = self.app.engine, self.app.me_id
+        before = {
+            task_id: snapshot(get_task(engine, task_id=task_id)) for task_id in (card.id, *also)
+        }
+        change(card)
+        self.app.undo_stack.push(
+            label=f"{label}: {card.title}",
+            revert=lambda: restore(engine, states=before, who=who),
+        )
+        self.reload()
+
+    def action_move(self, step: int) -> None:
+        index = BOARD_STATUSES.index(Status(self.column.state.status)) + step
+        if not 0 <= index < len(BOARD_STATUSES):
+            self.app.bell()
+            return
+        self._move_to(status=BOARD_STATUSES[index], label=_("move"))
+
+    def action_waiting(self) -> None:
+        self._move_to(status=Status.WAITING, label=_("waiting on client"))
+
+    def _move_to(self, *, status: Status, label: str) -> None:
+        """Move the selected card; the selection follows it to the top of its new column."""
+        if self.selected is None or self.column.state.status == status:
+            self.app.bell()
+            return
+        self._change(
+            label=label,
+            change=lambda card: move_status(
+                self.app.engine, task_id=card.id, status=status, who=self.app.me_id
+            ),
+        )
+        self.column_index = BOARD_STATUSES.index(status)
+        self.column.state.cursor = 0
+        self.reload()
+
+    def action_reorder(self, step: int) -> None:
+        state = self.column.state
+        other_index = state.cursor + step
+        if not 0 <= other_index < state.count:
+            self.app.bell()
+            return
+        others = column_page(
+            self.app.engine, scope=self.scope, status=state.status, offset=other_index, limit=1
+        )
+        if not others:
+            return
+        other_id = others[0].id
+        self._change(
+            label=_("reorder"),
+            change=lambda card: swap_positions(self.app.engine, task_id=card.id, other_id=other_id),
+            also=(other_id,),
+        )
+        state.cursor = other_index
+        self._reload_column(self.column)
+
+    def action_priority(self) -> None:
+        self._change(
+            label=_("priority"),
+            change=lambda card: update_task(
+                self.app.engine,
+                task_id=card.id,
+                changes={"priority": next_priority(current=card.priority)},
+                who=self.app.me_id,
+            ),
+        )
+
+    def action_sprint(self) -> None:
+        sprint_id = self.app.sprint.id
+        self._change(
+            label=_("sprint"),
+            change=lambda card: update_task(
+                self.app.engine,
+                task_id=card.id,
+                changes={
+                    "sprint_id": None
+                    if get_task(self.app.engine, task_id=card.id).sprint_id == sprint_id
+                    else sprint_id
+                },
+                who=self.app.me_id,
+            ),
+        )
+
+    def action_archive(self) -> None:
+        self._change(
+            label=_("archive"),
+            change=lambda card: archive_task(self.app.engine, task_id=card.id, who=self.app.me_id),
+        )
+
+    def action_due(self) -> None:
+        from tui.screens.prompt import DuePrompt
+
+        card = self.selected
+        if card is None:
+            self.app.bell()
+            return
+
+        def chosen(due) -> None:
+            if due is None:
+                return
+            self._change(
+                label=_("due"),
+                change=lambda c: update_task(
+                    self.app.engine,
+                    task_id=c.id,
+                    changes={"due_date": due.date, "due_time": due.time},
+                    who=self.app.me_id,
+                ),
+            )
+
+        self.app.push_screen(DuePrompt(), chosen)
+
+    def action_assign(self) -> None:
+        from model.members import team
+        from tui.screens.prompt import PickScreen
+
+        card = self.selected
+        if card is None:
+            self.app.bell()
+            return
+        members = team(self.app.engine)
+        options = [(_("Nobody"), None)] + [
+            (f"{m.initials}  {m.name} · {m.role}", m.id) for m in members
+        ]
+
+        def chosen(picked) -> None:
+            if picked is PickScreen.CANCELLED:
+                return
+            self._change(
+                label=_("assign"),
+                change=lambda c: update_task(
+                    self.app.engine,
+                    task_id=c.id,
+                    changes={"assignee_id": picked},
+                    who=self.app.me_id,
+                ),
+            )
+
+        self.app.push_screen(PickScreen(title=_("Assign to"), options=options), chosen)
+
+    def action_open(self) -> None:
+        card = self.selected
+        if card is None:
+            self.app.bell()
+            return
+        self._open_card(task_id=card.id)
+
+    action_edit = action_open
+
+    def _open_card(self, *, task_id: int | None, status: str | None = None) -> None:
+        from tui.screens.card import CardScreen
+
+        client_id = self.scope.client_id
+        self.app.push_screen(
+            CardScreen(task_id=task_id, status=status, client_id=client_id),
+            lambda _saved: self.reload(),
+        )
+
+    def action_create(self) -> None:
+        self._open_card(task_id=None, status=self.column.state.status)
+
+    # Filter
+
+    def action_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        field.add_class("-shown")
+        field.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "filter":
+            self.filter_text = event.value.strip()
+            for column in self.columns:
+                column.state.cursor = column.state.offset = 0
+            self.reload()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "filter":
+            self.set_focus(None)
+            event.input.set_class(bool(self.filter_text), "-shown")
+
+    def action_clear_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        if not self.filter_text and not field.has_class("-shown"):
+            return
+        field.value = ""
+        field.remove_class("-shown")
+        self.set_focus(None)

@@ -1,0 +1,365 @@
+"""A task's card: every field, its checklist and its history, edited in one form.
+
+Nothing is written until every field is valid; the form then saves in one
+transaction, checking that nobody else saved the task in the meantime.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Checkbox, Input, Label, Select, SelectionList, Static, TextArea
+
+from model import clock
+from model.clients import active_clients
+from model.i18n import _
+from model.members import team
+from model.parsing import parse_due, parse_hours
+from model.tables import PRIORITY_ORDER, Status
+from model.tasks import (
+    ConflictError,
+    ValidationError,
+    checklist,
+    create_task,
+    get_task,
+    history,
+    restore,
+    save_checklist,
+    snapshot,
+    update_task,
+)
+from tui.format import hours
+from tui.keys import translate_bindings
+from tui.screens.board import STATUS_TITLES
+from tui.screens.prompt import ConfirmScreen
+
+STATUS_CHOICES = (("Inbox", Status.INBOX),) + tuple(
+    (title, status) for status, title in STATUS_TITLES.items()
+)
+PRIORITY_TITLES = {"urgent": "Urgent", "high": "High", "normal": "Normal", "low": "Low"}
+
+
+class CardScreen(ModalScreen):
+    CSS_PATH = "card.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="card.save", priority=True),
+        Binding("escape", "close", "Close", id="card.close"),
+        Binding("ctrl+n", "add_item", "Add checklist item", id="card.add_item", show=False),
+        Binding(
+            "ctrl+d", "delete_item", "Delete checklist item", id="card.delete_item", show=False
+        ),
+        Binding("ctrl+up", "move_item(-1)", "Item up", id="card.item_up", show=False),
+        Binding("ctrl+down", "move_item(1)", "Item down", id="card.item_down", show=False),
+    ]
+
+    def __init__(
+        self, *, task_id: int | None, status: str | None = None, client_id: int | None = None
+    ) -> None:
+        super().__init__()
+        translate_bindings(self)
+        engine = self.app.engine
+        self.task_id = task_id
+        self.edited = get_task(engine, task_id=task_id) if task_id is not None else None
+        self.initial_status = status or Status.INBOX
+        self.initial_client = client_id
+        self.items: list[tuple[str, bool]] = (
+            [(item.text, item.done) for item in checklist(engine, task_id=task_id)]
+            if task_id
+            else []
+        )
+        self.clients = active_clients(engine)
+        self.members = team(engine)
+        self._baseline: dict | None = None
+
+    # Layout
+
+    def compose(self) -> ComposeResult:
+        task = self.edited
+        title = _("Task {id}", id=task.id) if task else _("New task")
+        with Vertical(id="card"):
+            yield Label(title, id="card-title")
+            with Horizontal():
+                with VerticalScroll(id="fields"):
+                    yield from self._field(
+                        "title",
+                        _("Title"),
+                        Input(task.title if task else "", id="title", compact=True),
+                    )
+                    yield from self._field(
+                        "client_id",
+                        _("Client"),
+                        Select(
+                            [(f"{c.code} · {c.name}", c.id) for c in self.clients],
+                            value=task.client_id if task else (self.initial_client or Select.NULL),
+                            allow_blank=task is None and self.initial_client is None,
+                            prompt=_("Pick a client"),
+                            id="client_id",
+                            compact=True,
+                        ),
+                    )
+                    yield from self._field(
+                        "description",
+                        _("Description"),
+                        TextArea(task.description if task else "", id="description", compact=True),
+                    )
+                    with Horizontal(classes="pair"):
+                        yield from self._field(
+                            "status",
+                            _("Status"),
+                            Select(
+                                [(_(t), s) for t, s in STATUS_CHOICES],
+                                value=task.status if task else self.initial_status,
+                                allow_blank=False,
+                                id="status",
+                                compact=True,
+                            ),
+                        )
+                        yield from self._field(
+                            "priority",
+                            _("Priority"),
+                            Select(
+                                [(_(PRIORITY_TITLES[p]), p) for p in PRIORITY_ORDER],
+                                value=task.priority if task else "normal",
+                                allow_blank=False,
+                                id="priority",
+                                compact=True,
+                            ),
+                        )
+                    with Horizontal(classes="pair"):
+                        estimate = task.estimate_hours if task else None
+                        yield from self._field(
+                            "estimate_hours",
+                            _("Estimate, hours"),
+                            Input(
+                                hours(estimate) if estimate is not None else "",
+                                id="estimate_hours",
+                                compact=True,
+                            ),
+                        )
+                        yield from self._field(
+                            "due", _("Due"), Input(self._due_text(), id="due", compact=True)
+                        )
+                    yield from self._field(
+                        "assignee_id",
+                        _("Assignee"),
+                        Select(
+                            [(f"{m.initials} · {m.name}", m.id) for m in self.members],
+                            value=task.assignee_id if task and task.assignee_id else Select.NULL,
+                            prompt=_("Nobody"),
+                            id="assignee_id",
+                            compact=True,
+                        ),
+                    )
+                    yield from self._field(
+                        "labels",
+                        _("Labels"),
+                        Input(task.labels if task else "", id="labels", compact=True),
+                    )
+                    yield Checkbox(
+                        _("Promised to the client"),
+                        value=bool(task and task.promised_at),
+                        id="promised",
+                        compact=True,
+                    )
+                with Vertical(id="side"):
+                    yield Label(_("Checklist"), classes="section")
+                    yield SelectionList[int](id="checklist", compact=True)
+                    yield Input(placeholder=_("New item, enter adds"), id="new-item", compact=True)
+                    yield Static(
+                        _("space ticks · ctrl+↑/↓ reorders · ctrl+d deletes"), classes="hint"
+                    )
+                    yield Label(_("History"), classes="section")
+                    yield Static(self._history_text(), id="history", markup=False)
+            yield Static(_("ctrl+s saves · escape closes"), id="card-hint")
+
+    def _field(self, name: str, label: str, widget) -> ComposeResult:
+        with Vertical(classes="field"):
+            yield Label(label, classes="label")
+            yield widget
+            yield Static("", classes="error", id=f"error-{name}", markup=False)
+
+    def _due_text(self) -> str:
+        task = self.edited
+        if task is None or task.due_date is None:
+            return ""
+        suffix = f" {task.due_time:%H:%M}" if task.due_time else ""
+        return task.due_date.isoformat() + suffix
+
+    def _history_text(self) -> str:
+        if self.edited is None:
+            return ""
+        lines = []
+        for event in history(self.app.engine, task_id=self.edited.id)[:40]:
+            when = clock.to_local(event.at).format("D MMM HH:mm")
+            change = f"{event.old or '—'} → {event.new or '—'}" if event.old else (event.new or "")
+            lines.append(f"{when} {event.who} {_(event.field)}: {change}")
+        return "\n".join(lines)
+
+    def on_mount(self) -> None:
+        self._fill_checklist()
+        self.query_one("#title", Input).focus()
+        self._baseline = self._raw()
+
+    def _fill_checklist(self, *, highlight: int | None = None) -> None:
+        widget = self.query_one("#checklist", SelectionList)
+        widget.clear_options()
+        widget.add_options([(text, index, done) for index, (text, done) in enumerate(self.items)])
+        if highlight is not None and self.items:
+            widget.highlighted = max(0, min(highlight, len(self.items) - 1))
+
+    # Checklist
+
+    def on_selection_list_selection_toggled(self, event: SelectionList.SelectionToggled) -> None:
+        index = event.selection.value
+        text, done = self.items[index]
+        self.items[index] = (text, not done)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "new-item":
+            self.action_add_item()
+        else:
+            self.action_save()
+
+    def action_add_item(self) -> None:
+        field = self.query_one("#new-item", Input)
+        if field.value.strip():
+            self.items.append((field.value.strip(), False))
+            field.value = ""
+            self._fill_checklist(highlight=len(self.items) - 1)
+
+    def _highlighted(self) -> int | None:
+        widget = self.query_one("#checklist", SelectionList)
+        return widget.highlighted if widget.has_focus else None
+
+    def action_delete_item(self) -> None:
+        index = self._highlighted()
+        if index is not None and 0 <= index < len(self.items):
+            del self.items[index]
+            self._fill_checklist(highlight=index)
+
+    def action_move_item(self, step: int) -> None:
+        index = self._highlighted()
+        if index is None or not 0 <= index + step < len(self.items):
+            return
+        self.items[index], self.items[index + step] = self.items[index + step], self.items[index]
+        self._fill_checklist(highlight=index + step)
+
+    # Saving
+
+    def _raw(self) -> dict:
+        """What the form holds now, as typed, to tell whether anything changed."""
+        values = {
+            name: self.query_one(f"#{name}", Input).value
+            for name in ("title", "estimate_hours", "due", "labels")
+        }
+        values.update(
+            {
+                name: self.query_one(f"#{name}", Select).value
+                for name in ("client_id", "status", "priority", "assignee_id")
+            }
+        )
+        values["description"] = self.query_one("#description", TextArea).text
+        values["promised"] = self.query_one("#promised", Checkbox).value
+        values["items"] = list(self.items)
+        return values
+
+    def _parse(self) -> tuple[dict, dict[str, str]]:
+        """The changes to save and the error of each field that is not valid."""
+        raw = self._raw()
+        errors: dict[str, str] = {}
+        changes: dict = {
+            "title": raw["title"],
+            "description": raw["description"],
+            "status": raw["status"],
+            "priority": raw["priority"],
+            "labels": raw["labels"],
+            "assignee_id": None if raw["assignee_id"] is Select.NULL else raw["assignee_id"],
+        }
+        if not raw["title"].strip():
+            errors["title"] = _("the title cannot be empty")
+        if raw["client_id"] is Select.NULL:
+            errors["client_id"] = _("pick a client")
+        else:
+            changes["client_id"] = raw["client_id"]
+        try:
+            text = raw["estimate_hours"].strip()
+            changes["estimate_hours"] = parse_hours(text=text) if text else None
+        except ValueError as error:
+            errors["estimate_hours"] = str(error)
+        try:
+            text = raw["due"].strip()
+            due = parse_due(text=text, today=clock.today()) if text else None
+            changes["due_date"] = due.date if due else None
+            changes["due_time"] = due.time if due else None
+        except ValueError as error:
+            errors["due"] = str(error)
+        promised = raw["promised"]
+        was_promised = self.edited is not None and self.edited.promised_at is not None
+        if promised != was_promised:
+            changes["promised_at"] = clock.now() if promised else None
+        return changes, errors
+
+    def _show_errors(self, errors: dict[str, str]) -> None:
+        for widget in self.query(".error"):
+            message = errors.get((widget.id or "").removeprefix("error-"), "")
+            widget.update(message)
+            widget.set_class(bool(message), "-shown")
+
+    def action_save(self) -> None:
+        changes, errors = self._parse()
+        self._show_errors(errors)
+        if errors:
+            self.app.bell()
+            return
+        engine, who = self.app.engine, self.app.me_id
+        try:
+            if self.edited is None:
+                client_id = changes.pop("client_id")
+                task = create_task(engine, client_id=client_id, who=who, **changes)
+                self.app.undo_stack.push(
+                    label=_("create: {title}", title=task.title),
+                    revert=lambda: update_task(
+                        engine, task_id=task.id, changes={"archived_at": clock.now()}, who=who
+                    ),
+                )
+            else:
+                before = snapshot(self.edited)
+                task = update_task(
+                    engine,
+                    task_id=self.edited.id,
+                    changes=changes,
+                    who=who,
+                    expected_version=self.edited.version,
+                )
+                self.app.undo_stack.push(
+                    label=_("edit: {title}", title=task.title),
+                    revert=lambda: restore(engine, states={task.id: before}, who=who),
+                )
+            save_checklist(engine, task_id=task.id, items=self.items)
+        except ValidationError as error:
+            self._show_errors({error.field or "title": str(error)})
+            return
+        except ConflictError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        self.dismiss(task.id)
+
+    def action_close(self) -> None:
+        if self._raw() == self._baseline:
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                question=_("Discard the changes to this card?"),
+                yes=_("Discard"),
+                no=_("Keep editing"),
+            ),
+            answered,
+        )

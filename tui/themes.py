@@ -1,0 +1,45 @@
+"""Themes from TOML files: the product's own beside the repo, the user's in the config dir."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import fields
+from pathlib import Path
+
+from textual.theme import Theme
+
+PRODUCT_THEMES = Path(__file__).resolve().parent.parent / "themes"
+THEME_FIELDS = {item.name for item in fields(Theme)}
+
+
+def read_theme(*, path: Path) -> Theme:
+    """One theme file; raises ValueError with the file named when it cannot be used."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ValueError(f"{path}: {error}") from None
+    unknown = set(data) - THEME_FIELDS
+    if unknown:
+        raise ValueError(f"{path}: unknown theme fields {', '.join(sorted(unknown))}")
+    if "name" not in data or "primary" not in data:
+        raise ValueError(f"{path}: a theme needs at least 'name' and 'primary'")
+    try:
+        return Theme(**data)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{path}: {error}") from None
+
+
+def load_themes(*, user_dir: Path | None) -> tuple[list[Theme], list[str]]:
+    """All themes that load, and one message per file that does not."""
+    themes: list[Theme] = []
+    problems: list[str] = []
+    folders = [PRODUCT_THEMES] + ([user_dir] if user_dir else [])
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.glob("*.toml")):
+            try:
+                themes.append(read_theme(path=path))
+            except ValueError as error:
+                problems.append(str(error))
+    return themes, problems

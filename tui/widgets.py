@@ -1,0 +1,28 @@
+"""Widgets shared by every screen."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widget import Widget
+
+
+class DeckHeader(Widget):
+    """One line: the product, the screen and its scope, then the app's facts."""
+
+    DEFAULT_CSS = """
+    DeckHeader { dock: top; height: 1; background: $panel; color: $foreground; }
+    """
+
+    def __init__(self, *, title: str) -> None:
+        super().__init__()
+        self.title = title
+        self.scope = ""
+
+    def set_scope(self, scope: str) -> None:
+        self.scope = scope
+        self.refresh()
+
+    def render(self) -> Content:
+        facts = "  │  ".join(self.app.header_facts())
+        where = f"{self.title} · {self.scope}" if self.scope else self.title
+        return Content.assemble((" clientdeck ", "bold"), "│ ", (where, "bold"), "  │  ", facts)
