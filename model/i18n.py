@@ -12,6 +12,8 @@ import tomllib
 from functools import cache
 from pathlib import Path
 
+import pendulum
+
 LOCALES = Path(__file__).parent / "locales"
 SUPPORTED = ("en", "uk", "ru")
 
@@ -32,6 +34,7 @@ def set_language(*, code: str) -> str:
     """Use `code`, or the environment's language when empty; returns the one in force."""
     global _language
     _language = code if code in SUPPORTED else language_from_env()
+    pendulum.set_locale(_language)
     return _language
 
 
@@ -52,6 +55,11 @@ def _(message: str, /, **values: object) -> str:
     found = catalog(_language).get(message, message)
     translated = found if isinstance(found, str) else message
     return translated.format(**values) if values else translated
+
+
+def N_(message: str, /) -> str:
+    """Mark a string for the catalogs where it is defined; it is translated where it is shown."""
+    return message
 
 
 def plural_index(*, code: str, n: int) -> int:

@@ -13,7 +13,7 @@ from textual.screen import Screen
 
 from model import clock
 from model.config import Config, save
-from model.i18n import _, set_language
+from model.i18n import N_, _, set_language
 from model.inbox import inbox_count
 from model.members import find_member
 from model.sprints import current_sprint
@@ -28,26 +28,35 @@ from tui.screens.placeholder import PlaceholderScreen
 from tui.themes import load_themes
 
 MODE_KEYS = (
-    ("1", "board", "Board"),
-    ("2", "plan", "Plan"),
-    ("3", "standup", "Stand-up"),
-    ("4", "retro", "Retro"),
-    ("5", "calendar", "Calendar"),
-    ("6", "clients", "Clients"),
-    ("i", "inbox", "Inbox"),
+    ("1", "board", N_("Board")),
+    ("2", "plan", N_("Plan")),
+    ("3", "standup", N_("Stand-up")),
+    ("4", "retro", N_("Retro")),
+    ("5", "calendar", N_("Calendar")),
+    ("6", "clients", N_("Clients")),
+    ("i", "inbox", N_("Inbox")),
 )
 
 COMING = {
-    "plan": "This week's sprint: backlog by client, capacity per member, hours per client "
-    "against budget, and the plans agreed with clients.",
-    "standup": "Per member: done since the last stand-up, doing, next and blocked; "
-    "fires to triage; notes and the meeting timer.",
-    "retro": "The sprint's numbers, the Friday checklist, what went well, what to improve, "
-    "action items, and closing the sprint.",
-    "calendar": "Week and month: deadlines, promises, stand-ups, the retro and client meetings.",
-    "clients": "Every client with health signals; contacts, interactions, promises, KPIs "
-    "and budget burn.",
-    "inbox": "Untriaged requests, with keys to accept, defer, wait, decline or merge them.",
+    "plan": N_(
+        "This week's sprint: backlog by client, capacity per member, hours per client "
+        "against budget, and the plans agreed with clients."
+    ),
+    "standup": N_(
+        "Per member: done since the last stand-up, doing, next and blocked; "
+        "fires to triage; notes and the meeting timer."
+    ),
+    "retro": N_(
+        "The sprint's numbers, the Friday checklist, what went well, what to improve, "
+        "action items, and closing the sprint."
+    ),
+    "calendar": N_(
+        "Week and month: deadlines, promises, stand-ups, the retro and client meetings."
+    ),
+    "clients": N_(
+        "Every client with health signals; contacts, interactions, promises, KPIs and budget burn."
+    ),
+    "inbox": N_("Untriaged requests, with keys to accept, defer, wait, decline or merge them."),
 }
 
 

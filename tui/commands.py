@@ -9,6 +9,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from model.board import find_tasks
 from model.clients import active_clients
 from model.i18n import _
+from tui.format import literal
 
 
 class ScreenActionsProvider(Provider):
@@ -56,7 +57,7 @@ class GoToProvider(Provider):
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for client in active_clients(self.app.engine):
-            label = _("Go to client {name}", name=f"{client.code} · {client.name}")
+            label = _("Go to client {name}", name=literal(f"{client.code} · {client.name}"))
             score = matcher.match(label)
             if score > 0:
                 yield Hit(
@@ -66,6 +67,8 @@ class GoToProvider(Provider):
         if len(words) < 2:
             return
         for task in find_tasks(self.app.engine, text=words, limit=50):
-            label = _("Go to task {title}", title=f"{task.client_code} #{task.id} {task.title}")
+            label = _(
+                "Go to task {title}", title=literal(f"{task.client_code} #{task.id} {task.title}")
+            )
             score = matcher.match(label) or 0.01
             yield Hit(score, matcher.highlight(label), partial(self.app.go_to_task, task.id))

@@ -31,3 +31,14 @@ def hours(value: float) -> str:
 
 def days_since(*, since: datetime, now: datetime) -> int:
     return max(0, int((now - since).total_seconds() // 86400))
+
+
+_CONTROL_PICTURES = {code: chr(0x2400 + code) for code in range(0x20)} | {0x7F: "\u2421"}
+
+
+def literal(text: str) -> str:
+    """User text made safe to draw: control characters become their visible pictures (␛, ␀).
+
+    A raw escape in a title must show as text, never reach the terminal as a command.
+    """
+    return text.translate(_CONTROL_PICTURES)

@@ -20,7 +20,7 @@ from textual.widgets import Footer, Input
 from model import clock
 from model.board import Card, Scope, column_counts, column_page, parse_filter
 from model.clients import active_clients
-from model.i18n import _
+from model.i18n import N_, _
 from model.tables import BOARD_STATUSES, Priority, Status
 from model.tasks import (
     archive_task,
@@ -32,7 +32,7 @@ from model.tasks import (
     swap_positions,
     update_task,
 )
-from tui.format import days_since, due_phrase, hours
+from tui.format import days_since, due_phrase, hours, literal
 from tui.keys import translate_bindings
 from tui.widgets import DeckHeader
 
@@ -40,12 +40,12 @@ CARD_LINES = 4
 CARD_HEIGHT = CARD_LINES + 1
 
 STATUS_TITLES = {
-    Status.BACKLOG: "Backlog",
-    Status.TODO: "To do",
-    Status.DOING: "Doing",
-    Status.WAITING: "Waiting",
-    Status.REVIEW: "Review",
-    Status.DONE: "Done this sprint",
+    Status.BACKLOG: N_("Backlog"),
+    Status.TODO: N_("To do"),
+    Status.DOING: N_("Doing"),
+    Status.WAITING: N_("Waiting"),
+    Status.REVIEW: N_("Review"),
+    Status.DONE: N_("Done this sprint"),
 }
 
 PRIORITY_MARKS = {
@@ -58,7 +58,7 @@ PRIORITY_MARKS = {
 
 def wrap(text: str, *, width: int, lines: int) -> list[str]:
     """Cut `text` into at most `lines` lines of `width` cells, with … when it is longer."""
-    content = Content(" ".join(text.split()))
+    content = Content(" ".join(literal(text).split()))
     out = [line.plain for line in content.wrap(width)] if width > 0 else []
     if len(out) > lines:
         out = out[:lines]
@@ -258,7 +258,7 @@ class BoardScreen(Screen):
             if 0 <= self.client_index < len(clients)
             else _("All clients")
         )
-        scope_text = f"{name} · /{self.filter_text}" if self.filter_text else name
+        scope_text = literal(f"{name} · /{self.filter_text}" if self.filter_text else name)
         self.query_one(DeckHeader).set_scope(scope_text)
 
     def _reload_column(self, column: BoardColumn) -> None:

@@ -14,7 +14,7 @@ from textual.widgets import Checkbox, Input, Label, Select, SelectionList, Stati
 
 from model import clock
 from model.clients import active_clients
-from model.i18n import _
+from model.i18n import N_, _
 from model.members import team
 from model.parsing import parse_due, parse_hours
 from model.tables import PRIORITY_ORDER, Status
@@ -30,15 +30,34 @@ from model.tasks import (
     snapshot,
     update_task,
 )
-from tui.format import hours
+from tui.format import hours, literal
 from tui.keys import translate_bindings
 from tui.screens.board import STATUS_TITLES
 from tui.screens.prompt import ConfirmScreen
 
-STATUS_CHOICES = (("Inbox", Status.INBOX),) + tuple(
+STATUS_CHOICES = ((N_("Inbox"), Status.INBOX),) + tuple(
     (title, status) for status, title in STATUS_TITLES.items()
 )
-PRIORITY_TITLES = {"urgent": "Urgent", "high": "High", "normal": "Normal", "low": "Low"}
+PRIORITY_TITLES = {
+    "urgent": N_("Urgent"),
+    "high": N_("High"),
+    "normal": N_("Normal"),
+    "low": N_("Low"),
+}
+FIELD_TITLES = {
+    "created": N_("created"),
+    "status": N_("status"),
+    "assignee_id": N_("assignee"),
+    "sprint_id": N_("sprint"),
+    "priority": N_("priority"),
+    "due_date": N_("due date"),
+    "due_time": N_("due time"),
+    "client_id": N_("client"),
+    "estimate_hours": N_("estimate"),
+    "promised_at": N_("promised"),
+    "fire": N_("fire"),
+    "archived_at": N_("archived"),
+}
 
 
 class CardScreen(ModalScreen):
@@ -194,7 +213,9 @@ class CardScreen(ModalScreen):
         for event in history(self.app.engine, task_id=self.edited.id)[:40]:
             when = clock.to_local(event.at).format("D MMM HH:mm")
             change = f"{event.old or '—'} → {event.new or '—'}" if event.old else (event.new or "")
-            lines.append(f"{when} {event.who} {_(event.field)}: {change}")
+            lines.append(
+                f"{when} {event.who} {_(FIELD_TITLES.get(event.field, event.field))}: {change}"
+            )
         return "\n".join(lines)
 
     def on_mount(self) -> None:

@@ -1,0 +1,123 @@
+"""App-wide behaviour: modes, help, palette, themes, languages, remapped keys."""
+
+from __future__ import annotations
+
+import tomllib
+
+import pytest
+
+from model.config import config_path
+from model.tasks import get_task
+from model.themes import contrast
+from tui.screens.board import BoardScreen
+from tui.screens.help import HelpScreen
+from tui.themes import PRODUCT_THEMES, read_theme
+
+
+async def test_mode_keys_switch_screens_and_one_returns(agency, make_app):
+    engine, _ids = agency
+    app = make_app(engine)
+    async with app.run_test(size=(120, 36)) as pilot:
+        for key, mode in (("2", "plan"), ("5", "calendar"), ("6", "clients"), ("i", "inbox")):
+            await pilot.press(key)
+            assert app.current_mode == mode
+        await pilot.press("1")
+        assert isinstance(app.screen, BoardScreen)
+
+
+async def test_help_lists_the_screens_keys_and_closes(agency, make_app):
+    engine, _ids = agency
+    app = make_app(engine)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("#help-body Static").content)
+        for description in ("Move right", "Archive", "Filter", "Undo", "Quit"):
+            assert description in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, BoardScreen)
+
+
+async def test_palette_goes_to_a_client(agency, make_app):
+    engine, ids = agency
+    app = make_app(engine)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("ctrl+p", *"Карпат")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.scope.client_id == ids["MK"]
+
+
+async def test_palette_runs_a_screen_action(agency, make_app):
+    engine, ids = agency
+    task_id = ids["Настроить ремаркетинг"]
+    app = make_app(engine)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("ctrl+p", *"Archive")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert get_task(engine, task_id=task_id).archived_at is not None
+
+
+async def test_a_remapped_key_replaces_the_default(agency, make_app):
+    engine, ids = agency
+    task_id = ids["Настроить ремаркетинг"]
+    app = make_app(engine, keys={"board.archive": "X"})
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("x")
+        assert get_task(engine, task_id=task_id).archived_at is None
+        await pilot.press("X")
+        assert get_task(engine, task_id=task_id).archived_at is not None
+
+
+async def test_the_theme_picked_is_saved_to_the_config(agency, make_app, tmp_path):
+    engine, _ids = agency
+    app = make_app(engine)
+    async with app.run_test(size=(120, 36)):
+        app.theme = "clientdeck-light"
+    saved = tomllib.loads((tmp_path / "config.toml").read_text(encoding="utf-8"))
+    assert saved["theme"] == "clientdeck-light"
+    assert config_path() != tmp_path / "config.toml", "tests never touch the real config"
+
+
+async def test_user_themes_load_from_the_config_dir(agency, make_app, tmp_path):
+    engine, _ids = agency
+    (tmp_path / "themes").mkdir()
+    (tmp_path / "themes" / "mine.toml").write_text('name = "mine"\nprimary = "#123456"\n')
+    (tmp_path / "themes" / "broken.toml").write_text("name = \n")
+    app = make_app(engine)
+    async with app.run_test(size=(120, 36)):
+        assert "mine" in app.available_themes
+        assert any("broken.toml" in notice for notice in app.notices)
+
+
+@pytest.mark.parametrize("path", sorted(PRODUCT_THEMES.glob("*.toml")), ids=lambda p: p.stem)
+def test_product_themes_have_readable_text(path):
+    theme = read_theme(path=path)
+    for surface in (theme.background, theme.surface, theme.panel):
+        assert contrast(foreground=theme.foreground, background=surface) >= 4.5
+    for accent in (theme.error, theme.warning, theme.success, theme.accent):
+        assert contrast(foreground=accent, background=theme.background) >= 4.5
+
+
+def test_there_is_a_dark_and_a_light_product_theme():
+    themes = [read_theme(path=path) for path in PRODUCT_THEMES.glob("*.toml")]
+    assert {theme.dark for theme in themes} == {True, False}
+
+
+def test_contrast_matches_the_wcag_extremes():
+    assert contrast(foreground="#000000", background="#ffffff") == pytest.approx(21.0)
+    assert contrast(foreground="#777777", background="#777777") == pytest.approx(1.0)
+
+
+async def test_language_follows_the_config_then_lang(agency, make_app, monkeypatch):
+    engine, _ids = agency
+    app = make_app(engine, language="uk")
+    async with app.run_test(size=(120, 36)):
+        assert "Дошка" in str(app.screen.query_one("DeckHeader").render())
+    monkeypatch.setenv("LANG", "ru_RU.UTF-8")
+    app = make_app(engine)
+    async with app.run_test(size=(120, 36)):
+        assert "Доска" in str(app.screen.query_one("DeckHeader").render())
