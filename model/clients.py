@@ -1,4 +1,4 @@
-"""Finding clients by what people type, and their monthly budgets."""
+"""Finding clients by what people type."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from model.db import reading
 from model.i18n import _
-from model.tables import Budget, Client, ClientStatus
+from model.tables import Client, ClientStatus
 from model.tasks import NotFoundError
 
 
@@ -46,13 +46,3 @@ def find_client(engine: Engine, *, text: str) -> Client:
     known = ", ".join(f"{c.name} ({c.code})" for c in clients) or _("none yet")
     raise NotFoundError(_("no client matches {text!r}; clients: {known}", text=text, known=known))
 
-
-def budget_hours(engine: Engine, *, client_id: int, month) -> float | None:
-    """Paid hours for `month`: the latest budget row that starts on or before it."""
-    with reading(engine) as session:
-        return session.exec(
-            select(Budget.hours)
-            .where(Budget.client_id == client_id, Budget.from_month <= month)
-            .order_by(Budget.from_month.desc())
-            .limit(1)
-        ).first()

@@ -82,8 +82,9 @@ _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
 
 
-def _time(text: str) -> time:
-    match = _TIME.match(text)
+def parse_time_of_day(*, text: str) -> time:
+    """`15:30` or `9.05` to a time; raises ValueError with a message."""
+    match = _TIME.match(text.strip())
     if not match:
         raise ValueError(_("{text!r} is not a time of day like 15:30", text=text))
     hour, minute = int(match.group(1)), int(match.group(2))
@@ -145,4 +146,4 @@ def parse_due(*, text: str, today: pendulum.Date) -> Due:
             )
         )
     day = _day(parts[0], today=today)
-    return Due(date=day, time=_time(parts[1]) if len(parts) == 2 else None)
+    return Due(date=day, time=parse_time_of_day(text=parts[1]) if len(parts) == 2 else None)

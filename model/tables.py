@@ -201,6 +201,7 @@ class TimeEntry(SQLModel, table=True):
 
     __table_args__ = (
         Index("ix_timeentry_member_start", "member_id", "start"),
+        Index("ix_timeentry_start", "start"),
         Index("ix_timeentry_task", "task_id"),
     )
     id: int | None = Field(default=None, primary_key=True)

@@ -238,7 +238,15 @@ def run(argv: Sequence[str]) -> int:
     except UsageError as error:
         print(error, file=sys.stderr)
         return 2
-    except (Failure, StoreError, ConfigError, ValidationError, LookupError, ConflictError) as error:
+    except (
+        Failure,
+        StoreError,
+        ConfigError,
+        ValidationError,
+        LookupError,
+        ConflictError,
+        OSError,
+    ) as error:
         print(f"{PROG}: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

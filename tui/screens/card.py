@@ -60,6 +60,17 @@ FIELD_TITLES = {
 }
 
 
+def _value(*, field: str, value: str | None) -> str:
+    """A stored event value as a person reads it: statuses and priorities by their names."""
+    if value is None:
+        return "—"
+    if field in ("status", "created"):
+        return _(dict((s, t) for t, s in STATUS_CHOICES).get(value, value))
+    if field == "priority":
+        return _(PRIORITY_TITLES.get(value, value))
+    return value
+
+
 class CardScreen(ModalScreen):
     CSS_PATH = "card.tcss"
     BINDINGS = [
@@ -212,10 +223,10 @@ class CardScreen(ModalScreen):
         lines = []
         for event in history(self.app.engine, task_id=self.edited.id)[:40]:
             when = clock.to_local(event.at).format("D MMM HH:mm")
-            change = f"{event.old or '—'} → {event.new or '—'}" if event.old else (event.new or "")
-            lines.append(
-                f"{when} {event.who} {_(FIELD_TITLES.get(event.field, event.field))}: {change}"
-            )
+            old, new = (_value(field=event.field, value=v) for v in (event.old, event.new))
+            change = f"{old} → {new}" if event.old else new
+            what = _(FIELD_TITLES.get(event.field, event.field))
+            lines.append(literal(f"{when} {event.who} {what}: {change}"))
         return "\n".join(lines)
 
     def on_mount(self) -> None:

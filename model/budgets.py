@@ -1,0 +1,227 @@
+"""Budgets: each client's paid hours per month, and how fast they burn.
+
+A budget recurs every month: a `Budget` row holds from its `from_month` until
+a later row, so a change "from March on" never rewrites January. Spent hours
+are the entries inside the month's local bounds (an entry over a month boundary
+counts its part in each month).
+
+"Still planned" is kept simple on purpose: for each of the client's open
+sprints that start in the month, the estimate minus the hours already spent of
+every task not yet done (never below zero per task).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+import pendulum
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from model import clock
+from model.db import reading, transaction
+from model.i18n import _
+from model.tables import Budget, Client, ClientStatus, Sprint, SprintState, Status, Task
+from model.tasks import NotFoundError, ValidationError
+from model.timetrack import hours_by_client, hours_by_task
+from model.weeks import month_span, month_start, working_days
+
+MAX_MONTHLY_HOURS = 10_000.0
+WARNING_SHARE = 0.8
+
+
+class Level(StrEnum):
+    NONE = "none"  # no budget set
+    OK = "ok"
+    WARNING = "warning"
+    OVER = "over"
+
+
+@dataclass(frozen=True)
+class BudgetStatus:
+    client_id: int
+    month: pendulum.Date
+    budget_hours: float | None
+    spent_hours: float
+    planned_hours: float
+    level: Level
+    runs_out_on: pendulum.Date | None
+
+    @property
+    def remaining_hours(self) -> float | None:
+        """Paid hours not yet spent (negative when over)."""
+        return None if self.budget_hours is None else self.budget_hours - self.spent_hours
+
+    @property
+    def free_hours(self) -> float | None:
+        """Paid hours neither spent nor planned: what the Plan screen can still fill."""
+        remaining = self.remaining_hours
+        return None if remaining is None else remaining - self.planned_hours
+
+    @property
+    def burn_percent(self) -> float | None:
+        if not self.budget_hours:
+            return None
+        return self.spent_hours / self.budget_hours * 100
+
+
+def level_of(*, spent: float, budget: float | None) -> Level:
+    """ok below 80 %, warning from 80 %, over from 100 %; a zero budget is over at any time."""
+    if budget is None:
+        return Level.NONE
+    if spent > 0 and spent >= budget:
+        return Level.OVER
+    if budget > 0 and spent >= WARNING_SHARE * budget:
+        return Level.WARNING
+    return Level.OK
+
+
+def runs_out_on(
+    *, month: pendulum.Date, budget: float | None, spent: float, today: pendulum.Date
+) -> pendulum.Date | None:
+    """The working day the budget is used up at this month's pace so far, if within the month.
+
+    Pace is the hours spent per working day elapsed (today included); the budget
+    lasts `budget / pace` working days counted from the month's first, so for a
+    budget already used up this is about the day it ran out.
+    """
+    first = month_start(day=month)
+    after = first.add(months=1)
+    elapsed = working_days(first=first, last=min(today.add(days=1), after))
+    if budget is None or elapsed == 0 or spent <= 0:
+        return None
+    lasting = max(math.ceil(budget / (spent / elapsed)), 1)
+    day = first
+    while day < after:
+        if day.weekday() < 5:
+            lasting -= 1
+            if lasting == 0:
+                return day
+        day = day.add(days=1)
+    return None
+
+
+def in_force(*, rows: Sequence[Budget], month: pendulum.Date) -> dict[int, float]:
+    """Per client, the hours of the latest budget row that starts on or before `month`."""
+    latest: dict[int, Budget] = {}
+    for row in rows:
+        if row.from_month > month:
+            continue
+        held = latest.get(row.client_id)
+        if held is None or row.from_month > held.from_month:
+            latest[row.client_id] = row
+    return {client_id: row.hours for client_id, row in latest.items()}
+
+
+def _budget_rows(
+    session: Session, *, month: pendulum.Date, client_ids: Sequence[int]
+) -> list[Budget]:
+    return list(
+        session.exec(
+            select(Budget).where(Budget.client_id.in_(client_ids), Budget.from_month <= month)
+        ).all()
+    )
+
+
+def paid_hours(engine: Engine, *, client_id: int, month: pendulum.Date) -> float | None:
+    """The client's paid hours for the month holding `month`, or None without a budget."""
+    first = month_start(day=month)
+    with reading(engine) as session:
+        rows = _budget_rows(session, month=first, client_ids=[client_id])
+    return in_force(rows=rows, month=first).get(client_id)
+
+
+def set_budget(
+    engine: Engine, *, client_id: int, from_month: pendulum.Date, hours: float
+) -> Budget:
+    """Paid hours per month from `from_month` on; earlier months keep their budget."""
+    if not 0 <= hours <= MAX_MONTHLY_HOURS:
+        raise ValidationError(
+            _("the budget must be between 0 and {limit} hours", limit=int(MAX_MONTHLY_HOURS)),
+            field="hours",
+        )
+    first = month_start(day=from_month)
+    with transaction(engine) as session:
+        if session.get(Client, client_id) is None:
+            raise NotFoundError(_("no client with id {id}", id=client_id))
+        row = session.exec(
+            select(Budget).where(Budget.client_id == client_id, Budget.from_month == first)
+        ).first()
+        row = row or Budget(client_id=client_id, from_month=first, hours=hours)
+        row.hours = hours
+        session.add(row)
+        return row
+
+
+def _planned(
+    session: Session, *, month: pendulum.Date, client_ids: Sequence[int]
+) -> dict[int, float]:
+    """Per client, estimate minus spent of unfinished tasks in the month's open sprints."""
+    rows = session.exec(
+        select(Task.id, Task.client_id, Task.estimate_hours)
+        .join(Sprint, Sprint.id == Task.sprint_id)
+        .where(
+            Sprint.state == SprintState.OPEN,
+            Sprint.week_start >= month,
+            Sprint.week_start < month.add(months=1),
+            Task.client_id.in_(client_ids),
+            Task.status != Status.DONE,
+            Task.archived_at.is_(None),
+            Task.estimate_hours.is_not(None),
+        )
+    ).all()
+    spent = hours_by_task(session, task_ids=[task_id for task_id, _client, _estimate in rows])
+    planned = dict.fromkeys(client_ids, 0.0)
+    for task_id, client_id, estimate in rows:
+        planned[client_id] += max(estimate - spent[task_id], 0.0)
+    return planned
+
+
+def _statuses(
+    engine: Engine, *, month: pendulum.Date, client_ids: Sequence[int]
+) -> dict[int, BudgetStatus]:
+    first = month_start(day=month)
+    span = month_span(month=first, zone=clock.zone())
+    today = clock.today()
+    with reading(engine) as session:
+        budgets = in_force(
+            rows=_budget_rows(session, month=first, client_ids=client_ids), month=first
+        )
+        spent = hours_by_client(session, span=span, client_ids=client_ids)
+        planned = _planned(session, month=first, client_ids=client_ids)
+    return {
+        client_id: BudgetStatus(
+            client_id=client_id,
+            month=first,
+            budget_hours=budgets.get(client_id),
+            spent_hours=spent[client_id],
+            planned_hours=planned[client_id],
+            level=level_of(spent=spent[client_id], budget=budgets.get(client_id)),
+            runs_out_on=runs_out_on(
+                month=first, budget=budgets.get(client_id), spent=spent[client_id], today=today
+            ),
+        )
+        for client_id in client_ids
+    }
+
+
+def budget_status(
+    engine: Engine, *, client_id: int, month: pendulum.Date | None = None
+) -> BudgetStatus:
+    """One client's budget for the month holding `month` (this month by default)."""
+    with reading(engine) as session:
+        if session.get(Client, client_id) is None:
+            raise NotFoundError(_("no client with id {id}", id=client_id))
+    return _statuses(engine, month=month or clock.today(), client_ids=[client_id])[client_id]
+
+
+def budget_statuses(engine: Engine, *, month: pendulum.Date) -> dict[int, BudgetStatus]:
+    """Every client that is not archived, keyed by client id, in a handful of queries."""
+    with reading(engine) as session:
+        client_ids = list(
+            session.exec(select(Client.id).where(Client.status != ClientStatus.ARCHIVED)).all()
+        )
+    return _statuses(engine, month=month, client_ids=client_ids)

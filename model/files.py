@@ -1,0 +1,35 @@
+"""Files the app writes for people: reports and exports, private to their owner."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from model.i18n import _
+
+
+class WriteError(OSError):
+    """A file could not be written; the message is for the user."""
+
+
+def reports_dir() -> Path:
+    """Where the app puts the reports it writes; created on first use, private."""
+    import platformdirs
+
+    folder = Path(platformdirs.user_data_dir("clientdeck", appauthor=False)) / "reports"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
+
+
+def write_private(*, path: Path, text: str) -> Path:
+    """Reports name clients and hours: the file is created readable by its owner only."""
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(descriptor, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+    except OSError as error:
+        raise WriteError(
+            _("cannot write {path}: {error}", path=path, error=error.strerror)
+        ) from None
+    return path

@@ -1,0 +1,1 @@
+"""Reports for clients and the team, rendered as Markdown and CSV without any UI library."""

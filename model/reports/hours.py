@@ -1,0 +1,202 @@
+"""The client hours report: what was worked for a client in a period, against its budget.
+
+Entries are clipped to the period, so a report for a week or a month adds up
+with the reports of the neighbouring periods. Rows are sorted by hours, then by
+name, so the same data always renders the same text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+import pendulum
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from model import clock
+from model.budgets import paid_hours
+from model.db import reading
+from model.i18n import _
+from model.tables import Client, Member, Task, TimeEntry
+from model.tasks import NotFoundError
+from model.timetrack import clipped_seconds, in_span
+from model.weeks import Span, month_start
+
+# A spreadsheet runs a cell that starts with one of these as a formula.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class TaskHours:
+    task_id: int
+    title: str
+    status: str
+    hours: float
+
+
+@dataclass(frozen=True)
+class MemberHours:
+    name: str
+    hours: float
+
+
+@dataclass(frozen=True)
+class HoursReport:
+    title: str
+    client_name: str
+    client_code: str
+    first_day: pendulum.Date
+    last_day: pendulum.Date
+    tasks: tuple[TaskHours, ...]
+    members: tuple[MemberHours, ...]
+    total_hours: float
+    months: tuple[pendulum.Date, ...]
+    budget_hours: float | None
+
+    @property
+    def budget_percent(self) -> float | None:
+        """The report's hours as a share of the paid hours of the months it touches."""
+        if not self.budget_hours:
+            return None
+        return self.total_hours / self.budget_hours * 100
+
+
+def _months(*, first: pendulum.Date, last: pendulum.Date) -> tuple[pendulum.Date, ...]:
+    months = [month_start(day=first)]
+    while months[-1] < month_start(day=last):
+        months.append(months[-1].add(months=1))
+    return tuple(months)
+
+
+def _budget(engine: Engine, *, client_id: int, months: tuple[pendulum.Date, ...]) -> float | None:
+    """The paid hours of all the months together; None when none of them has a budget."""
+    known = [
+        hours
+        for month in months
+        if (hours := paid_hours(engine, client_id=client_id, month=month)) is not None
+    ]
+    return sum(known) if known else None
+
+
+def hours_report(engine: Engine, *, client_id: int, span: Span, title: str) -> HoursReport:
+    """Hours per task and per person for one client inside `span`, with the budget."""
+    now = clock.now()
+    with reading(engine) as session:
+        client = session.get(Client, client_id)
+        if client is None:
+            raise NotFoundError(_("no client with id {id}", id=client_id))
+        rows = session.exec(
+            select(Task.id, Task.title, Task.status, Member.name, TimeEntry.start, TimeEntry.end)
+            .join(Task, Task.id == TimeEntry.task_id)
+            .join(Member, Member.id == TimeEntry.member_id)
+            .where(Task.client_id == client_id, in_span(span=span))
+        ).all()
+    tasks: dict[int, TaskHours] = {}
+    members: dict[str, float] = {}
+    total = 0.0
+    for task_id, task_title, status, member, start, end in rows:
+        hours = clipped_seconds(start=start, end=end, span=span, now=now) / 3600
+        held = tasks.get(task_id)
+        tasks[task_id] = TaskHours(
+            task_id=task_id,
+            title=task_title,
+            status=status,
+            hours=hours + (held.hours if held else 0.0),
+        )
+        members[member] = members.get(member, 0.0) + hours
+        total += hours
+    first_day = clock.to_local(span.start).date()
+    last_day = clock.to_local(span.end).subtract(microseconds=1).date()
+    months = _months(first=first_day, last=last_day)
+    return HoursReport(
+        title=title,
+        client_name=client.name,
+        client_code=client.code,
+        first_day=first_day,
+        last_day=last_day,
+        tasks=tuple(
+            sorted(tasks.values(), key=lambda t: (-t.hours, t.title.casefold(), t.task_id))
+        ),
+        members=tuple(
+            MemberHours(name=name, hours=hours)
+            for name, hours in sorted(members.items(), key=lambda item: (-item[1], item[0]))
+        ),
+        total_hours=total,
+        months=months,
+        budget_hours=_budget(engine, client_id=client_id, months=months),
+    )
+
+
+def _number(value: float) -> str:
+    return f"{value:.2f}"
+
+
+def _months_label(report: HoursReport) -> str:
+    return ", ".join(month.format("YYYY-MM") for month in report.months)
+
+
+def _md_cell(text: str) -> str:
+    """Task text shown literally inside a table cell: no new rows, no new columns."""
+    return " ".join(text.replace("\\", "\\\\").replace("|", "\\|").split())
+
+
+def render_markdown(report: HoursReport) -> str:
+    """The report as a Markdown document to paste into an email or a chat."""
+    lines = [
+        f"# {_md_cell(report.title)}",
+        "",
+        f"- {_('Client')}: {_md_cell(report.client_name)} ({_md_cell(report.client_code)})",
+        f"- {_('Period')}: {report.first_day.isoformat()} – {report.last_day.isoformat()}",
+        "",
+        f"## {_('Tasks')}",
+        "",
+    ]
+    if report.tasks:
+        lines += [f"| # | {_('Task')} | {_('Status')} | {_('Hours')} |", "|---:|---|---|---:|"]
+        lines += [
+            f"| {t.task_id} | {_md_cell(t.title)} | {_(t.status)} | {_number(t.hours)} |"
+            for t in report.tasks
+        ]
+    else:
+        lines.append(_("No time recorded."))
+    lines += ["", f"## {_('People')}", ""]
+    if report.members:
+        lines += [f"| {_('Person')} | {_('Hours')} |", "|---|---:|"]
+        lines += [f"| {_md_cell(m.name)} | {_number(m.hours)} |" for m in report.members]
+    else:
+        lines.append(_("No time recorded."))
+    lines += [
+        "",
+        f"## {_('Total')}",
+        "",
+        f"- {_('Hours')}: {_number(report.total_hours)}",
+        f"- {_('Budget ({months})', months=_months_label(report))}: "
+        + (_("none") if report.budget_hours is None else _number(report.budget_hours)),
+    ]
+    if report.budget_percent is not None:
+        lines.append(f"- {_('Used')}: {_number(report.budget_percent)}%")
+    return "\n".join(lines) + "\n"
+
+
+def _csv_cell(text: str) -> str:
+    """Text that a spreadsheet shows as text, never runs as a formula."""
+    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
+
+
+def render_csv(report: HoursReport) -> str:
+    """One table: a row per task, per person, the total and the budget."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([_("section"), _("id"), _("name"), _("status"), _("hours")])
+    for t in report.tasks:
+        writer.writerow([_("task"), t.task_id, _csv_cell(t.title), t.status, _number(t.hours)])
+    for m in report.members:
+        writer.writerow([_("person"), "", _csv_cell(m.name), "", _number(m.hours)])
+    writer.writerow(
+        [_("total"), "", _csv_cell(report.client_code), "", _number(report.total_hours)]
+    )
+    budget = "" if report.budget_hours is None else _number(report.budget_hours)
+    writer.writerow([_("budget"), "", _months_label(report), "", budget])
+    return out.getvalue()

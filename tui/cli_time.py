@@ -1,0 +1,211 @@
+"""Shell commands for time: `timer start|stop|status` and `report hours`.
+
+The `report` group is shared: `report_commands` creates it once and hands the
+same sub-command set to every area that adds a report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from model import clock
+from model.files import write_private
+from model.i18n import _
+from tui.cli import PROG, Context, Failure, UsageError
+
+_REPORT_ATTRIBUTE = "clientdeck_report_commands"
+
+
+def report_commands(*, commands, parents: list[argparse.ArgumentParser]):
+    """The sub-commands of `clientdeck report`, created on the first call and reused after."""
+    existing = getattr(commands, _REPORT_ATTRIBUTE, None)
+    if existing is None:
+        report = commands.add_parser("report", parents=parents, help=_("write a report"))
+        existing = report.add_subparsers(dest="report", required=True)
+        setattr(commands, _REPORT_ATTRIBUTE, existing)
+    return existing
+
+
+def register(*, commands, parents: list[argparse.ArgumentParser]) -> None:
+    hours = report_commands(commands=commands, parents=parents).add_parser(
+        "hours", parents=parents, help=_("hours worked for a client, against its budget")
+    )
+    hours.add_argument("--client", required=True, help=_("client code or name"))
+    period = hours.add_mutually_exclusive_group()
+    period.add_argument("--week", metavar="2026-W47", help=_("an ISO week"))
+    period.add_argument("--month", metavar="2026-11", help=_("a month (default: this month)"))
+    period.add_argument("--from", dest="first", metavar="DATE", help=_("first day"))
+    hours.add_argument("--to", dest="last", metavar="DATE", help=_("last day, with --from"))
+    hours.add_argument("--format", choices=("md", "csv"), default="md")
+    hours.add_argument("--out", metavar="FILE", help=_("write to a file instead of the screen"))
+    hours.set_defaults(handler=cmd_report_hours)
+
+    timer = commands.add_parser("timer", parents=parents, help=_("start, stop or show your timer"))
+    actions = timer.add_subparsers(dest="action", required=True)
+    start = actions.add_parser("start", parents=parents, help=_("time a task (stops the last)"))
+    start.add_argument("task_id", type=int, metavar="TASK_ID")
+    start.add_argument("--note", default="", help=_("what you are doing"))
+    start.set_defaults(handler=cmd_timer_start)
+    stop = actions.add_parser("stop", parents=parents, help=_("stop your running timer"))
+    stop.add_argument("--at", metavar="HH:MM", help=_("when you stopped working"))
+    stop.set_defaults(handler=cmd_timer_stop)
+    status = actions.add_parser(
+        "status", parents=parents, help=_("show your running timer (exit 1 when none)")
+    )
+    status.set_defaults(handler=cmd_timer_status)
+
+
+# --- report hours --------------------------------------------------------------------------
+
+
+def _period(args: argparse.Namespace):
+    """The span the options name and its label; this month when none is given."""
+    from model.parsing import parse_due
+    from model.weeks import (
+        days_span,
+        iso_week_label,
+        month_span,
+        month_start,
+        parse_iso_week,
+        parse_month,
+        week_span,
+    )
+
+    zone = clock.zone()
+    if bool(args.first) != bool(args.last):
+        raise UsageError(f"{PROG} report hours: " + _("--from and --to go together"))
+    try:
+        if args.week:
+            monday = parse_iso_week(text=args.week)
+            return week_span(week_start=monday, zone=zone), iso_week_label(day=monday)
+        if args.first:
+            first = parse_due(text=args.first, today=clock.today()).date
+            last = parse_due(text=args.last, today=clock.today()).date
+            if last < first:
+                raise ValueError(_("--to is before --from"))
+            return days_span(first=first, last=last, zone=zone), f"{first} – {last}"
+        month = parse_month(text=args.month) if args.month else month_start(day=clock.today())
+        return month_span(month=month, zone=zone), month.format("YYYY-MM")
+    except ValueError as error:
+        raise UsageError(f"{PROG} report hours: {error}") from None
+
+
+def cmd_report_hours(ctx: Context, args: argparse.Namespace) -> int:
+    from model.clients import find_client
+    from model.reports.hours import hours_report, render_csv, render_markdown
+
+    span, label = _period(args)
+    client = find_client(ctx.engine, text=args.client)
+    report = hours_report(
+        ctx.engine,
+        client_id=client.id,
+        span=span,
+        title=_("Hours for {client}, {period}", client=client.name, period=label),
+    )
+    text = render_csv(report) if args.format == "csv" else render_markdown(report)
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        write_private(path=Path(args.out), text=text)
+        print(args.out)
+    return 0
+
+
+# --- timer ---------------------------------------------------------------------------------
+
+
+def _me(ctx: Context) -> int:
+    member_id = ctx.me()
+    if member_id is None:
+        raise Failure(_("who are you? run: clientdeck config set me NAME"))
+    return member_id
+
+
+def _duration(seconds: float) -> str:
+    minutes = int(seconds) // 60
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+def _when(instant) -> str:
+    """A local time, with the date when it is not today."""
+    local = clock.to_local(instant)
+    return local.format("HH:mm" if local.date() == clock.today() else "YYYY-MM-DD HH:mm")
+
+
+def cmd_timer_start(ctx: Context, args: argparse.Namespace) -> int:
+    from model.timetrack import elapsed_seconds, running_entry, start_timer
+
+    member_id = _me(ctx)
+    started = start_timer(ctx.engine, task_id=args.task_id, member_id=member_id, note=args.note)
+    if started.stopped is not None:
+        stopped = started.stopped
+        seconds = elapsed_seconds(start=stopped.start, end=stopped.end, now=clock.now())
+        print(
+            _(
+                "stopped task {id} after {duration}",
+                id=stopped.task_id,
+                duration=_duration(seconds),
+            )
+        )
+    running = running_entry(ctx.engine, member_id=member_id)
+    if running is not None:  # None only if another process stopped it in between
+        print(
+            _(
+                "started task {id}: {title} [{client}]",
+                id=args.task_id,
+                title=running.task_title,
+                client=running.client_code,
+            )
+        )
+    if started.over_budget:
+        print(_("warning: this client has used up this month's paid hours"), file=sys.stderr)
+    return 0
+
+
+def cmd_timer_stop(ctx: Context, args: argparse.Namespace) -> int:
+    from model.timetrack import elapsed_seconds, stop_timer, time_of_day_before
+
+    member_id = _me(ctx)
+    at = None if args.at is None else time_of_day_before(text=args.at, now=clock.now())
+    entry = stop_timer(ctx.engine, member_id=member_id, at=at)
+    if entry is None:
+        raise Failure(_("no timer is running"))
+    seconds = elapsed_seconds(start=entry.start, end=entry.end, now=clock.now())
+    print(
+        _(
+            "stopped task {id} at {at} after {duration}",
+            id=entry.task_id,
+            at=_when(entry.end),
+            duration=_duration(seconds),
+        )
+    )
+    return 0
+
+
+def cmd_timer_status(ctx: Context, args: argparse.Namespace) -> int:
+    """Exit 0 while a timer runs and 1 when none does, so scripts can test it (as timew does)."""
+    from model.timetrack import end_of_work_day, running_entry
+
+    running = running_entry(ctx.engine, member_id=_me(ctx))
+    if running is None:
+        print(_("no timer is running"))
+        return 1
+    entry = running.entry
+    print(
+        _(
+            "task {id}: {title} [{client}], since {since}, {elapsed}",
+            id=entry.task_id,
+            title=running.task_title,
+            client=running.client_code,
+            since=_when(entry.start),
+            elapsed=_duration(running.elapsed_seconds),
+        )
+    )
+    if end_of_work_day(entry=entry, work_day_end=ctx.config.work_day_end) <= clock.now():
+        print(
+            _("this timer ran past the end of its working day; stop it with --at HH:MM"),
+            file=sys.stderr,
+        )
+    return 0
