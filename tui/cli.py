@@ -89,7 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser(
         "demo", parents=[store], help=_("fill a database with a demo agency")
     )
-    demo.add_argument("--scale", type=int, default=1, help=_("size multiplier (25: ~10,000 tasks)"))
+    demo.add_argument(
+        "--scale", type=int, default=1, help=_("size multiplier: 0 empty, 25 about 10,000 tasks")
+    )
     demo.add_argument("--seed", type=int, default=1)
     demo.add_argument("--force", action="store_true", help=_("replace what the database holds"))
 
@@ -193,19 +195,29 @@ def cmd_db(ctx: Context, args: argparse.Namespace) -> int:
 def cmd_demo(ctx: Context, args: argparse.Namespace) -> int:
     from model import demo
 
-    if args.scale < 0 or args.scale > 1000:
-        raise UsageError(f"{PROG} demo: --scale must be between 0 and 1000")
+    if not 0 <= args.scale <= 100:
+        raise UsageError(f"{PROG} demo: --scale must be between 0 (empty) and 100")
     if not demo.is_empty(engine=ctx.engine):
         if not args.force:
             raise Failure(_("the database is not empty; add --force to replace its contents"))
         demo.clear(engine=ctx.engine)
+    if args.scale == 0:
+        return 0
     summary = demo.fill(
         engine=ctx.engine,
         scale=args.scale,
         seed=args.seed,
         progress=lambda step: print(step, file=sys.stderr),
     )
-    print(summary)
+    print(
+        _(
+            "{clients} clients, {members} members, {tasks} tasks, {entries} time entries",
+            clients=summary.clients,
+            members=summary.members,
+            tasks=summary.tasks,
+            entries=summary.time_entries,
+        )
+    )
     return 0
 
 

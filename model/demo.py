@@ -1,0 +1,1560 @@
+"""A demo agency: clients, team, five weekly sprints of work, time and contact history.
+
+Why it exists: every screen is only worth judging with realistic data in it,
+the benchmarks need the same agency 25 times bigger, and snapshot tests need
+the very same rows on every run. So everything is drawn from one
+`random.Random(seed)` and placed relative to `clock.now()`: a seed and a frozen
+clock give identical rows, and a demo made today looks like this week.
+
+`scale` N gives N times the tasks; each step past 1 adds two clients and 23
+members, because the time a team tracks grows with its head count: scale 1 is
+a six-person team with ~1,300 time entries, scale 25 has ~100,000.
+
+Rows are built as plain dicts with ids chosen here, then written with bulk
+Core inserts in one transaction: adding ORM objects one by one is far too slow
+for the 100,000 time entries of `--scale 25`. Hot loops use stdlib datetimes
+(aware, UTC) because pendulum's arithmetic costs several times more; pendulum
+still does all calendar work (local days, weeks, months, time zones).
+"""
+
+from __future__ import annotations
+
+import colorsys
+import random
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
+from itertools import accumulate, product
+from typing import Any, NamedTuple
+
+import pendulum
+from sqlalchemy import Table, delete, insert, select, text
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, SQLModel
+
+from model import clock
+from model.config import DEFAULT_RETRO_CHECKLIST
+from model.db import reading, transaction
+from model.tables import (
+    Channel,
+    Client,
+    ClientStatus,
+    Direction,
+    Member,
+    Priority,
+    SprintState,
+    Status,
+    Task,
+)
+from model.weeks import month_start, sprint_start
+
+# --- sizes and shares ------------------------------------------------------------------------
+
+TASKS_PER_SCALE = 400
+EXTRA_CLIENTS_PER_SCALE = 2  # 9 hand-written clients, then generated ones
+EXTRA_MEMBERS_PER_SCALE = 23  # so that scale 25 tracks about 100,000 time entries
+PAST_SPRINTS = 4
+WORK_DAYS_BACK = 35  # time entries, done work and contacts: the past five weeks
+HISTORY_MONTHS = 3  # the oldest backlog item; budgets start a month earlier
+WORK_HOURS = (9, 18)  # local, the default work day of config.toml
+STANDUP_HOURS = (11, 16)
+INSERT_CHUNK = 5_000
+
+STATUS_SHARES = (
+    (Status.INBOX, 0.05),
+    (Status.BACKLOG, 0.20),
+    (Status.TODO, 0.07),
+    (Status.DOING, 0.05),
+    (Status.WAITING, 0.07),
+    (Status.REVIEW, 0.04),
+)  # the rest is done
+
+# How a task got to its status; the first step is its creation.
+PATHS = {
+    Status.INBOX: (("inbox",),),
+    Status.BACKLOG: (("backlog",), ("inbox", "backlog")),
+    Status.TODO: (("todo",), ("backlog", "todo"), ("inbox", "backlog", "todo")),
+    Status.DOING: (("todo", "doing"), ("backlog", "todo", "doing")),
+    Status.WAITING: (("todo", "doing", "waiting"), ("backlog", "todo", "doing", "waiting")),
+    Status.REVIEW: (("todo", "doing", "review"), ("backlog", "todo", "doing", "review")),
+    Status.DONE: (
+        ("todo", "doing", "done"),
+        ("todo", "doing", "review", "done"),
+        ("backlog", "todo", "doing", "review", "done"),
+    ),
+}
+# Share of tasks in each status that sit in a sprint (done ones: the sprint of their week).
+IN_SPRINT = {
+    Status.TODO: 0.7,
+    Status.DOING: 0.95,
+    Status.WAITING: 0.6,
+    Status.REVIEW: 1.0,
+    Status.DONE: 0.9,
+}
+WORKED_STATUSES = (Status.DOING, Status.WAITING, Status.REVIEW, Status.DONE)
+OPEN_STATUSES = (Status.TODO, Status.DOING, Status.WAITING, Status.REVIEW)
+PRIORITY_WEIGHTS = (
+    (Priority.URGENT, 2),
+    (Priority.HIGH, 17),
+    (Priority.NORMAL, 63),
+    (Priority.LOW, 18),
+)
+ESTIMATES = (0.5, 1.0, 1.5, 2.0, 3.0, 3.0, 4.0, 6.0, 8.0)
+NO_ESTIMATE_SHARE = {Status.INBOX: 0.7, Status.BACKLOG: 0.35}
+DUE_TIMES = (time(10), time(12), time(15), time(18))
+FIRE_SHARE = 0.25  # of fresh inbox, todo and doing tasks
+EARLIER_WAIT_SHARE = 0.2  # worked tasks that already waited on the client once
+OVERDUE_PROMISES_PER_SCALE = 3
+ENTRY_MINUTES = (10, 15, 20, 30, 30, 30, 45, 45, 60, 60, 75, 90)
+ENTRY_GAP_MINUTES = (0, 0, 5, 5, 10, 15, 20)
+LONG_ENTRY_SHARE = 0.05  # member-days that start with a 3 to 5 hour stretch
+MIN_ENTRY = timedelta(minutes=5)
+TRACKED_SHARE = (0.7, 0.95)  # of a day's capacity spent on tasks; the rest is meetings, admin
+WORK_SPAN_DAYS = 28  # the longest a task is in hand before it moves on
+DOING_DAYS = 14  # the longest a task has been in progress now
+
+ENTRY_NOTE_SHARE = 0.3
+CHANNELS = (Channel.EMAIL, Channel.CHAT, Channel.CALL, Channel.MESSENGER, Channel.MEETING)
+FUTURE_MEETINGS = 2  # plus one per four scale steps
+MEETING_HOURS = (11, 14, 15)
+KPI_WEEKS = 8
+
+REPORT_KIND = "report"  # the weekly report a retro checks every client got
+PLAN_KIND = "plan"  # the sprint plan sent to the client for approval
+
+# --- the agency ------------------------------------------------------------------------------
+# Data tables are laid out by hand, one entry per line; texts come in (English, Ukrainian,
+# Russian) triples indexed by L[lang].
+# fmt: off
+
+LANGS = ("en", "uk", "ru")
+L = {lang: index for index, lang in enumerate(LANGS)}
+
+
+class ClientSpec(NamedTuple):
+    name: str
+    code: str
+    lang: str
+    colour: str
+    site: str
+    channel: str
+    hours: float
+    new_hours: float | None  # the budget from the current month on, when it changed
+    silent_days: int  # working days since the last contact; 0 for a client in touch
+    notes: str
+
+
+BASE_CLIENTS = (
+    ClientSpec("Northwind Bank", "NWB", "en", "#1f6feb", "northwindbank.com",
+               Channel.EMAIL, 80, None, 0,
+               "Consumer bank. Compliance approves every ad text (allow 2-3 days)."),
+    ClientSpec("Меблі Карпат", "MK", "uk", "#a0522d", "mebli-karpat.com.ua",
+               Channel.MESSENGER, 40, None, 0,
+               "Виробник меблів з Івано-Франківська. Усе погоджує у Viber."),
+    ClientSpec("Клиника Здоровье", "KZ", "ru", "#2da44e", "klinika-zdorovie.com",
+               Channel.CALL, 30, None, 0,
+               "Частная клиника, три филиала. В объявлениях — номер лицензии."),
+    ClientSpec("Brightcart", "BC", "en", "#fb8500", "brightcart.shop",
+               Channel.CHAT, 60, 80, 0,
+               "Electronics e-shop, 12k SKUs. Budget raised for Black Friday."),
+    ClientSpec("Зелена Садиба", "ZS", "uk", "#8ac926", "zelena-sadyba.com.ua",
+               Channel.EMAIL, 25, None, 0,
+               "Садовий центр та інтернет-магазин розсади. Звіт щопонеділка."),
+    ClientSpec("Автосалон Восток", "AV", "ru", "#d62828", "avtovostok.com",
+               Channel.CALL, 45, None, 6,
+               "Дилер новых и б/у авто. Контакт часто в отъезде — дублировать звонком."),
+    ClientSpec("Harbor Coffee Roasters", "HCR", "en", "#6a4c93", "harborcoffee.co",
+               Channel.EMAIL, 20, None, 9,
+               "Roastery with four cafés. The owner answers slowly; push for approvals."),
+    ClientSpec("ІТ-школа Код", "KOD", "uk", "#00b4d8", "kod-school.com.ua",
+               Channel.MESSENGER, 35, None, 0,
+               "Онлайн-школа програмування. Головна метрика — вартість заявки."),
+    ClientSpec("Тур-Экспресс", "TE", "ru", "#ffb703", "tur-express.travel",
+               Channel.CHAT, 30, 20, 0,
+               "Турагентство. Межсезонье: бюджет снижен с этого месяца."),
+)
+
+# Generated clients: "{brand} {kind}" in English, "{kind} «{brand}»" in Ukrainian and Russian.
+# Each word carries its Latin spelling for the code and the site.
+CLIENT_NAME_PATTERNS = ("{brand} {kind}", "{kind} «{brand}»", "{kind} «{brand}»")
+CLIENT_BRANDS = (
+    (("Silver Oak", "silver oak"), ("Bluewater", "bluewater"), ("Summit", "summit"),
+     ("Maple Lane", "maple lane"), ("Ironwood", "ironwood"), ("Goldfield", "goldfield"),
+     ("Redstone", "redstone"), ("Clearview", "clearview")),
+    (("Колосок", "kolosok"), ("Світанок", "svitanok"), ("Лелека", "leleka"),
+     ("Вишня", "vyshnia"), ("Дніпро", "dnipro"), ("Ластівка", "lastivka"),
+     ("Оберіг", "oberih"), ("Смерічка", "smerichka")),
+    (("Рассвет", "rassvet"), ("Берёзка", "berezka"), ("Сибирь", "sibir"),
+     ("Волна", "volna"), ("Уют", "uyut"), ("Звезда", "zvezda"),
+     ("Меридиан", "meridian"), ("Колос", "kolos")),
+)
+CLIENT_KINDS = (
+    (("Dental", "dental"), ("Logistics", "logistics"), ("Fitness", "fitness"),
+     ("Motors", "motors"), ("Realty", "realty"), ("Foods", "foods"),
+     ("Travel", "travel"), ("Books", "books")),
+    (("Пекарня", "pekarnia"), ("Стоматологія", "stomatolohiia"), ("Автосервіс", "avtoservis"),
+     ("Агенція нерухомості", "ahentsiia"), ("Фітнес-клуб", "fitnes"), ("Готель", "hotel"),
+     ("Магазин", "mahazyn"), ("Школа", "shkola")),
+    (("Пекарня", "pekarnya"), ("Стоматология", "stomatologiya"), ("Автосервис", "avtoservis"),
+     ("Агентство недвижимости", "agentstvo"), ("Фитнес-клуб", "fitnes"),
+     ("Гостиница", "gostinitsa"), ("Магазин", "magazin"), ("Школа", "shkola")),
+)
+SITE_ZONES = ("com", "com.ua", "ru")
+CLIENT_NOTES = (
+    "Wants a call before any budget change.",
+    "Звіти надсилати до п'ятниці, копія власнику.",
+    "Согласует тексты только по средам.",
+    "Seasonal business: peak in spring.",
+    "Новий клієнт, перший квартал — тестовий.",
+    "Рекламный бюджет платит сам, мы ведём только кабинеты.",
+)
+GENERATED_HOURS = (10, 15, 20, 25, 30, 40, 50, 60)
+
+CONTACTS = (  # name, e-mail local part
+    (("Emily Carter", "emily.carter"), ("James Miller", "james.miller"),
+     ("Sophie Turner", "sophie.turner"), ("Daniel Brooks", "daniel.brooks"),
+     ("Grace Hall", "grace.hall"), ("Ryan Cooper", "ryan.cooper")),
+    (("Оксана Гнатюк", "oksana.hnatiuk"), ("Богдан Ткачук", "bohdan.tkachuk"),
+     ("Наталія Левченко", "nataliia.levchenko"), ("Андрій Кравець", "andrii.kravets"),
+     ("Марія Шевчук", "mariia.shevchuk"), ("Віталій Олійник", "vitalii.oliinyk")),
+    (("Сергей Волков", "sergey.volkov"), ("Елена Смирнова", "elena.smirnova"),
+     ("Дмитрий Орлов", "dmitry.orlov"), ("Ольга Никитина", "olga.nikitina"),
+     ("Алексей Попов", "alexey.popov"), ("Татьяна Козлова", "tatiana.kozlova")),
+)
+CONTACT_ROLES = (
+    ("Marketing director", "Owner", "Marketing manager", "Head of sales"),
+    ("Директор з маркетингу", "Власник", "Маркетолог", "Керівник відділу продажів"),
+    ("Директор по маркетингу", "Владелец", "Маркетолог", "Руководитель отдела продаж"),
+)
+PHONE_PREFIXES = ("+1 555", "+380 67", "+7 916")
+
+ROLES = ("account manager", "PPC", "SEO", "designer", "analyst", "developer")
+DOMAIN_ROLE = {
+    "account": "account manager", "ppc": "PPC", "seo": "SEO",
+    "design": "designer", "analytics": "analyst", "dev": "developer",
+}
+DOMAIN_WEIGHTS = (
+    ("account", 14), ("ppc", 26), ("seo", 20), ("design", 16), ("analytics", 12), ("dev", 12),
+)
+ROLE_WEIGHTS = (14, 26, 20, 16, 12, 12)  # of ROLES, for generated members
+BASE_MEMBERS = (  # name, initials, role, weekly capacity
+    ("Olena Kovalenko", "OK", "account manager", 30.0),
+    ("Dmytro Savchuk",  "DS", "PPC",             40.0),
+    ("Ірина Мельник",   "ІМ", "SEO",             40.0),
+    ("Max Bondar",      "MB", "designer",        32.0),
+    ("Анна Петрова",    "АП", "analyst",         24.0),
+    ("Taras Lysenko",   "TL", "developer",       40.0),
+)
+MEMBER_FIRST = (
+    "Andrii", "Bohdana", "Vlad", "Halyna", "Denys", "Yulia", "Oleh", "Kateryna", "Roman",
+    "Sofia", "Yurii", "Daryna", "Ihor", "Marta", "Pavlo", "Lesia", "Artem", "Viktoria",
+)
+MEMBER_LAST = (
+    "Hrytsenko", "Moroz", "Pavlenko", "Rudenko", "Zinchenko", "Kravchenko", "Tkachenko",
+    "Sydorenko", "Marchenko", "Boiko", "Klymenko", "Ponomarenko", "Yakovenko", "Honchar",
+    "Vovk", "Didenko", "Karpenko", "Levchuk",
+)
+CAPACITIES = (24.0, 32.0, 40.0, 40.0, 40.0)
+
+# --- task text -------------------------------------------------------------------------------
+
+MONTHS = (
+    ("January", "February", "March", "April", "May", "June", "July", "August",
+     "September", "October", "November", "December"),
+    ("січень", "лютий", "березень", "квітень", "травень", "червень", "липень", "серпень",
+     "вересень", "жовтень", "листопад", "грудень"),
+    ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август",
+     "сентябрь", "октябрь", "ноябрь", "декабрь"),
+)
+CAMPAIGNS = (
+    ("Black Friday", "Чорна п'ятниця", "Чёрная пятница"),
+    ("brand search", "брендова кампанія", "брендовая кампания"),
+    ("new collection", "нова колекція", "новая коллекция"),
+    ("spring sale", "весняний розпродаж", "весенняя распродажа"),
+    ("remarketing", "ремаркетинг", "ремаркетинг"),
+)
+PAGES = (
+    ("home", "головна", "главная"),
+    ("catalogue", "каталог", "каталог"),
+    ("checkout", "кошик", "корзина"),
+    ("pricing", "ціни", "цены"),
+    ("contacts", "контакти", "контакты"),
+    ("blog", "блог", "блог"),
+)
+# domain -> (labels, title triple); {last_month} is for reports, {next_month} for plans,
+# {campaign} and {page} are drawn from the tables above.
+TITLES = {
+    "ppc": (
+        ("ppc,google-ads", ("Set up remarketing in Google Ads",
+                            "Налаштувати ремаркетинг у Google Ads",
+                            "Настроить ремаркетинг в Google Ads")),
+        ("ppc",            ("Bid review: {campaign}",
+                            "Перегляд ставок: {campaign}",
+                            "Корректировка ставок: {campaign}")),
+        ("ppc,launch",     ("Launch a Performance Max campaign",
+                            "Запустити кампанію Performance Max",
+                            "Запустить кампанию Performance Max")),
+        ("ppc",            ("Negative keywords cleanup",
+                            "Чистка мінус-слів",
+                            "Чистка минус-слов")),
+        ("ppc,meta",       ("Meta Ads creatives: {campaign}",
+                            "Креативи Meta Ads: {campaign}",
+                            "Креативы Meta Ads: {campaign}")),
+        ("ppc,report",     ("PPC report for {last_month}",
+                            "Звіт з PPC за {last_month}",
+                            "Отчёт по PPC за {last_month}")),
+        ("ppc,tracking",   ("Fix conversion tracking in Google Ads",
+                            "Виправити відстеження конверсій у Google Ads",
+                            "Починить отслеживание конверсий в Google Ads")),
+        ("ppc,feed",       ("Shopping feed errors in Merchant Center",
+                            "Помилки фіду в Merchant Center",
+                            "Ошибки фида в Merchant Center")),
+    ),
+    "seo": (
+        ("seo,report",     ("SEO report for {last_month}",
+                            "Звіт з SEO за {last_month}",
+                            "Отчёт по SEO за {last_month}")),
+        ("seo,audit",      ("Technical SEO audit",
+                            "Технічний SEO-аудит",
+                            "Технический SEO-аудит")),
+        ("seo",            ("Keyword research: {page}",
+                            "Збір семантики: {page}",
+                            "Сбор семантики: {page}")),
+        ("seo,content",    ("Meta tags for the {page} page",
+                            "Мета-теги для сторінки {page}",
+                            "Мета-теги для страницы {page}")),
+        ("seo,dev",        ("Fix 404 errors from Search Console",
+                            "Виправити 404 із Search Console",
+                            "Исправить 404 из Search Console")),
+        ("seo,links",      ("Link building plan for {next_month}",
+                            "План лінкбілдингу на {next_month}",
+                            "План линкбилдинга на {next_month}")),
+    ),
+    "design": (
+        ("design,cro",     ("Landing page A/B test",
+                            "A/B-тест лендингу",
+                            "A/B-тест лендинга")),
+        ("design,ppc",     ("Banners: {campaign}",
+                            "Банери: {campaign}",
+                            "Баннеры: {campaign}")),
+        ("design",         ("Redesign of the {page} page",
+                            "Редизайн сторінки {page}",
+                            "Редизайн страницы {page}")),
+        ("design,smm",     ("Instagram stories set",
+                            "Набір сторіз для Instagram",
+                            "Набор сторис для Instagram")),
+        ("design,email",   ("Email newsletter template",
+                            "Шаблон email-розсилки",
+                            "Шаблон email-рассылки")),
+    ),
+    "analytics": (
+        ("analytics,tracking", ("GA4 events for the {page} page",
+                                "Налаштувати події GA4 для сторінки {page}",
+                                "Настроить события GA4 для страницы {page}")),
+        ("analytics,report",   ("Looker Studio dashboard",
+                                "Дашборд у Looker Studio",
+                                "Дашборд в Looker Studio")),
+        ("analytics",          ("Attribution analysis for {last_month}",
+                                "Аналіз атрибуції за {last_month}",
+                                "Анализ атрибуции за {last_month}")),
+        ("analytics,tracking", ("Check the GTM container after the release",
+                                "Перевірити контейнер GTM після релізу",
+                                "Проверить контейнер GTM после релиза")),
+        ("analytics,tracking", ("Call tracking setup",
+                                "Налаштувати колтрекінг",
+                                "Настроить коллтрекинг")),
+    ),
+    "dev": (
+        ("dev,seo",        ("Speed up the {page} page (Core Web Vitals)",
+                            "Прискорити сторінку {page} (Core Web Vitals)",
+                            "Ускорить страницу {page} (Core Web Vitals)")),
+        ("dev,seo",        ("Add schema.org markup",
+                            "Додати розмітку schema.org",
+                            "Добавить разметку schema.org")),
+        ("dev",            ("Fix the lead form on the {page} page",
+                            "Виправити форму заявки на сторінці {page}",
+                            "Починить форму заявки на странице {page}")),
+        ("dev,design",     ("Publish the landing page",
+                            "Викласти лендинг",
+                            "Выложить лендинг")),
+        ("dev,seo",        ("Update sitemap.xml and robots.txt",
+                            "Оновити sitemap.xml і robots.txt",
+                            "Обновить sitemap.xml и robots.txt")),
+    ),
+    "account": (
+        ("report",         ("Weekly report to the client",
+                            "Тижневий звіт клієнту",
+                            "Еженедельный отчёт клиенту")),
+        ("plan",           ("Agree the sprint plan with the client",
+                            "Погодити план спринту з клієнтом",
+                            "Согласовать план спринта с клиентом")),
+        ("ppc,plan",       ("Media plan for {next_month}",
+                            "Медіаплан на {next_month}",
+                            "Медиаплан на {next_month}")),
+        ("access",         ("Get Google Ads access from the client",
+                            "Запросити доступи до Google Ads у клієнта",
+                            "Запросить доступы к Google Ads у клиента")),
+        ("call",           ("Call with the client: results for {last_month}",
+                            "Дзвінок з клієнтом: результати за {last_month}",
+                            "Созвон с клиентом: итоги за {last_month}")),
+        ("billing",        ("Invoice for {last_month}",
+                            "Рахунок і акт за {last_month}",
+                            "Счёт и акт за {last_month}")),
+    ),
+}
+DESCRIPTIONS = (
+    ("The brief is in the shared folder.", "Бриф у спільній папці.", "Бриф в общей папке."),
+    ("The client wants it before the sale.", "Клієнт хоче до розпродажу.",
+     "Клиент хочет до распродажи."),
+    ("Access: ask the account manager.", "Доступи — в акаунт-менеджера.",
+     "Доступы — у аккаунт-менеджера."),
+    ("Use the colours of the new brand book.", "Кольори з нового брендбуку.",
+     "Цвета из нового брендбука."),
+)
+CHECKLIST = (
+    ("Get access", "Отримати доступи", "Получить доступы"),
+    ("Draft", "Чернетка", "Черновик"),
+    ("Internal review", "Внутрішня перевірка", "Внутренняя проверка"),
+    ("Client approval", "Погодження з клієнтом", "Согласование с клиентом"),
+    ("Publish", "Опублікувати", "Опубликовать"),
+    ("Check tracking", "Перевірити трекінг", "Проверить трекинг"),
+)
+COMMENTS = (
+    ("The client sent the texts, see email", "Клієнт надіслав тексти, див. пошту",
+     "Клиент прислал тексты, см. почту"),
+    ("Waiting for access from the client", "Чекаємо на доступи від клієнта",
+     "Ждём доступы от клиента"),
+    ("Moved to next week after the call", "Перенесли на наступний тиждень після дзвінка",
+     "Перенесли на следующую неделю после созвона"),
+    ("Done, please review", "Готово, перевірте, будь ласка", "Готово, проверьте, пожалуйста"),
+    ("The client asks for two more variants", "Клієнт просить ще два варіанти",
+     "Клиент просит ещё два варианта"),
+)
+ENTRY_NOTES = (
+    ("edits after review", "правки після рев'ю", "правки после ревью"),
+    ("call with the client", "дзвінок з клієнтом", "созвон с клиентом"),
+    ("research", "дослідження", "ресёрч"),
+)
+
+# --- client relations ------------------------------------------------------------------------
+
+INBOUND = (
+    ("Asked about campaign results", "Питали про результати кампанії",
+     "Спросили про результаты кампании"),
+    ("Sent a new price list", "Надіслали новий прайс", "Прислали новый прайс"),
+    ("Approved the banners", "Погодили банери", "Согласовали баннеры"),
+    ("Complained about lead quality", "Скаржилися на якість заявок",
+     "Жаловались на качество заявок"),
+    ("Asked for a weekend promo", "Попросили акцію на вихідні", "Попросили акцию на выходные"),
+    ("Granted Search Console access", "Надали доступ до Search Console",
+     "Дали доступ к Search Console"),
+)
+OUTBOUND = (
+    ("Reminded about the texts to approve", "Нагадали про погодження текстів",
+     "Напомнили про согласование текстов"),
+    ("Shared the A/B test results", "Поділилися результатами A/B-тесту",
+     "Поделились результатами A/B-теста"),
+    ("Proposed a bigger budget for the sale", "Запропонували збільшити бюджет на розпродаж",
+     "Предложили увеличить бюджет на распродажу"),
+    ("Answered questions about GA4", "Відповіли на питання про GA4",
+     "Ответили на вопросы по GA4"),
+)
+MEETINGS = (
+    ("Monthly results review", "Щомісячний огляд результатів",
+     "Ежемесячный разбор результатов"),
+    ("Strategy session for next quarter", "Стратегічна сесія на наступний квартал",
+     "Стратегическая сессия на следующий квартал"),
+)
+REPORT_SUMMARY = ("Sent the weekly report", "Надіслали тижневий звіт",
+                  "Отправили еженедельный отчёт")
+PLAN_SUMMARY = ("Sent the sprint plan for approval", "Надіслали план спринту на погодження",
+                "Отправили план спринта на согласование")
+
+KPIS = (  # name, unit, baseline, target
+    ("Leads",            "",    120.0,  160.0),
+    ("CPA",              "UAH", 450.0,  380.0),
+    ("ROAS",             "%",   310.0,  400.0),
+    ("Organic sessions", "",    8200.0, 10500.0),
+    ("Conversion rate",  "%",   1.8,    2.4),
+    ("Calls from ads",   "",    60.0,   90.0),
+)
+HYPOTHESES = (  # statement, metric, budget, risk
+    (("Moving 20% of search budget to Performance Max cuts CPA by 10%",
+      "Перенесення 20% бюджету пошуку в Performance Max знизить CPA на 10%",
+      "Перенос 20% бюджета поиска в Performance Max снизит CPA на 10%"),
+     "CPA", "20% of the search budget", "Two learning weeks may raise CPA"),
+    (("A three-field lead form raises conversion by 15%",
+      "Форма заявки з трьох полів підвищить конверсію на 15%",
+      "Форма заявки из трёх полей поднимет конверсию на 15%"),
+     "Conversion rate", "6 h of design and development", "Fewer qualified leads"),
+    (("Long-tail blog articles double organic leads in three months",
+      "Статті під низькочастотні запити подвоять органічні заявки за три місяці",
+      "Статьи под низкочастотные запросы удвоят органические заявки за три месяца"),
+     "Organic leads", "8 articles", "Results only after two or three months"),
+)
+HYPOTHESIS_RESULTS = ("confirmed", "rejected", "inconclusive, extend the test")
+UPSELLS = (
+    ("Email marketing: the base of 20k customers is unused",
+     "Email-маркетинг: база з 20 тис. клієнтів не використовується",
+     "Email-маркетинг: база из 20 тыс. клиентов не используется"),
+    ("A site speed audit before the season", "Аудит швидкості сайту перед сезоном",
+     "Аудит скорости сайта перед сезоном"),
+    ("TikTok Ads for the younger audience", "TikTok Ads для молодшої аудиторії",
+     "TikTok Ads для более молодой аудитории"),
+    ("A Looker Studio dashboard for the owner", "Дашборд у Looker Studio для власника",
+     "Дашборд в Looker Studio для владельца"),
+)
+SATISFACTION_NOTES = ("", "", "Happy with the reports", "Wants faster replies", "Asked for a call")
+
+# --- team rituals ----------------------------------------------------------------------------
+
+SPRINT_GOALS = (
+    "Black Friday launch for Brightcart",
+    "Monthly reports for every client",
+    "Technical SEO audit for Northwind Bank",
+    "Нові лендинги для ІТ-школи Код",
+    "Close the spring campaign of Зелена Садиба",
+)
+STANDUP_NOTES = (
+    "Done: reports. Next: banners. Blocked: nothing",
+    "Зробив правки по лендингу, далі — фід",
+    "Waiting on the client for access",
+    "Next: the audit, then the media plan",
+    "Закрила звіт, чекаю відповідь клієнта",
+    "",
+)
+STANDUP_SUMMARIES = ("", "", "Fires triaged", "Короткий стендап")
+RETRO_CHECK_LABELS = {
+    "timesheets": "Timesheets complete",
+    "weekly_reports": "Every client got a weekly report",
+    "promises_reviewed": "Promises reviewed",
+    "waiting_nudged": "Clients we wait on were nudged",
+    "next_sprint_drafted": "Next week drafted",
+}
+RETRO_NOTES = {
+    "went_well": (
+        "All weekly reports went out on Friday",
+        "Банери погодили з першого разу",
+        "No overtime this week",
+    ),
+    "to_improve": (
+        "Too many fires on Wednesday",
+        "Клієнти довго погоджують тексти",
+        "Timesheets filled in late",
+    ),
+}
+ACTION_ITEMS = (
+    "Ask clients for approvals by Tuesday noon",
+    "Нагадувати про таймшити о 17:30",
+    "Keep 10% of capacity for fires",
+)
+
+# fmt: on
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    """How much `fill` wrote, for the command line to report."""
+
+    clients: int
+    members: int
+    tasks: int
+    time_entries: int
+    interactions: int
+    sprints: int
+
+
+def is_empty(*, engine: Engine) -> bool:
+    """True when the store has no clients, members or tasks: the only store `fill` may touch."""
+    with reading(engine) as session:
+        return all(
+            session.execute(select(table.id).limit(1)).first() is None
+            for table in (Client, Member, Task)
+        )
+
+
+def clear(*, engine: Engine) -> None:
+    """Delete every row of every table, children first, in one transaction.
+
+    For starting the demo over: the schema and its version stay.
+    """
+    with transaction(engine) as session:
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            session.execute(delete(table))
+
+
+def fill(
+    *,
+    engine: Engine,
+    scale: int = 1,
+    seed: int = 1,
+    progress: Callable[[str], None] | None = None,
+) -> DemoSummary:
+    """Fill an empty store with a demo agency; `scale` multiplies its size.
+
+    Refuses a store that holds anything, so a demo never mixes with real work.
+    """
+    if scale < 1:
+        raise ValueError("the scale must be 1 or more")
+    if not is_empty(engine=engine):
+        raise ValueError("the store is not empty: the demo only fills an empty store")
+    report = progress or (lambda _message: None)
+    report("generating the demo agency")
+    rows = _Agency(scale=scale, seed=seed).build()
+    with transaction(engine) as session:
+        _write(session=session, rows=rows, report=report)
+    return DemoSummary(
+        clients=len(rows["client"]),
+        members=len(rows["member"]),
+        tasks=len(rows["task"]),
+        time_entries=len(rows["timeentry"]),
+        interactions=len(rows["interaction"]),
+        sprints=len(rows["sprint"]),
+    )
+
+
+def _write(*, session: Session, rows: dict[str, list[dict]], report: Callable[[str], None]) -> None:
+    tables = [table for table in SQLModel.metadata.sorted_tables if rows.get(table.name)]
+    for table in tables:
+        batch = rows[table.name]
+        report(f"writing {len(batch)} {table.name} rows")
+        for start in range(0, len(batch), INSERT_CHUNK):
+            session.execute(insert(table), batch[start : start + INSERT_CHUNK])
+    _advance_sequences(session=session, tables=tables)
+
+
+def _advance_sequences(*, session: Session, tables: Sequence[Table]) -> None:
+    """PostgreSQL does not move a serial's sequence past ids given explicitly; do it here."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for table in tables:
+        session.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence(:name, 'id'), max(id)) FROM \"{table.name}\""
+            ),
+            {"name": f'"{table.name}"'},
+        )
+
+
+# --- time ------------------------------------------------------------------------------------
+
+
+def _plain(instant: pendulum.DateTime) -> datetime:
+    """A stdlib aware UTC datetime, whose arithmetic is cheap in the hot loops."""
+    return datetime.fromtimestamp(instant.int_timestamp, tz=UTC)
+
+
+def _local(day: pendulum.Date, hour: int, minute: int = 0) -> datetime:
+    """`hour:minute` on `day` in the configured zone, as a UTC instant."""
+    moment = pendulum.datetime(day.year, day.month, day.day, hour, minute, tz=clock.zone())
+    return _plain(moment)
+
+
+class _Calendar:
+    """Local days and working hours, computed once with pendulum and then looked up.
+
+    Working hours form one continuous axis, so a random moment "at work between
+    A and B" is one uniform draw: tasks are created, moved and finished on
+    working days in working hours.
+    """
+
+    def __init__(self, *, first: pendulum.Date, last: pendulum.Date) -> None:
+        self.spans: list[tuple[datetime, datetime]] = []
+        self._dates: list[pendulum.Date] = []
+        self._midnights: list[datetime] = []
+        day = first
+        while day <= last:
+            self._dates.append(day)
+            self._midnights.append(_local(day, 0))
+            if day.weekday() < 5:
+                self.spans.append((_local(day, WORK_HOURS[0]), _local(day, WORK_HOURS[1])))
+            day = day.add(days=1)
+        self._starts = [start for start, _end in self.spans]
+        lengths = ((end - start).total_seconds() for start, end in self.spans)
+        self._offsets = list(accumulate(lengths, initial=0.0))
+
+    def date_of(self, instant: datetime) -> pendulum.Date:
+        """The local date of an instant (pendulum's conversion is too slow to call per row)."""
+        index = bisect_right(self._midnights, instant) - 1
+        if 0 <= index < len(self._dates) - 1:
+            return self._dates[index]
+        return clock.to_local(instant).date()
+
+    def _axis(self, instant: datetime) -> float:
+        index = bisect_right(self._starts, instant) - 1
+        if index < 0:
+            return 0.0
+        start, end = self.spans[index]
+        return self._offsets[index] + (min(instant, end) - start).total_seconds()
+
+    def _instant(self, position: float) -> datetime:
+        index = min(max(bisect_left(self._offsets, position) - 1, 0), len(self.spans) - 1)
+        return self.spans[index][0] + timedelta(seconds=int(position - self._offsets[index]))
+
+    def between(self, rng: random.Random, low: datetime, high: datetime) -> datetime:
+        """A random working moment in [low, high] (whole seconds)."""
+        if high <= low:
+            return low
+        moment = self._instant(rng.uniform(self._axis(low), self._axis(high)))
+        return min(max(moment, low), high)
+
+    def days(self, low: datetime, high: datetime) -> Iterator[tuple[datetime, datetime]]:
+        """The working-day spans that overlap [low, high]."""
+        for start, end in self.spans:
+            if end > low and start < high:
+                yield start, end
+
+
+# --- the generator ---------------------------------------------------------------------------
+
+
+@dataclass
+class _ClientInfo:
+    id: int
+    lang: str
+    weight: float
+    silent_days: int
+    manager_id: int
+    contact_ids: list[int] = field(default_factory=list)
+
+
+@dataclass
+class _Draft:
+    """A task before it has an id: its row and the status history behind it."""
+
+    row: dict[str, Any]
+    client: _ClientInfo
+    lang: str
+    marks: list[tuple[str, datetime]]
+    work_from: datetime | None = None  # time entries may fall in [work_from, work_until]
+    work_until: datetime | None = None
+
+
+def _pick(rng: random.Random, weighted: Sequence[tuple[Any, float]]) -> Any:
+    values, weights = zip(*weighted, strict=True)
+    return rng.choices(values, weights)[0]
+
+
+class _Agency:
+    """Builds every row of the demo, table by table, from one random stream."""
+
+    def __init__(self, *, scale: int, seed: int) -> None:
+        self.scale = scale
+        self.rng = random.Random(seed)
+        self.now = _plain(clock.now())
+        self.today = clock.today()
+        self.week0 = sprint_start(day=self.today, start_weekday=0)
+        self.history_start = _local(month_start(day=self.today).subtract(months=HISTORY_MONTHS), 0)
+        self.work_start = self.now - timedelta(days=WORK_DAYS_BACK)
+        self.calendar = _Calendar(
+            first=month_start(day=self.today).subtract(months=HISTORY_MONTHS + 1),
+            last=self.today.add(days=30),
+        )
+        self.rows: dict[str, list[dict]] = {}
+        self.clients: list[_ClientInfo] = []
+        self.by_role: dict[str, list[int]] = {role: [] for role in ROLES}
+        self.member_names: dict[int, str] = {}
+        self.daily_hours: dict[int, float] = {}
+        self.sprint_of_week: dict[pendulum.Date, int] = {}
+        self.drafts: list[_Draft] = []
+
+    def build(self) -> dict[str, list[dict]]:
+        self._members()
+        self._clients()
+        self._sprints()
+        self._tasks()
+        self._plans()
+        self._time_entries()
+        self._interactions()
+        self._client_insights()
+        self._standups()
+        self._retros()
+        return self.rows
+
+    def _add(self, table: str, **values: Any) -> int:
+        rows = self.rows.setdefault(table, [])
+        rows.append({"id": len(rows) + 1, **values})
+        return len(rows)
+
+    def _between(self, low: datetime, high: datetime) -> datetime:
+        return self.calendar.between(self.rng, low, high)
+
+    def _local_date(self, instant: datetime) -> pendulum.Date:
+        return self.calendar.date_of(instant)
+
+    # --- team and clients
+
+    def _members(self) -> None:
+        for name, initials, role, capacity in BASE_MEMBERS:
+            self._member(name=name, initials=initials, role=role, capacity=capacity)
+        names = [f"{first} {last}" for first in MEMBER_FIRST for last in MEMBER_LAST]
+        self.rng.shuffle(names)
+        for index in range(EXTRA_MEMBERS_PER_SCALE * (self.scale - 1)):
+            name = names[index % len(names)]
+            if index >= len(names):
+                name = f"{name} {index // len(names) + 1}"
+            first, last = name.split()[:2]
+            self._member(
+                name=name,
+                initials=first[0] + last[0],
+                role=self.rng.choices(ROLES, ROLE_WEIGHTS)[0],
+                capacity=self.rng.choice(CAPACITIES),
+            )
+
+    def _member(self, *, name: str, initials: str, role: str, capacity: float) -> None:
+        member_id = self._add(
+            "member",
+            name=name,
+            initials=initials,
+            role=role,
+            weekly_capacity_hours=capacity,
+            active=True,
+        )
+        self.by_role[role].append(member_id)
+        self.member_names[member_id] = name
+        self.daily_hours[member_id] = capacity / 5
+
+    def _clients(self) -> None:
+        specs = list(BASE_CLIENTS) + self._generated_clients(
+            count=EXTRA_CLIENTS_PER_SCALE * (self.scale - 1)
+        )
+        budget_from = month_start(day=self.today).subtract(months=HISTORY_MONTHS + 1)
+        for spec in specs:
+            client_id = self._add(
+                "client",
+                name=spec.name,
+                code=spec.code,
+                colour=spec.colour,
+                notes=spec.notes,
+                site=f"https://{spec.site}",
+                preferred_channel=str(spec.channel),
+                status=ClientStatus.ACTIVE.value,
+                created_at=_local(
+                    self.today.subtract(days=self.rng.randint(120, 900)), self.rng.randint(9, 17)
+                ),
+            )
+            self._add("budget", client_id=client_id, from_month=budget_from, hours=spec.hours)
+            if spec.new_hours is not None:
+                self._add(
+                    "budget",
+                    client_id=client_id,
+                    from_month=month_start(day=self.today),
+                    hours=spec.new_hours,
+                )
+            info = _ClientInfo(
+                id=client_id,
+                lang=spec.lang,
+                weight=spec.hours,
+                silent_days=spec.silent_days,
+                manager_id=self.rng.choice(self.by_role["account manager"]),
+            )
+            self._contacts(info=info, site=spec.site)
+            self.clients.append(info)
+
+    def _generated_clients(self, *, count: int) -> list[ClientSpec]:
+        combos = [
+            (lang, brand, kind)
+            for lang in LANGS
+            for brand in CLIENT_BRANDS[L[lang]]
+            for kind in CLIENT_KINDS[L[lang]]
+        ]
+        self.rng.shuffle(combos)
+        codes = {spec.code for spec in BASE_CLIENTS}
+        colours = {spec.colour for spec in BASE_CLIENTS}
+        specs = []
+        for index in range(count):
+            lang, (brand, brand_latin), (kind, kind_latin) = combos[index % len(combos)]
+            name = CLIENT_NAME_PATTERNS[L[lang]].format(brand=brand, kind=kind)
+            words = f"{brand_latin} {kind_latin}".split()
+            if index >= len(combos):
+                name = f"{name} {index // len(combos) + 1}"
+            code = _unique_code(words=words, taken=codes)
+            colour = _distinct_colour(index=index, taken=colours)
+            codes.add(code)
+            colours.add(colour)
+            specs.append(
+                ClientSpec(
+                    name=name,
+                    code=code,
+                    lang=lang,
+                    colour=colour,
+                    site=f"{'-'.join(words)}.{SITE_ZONES[L[lang]]}",
+                    channel=self.rng.choice(CHANNELS[:4]),
+                    hours=self.rng.choice(GENERATED_HOURS),
+                    new_hours=None,
+                    silent_days=self.rng.randint(4, 10) if self.rng.random() < 0.1 else 0,
+                    notes=self.rng.choice(CLIENT_NOTES),
+                )
+            )
+        return specs
+
+    def _contacts(self, *, info: _ClientInfo, site: str) -> None:
+        lang = L[info.lang]
+        people = self.rng.sample(CONTACTS[lang], self.rng.randint(1, 3))
+        for name, handle in people:
+            contact_id = self._add(
+                "contact",
+                client_id=info.id,
+                name=name,
+                role=self.rng.choice(CONTACT_ROLES[lang]),
+                email=f"{handle}@{site}",
+                phone=f"{PHONE_PREFIXES[lang]} {self.rng.randint(100, 999)} "
+                f"{self.rng.randint(1000, 9999)}",
+                messenger="@" + handle.replace(".", "_"),
+                notes="",
+            )
+            info.contact_ids.append(contact_id)
+
+    # --- sprints
+
+    def _sprints(self) -> None:
+        """The past sprints, closed after Friday's retro, and this week's open one."""
+        goals = self.rng.sample(SPRINT_GOALS, PAST_SPRINTS + 1)
+        for back in range(PAST_SPRINTS, -1, -1):
+            week = self.week0.subtract(weeks=back)
+            closed_at = _local(week.add(days=4), 18, self.rng.randint(0, 30)) if back else None
+            self.sprint_of_week[week] = self._add(
+                "sprint",
+                week_start=week,
+                goal=goals[back],
+                state=(SprintState.CLOSED if back else SprintState.OPEN).value,
+                closed_at=closed_at,
+            )
+
+    def _sprint_at(self, instant: datetime) -> int | None:
+        week = sprint_start(day=self._local_date(instant), start_weekday=0)
+        return self.sprint_of_week.get(week)
+
+    # --- tasks
+
+    def _tasks(self) -> None:
+        total = TASKS_PER_SCALE * self.scale
+        quota = [(status, round(share * total)) for status, share in STATUS_SHARES]
+        quota.append((Status.DONE, total - sum(count for _status, count in quota)))
+        self.drafts = [self._draft(status) for status, count in quota for _ in range(count)]
+        self.drafts.sort(key=lambda draft: draft.row["created_at"])
+        for task_id, draft in enumerate(self.drafts, start=1):
+            draft.row["id"] = task_id
+        self._break_promises()
+        self._link_duplicates()
+        self._positions()
+        for draft in self.drafts:
+            self._task_events(draft)
+            self._checklist(draft)
+            self._comments(draft)
+        self.rows["task"] = [draft.row for draft in self.drafts]
+
+    def _draft(self, status: Status) -> _Draft:
+        rng = self.rng
+        client = rng.choices(self.clients, [c.weight for c in self.clients])[0]
+        domain = _pick(rng, DOMAIN_WEIGHTS)
+        labels, texts = rng.choice(TITLES[domain])
+        lang = client.lang if rng.random() < 0.8 else "en"
+        marks, waited = self._marks(status)
+        created, last = marks[0][1], marks[-1][1]
+        assignee = None
+        if status != Status.INBOX and (status != Status.BACKLOG or rng.random() < 0.5):
+            assignee = rng.choice(self.by_role[DOMAIN_ROLE[domain]])
+        fire = (
+            status in (Status.INBOX, Status.TODO, Status.DOING)
+            and created > self.now - timedelta(days=5)
+            and rng.random() < FIRE_SHARE
+        )
+        row = {
+            "client_id": client.id,
+            "title": self._title(texts[L[lang]], lang=lang, created=created),
+            "description": rng.choice(DESCRIPTIONS)[L[lang]] if rng.random() < 0.3 else "",
+            "status": status.value,
+            "priority": Priority.URGENT.value if fire else _pick(rng, PRIORITY_WEIGHTS).value,
+            "estimate_hours": self._estimate(status),
+            "assignee_id": assignee,
+            "due_date": None,
+            "due_time": None,
+            "sprint_id": None,
+            "position": 0.0,
+            "labels": labels,
+            "fire": fire,
+            "blocked": status == Status.DOING and rng.random() < 0.08,
+            "promised_at": None,
+            "waiting_since": last if status == Status.WAITING else None,
+            "waiting_seconds": waited,
+            "carried_over": 0,
+            "created_at": created,
+            "updated_at": last,
+            "done_at": last if status == Status.DONE else None,
+            "archived_at": None,
+            "archive_reason": "",
+            "duplicate_of_id": None,
+            "external_id": None,
+            "version": len(marks),
+        }
+        draft = _Draft(row=row, client=client, lang=lang, marks=marks)
+        self._plan_fields(draft, status)
+        self._due(draft, status)
+        self._archive(draft, status)
+        if status in WORKED_STATUSES:
+            draft.work_from = next(at for name, at in marks if name == Status.DOING)
+            draft.work_until = self.now if status == Status.DOING else last
+        return draft
+
+    def _title(self, template: str, *, lang: str, created: datetime) -> str:
+        month = self._local_date(created).month - 1
+        return template.format(
+            last_month=MONTHS[L[lang]][(month - 1) % 12],
+            next_month=MONTHS[L[lang]][(month + 1) % 12],
+            campaign=self.rng.choice(CAMPAIGNS)[L[lang]],
+            page=self.rng.choice(PAGES)[L[lang]],
+        )
+
+    def _estimate(self, status: Status) -> float | None:
+        if self.rng.random() < NO_ESTIMATE_SHARE.get(status, 0.1):
+            return None
+        return self.rng.choice(ESTIMATES)
+
+    def _marks(self, status: Status) -> tuple[list[tuple[str, datetime]], int]:
+        """The status history (status, when) ending in `status`, and seconds waited before."""
+        path = self.rng.choice(PATHS[status])
+        if "doing" not in path:
+            return list(zip(path, self._unworked_times(status, path), strict=True)), 0
+        marks = list(zip(path, self._worked_times(status, path), strict=True))
+        if self.rng.random() < EARLIER_WAIT_SHARE:
+            return self._with_earlier_wait(marks)
+        return marks, 0
+
+    def _worked_times(self, status: Status, path: tuple[str, ...]) -> list[datetime]:
+        """Work starts some days before the task reached its status, after it was created."""
+        rng, days = self.rng, timedelta(days=1)
+        final = self._final_moment(status)
+        doing_index = path.index("doing")
+        doing = final
+        if doing_index < len(path) - 1:
+            doing = self._between(final - rng.uniform(0.5, WORK_SPAN_DAYS) * days, final)
+        created = self._between(doing - rng.uniform(0, 10) * days, doing)
+        before = sorted(self._between(created, doing) for _ in path[1:doing_index])
+        after = sorted(self._between(doing, final) for _ in path[doing_index + 1 : -1])
+        if doing_index == len(path) - 1:
+            return [created, *before, doing]
+        return [created, *before, doing, *after, final]
+
+    def _unworked_times(self, status: Status, path: tuple[str, ...]) -> list[datetime]:
+        if status == Status.TODO:
+            planned = self._between(_local(self.week0, 9) - timedelta(days=3), self.now)
+            if len(path) == 1:
+                return [planned]
+            lived = timedelta(days=self.rng.uniform(0.2, 30))
+            created = self._between(max(self.history_start, planned - lived), planned)
+            return [created, *sorted(self._between(created, planned) for _ in path[2:]), planned]
+        created = self._created_unworked(status)
+        later = min(self.now, created + timedelta(days=2))
+        return [created, *sorted(self._between(created, later) for _ in path[1:])]
+
+    def _final_moment(self, status: Status) -> datetime:
+        """When a worked task reached its status."""
+        now, days = self.now, timedelta(days=1)
+        if status == Status.DOING:
+            return self._between(now - DOING_DAYS * days, now)
+        if status == Status.REVIEW:
+            return self._between(now - 4 * days, now)
+        if status == Status.WAITING:
+            waited = self.rng.randint(1, 20)
+            return self._between(now - (waited + 1) * days, now - waited * days)
+        if self.rng.random() < 0.88:
+            return self._between(self.work_start, now)
+        return self._between(self.history_start + 14 * days, self.work_start)
+
+    def _created_unworked(self, status: Status) -> datetime:
+        if status == Status.INBOX and self.rng.random() < 0.75:
+            return self._between(self.now - timedelta(days=5), self.now)
+        low = self.now - timedelta(days=30) if status == Status.INBOX else self.history_start
+        return self._between(low, self.now)
+
+    def _with_earlier_wait(
+        self, marks: list[tuple[str, datetime]]
+    ) -> tuple[list[tuple[str, datetime]], int]:
+        """Insert a finished spell of waiting on the client after the work started."""
+        index = next(i for i, (name, _at) in enumerate(marks) if name == "doing")
+        after = marks[index + 1][1] if index + 1 < len(marks) else self.now
+        began, ended = sorted(self._between(marks[index][1], after) for _ in range(2))
+        if ended - began < timedelta(hours=1):
+            return marks, 0
+        spell = [("waiting", began), ("doing", ended)]
+        return marks[: index + 1] + spell + marks[index + 1 :], int((ended - began).total_seconds())
+
+    def _plan_fields(self, draft: _Draft, status: Status) -> None:
+        """Sprint and carried-over count: open work sits in this week's sprint."""
+        row = draft.row
+        if self.rng.random() >= IN_SPRINT.get(status, 0.0):
+            return
+        moment = row["done_at"] if status == Status.DONE else self.now
+        row["sprint_id"] = self._sprint_at(moment)
+        if row["sprint_id"] is None:
+            return
+        weeks = (
+            sprint_start(day=self._local_date(moment), start_weekday=0)
+            - sprint_start(day=self._local_date(row["created_at"]), start_weekday=0)
+        ).days // 7
+        if weeks > 0 and self.rng.random() < 0.4:
+            row["carried_over"] = self.rng.randint(1, min(weeks, 4))
+
+    def _due(self, draft: _Draft, status: Status) -> None:
+        """Due dates near the work, and promises to the client on some of them."""
+        rng, row = self.rng, draft.row
+        if status == Status.DONE:
+            due = self._local_date(row["done_at"]).add(days=rng.randint(-2, 4))
+            share = 0.5
+        elif status == Status.BACKLOG:
+            due, share = self.today.add(days=rng.randint(5, 40)), 0.15
+        elif status == Status.INBOX:
+            due, share = self.today.add(days=rng.randint(0, 7)), 0.2
+        else:
+            due, share = self.today.add(days=rng.randint(-4, 12)), 0.6
+        if rng.random() >= share:
+            return
+        row["due_date"] = due
+        row["due_time"] = rng.choice(DUE_TIMES) if rng.random() < 0.25 else None
+        if status not in (Status.INBOX, Status.BACKLOG) and rng.random() < 0.3:
+            row["promised_at"] = self._between(row["created_at"], row["updated_at"])
+
+    def _archive(self, draft: _Draft, status: Status) -> None:
+        """Old done work is archived off the board; some requests were declined or duplicates."""
+        rng, row = self.rng, draft.row
+        if status == Status.DONE and row["done_at"] < self.now - timedelta(days=14):
+            if rng.random() < 0.6:
+                self._archive_at(draft, "", row["done_at"])
+        elif (
+            status == Status.INBOX
+            and row["created_at"] < self.now - timedelta(days=1)
+            and rng.random() < 0.15
+        ):
+            self._archive_at(draft, rng.choice(("declined", "duplicate")), row["created_at"])
+
+    def _archive_at(self, draft: _Draft, reason: str, after: datetime) -> None:
+        row = draft.row
+        row["archived_at"] = self._between(after, min(self.now, after + timedelta(days=7)))
+        row["archive_reason"] = reason
+        row["updated_at"] = row["archived_at"]
+        row["version"] += 1
+
+    def _break_promises(self) -> None:
+        """A few open promises are past due: the account manager's first worry."""
+        open_drafts = [
+            draft
+            for draft in self.drafts
+            if draft.row["status"] in OPEN_STATUSES and draft.row["archived_at"] is None
+        ]
+        count = min(OVERDUE_PROMISES_PER_SCALE * self.scale, len(open_drafts))
+        for draft in self.rng.sample(open_drafts, count):
+            row = draft.row
+            row["due_date"] = self.today.subtract(days=self.rng.randint(1, 5))
+            if row["promised_at"] is None:
+                row["promised_at"] = self._between(row["created_at"], row["updated_at"])
+
+    def _link_duplicates(self) -> None:
+        """A request archived as a duplicate points at an older task of the same client."""
+        earlier: dict[int, list[int]] = {}
+        for draft in self.drafts:
+            row = draft.row
+            seen = earlier.setdefault(row["client_id"], [])
+            if row["archive_reason"] == "duplicate" and seen:
+                row["duplicate_of_id"] = self.rng.choice(seen)
+            seen.append(row["id"])
+
+    def _positions(self) -> None:
+        """Column order: priority, then due date; done work newest first."""
+        rank = {priority.value: index for index, (priority, _w) in enumerate(PRIORITY_WEIGHTS)}
+        far = self.today.add(years=10)
+        columns: dict[str, list[dict]] = {}
+        for draft in self.drafts:
+            columns.setdefault(draft.row["status"], []).append(draft.row)
+        for status, rows in columns.items():
+            if status == Status.DONE:
+                rows.sort(key=lambda row: (-row["done_at"].timestamp(), row["id"]))
+            else:
+                rows.sort(
+                    key=lambda row: (rank[row["priority"]], row["due_date"] or far, row["id"])
+                )
+            for position, row in enumerate(rows, start=1):
+                row["position"] = float(position)
+
+    def _task_events(self, draft: _Draft) -> None:
+        """The history the app itself would have written: creation, then each move."""
+        row = draft.row
+        manager, doer = draft.client.manager_id, row["assignee_id"] or draft.client.manager_id
+        previous = None
+        for status, at in draft.marks:
+            who = doer if status in WORKED_STATUSES else manager
+            self._add(
+                "taskevent",
+                task_id=row["id"],
+                at=at,
+                member_id=who,
+                field="status" if previous else "created",
+                old=previous,
+                new=status,
+            )
+            previous = status
+        if row["archived_at"] is not None:
+            self._add(
+                "taskevent",
+                task_id=row["id"],
+                at=row["archived_at"],
+                member_id=manager,
+                field="archived_at",
+                old=None,
+                new=clock.to_local(row["archived_at"]).isoformat(),
+            )
+
+    def _checklist(self, draft: _Draft) -> None:
+        row = draft.row
+        if row["status"] == Status.INBOX or self.rng.random() >= 0.12:
+            return
+        items = self.rng.sample(CHECKLIST, self.rng.randint(2, 4))
+        finished = len(items) if row["status"] == Status.DONE else self.rng.randint(0, len(items))
+        for position, item in enumerate(items):
+            self._add(
+                "checklistitem",
+                task_id=row["id"],
+                text=item[L[draft.lang]],
+                done=position < finished,
+                position=position,
+            )
+
+    def _comments(self, draft: _Draft) -> None:
+        row = draft.row
+        if row["status"] == Status.INBOX or self.rng.random() >= 0.15:
+            return
+        times = sorted(
+            self._between(row["created_at"], row["updated_at"])
+            for _ in range(self.rng.randint(1, 3))
+        )
+        authors = [self.member_names[draft.client.manager_id]]
+        if row["assignee_id"] is not None:
+            authors.append(self.member_names[row["assignee_id"]])
+        for at in times:
+            self._add(
+                "taskcomment",
+                task_id=row["id"],
+                at=at,
+                author=self.rng.choice(authors),
+                text=self.rng.choice(COMMENTS)[L[draft.lang]],
+            )
+
+    # --- plans
+
+    def _plans(self) -> None:
+        """Each client's part of each sprint; past ones agreed, this week's partly."""
+        hours: dict[tuple[int, int], float] = {}
+        for draft in self.drafts:
+            row = draft.row
+            if row["sprint_id"] is not None:
+                key = (row["sprint_id"], row["client_id"])
+                hours[key] = hours.get(key, 0.0) + (row["estimate_hours"] or 2.0)
+        current = self.sprint_of_week[self.week0]
+        agreed_now = self.rng.sample(self.clients, round(len(self.clients) * 0.6))
+        for week, sprint_id in self.sprint_of_week.items():
+            for client in self.clients:
+                agreed = sprint_id != current or client in agreed_now
+                self._add(
+                    "clientplan",
+                    sprint_id=sprint_id,
+                    client_id=client.id,
+                    planned_hours=round(hours.get((sprint_id, client.id), 0.0) * 2) / 2,
+                    agreed_at=self._agreed_at(week) if agreed else None,
+                    agreed_snapshot="",
+                    note="",
+                )
+
+    def _agreed_at(self, week: pendulum.Date) -> datetime:
+        """Monday late morning, or the Friday before when this Monday has not come yet."""
+        monday = _local(week, 10) + timedelta(minutes=self.rng.randint(0, 360))
+        if monday < self.now:
+            return monday
+        return _local(week.subtract(days=3), 15) + timedelta(minutes=self.rng.randint(0, 120))
+
+    # --- time
+
+    def _time_entries(self) -> None:
+        """Each member's working days: back-to-back entries on the tasks they had in hand."""
+        windows: dict[int, list[tuple[datetime, datetime, int, str]]] = {}
+        for draft in self.drafts:
+            if draft.work_from is not None and draft.work_until > self.work_start:
+                windows.setdefault(draft.row["assignee_id"], []).append(
+                    (draft.work_from, draft.work_until, draft.row["id"], draft.lang)
+                )
+        self.rows["timeentry"] = []
+        days = list(self.calendar.days(self.work_start, self.now))
+        for member_id in self.member_names:
+            mine = windows.get(member_id, [])
+            for start, end in days:
+                active = [w for w in mine if w[0] < end and w[1] > start]
+                if active:
+                    self._work_day(member_id, start, min(end, self.now), active)
+
+    def _work_day(
+        self,
+        member_id: int,
+        day_start: datetime,
+        day_end: datetime,
+        active: list[tuple[datetime, datetime, int, str]],
+    ) -> None:
+        rng, entries = self.rng, self.rows["timeentry"]
+        moment = max(day_start + timedelta(minutes=rng.randint(0, 45)), self.work_start)
+        target = self.daily_hours[member_id] * rng.uniform(*TRACKED_SHARE) * 3600
+        tracked, lunched = 0.0, False
+        long_first = rng.random() < LONG_ENTRY_SHARE
+        while tracked < target and moment < day_end:
+            ready = [w for w in active if w[0] <= moment < w[1]]
+            if not ready:
+                later = [w[0] for w in active if w[0] > moment]
+                if not later:
+                    return
+                moment = min(later)
+                continue
+            _from, until, task_id, lang = rng.choice(ready)
+            minutes = rng.randint(180, 300) if long_first else rng.choice(ENTRY_MINUTES)
+            long_first = False
+            stop = min(moment + timedelta(minutes=minutes), until, day_end)
+            if stop - moment >= MIN_ENTRY:
+                note = rng.choice(ENTRY_NOTES)[L[lang]] if rng.random() < ENTRY_NOTE_SHARE else ""
+                entries.append(
+                    {
+                        "id": len(entries) + 1,
+                        "task_id": task_id,
+                        "member_id": member_id,
+                        "start": moment,
+                        "end": stop,
+                        "note": note,
+                        "archived_at": None,
+                    }
+                )
+                tracked += (stop - moment).total_seconds()
+            moment = stop + timedelta(minutes=rng.choice(ENTRY_GAP_MINUTES))
+            if not lunched and tracked >= 4 * 3600:
+                moment += timedelta(minutes=rng.randint(30, 60))
+                lunched = True
+
+    # --- clients: contacts, health, insight
+
+    def _interactions(self) -> None:
+        """Contacts over the past weeks; silent clients went quiet a few working days ago."""
+        past_days = list(self.calendar.days(self.work_start, self.now))
+        for client in self.clients:
+            until = self.now
+            if client.silent_days:
+                until = past_days[-client.silent_days - 1][1]
+            rate = self.rng.uniform(0.35, 0.8)
+            for start, end in past_days:
+                if start >= until:
+                    break
+                self._client_day(client, start, min(end, until), rate)
+        for client in self.rng.sample(
+            [c for c in self.clients if not c.silent_days], FUTURE_MEETINGS + self.scale // 4
+        ):
+            self._future_meeting(client)
+
+    def _client_day(self, client: _ClientInfo, start: datetime, end: datetime, rate: float) -> None:
+        weekday = self._local_date(start).weekday()
+        if weekday == 0:
+            self._interaction(
+                client, self._between(start, end), Channel.EMAIL, PLAN_SUMMARY, PLAN_KIND
+            )
+        if weekday == 4:
+            self._interaction(
+                client, self._between(start, end), Channel.EMAIL, REPORT_SUMMARY, REPORT_KIND
+            )
+        if self.rng.random() >= rate:
+            return
+        channel = self.rng.choice(CHANNELS)
+        if channel == Channel.MEETING:
+            summary = self.rng.choice(MEETINGS)
+        else:
+            summary = self.rng.choice(INBOUND + OUTBOUND)
+        self._interaction(client, self._between(start, end), channel, summary, "")
+
+    def _interaction(
+        self,
+        client: _ClientInfo,
+        at: datetime,
+        channel: str,
+        summary: tuple[str, str, str],
+        kind: str,
+    ) -> None:
+        inbound = summary in INBOUND
+        self._add(
+            "interaction",
+            client_id=client.id,
+            at=at,
+            channel=str(channel),
+            direction=(Direction.INBOUND if inbound else Direction.OUTBOUND).value,
+            summary=summary[L[client.lang]],
+            contact_id=self.rng.choice(client.contact_ids),
+            kind=kind,
+            task_id=None,
+        )
+
+    def _future_meeting(self, client: _ClientInfo) -> None:
+        day = self.today.add(days=self.rng.randint(1, 8))
+        while day.weekday() >= 5:
+            day = day.add(days=1)
+        at = _local(day, self.rng.choice(MEETING_HOURS))
+        self._interaction(client, at, Channel.MEETING, self.rng.choice(MEETINGS), "")
+
+    def _client_insights(self) -> None:
+        for client in self.clients:
+            self._kpis(client)
+            self._hypothesis(client)
+            if self.rng.random() < 0.5:
+                self._add(
+                    "upsellidea",
+                    client_id=client.id,
+                    text=self.rng.choice(UPSELLS)[L[client.lang]],
+                    created_at=self._between(self.work_start, self.now),
+                )
+            self._satisfaction(client)
+
+    def _kpis(self, client: _ClientInfo) -> None:
+        for name, unit, baseline, target in self.rng.sample(KPIS, 2):
+            factor = self.rng.uniform(0.6, 1.6) if unit != "%" else 1.0
+            kpi_id = self._add(
+                "kpi",
+                client_id=client.id,
+                name=name,
+                unit=unit,
+                baseline=round(baseline * factor, 2),
+                target=round(target * factor, 2),
+            )
+            for back in range(KPI_WEEKS, -1, -1):
+                at = _local(self.week0.subtract(weeks=back), 10)
+                if at > self.now:
+                    continue
+                progress = (KPI_WEEKS - back) / KPI_WEEKS * self.rng.uniform(0.4, 1.1)
+                value = baseline + (target - baseline) * progress
+                self._add(
+                    "kpivalue",
+                    kpi_id=kpi_id,
+                    at=at,
+                    value=round(value * factor * self.rng.uniform(0.95, 1.05), 2),
+                )
+
+    def _hypothesis(self, client: _ClientInfo) -> None:
+        if self.rng.random() >= 0.6:
+            return
+        statement, metric, budget, risk = self.rng.choice(HYPOTHESES)
+        decision = self.today.add(days=self.rng.randint(-14, 21))
+        self._add(
+            "hypothesis",
+            client_id=client.id,
+            statement=statement[L[client.lang]],
+            metric=metric,
+            budget=budget,
+            risk_note=risk,
+            decision_on=decision,
+            result=self.rng.choice(HYPOTHESIS_RESULTS) if decision < self.today else "",
+        )
+
+    def _satisfaction(self, client: _ClientInfo) -> None:
+        """A monthly score from 1 to 5; clients we neglect are less happy."""
+        for back in range(3, 0, -1):
+            first = month_start(day=self.today).subtract(months=back)
+            low = _local(first, 9)
+            self._add(
+                "satisfaction",
+                client_id=client.id,
+                at=self._between(low, low + timedelta(days=25)),
+                score=self.rng.randint(2, 3) if client.silent_days else self.rng.randint(3, 5),
+                note=self.rng.choice(SATISFACTION_NOTES),
+            )
+
+    # --- rituals
+
+    def _standups(self) -> None:
+        """Finished stand-ups of this week and the last one, with the core team's notes."""
+        day = self.week0.subtract(weeks=1)
+        while day <= self.today:
+            if day.weekday() < 5:
+                for hour in STANDUP_HOURS:
+                    self._standup(_local(day, hour))
+            day = day.add(days=1)
+
+    def _standup(self, slot: datetime) -> None:
+        started = slot + timedelta(minutes=self.rng.randint(0, 5))
+        finished = started + timedelta(minutes=self.rng.randint(10, 20))
+        if finished > self.now:
+            return
+        standup_id = self._add(
+            "standup",
+            slot_at=slot,
+            started_at=started,
+            finished_at=finished,
+            note=self.rng.choice(STANDUP_SUMMARIES),
+            snapshot="",
+        )
+        for member_id in range(1, len(BASE_MEMBERS) + 1):  # the core team has the first ids
+            self._add(
+                "standupnote",
+                standup_id=standup_id,
+                member_id=member_id,
+                text=self.rng.choice(STANDUP_NOTES),
+            )
+
+    def _retros(self) -> None:
+        """A finished retro for each closed sprint, held just before it closed."""
+        for sprint in self.rows["sprint"]:
+            if sprint["closed_at"] is None:
+                continue
+            finished = sprint["closed_at"]
+            retro_id = self._add(
+                "retro",
+                sprint_id=sprint["id"],
+                created_at=finished - timedelta(minutes=self.rng.randint(40, 70)),
+                finished_at=finished,
+            )
+            for key in DEFAULT_RETRO_CHECKLIST:
+                self._add(
+                    "retrocheck",
+                    retro_id=retro_id,
+                    key=key,
+                    label=RETRO_CHECK_LABELS.get(key, key),
+                    checked=self.rng.random() < 0.85,
+                )
+            for kind, texts in RETRO_NOTES.items():
+                for position, note in enumerate(self.rng.sample(texts, 2)):
+                    self._add(
+                        "retronote", retro_id=retro_id, kind=kind, text=note, position=position
+                    )
+            self._add(
+                "actionitem",
+                retro_id=retro_id,
+                text=self.rng.choice(ACTION_ITEMS),
+                owner_id=self.rng.randint(1, len(BASE_MEMBERS)),
+                due_date=sprint["week_start"].add(days=11),
+                position=0,
+                task_id=None,
+            )
+
+
+def _unique_code(*, words: list[str], taken: set[str]) -> str:
+    """2 to 4 upper-case Latin letters from the name, not yet used by another client."""
+    letters = [word.upper() for word in words if word.isascii() and word.isalpha()]
+    initials = "".join(word[0] for word in letters)
+    candidates = [initials[:4], letters[0][:2] + initials[1:2], letters[0][:3] + initials[1:2]]
+    candidates += [initials[:3] + chr(ord("A") + index) for index in range(26)]
+    candidates += [
+        letters[0][:2] + chr(ord("A") + a) + chr(ord("A") + b) for a in range(26) for b in range(26)
+    ]
+    for candidate in candidates:
+        if 2 <= len(candidate) <= 4 and candidate not in taken:
+            return candidate
+    raise ValueError(f"no free client code for {' '.join(words)}")
+
+
+def _distinct_colour(*, index: int, taken: set[str]) -> str:
+    """Hues spread by the golden ratio so neighbours in the list look different."""
+    hue = (index * 0.618_033_988_75 + 0.1) % 1.0
+    for saturation, value in product((0.6, 0.45, 0.75), (0.85, 0.7, 0.95, 0.6, 0.78)):
+        red, green, blue = colorsys.hsv_to_rgb(hue, saturation, value)
+        colour = f"#{round(red * 255):02x}{round(green * 255):02x}{round(blue * 255):02x}"
+        if colour not in taken:
+            return colour
+    raise ValueError("no free client colour")
