@@ -46,3 +46,11 @@ def find_client(engine: Engine, *, text: str) -> Client:
     known = ", ".join(f"{c.name} ({c.code})" for c in clients) or _("none yet")
     raise NotFoundError(_("no client matches {text!r}; clients: {known}", text=text, known=known))
 
+
+
+def client_by_id(engine: Engine, *, client_id: int) -> Client:
+    with reading(engine) as session:
+        client = session.get(Client, client_id)
+    if client is None:
+        raise NotFoundError(_("no client with id {id}", id=client_id))
+    return client

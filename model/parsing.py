@@ -147,3 +147,21 @@ def parse_due(*, text: str, today: pendulum.Date) -> Due:
         )
     day = _day(parts[0], today=today)
     return Due(date=day, time=parse_time_of_day(text=parts[1]) if len(parts) == 2 else None)
+
+
+def parse_moment(*, text: str, today: pendulum.Date, zone: str) -> pendulum.DateTime:
+    """A point in time as typed for a time entry, returned in UTC.
+
+    `9:30` means today; otherwise a day phrase with a time: `2026-11-17 18:00`, `пн 9:00`.
+    Weekday names look ahead as for due dates, so past days are typed as dates.
+    """
+    cleaned = text.strip()
+    if _TIME.match(cleaned):
+        day, moment = today, parse_time_of_day(text=cleaned)
+    else:
+        due = parse_due(text=cleaned, today=today) if cleaned else None
+        if due is None or due.time is None:
+            raise ValueError(_("{text!r}: give a time, e.g. 9:30 or 2026-11-17 18:00", text=text))
+        day, moment = due.date, due.time
+    local = pendulum.datetime(day.year, day.month, day.day, moment.hour, moment.minute, tz=zone)
+    return local.in_timezone("UTC")

@@ -20,6 +20,7 @@ ZONE = "Europe/Kyiv"
 def isolated_environment(tmp_path_factory, monkeypatch):
     """No test reads the developer's config, database or language."""
     monkeypatch.setenv("CLIENTDECK_CONFIG_DIR", str(tmp_path_factory.mktemp("config")))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("data")))
     monkeypatch.delenv("CLIENTDECK_DB", raising=False)
     for variable in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
         monkeypatch.delenv(variable, raising=False)

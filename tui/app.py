@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,17 +15,22 @@ from model import clock
 from model.config import Config, save
 from model.i18n import N_, _, set_language
 from model.inbox import inbox_count
-from model.members import find_member
+from model.members import find_member, team
 from model.sprints import current_sprint
 from model.standup import next_slot
+from model.timetrack import RunningTimer, forgotten_timer, running_entry, start_timer, stop_timer
 from model.undo import UndoStack
 from model.weeks import as_date, iso_week_label
 from tui.commands import GoToProvider, ScreenActionsProvider
+from tui.format import literal
 from tui.keys import translate_bindings
 from tui.screens.board import BoardScreen
 from tui.screens.help import HelpScreen
 from tui.screens.placeholder import PlaceholderScreen
+from tui.screens.prompt import PickScreen
+from tui.screens.timer import ForgottenTimerScreen
 from tui.themes import load_themes
+from tui.widgets import DeckHeader
 
 MODE_KEYS = (
     ("1", "board", N_("Board")),
@@ -79,6 +84,7 @@ class ClientDeck(App):
             Binding(key, f"switch_mode('{mode}')", title, show=False, id=f"mode.{mode}")
             for key, mode, title in MODE_KEYS
         ],
+        Binding("t", "timer", "Timer", id="timer"),
         Binding("question_mark", "help", "Help", id="help"),
         Binding("ctrl+z", "undo", "Undo", id="undo"),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
@@ -113,21 +119,130 @@ class ClientDeck(App):
         self.theme = config.theme if config.theme in self.available_themes else "clientdeck-dark"
         if config.keys:
             self.set_keymap(config.keys)
+        self.running: RunningTimer | None = None
+        self.inbox_size = 0
+        self.time_epoch = 0
+        """Goes up whenever recorded time changes, so screens know budgets need a new look."""
 
     def on_mount(self) -> None:
+        self.refresh_facts()
         self.switch_mode("board")
         for notice in self.notices:
             self.notify(notice, severity="warning", timeout=10, markup=False)
+        self.set_interval(1.0, self._tick)
+        self.call_after_refresh(self._ask_about_a_forgotten_timer)
 
-    def watch_theme(self, theme: str) -> None:
-        """Remember the theme picked in the palette."""
-        if self.config_path is None or theme == self.config.theme:
+    def refresh_facts(self) -> None:
+        """Re-read what every header shows; called after changes, not on every frame."""
+        self.running = running_entry(self.engine, member_id=self.me_id) if self.me_id else None
+        self.inbox_size = inbox_count(self.engine)
+        for header in self.screen.query(DeckHeader):
+            header.refresh()
+
+    def _tick(self) -> None:
+        if self.running is not None:
+            for header in self.screen.query(DeckHeader):
+                header.refresh()
+
+    def _ask_about_a_forgotten_timer(self) -> None:
+        if self.me_id is None:
             return
-        self.config = replace(self.config, theme=theme)
+        entry = forgotten_timer(
+            self.engine, member_id=self.me_id, work_day_end=self.config.work_day_end
+        )
+        if entry is not None:
+            self.push_screen(ForgottenTimerScreen(entry=entry), lambda _done: self.time_changed())
+
+    def action_timer(self) -> None:
+        """Start or stop my timer on the selected task (`t` on any screen with tasks)."""
+        selected = getattr(self.screen, "selected_task_id", None)
+        task_id = selected() if selected else None
+        if task_id is None:
+            self.notify(_("Select a task to time"), severity="warning", timeout=3)
+            return
+        self.with_me(lambda: self._toggle_timer(task_id=task_id))
+
+    def _toggle_timer(self, *, task_id: int) -> None:
+        assert self.me_id is not None
+        if self.running is not None and self.running.entry.task_id == task_id:
+            stop_timer(self.engine, member_id=self.me_id)
+            self.notify(_("Timer stopped"), timeout=3)
+        else:
+            started = start_timer(self.engine, task_id=task_id, member_id=self.me_id)
+            if started.over_budget:
+                self.notify(
+                    _("This client's paid hours for the month are used up"),
+                    severity="warning",
+                    timeout=6,
+                )
+        self.time_changed()
+
+    def time_changed(self) -> None:
+        self.time_epoch += 1
+        self._reload_screen()
+
+    def hours_report(self, *, client_id: int) -> None:
+        """Write this month's hours report for a client and put it on the clipboard."""
+        from model.clients import client_by_id
+        from model.files import WriteError, reports_dir, write_private
+        from model.reports.hours import hours_report, render_markdown
+        from model.weeks import month_span
+
+        client = client_by_id(self.engine, client_id=client_id)
+        month = clock.today().format("YYYY-MM")
+        report = hours_report(
+            self.engine,
+            client_id=client_id,
+            span=month_span(month=clock.today(), zone=clock.zone()),
+            title=_("Hours for {client}, {period}", client=client.name, period=month),
+        )
+        text = render_markdown(report)
+        try:
+            path = write_private(path=reports_dir() / f"hours-{client.code}-{month}.md", text=text)
+        except WriteError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        self.copy_to_clipboard(text)
+        self.notify(_("Report written to {path} and copied", path=path), timeout=6, markup=False)
+
+    def with_me(self, then: Callable[[], object]) -> None:
+        """Run `then` as the configured member, asking once who that is and saving it."""
+        if self.me_id is not None:
+            then()
+            return
+        members = team(self.engine)
+        if not members:
+            self.notify(_("Add the team first"), severity="error")
+            return
+
+        def chosen(member_id) -> None:
+            if member_id is PickScreen.CANCELLED:
+                return
+            member = next(m for m in members if m.id == member_id)
+            self.me_id = member.id
+            self.config = replace(self.config, me=member.name)
+            self._save_config()
+            then()
+
+        self.push_screen(
+            PickScreen(title=_("Who are you?"), options=[(m.name, m.id) for m in members]),
+            chosen,
+        )
+
+    def _save_config(self) -> None:
+        if self.config_path is None:
+            return
         try:
             save(config=self.config, path=self.config_path)
         except OSError as error:
             self.notify(str(error), severity="error", markup=False)
+
+    def watch_theme(self, theme: str) -> None:
+        """Remember the theme picked in the palette."""
+        if theme == self.config.theme:
+            return
+        self.config = replace(self.config, theme=theme)
+        self._save_config()
 
     def header_facts(self) -> list[str]:
         """The sprint week, the next stand-up and the inbox size, for every screen's header."""
@@ -135,16 +250,23 @@ class ClientDeck(App):
         end = start.add(days=6)
         slot = next_slot(now=clock.now(), times=self.config.standup_times, zone=clock.zone())
         when = slot.format("HH:mm") if slot.date() == clock.today() else slot.format("ddd HH:mm")
+        week = iso_week_label(day=start).split("-")[1]
         return [
-            _(
-                "Sprint {label} ({start}–{end})",
-                label=iso_week_label(day=start),
-                start=start.format("D MMM"),
-                end=end.format("D MMM"),
-            ),
+            *([self._timer_fact(self.running)] if self.running else []),
+            _("{week} {start}–{end}", week=week, start=start.format("D"), end=end.format("D MMM")),
             _("Stand-up {when}", when=when),
-            _("Inbox {n}", n=inbox_count(self.engine)),
+            _("Inbox {n}", n=self.inbox_size),
         ]
+
+    def _timer_fact(self, running: RunningTimer) -> str:
+        """The running timer: client, the start of the task's title, and h:mm:ss elapsed."""
+        seconds = int((clock.now() - running.entry.start).total_seconds())
+        hours, rest = divmod(max(seconds, 0), 3600)
+        elapsed = f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
+        title = (
+            running.task_title if len(running.task_title) <= 24 else running.task_title[:23] + "…"
+        )
+        return literal(f"⏱ {running.client_code} {title} {elapsed}")
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
@@ -168,6 +290,7 @@ class ClientDeck(App):
         self.push_screen(CardScreen(task_id=task_id), lambda _saved: self._reload_screen())
 
     def _reload_screen(self) -> None:
+        self.refresh_facts()
         reload = getattr(self.screen, "reload", None)
         if reload is not None:
             reload()

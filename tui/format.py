@@ -24,9 +24,9 @@ def due_phrase(*, due: date, today: date) -> tuple[str, bool]:
     return ngettext("{n} day late", "{n} days late", -days), True
 
 
-def hours(value: float) -> str:
+def hours(value: float, *, places: int = 2) -> str:
     """Hours without needless zeros: 2, 1.5, 0.25."""
-    return f"{value:.2f}".rstrip("0").rstrip(".")
+    return f"{value:.{places}f}".rstrip("0").rstrip(".")
 
 
 def days_since(*, since: datetime, now: datetime) -> int:

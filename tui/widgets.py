@@ -7,7 +7,7 @@ from textual.widget import Widget
 
 
 class DeckHeader(Widget):
-    """One line: the product, the screen and its scope, then the app's facts."""
+    """One line: the screen and its scope, then the app's facts (timer first: it ticks)."""
 
     DEFAULT_CSS = """
     DeckHeader { dock: top; height: 1; background: $panel; color: $foreground; }
@@ -23,6 +23,6 @@ class DeckHeader(Widget):
         self.refresh()
 
     def render(self) -> Content:
-        facts = "  │  ".join(self.app.header_facts())
+        facts = " │ ".join(self.app.header_facts())
         where = f"{self.title} · {self.scope}" if self.scope else self.title
-        return Content.assemble((" clientdeck ", "bold"), "│ ", (where, "bold"), "  │  ", facts)
+        return Content.assemble((f" {where} ", "bold"), "│ ", facts)

@@ -45,3 +45,31 @@ def test_light_theme(agency, make_app, snap_compare):
 def test_language(agency, make_app, snap_compare, language):
     engine, _ids = agency
     assert snap_compare(make_app(engine, language=language), terminal_size=SIZE, press=["l"])
+
+
+def test_running_timer_and_budget_levels(agency, make_app, snap_compare, frozen):
+    """NWB at 85 % of its 40 paid hours (warning), MK at 110 % (error), a timer running."""
+    from model.db import transaction
+    from model.tables import TimeEntry
+
+    engine, ids = agency
+    with transaction(engine) as session:
+        for task, hours in (
+            ("Monthly PPC report", 32.5),
+            ("Approve banner set", 44),
+        ):
+            start = frozen.subtract(days=10)
+            session.add(
+                TimeEntry(
+                    task_id=ids[task], member_id=ids["IB"], start=start, end=start.add(hours=hours)
+                )
+            )
+        session.add(
+            TimeEntry(
+                task_id=ids["Set up remarketing in Google Ads"],
+                member_id=ids["DS"],
+                start=frozen.subtract(minutes=25, seconds=7),
+            )
+        )
+    app = make_app(engine, me="Dmytro Shevchenko")
+    assert snap_compare(app, terminal_size=SIZE)

@@ -19,6 +19,7 @@ from textual.widgets import Footer, Input
 
 from model import clock
 from model.board import Card, Scope, column_counts, column_page, parse_filter
+from model.budgets import Level, budget_statuses
 from model.clients import active_clients
 from model.i18n import N_, _
 from model.tables import BOARD_STATUSES, Priority, Status
@@ -66,12 +67,23 @@ def wrap(text: str, *, width: int, lines: int) -> list[str]:
     return out + [""] * (lines - len(out))
 
 
-def card_lines(*, card: Card, width: int, selected: bool) -> list[Content]:
-    """A card as four lines of content, user text always literal."""
+BUDGET_TAGS = {
+    Level.WARNING: "bold $text on $warning",
+    Level.OVER: "bold $text on $error",
+}
+
+
+def card_lines(*, card: Card, width: int, selected: bool, level: Level) -> list[Content]:
+    """A card as four lines of content, user text always literal.
+
+    The client's tag turns to the warning colour at 80 % of the month's paid
+    hours and to the error colour at 100 %.
+    """
     today = clock.today()
     mark, mark_style = PRIORITY_MARKS[Priority(card.priority)]
+    tag = BUDGET_TAGS.get(level, f"bold #ffffff on {card.client_colour}")
     head = Content.assemble(
-        (f" {card.client_code} ", f"bold #ffffff on {card.client_colour}"),
+        (f" {literal(card.client_code)} ", tag),
         " ",
         (mark, mark_style),
         ("🔥" if card.fire else "", ""),
@@ -86,7 +98,8 @@ def card_lines(*, card: Card, width: int, selected: bool) -> list[Content]:
     if card.estimate_hours is not None or card.spent_hours:
         estimate = hours(card.estimate_hours) if card.estimate_hours is not None else "?"
         over = card.estimate_hours is not None and card.spent_hours > card.estimate_hours
-        meta.append((f"{hours(card.spent_hours)}/{estimate}h", "$warning" if over else ""))
+        spent = hours(card.spent_hours, places=1)
+        meta.append((f"{spent}/{estimate}h", "$warning" if over else ""))
     if card.waiting_since is not None:
         meta.append((f"⏳{days_since(since=card.waiting_since, now=clock.now())}d", "$warning"))
     parts: list[tuple[str, str] | str] = []
@@ -157,7 +170,8 @@ class BoardColumn(Widget):
             lines.append(Content(""))
         for index, card in enumerate(self.cards):
             selected = self.active and state.offset + index == state.cursor
-            lines.extend(card_lines(card=card, width=width, selected=selected))
+            level = self.screen.levels.get(card.client_id, Level.NONE)
+            lines.extend(card_lines(card=card, width=width, selected=selected, level=level))
             lines.append(Content(""))
         below = state.count - state.offset - len(self.cards)
         if below > 0:
@@ -185,6 +199,8 @@ class BoardScreen(Screen):
         Binding("s", "sprint", "Sprint", show=False, id="board.sprint"),
         Binding("w", "waiting", "Waiting", show=False, id="board.waiting"),
         Binding("x", "archive", "Archive", show=False, id="board.archive"),
+        Binding("T", "entries", "Time entries", show=False, id="board.entries"),
+        Binding("R", "hours_report", "Hours report", show=False, id="board.hours_report"),
         Binding("slash", "filter", "Filter", id="board.filter"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="board.clear_filter"),
         Binding(
@@ -203,6 +219,8 @@ class BoardScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         translate_bindings(self)
+        self.levels: dict[int, Level] = {}
+        self._levels_epoch = -1
         self.client_index = -1
         self.column_index = 0
         self.filter_text = ""
@@ -247,6 +265,10 @@ class BoardScreen(Screen):
         """Re-read counts and the visible pages, keeping each column's cursor."""
         if not self.is_mounted:
             return
+        if self._levels_epoch != self.app.time_epoch:
+            self._levels_epoch = self.app.time_epoch
+            statuses = budget_statuses(self.app.engine, month=clock.today())
+            self.levels = {client_id: status.level for client_id, status in statuses.items()}
         scope = self.scope
         counts = column_counts(self.app.engine, scope=scope, statuses=BOARD_STATUSES)
         for index, column in enumerate(self.columns):
@@ -268,6 +290,10 @@ class BoardScreen(Screen):
     @property
     def selected(self) -> Card | None:
         return self.column.selected
+
+    def selected_task_id(self) -> int | None:
+        card = self.selected
+        return card.id if card else None
 
     # Movement
 
@@ -473,6 +499,31 @@ class BoardScreen(Screen):
 
     def action_create(self) -> None:
         self._open_card(task_id=None, status=self.column.state.status)
+
+    # Time
+
+    def action_entries(self) -> None:
+        from tui.screens.timer import EntriesScreen
+
+        card = self.selected
+        if card is None:
+            self.app.bell()
+            return
+        self.app.with_me(
+            lambda: self.app.push_screen(
+                EntriesScreen(member_id=self.app.me_id, task_id=card.id),
+                lambda _closed: self.reload(),
+            )
+        )
+
+    def action_hours_report(self) -> None:
+        """This month's hours report for the scoped client (or the selected card's)."""
+        card = self.selected
+        client_id = self.scope.client_id or (card.client_id if card else None)
+        if client_id is None:
+            self.app.bell()
+            return
+        self.app.hours_report(client_id=client_id)
 
     # Filter
 

@@ -1,0 +1,138 @@
+"""Timers and time entries from the app, driven by keys."""
+
+from __future__ import annotations
+
+import tomllib
+
+import pendulum
+from sqlmodel import select
+
+from model.db import reading, transaction
+from model.tables import TimeEntry
+from model.timetrack import running_entry
+from tui.screens.board import BoardScreen
+from tui.screens.prompt import ConfirmScreen
+from tui.screens.timer import EntryForm, ForgottenTimerScreen
+
+ME = "Dmytro Shevchenko"
+
+
+def entries(engine) -> list[TimeEntry]:
+    with reading(engine) as session:
+        return list(session.exec(select(TimeEntry).order_by(TimeEntry.id)).all())
+
+
+async def test_start_switch_and_stop(agency, make_app):
+    engine, ids = agency
+    app = make_app(engine, me=ME)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("t")
+        first = running_entry(engine, member_id=ids["DS"])
+        assert first is not None and first.entry.task_id == ids["Настроить ремаркетинг"]
+        assert "⏱" in str(app.screen.query_one("DeckHeader").render())
+        await pilot.press("l", "t")
+        second = running_entry(engine, member_id=ids["DS"])
+        assert second is not None and second.entry.task_id != first.entry.task_id
+        stopped = [e for e in entries(engine) if e.id == first.entry.id][0]
+        assert stopped.end is not None
+        await pilot.press("t")
+        assert running_entry(engine, member_id=ids["DS"]) is None
+        assert "⏱" not in str(app.screen.query_one("DeckHeader").render())
+
+
+async def test_the_app_asks_who_i_am_once_and_remembers(agency, make_app, tmp_path):
+    engine, ids = agency
+    app = make_app(engine)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("t")
+        assert app.screen.__class__.__name__ == "PickScreen"
+        await pilot.press("down", "down", "enter")
+        assert app.me_id is not None
+        assert running_entry(engine, member_id=app.me_id) is not None
+        await pilot.press("j", "t")
+        assert app.screen.__class__.__name__ == "BoardScreen", "asked only once"
+    saved = tomllib.loads((tmp_path / "config.toml").read_text(encoding="utf-8"))
+    names = {"DS": "Dmytro Shevchenko", "IB": "Iryna Bondar", "OK": "Olena Koval"}
+    assert saved["me"] == next(n for code, n in names.items() if ids[code] == app.me_id)
+
+
+async def test_a_forgotten_timer_is_caught_at_start(agency, make_app, frozen):
+    engine, ids = agency
+    yesterday = frozen.subtract(days=1).set(hour=10, minute=0)
+    with transaction(engine) as session:
+        session.add(
+            TimeEntry(task_id=ids["Monthly PPC report"], member_id=ids["DS"], start=yesterday)
+        )
+    app = make_app(engine, me=ME)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ForgottenTimerScreen)
+        await pilot.press("e")
+        assert isinstance(app.screen, BoardScreen)
+    stopped = entries(engine)[-1]
+    assert pendulum.instance(stopped.end) == yesterday.set(hour=18)
+
+
+async def test_a_forgotten_timer_stopped_at_a_typed_time(agency, make_app, frozen):
+    engine, ids = agency
+    yesterday = frozen.subtract(days=1).set(hour=10, minute=0)
+    with transaction(engine) as session:
+        session.add(
+            TimeEntry(task_id=ids["Monthly PPC report"], member_id=ids["DS"], start=yesterday)
+        )
+    app = make_app(engine, me=ME)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#at").focus()
+        await pilot.press(*"25:00", "enter")
+        assert "15:30" in str(app.screen.query_one("#at-error").content)
+        await pilot.press("ctrl+u", *"19:15", "enter")
+        assert isinstance(app.screen, BoardScreen)
+    assert pendulum.instance(entries(engine)[-1].end) == yesterday.set(hour=19, minute=15)
+
+
+async def test_an_overlapping_entry_is_refused_with_a_trim_offer(agency, make_app):
+    engine, ids = agency
+    app = make_app(engine, me=ME)
+    before = entries(engine)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("l", "T", "n")
+        assert isinstance(app.screen, EntryForm)
+        await pilot.press(*"8:30", "tab", *"9:30", "tab", *"call", "ctrl+s")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        assert isinstance(app.screen, EntryForm)
+        assert "overlaps" in str(app.screen.query_one("#entry-error").content)
+        assert entries(engine) == before
+        await pilot.press("ctrl+s", "y")
+        assert not isinstance(app.screen, EntryForm)
+    after = entries(engine)
+    neighbour = [e for e in after if e.id == before[0].id][0]
+    assert pendulum.instance(neighbour.end).in_timezone("Europe/Kyiv").format("HH:mm") == "08:30"
+    assert len(after) == len(before) + 1
+
+
+async def test_entries_archive_and_undo(agency, make_app):
+    engine, ids = agency
+    app = make_app(engine, me=ME)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("l", "l", "T")
+        await pilot.press("x")
+        assert entries(engine)[0].archived_at is not None
+        await pilot.press("ctrl+z")
+        assert entries(engine)[0].archived_at is None
+
+
+async def test_hours_report_from_the_board_is_written_and_copied(agency, make_app):
+    from model.files import reports_dir
+
+    engine, _ids = agency
+    app = make_app(engine, me=ME)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("right_square_bracket", "R")
+        written = reports_dir() / "hours-NWB-2026-11.md"
+        assert written.exists()
+        assert written.stat().st_mode & 0o777 == 0o600
+        text = written.read_text(encoding="utf-8")
+        assert "Monthly PPC report" in text
+        assert app.clipboard == text

@@ -1,0 +1,362 @@
+"""Time on the screen: a forgotten timer, the list of entries, and the entry form."""
+
+from __future__ import annotations
+
+import pendulum
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Input, Label, Static
+
+from model import clock
+from model.i18n import _
+from model.members import team
+from model.parsing import parse_moment
+from model.tables import TimeEntry
+from model.tasks import ValidationError, get_task
+from model.timetrack import (
+    OverlapError,
+    add_entry,
+    archive_entry,
+    edit_entry,
+    end_of_work_day,
+    entries_for_member_day,
+    entries_for_task,
+    stop_at_end_of_work_day,
+    stop_timer,
+    time_of_day_before,
+    unarchive_entry,
+)
+from tui.format import hours, literal
+from tui.keys import translate_bindings
+from tui.screens.prompt import ConfirmScreen
+
+MODAL_CSS = """
+{name} {{ align: center middle; }}
+{name} > Vertical {{
+    width: 90; height: auto; max-height: 90%;
+    padding: 1 2; background: $surface; border: round $accent;
+}}
+{name} .title {{ text-style: bold; margin-bottom: 1; }}
+{name} .error {{ color: $error; height: auto; }}
+{name} .hint {{ color: $text-muted; }}
+{name} Horizontal {{ height: auto; margin-top: 1; }}
+{name} Button {{ margin-right: 2; }}
+{name} Input {{ background: $panel; margin-bottom: 1; }}
+{name} DataTable {{ height: auto; max-height: 20; }}
+"""
+
+
+def undoable_time_change(app, *, label: str, revert) -> None:
+    """Push an undo step that also tells the app recorded time changed (budgets move)."""
+
+    def undo() -> None:
+        revert()
+        app.time_epoch += 1
+
+    app.undo_stack.push(label=label, revert=undo)
+
+
+def _local(instant) -> str:
+    local = clock.to_local(instant)
+    return local.format("HH:mm" if local.date() == clock.today() else "D MMM HH:mm")
+
+
+class ForgottenTimerScreen(ModalScreen):
+    """A timer still running after its working day: keep it, end it then, or end it at a time."""
+
+    DEFAULT_CSS = MODAL_CSS.format(name="ForgottenTimerScreen")
+    BINDINGS = [
+        Binding("k", "keep", "Keep running", id="forgotten.keep"),
+        Binding("e", "end_of_day", "Stop at the end of that day", id="forgotten.end_of_day"),
+        Binding("escape", "keep", "Keep running", show=False, id="forgotten.escape"),
+    ]
+
+    def __init__(self, *, entry: TimeEntry) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.entry = entry
+        self.task_title = get_task(self.app.engine, task_id=entry.task_id).title
+
+    def compose(self) -> ComposeResult:
+        work_day_end = self.app.config.work_day_end
+        ended = end_of_work_day(entry=self.entry, work_day_end=work_day_end)
+        with Vertical():
+            yield Label(_("A timer is still running"), classes="title")
+            yield Static(
+                literal(
+                    _(
+                        "{task} has been timed since {start}, past the end of that working day.",
+                        task=self.task_title,
+                        start=_local(self.entry.start),
+                    )
+                ),
+                markup=False,
+            )
+            with Horizontal():
+                yield Button(_("Keep it running"), id="keep")
+                yield Button(
+                    _("Stop it at {time}", time=_local(ended)), id="end_of_day", variant="primary"
+                )
+            yield Input(placeholder=_("…or stop it at a time you type, e.g. 19:15"), id="at")
+            yield Static("", classes="error", id="at-error", markup=False)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.run_action(event.button.id or "keep")
+
+    def action_keep(self) -> None:
+        self.dismiss(None)
+
+    def action_end_of_day(self) -> None:
+        stop_at_end_of_work_day(
+            self.app.engine,
+            member_id=self.entry.member_id,
+            work_day_end=self.app.config.work_day_end,
+        )
+        self.dismiss(None)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        try:
+            at = time_of_day_before(text=event.value, now=clock.now())
+            stop_timer(self.app.engine, member_id=self.entry.member_id, at=at)
+        except ValidationError as error:
+            self.query_one("#at-error", Static).update(str(error))
+            return
+        self.dismiss(None)
+
+
+class EntryForm(ModalScreen):
+    """Start, end and note of one entry; an overlap is refused with an offer to trim."""
+
+    DEFAULT_CSS = MODAL_CSS.format(name="EntryForm")
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="entry.save", priority=True),
+        Binding("escape", "close", "Close", id="entry.close"),
+    ]
+
+    def __init__(self, *, task_id: int, member_id: int, entry: TimeEntry | None = None) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.task_id = task_id
+        self.member_id = member_id
+        self.entry = entry
+
+    def compose(self) -> ComposeResult:
+        entry = self.entry
+        with Vertical():
+            yield Label(_("Edit time entry") if entry else _("Add time entry"), classes="title")
+            yield Label(_("Start"))
+            yield Input(self._moment(entry.start) if entry else "", id="start", compact=True)
+            yield Label(_("End"))
+            yield Input(
+                self._moment(entry.end) if entry and entry.end else "", id="end", compact=True
+            )
+            yield Label(_("Note"))
+            yield Input(entry.note if entry else "", id="note", compact=True)
+            yield Static("", classes="error", id="entry-error", markup=False)
+            yield Static(_("9:30 means today; or 2026-11-17 18:00 · ctrl+s saves"), classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#start", Input).focus()
+
+    @staticmethod
+    def _moment(instant) -> str:
+        return clock.to_local(instant).format("YYYY-MM-DD HH:mm")
+
+    def _parsed(self):
+        values = {}
+        for name in ("start", "end"):
+            text = self.query_one(f"#{name}", Input).value
+            if name == "end" and not text.strip() and self.entry and self.entry.end is None:
+                values[name] = None
+                continue
+            values[name] = parse_moment(text=text, today=clock.today(), zone=clock.zone())
+        return values["start"], values["end"], self.query_one("#note", Input).value
+
+    def action_save(self, *, trim: bool = False) -> None:
+        error = self.query_one("#entry-error", Static)
+        try:
+            start, end, note = self._parsed()
+            engine = self.app.engine
+            if self.entry is None:
+                saved = add_entry(
+                    engine,
+                    task_id=self.task_id,
+                    member_id=self.member_id,
+                    start=start,
+                    end=end,
+                    note=note,
+                    trim_neighbours=trim,
+                )
+                self._undoable(
+                    label=_("add time entry"),
+                    revert=lambda: archive_entry(engine, entry_id=saved.id),
+                )
+            else:
+                old = self.entry
+                edit_entry(
+                    engine,
+                    entry_id=old.id,
+                    start=start,
+                    end=end,
+                    note=note,
+                    trim_neighbours=trim,
+                )
+                self._undoable(
+                    label=_("edit time entry"),
+                    revert=lambda: edit_entry(
+                        engine, entry_id=old.id, start=old.start, end=old.end, note=old.note
+                    ),
+                )
+        except OverlapError as overlap:
+            error.update(str(overlap))
+            self._offer_trim(overlap)
+            return
+        except ValueError as problem:
+            error.update(str(problem))
+            return
+        self.dismiss(True)
+
+    def _undoable(self, *, label: str, revert) -> None:
+        undoable_time_change(self.app, label=label, revert=revert)
+
+    def _offer_trim(self, overlap: OverlapError) -> None:
+        spans = ", ".join(
+            f"{_local(other.start)}–{_local(other.end) if other.end else _('now')}"
+            for other in overlap.overlapping
+        )
+
+        def answered(trim: bool) -> None:
+            if trim:
+                self.action_save(trim=True)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                question=_("It overlaps {spans}. Trim those entries to make room?", spans=spans),
+                yes=_("Trim them"),
+                no=_("Change mine"),
+            ),
+            answered,
+        )
+
+    def action_close(self) -> None:
+        self.dismiss(False)
+
+
+class EntriesScreen(ModalScreen):
+    """The time entries of a task, or of one member's day, with add, edit and archive."""
+
+    DEFAULT_CSS = MODAL_CSS.format(name="EntriesScreen")
+    BINDINGS = [
+        Binding("n", "add", "Add", id="entries.add"),
+        Binding("e,enter", "edit", "Edit", id="entries.edit"),
+        Binding("x", "archive", "Archive", id="entries.archive"),
+        Binding("ctrl+z", "app.undo", "Undo", id="entries.undo"),
+        Binding("question_mark", "app.help", "Help", id="entries.help"),
+        Binding("left_square_bracket", "day(-1)", "Previous day", id="entries.prev_day"),
+        Binding("right_square_bracket", "day(1)", "Next day", id="entries.next_day"),
+        Binding("escape", "close", "Close", id="entries.close"),
+    ]
+
+    def __init__(
+        self, *, member_id: int, task_id: int | None = None, day: pendulum.Date | None = None
+    ) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.member_id = member_id
+        self.task_id = task_id
+        self.day = day or clock.today()
+        self.entries: list[TimeEntry] = []
+        self.names = {member.id: member.initials for member in team(self.app.engine)}
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("", classes="title", id="entries-title")
+            yield DataTable(cursor_type="row", zebra_stripes=True)
+            yield Static("", id="entries-total")
+            yield Static(_("n adds · e edits · x archives · ctrl+z undoes"), classes="hint")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns(_("Start"), _("End"), _("Hours"), _("Who"), _("Task"), _("Note"))
+        self.reload()
+        table.focus()
+
+    def reload(self) -> None:
+        engine = self.app.engine
+        if self.task_id is not None:
+            title = _("Time on {task}", task=get_task(engine, task_id=self.task_id).title)
+            self.entries = entries_for_task(engine, task_id=self.task_id)
+        else:
+            title = _("My time on {day}", day=self.day.format("dddd D MMMM"))
+            self.entries = entries_for_member_day(engine, member_id=self.member_id, day=self.day)
+        self.query_one("#entries-title", Label).update(literal(title))
+        table = self.query_one(DataTable)
+        table.clear()
+        total = 0.0
+        now = clock.now()
+        titles = {
+            task_id: get_task(engine, task_id=task_id).title
+            for task_id in {entry.task_id for entry in self.entries}
+        }
+        for entry in self.entries:
+            seconds = ((entry.end or now) - entry.start).total_seconds()
+            total += seconds / 3600
+            table.add_row(
+                _local(entry.start),
+                _local(entry.end) if entry.end else _("running"),
+                hours(round(seconds / 3600, 2)),
+                self.names.get(entry.member_id, ""),
+                literal(titles[entry.task_id][:30]),
+                literal(entry.note[:30]),
+            )
+        self.query_one("#entries-total", Static).update(
+            _("Total {hours} h", hours=hours(round(total, 2)))
+        )
+
+    def _selected(self) -> TimeEntry | None:
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        return self.entries[row] if 0 <= row < len(self.entries) else None
+
+    def _form(self, *, entry: TimeEntry | None) -> None:
+        task_id = entry.task_id if entry else self.task_id
+        if task_id is None:
+            self.notify(_("Add time from a task: select it and press T"), severity="warning")
+            return
+        self.app.push_screen(
+            EntryForm(
+                task_id=task_id, member_id=entry.member_id if entry else self.member_id, entry=entry
+            ),
+            lambda _saved: self.app.time_changed(),
+        )
+
+    def action_add(self) -> None:
+        self._form(entry=None)
+
+    def action_edit(self) -> None:
+        entry = self._selected()
+        if entry is not None:
+            self._form(entry=entry)
+
+    def action_archive(self) -> None:
+        entry = self._selected()
+        if entry is None:
+            return
+        engine = self.app.engine
+        archive_entry(engine, entry_id=entry.id)
+        undoable_time_change(
+            self.app,
+            label=_("archive time entry"),
+            revert=lambda: unarchive_entry(engine, entry_id=entry.id),
+        )
+        self.app.time_changed()
+
+    def action_day(self, step: int) -> None:
+        if self.task_id is None:
+            self.day = self.day.add(days=step)
+            self.reload()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
