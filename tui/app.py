@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from importlib import import_module
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -24,7 +25,6 @@ from model.weeks import as_date, iso_week_label
 from tui.commands import GoToProvider, ScreenActionsProvider
 from tui.format import literal
 from tui.keys import translate_bindings
-from tui.screens.board import BoardScreen
 from tui.screens.help import HelpScreen
 from tui.screens.placeholder import PlaceholderScreen
 from tui.screens.prompt import PickScreen
@@ -65,8 +65,31 @@ COMING = {
 }
 
 
-def _placeholder(mode: str, title: str):
-    return lambda: PlaceholderScreen(title=title, text=COMING[mode])
+# Each mode's screen, imported when the mode is first opened so start-up pays
+# only for the board.
+SCREENS = {
+    "board": "tui.screens.board:BoardScreen",
+    "plan": "tui.screens.plan:PlanScreen",
+    "standup": "tui.screens.standup:StandupScreen",
+    "retro": "tui.screens.retro:RetroScreen",
+    "calendar": "tui.screens.calendar:CalendarScreen",
+    "clients": "tui.screens.clients:ClientsScreen",
+    "inbox": "tui.screens.inbox:InboxScreen",
+}
+
+
+def _mode_screen(mode: str, title: str) -> Callable[[], Screen]:
+    def build() -> Screen:
+        module_name, class_name = SCREENS[mode].split(":")
+        try:
+            module = import_module(module_name)
+        except ModuleNotFoundError as missing:
+            if missing.name != module_name or mode not in COMING:
+                raise
+            return PlaceholderScreen(title=title, text=COMING[mode])
+        return getattr(module, class_name)()
+
+    return build
 
 
 class ClientDeck(App):
@@ -75,10 +98,7 @@ class ClientDeck(App):
     # Screens act on their own keys; only forms and prompts take focus.
     AUTO_FOCUS = None
     COMMANDS = App.COMMANDS | {ScreenActionsProvider, GoToProvider}
-    MODES = {
-        "board": BoardScreen,
-        **{mode: _placeholder(mode, title) for _key, mode, title in MODE_KEYS if mode in COMING},
-    }
+    MODES = {mode: _mode_screen(mode, title) for _key, mode, title in MODE_KEYS}
     BINDINGS = [
         *[
             Binding(key, f"switch_mode('{mode}')", title, show=False, id=f"mode.{mode}")
