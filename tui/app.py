@@ -17,8 +17,11 @@ from model.config import Config, save
 from model.i18n import N_, _, set_language
 from model.inbox import inbox_count
 from model.members import find_member, team
+from model.parsing import Due
+from model.promises import promise_task
 from model.sprints import current_sprint
 from model.standup import next_slot
+from model.tasks import get_task, restore, snapshot
 from model.timetrack import RunningTimer, forgotten_timer, running_entry, start_timer, stop_timer
 from model.undo import UndoStack
 from model.weeks import as_date, iso_week_label
@@ -27,7 +30,7 @@ from tui.format import literal
 from tui.keys import translate_bindings
 from tui.screens.help import HelpScreen
 from tui.screens.placeholder import PlaceholderScreen
-from tui.screens.prompt import PickScreen
+from tui.screens.prompt import DuePrompt, PickScreen
 from tui.screens.timer import ForgottenTimerScreen
 from tui.themes import load_themes
 from tui.widgets import DeckHeader
@@ -105,6 +108,7 @@ class ClientDeck(App):
             for key, mode, title in MODE_KEYS
         ],
         Binding("t", "timer", "Timer", id="timer"),
+        Binding("o", "promise", "Promise to client", show=False, id="promise"),
         Binding("question_mark", "help", "Help", id="help"),
         Binding("ctrl+z", "undo", "Undo", id="undo"),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
@@ -181,6 +185,34 @@ class ClientDeck(App):
             self.notify(_("Select a task to time"), severity="warning", timeout=3)
             return
         self.with_me(lambda: self._toggle_timer(task_id=task_id))
+
+    def action_promise(self) -> None:
+        """Mark the selected task promised to the client; asks for the deadline if it has none."""
+        selected = getattr(self.screen, "selected_task_id", None)
+        task_id = selected() if selected else None
+        if task_id is None:
+            self.notify(_("Select a task to promise"), severity="warning", timeout=3)
+            return
+        task = get_task(self.engine, task_id=task_id)
+        before = snapshot(task)
+
+        def promise(due) -> None:
+            if due is None:
+                return
+            promise_task(
+                self.engine, task_id=task_id, due_date=due.date, due_time=due.time, who=self.me_id
+            )
+            self.undo_stack.push(
+                label=_("promise: {title}", title=task.title),
+                revert=lambda: restore(self.engine, states={task_id: before}, who=self.me_id),
+            )
+            self.notify(_("Promised to the client"), timeout=3)
+            self._reload_screen()
+
+        if task.due_date is not None:
+            promise(Due(date=task.due_date, time=task.due_time))
+        else:
+            self.push_screen(DuePrompt(), promise)
 
     def _toggle_timer(self, *, task_id: int) -> None:
         assert self.me_id is not None

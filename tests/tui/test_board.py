@@ -245,3 +245,17 @@ async def test_checklist_add_tick_reorder_delete(agency, make_app):
         await pilot.press("home", "space", "ctrl+down", "down", "ctrl+d", "ctrl+s")
     items = [(item.text, item.done) for item in checklist(engine, task_id=task_id)]
     assert items == [("second", False), ("third", False)] or len(items) == 2
+
+
+async def test_o_promises_the_selected_task_and_undo_takes_it_back(agency, make_app):
+    engine, ids = agency
+    task_id = ids["Настроить ремаркетинг"]
+    app = make_app(engine)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("o")
+        await pilot.press(*"friday", "enter")
+        promised = get_task(engine, task_id=task_id)
+        assert promised.promised_at is not None
+        assert promised.due_date.isoformat() == "2026-11-20"
+        await pilot.press("ctrl+z")
+        assert get_task(engine, task_id=task_id).promised_at is None
