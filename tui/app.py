@@ -121,6 +121,7 @@ class ClientDeck(App):
         config: Config,
         config_path: Path | None = None,
         notices: Iterable[str] = (),
+        start_mode: str = "board",
     ) -> None:
         set_language(code=config.language)
         clock.set_zone(name=config.time_zone)
@@ -131,6 +132,7 @@ class ClientDeck(App):
         self.config_path = config_path
         self.undo_stack = UndoStack()
         self.notices = list(notices)
+        self.start_mode = start_mode
         me = find_member(engine, name=config.me)
         self.me_id: int | None = me.id if me else None
         self.sprint = current_sprint(engine, start_weekday=config.sprint_start_index)
@@ -150,7 +152,7 @@ class ClientDeck(App):
 
     def on_mount(self) -> None:
         self.refresh_facts()
-        self.switch_mode("board")
+        self.switch_mode(self.start_mode)
         for notice in self.notices:
             self.notify(notice, severity="warning", timeout=10, markup=False)
         self.set_interval(1.0, self._tick)

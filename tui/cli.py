@@ -221,7 +221,7 @@ def cmd_demo(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def open_app(ctx: Context, *, demo_dataset: bool) -> int:
+def open_app(ctx: Context, *, demo_dataset: bool, start_mode: str = "board") -> int:
     if demo_dataset:
         from model import demo
 
@@ -230,7 +230,9 @@ def open_app(ctx: Context, *, demo_dataset: bool) -> int:
         demo.fill(engine=ctx.engine, scale=1, seed=1)
     from tui.app import ClientDeck
 
-    ClientDeck(engine=ctx.engine, config=ctx.config, config_path=ctx.config_path).run()
+    ClientDeck(
+        engine=ctx.engine, config=ctx.config, config_path=ctx.config_path, start_mode=start_mode
+    ).run()
     return 0
 
 
