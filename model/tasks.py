@@ -77,11 +77,12 @@ class ValidationError(ValueError):
 class ConflictError(RuntimeError):
     """Someone else saved the task since it was loaded."""
 
-    def __init__(self, *, task_id: int, expected: int, current: Task) -> None:
+    def __init__(self, *, task_id: int, expected: int, current: dict[str, Any]) -> None:
         super().__init__(_("task {id} was changed by someone else", id=task_id))
         self.task_id = task_id
         self.expected = expected
         self.current = current
+        """The stored fields as the other person left them (a snapshot, with `version`)."""
 
 
 class NotFoundError(LookupError):
@@ -272,7 +273,8 @@ def update_task(
     with transaction(engine) as session:
         task = _load(session=session, task_id=task_id)
         if expected_version is not None and task.version != expected_version:
-            raise ConflictError(task_id=task_id, expected=expected_version, current=task)
+            current = {**snapshot(task), "version": task.version}
+            raise ConflictError(task_id=task_id, expected=expected_version, current=current)
         if "status" in values:
             values = {**_status_effects(task=task, status=values["status"], now=now), **values}
             if values["status"] != task.status and "position" not in values:

@@ -5,9 +5,18 @@ from __future__ import annotations
 import pytest
 
 from model.config import Config
+from model.store import open_store
 from tests.agency import build
 from tests.conftest import ZONE
 from tui.app import ClientDeck
+
+
+@pytest.fixture
+def store(tmp_path):
+    """The app's tests run on SQLite; the model suite covers PostgreSQL."""
+    opened = open_store(url=f"sqlite:///{tmp_path / 'store.db'}")
+    yield opened.engine
+    opened.engine.dispose()
 
 
 @pytest.fixture
