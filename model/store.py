@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import inspect, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DatabaseError, OperationalError
 
 from model import clock
@@ -70,6 +70,11 @@ def timestamped_backup_path(*, db_file: Path, reason: str) -> Path:
     return db_file.with_name(f"{db_file.stem}.{reason}-{stamp}{db_file.suffix}")
 
 
+def _first_line(error: BaseException | None) -> str:
+    """Driver errors run over several lines; a user message is one."""
+    return str(error).strip().splitlines()[0] if error else ""
+
+
 @dataclass
 class Opened:
     engine: Engine
@@ -105,12 +110,15 @@ def open_store(*, url: str, migrate: bool = True) -> Opened:
         _check_sqlite_file(path=path)
         if path.exists() and not os.access(path, os.W_OK):
             raise StoreError(f"{path} is read-only; clientdeck needs to write to its database")
+    where = path or make_url(url).render_as_string(hide_password=True)
     engine = make_engine(url=url)
     try:
         revision = current_revision(engine=engine)
     except (DatabaseError, OperationalError) as error:
         engine.dispose()
-        raise StoreError(f"cannot read the database at {path or url}: {error.orig}") from None
+        raise StoreError(
+            f"cannot read the database at {where}: {_first_line(error.orig)}"
+        ) from None
     head = head_revision()
     opened = Opened(engine=engine, url=url)
     if revision == head:
@@ -118,14 +126,12 @@ def open_store(*, url: str, migrate: bool = True) -> Opened:
     if revision is not None and revision not in known_revisions():
         engine.dispose()
         raise StoreError(
-            f"the database at {path or url} was written by a newer clientdeck "
+            f"the database at {where} was written by a newer clientdeck "
             f"(schema {revision}); upgrade clientdeck to open it"
         )
     if not migrate:
         engine.dispose()
-        raise StoreError(
-            f"the database at {path or url} needs an upgrade: run 'clientdeck db upgrade'"
-        )
+        raise StoreError(f"the database at {where} needs an upgrade: run 'clientdeck db upgrade'")
     if revision is not None and path is not None:
         opened.backup = backup_sqlite(
             source=path, target=timestamped_backup_path(db_file=path, reason=f"before-{head}")

@@ -225,6 +225,26 @@ def get_task(engine: Engine, *, task_id: int) -> Task:
         return task
 
 
+def _create(
+    *, session: Session, client_id: int, values: dict[str, Any], who: int | None, now: datetime
+) -> Task:
+    if session.get(Client, client_id) is None:
+        raise NotFoundError(_("no client with id {id}", id=client_id))
+    position = values.pop("position", None)
+    if position is None:
+        place = _top_position if values.get("fire") else _bottom_position
+        position = place(session=session, status=values["status"])
+    task = Task(client_id=client_id, position=position, created_at=now, updated_at=now, **values)
+    if task.status == Status.WAITING:
+        task.waiting_since = now
+    if task.status == Status.DONE:
+        task.done_at = now
+    session.add(task)
+    session.flush()
+    session.add(TaskEvent(task_id=task.id, at=now, member_id=who, field="created", new=task.status))
+    return task
+
+
 def create_task(
     engine: Engine,
     *,
@@ -236,27 +256,31 @@ def create_task(
 ) -> Task:
     """A new task at the bottom of its column (fires go to the top)."""
     values = validate(changes={"title": title, "status": status, **fields})
-    now = clock.now()
     with transaction(engine) as session:
-        if session.get(Client, client_id) is None:
-            raise NotFoundError(_("no client with id {id}", id=client_id))
-        position = values.pop("position", None)
-        if position is None:
-            place = _top_position if values.get("fire") else _bottom_position
-            position = place(session=session, status=values["status"])
-        task = Task(
-            client_id=client_id, position=position, created_at=now, updated_at=now, **values
+        return _create(
+            session=session, client_id=client_id, values=values, who=who, now=clock.now()
         )
-        if task.status == Status.WAITING:
-            task.waiting_since = now
-        if task.status == Status.DONE:
-            task.done_at = now
-        session.add(task)
-        session.flush()
-        session.add(
-            TaskEvent(task_id=task.id, at=now, member_id=who, field="created", new=task.status)
-        )
-        return task
+
+
+def _update(
+    *,
+    session: Session,
+    task_id: int,
+    values: dict[str, Any],
+    who: int | None,
+    expected_version: int | None,
+    now: datetime,
+) -> Task:
+    task = _load(session=session, task_id=task_id)
+    if expected_version is not None and task.version != expected_version:
+        current = {**snapshot(task), "version": task.version}
+        raise ConflictError(task_id=task_id, expected=expected_version, current=current)
+    if "status" in values:
+        values = {**_status_effects(task=task, status=values["status"], now=now), **values}
+        if values["status"] != task.status and "position" not in values:
+            values["position"] = _top_position(session=session, status=values["status"])
+    _apply(session=session, task=task, changes=values, who=who, now=now)
+    return task
 
 
 def update_task(
@@ -269,18 +293,63 @@ def update_task(
 ) -> Task:
     """Apply validated changes with their side effects; refuse if the version moved on."""
     values = validate(changes=changes)
+    with transaction(engine) as session:
+        return _update(
+            session=session,
+            task_id=task_id,
+            values=values,
+            who=who,
+            expected_version=expected_version,
+            now=clock.now(),
+        )
+
+
+def save_card(
+    engine: Engine,
+    *,
+    task_id: int | None,
+    changes: dict[str, Any],
+    checklist_items: list[tuple[str, bool]],
+    who: int | None = None,
+    expected_version: int | None = None,
+) -> Task:
+    """Everything the card form edits (fields and checklist) in one transaction."""
+    values = validate(changes=changes)
+    for text, _done in checklist_items:
+        _check_text(value=text, field="checklist", limit=MAX_TITLE, required=False)
     now = clock.now()
     with transaction(engine) as session:
-        task = _load(session=session, task_id=task_id)
-        if expected_version is not None and task.version != expected_version:
-            current = {**snapshot(task), "version": task.version}
-            raise ConflictError(task_id=task_id, expected=expected_version, current=current)
-        if "status" in values:
-            values = {**_status_effects(task=task, status=values["status"], now=now), **values}
-            if values["status"] != task.status and "position" not in values:
-                values["position"] = _top_position(session=session, status=values["status"])
-        _apply(session=session, task=task, changes=values, who=who, now=now)
+        if task_id is None:
+            client_id = values.pop("client_id")
+            task = _create(session=session, client_id=client_id, values=values, who=who, now=now)
+        else:
+            task = _update(
+                session=session,
+                task_id=task_id,
+                values=values,
+                who=who,
+                expected_version=expected_version,
+                now=now,
+            )
+        _replace_checklist(session=session, task_id=task.id, items=checklist_items)
         return task
+
+
+def merge_changes(
+    *, base: dict[str, Any], mine: dict[str, Any], theirs: dict[str, Any]
+) -> tuple[dict[str, Any], list[str]]:
+    """Three-way merge of a card: my edits over their saved state.
+
+    Returns the changes to save (only the fields I edited) and the fields we
+    both changed to different values, where mine wins in the merge.
+    """
+    edited = {field: value for field, value in mine.items() if base.get(field) != value}
+    clashes = [
+        field
+        for field, value in edited.items()
+        if theirs.get(field) != base.get(field) and theirs.get(field) != value
+    ]
+    return edited, sorted(clashes)
 
 
 _SIDE_EFFECT_FIELDS = (
@@ -374,16 +443,11 @@ def checklist(engine: Engine, *, task_id: int) -> list[ChecklistItem]:
         )
 
 
-def save_checklist(engine: Engine, *, task_id: int, items: list[tuple[str, bool]]) -> None:
-    """Replace a task's checklist with the edited list, in order, in one transaction."""
-    for text, _done in items:
-        _check_text(value=text, field="checklist", limit=MAX_TITLE, required=False)
-    with transaction(engine) as session:
-        _load(session=session, task_id=task_id)
-        for old in session.exec(select(ChecklistItem).where(ChecklistItem.task_id == task_id)):
-            session.delete(old)
-        for position, (text, done) in enumerate(items):
-            if text.strip():
-                session.add(
-                    ChecklistItem(task_id=task_id, text=text.strip(), done=done, position=position)
-                )
+def _replace_checklist(*, session: Session, task_id: int, items: list[tuple[str, bool]]) -> None:
+    for old in session.exec(select(ChecklistItem).where(ChecklistItem.task_id == task_id)):
+        session.delete(old)
+    for position, (text, done) in enumerate(items):
+        if text.strip():
+            session.add(
+                ChecklistItem(task_id=task_id, text=text.strip(), done=done, position=position)
+            )

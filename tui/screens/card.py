@@ -22,17 +22,18 @@ from model.tasks import (
     ConflictError,
     ValidationError,
     checklist,
-    create_task,
     get_task,
     history,
+    merge_changes,
     restore,
-    save_checklist,
+    save_card,
     snapshot,
     update_task,
 )
 from tui.format import hours, literal
 from tui.keys import translate_bindings
 from tui.screens.board import STATUS_TITLES
+from tui.screens.conflict import ConflictScreen
 from tui.screens.prompt import ConfirmScreen
 
 STATUS_CHOICES = ((N_("Inbox"), Status.INBOX),) + tuple(
@@ -45,6 +46,9 @@ PRIORITY_TITLES = {
     "low": N_("Low"),
 }
 FIELD_TITLES = {
+    "title": N_("title"),
+    "description": N_("description"),
+    "labels": N_("labels"),
     "created": N_("created"),
     "status": N_("status"),
     "assignee_id": N_("assignee"),
@@ -58,6 +62,10 @@ FIELD_TITLES = {
     "fire": N_("fire"),
     "archived_at": N_("archived"),
 }
+
+
+def _shown(value) -> str:
+    return "—" if value in (None, "") else str(value)
 
 
 def _value(*, field: str, value: str | None) -> str:
@@ -345,38 +353,63 @@ class CardScreen(ModalScreen):
         if errors:
             self.app.bell()
             return
+        self._save(changes=changes, expected_version=self.edited.version if self.edited else None)
+
+    def _save(self, *, changes: dict, expected_version: int | None) -> None:
         engine, who = self.app.engine, self.app.me_id
+        before = snapshot(self.edited) if self.edited else None
         try:
-            if self.edited is None:
-                client_id = changes.pop("client_id")
-                task = create_task(engine, client_id=client_id, who=who, **changes)
-                self.app.undo_stack.push(
-                    label=_("create: {title}", title=task.title),
-                    revert=lambda: update_task(
-                        engine, task_id=task.id, changes={"archived_at": clock.now()}, who=who
-                    ),
-                )
-            else:
-                before = snapshot(self.edited)
-                task = update_task(
-                    engine,
-                    task_id=self.edited.id,
-                    changes=changes,
-                    who=who,
-                    expected_version=self.edited.version,
-                )
-                self.app.undo_stack.push(
-                    label=_("edit: {title}", title=task.title),
-                    revert=lambda: restore(engine, states={task.id: before}, who=who),
-                )
-            save_checklist(engine, task_id=task.id, items=self.items)
+            task = save_card(
+                engine,
+                task_id=self.edited.id if self.edited else None,
+                changes=changes,
+                checklist_items=self.items,
+                who=who,
+                expected_version=expected_version,
+            )
         except ValidationError as error:
             self._show_errors({error.field or "title": str(error)})
             return
-        except ConflictError as error:
-            self.notify(str(error), severity="error", markup=False)
+        except ConflictError as conflict:
+            self._resolve(changes=changes, conflict=conflict)
             return
+        if before is None:
+            revert = lambda: update_task(  # noqa: E731
+                engine, task_id=task.id, changes={"archived_at": clock.now()}, who=who
+            )
+            label = _("create: {title}", title=task.title)
+        else:
+            revert = lambda: restore(engine, states={task.id: before}, who=who)  # noqa: E731
+            label = _("edit: {title}", title=task.title)
+        self.app.undo_stack.push(label=label, revert=revert)
         self.dismiss(task.id)
+
+    def _resolve(self, *, changes: dict, conflict: ConflictError) -> None:
+        """Show mine against theirs; keep mine, take theirs, or merge field by field."""
+        base = snapshot(self.edited)
+        theirs = conflict.current
+        edited, clashes = merge_changes(base=base, mine=changes, theirs=theirs)
+        fields = sorted(
+            {f for f in changes if changes[f] != theirs.get(f)}
+            | {f for f in base if base[f] != theirs.get(f) and f in changes}
+        )
+        rows = [
+            (_(FIELD_TITLES.get(f, f)), _shown(changes.get(f)), _shown(theirs.get(f)))
+            for f in fields
+        ]
+
+        def chosen(choice: str | None) -> None:
+            if choice == "mine":
+                self._save(changes=changes, expected_version=theirs["version"])
+            elif choice == "merge":
+                self._save(changes=edited, expected_version=theirs["version"])
+            elif choice == "theirs":
+                self.notify(_("Kept their version; your edits were dropped"), timeout=4)
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConflictScreen(rows=rows, clashes=[_(FIELD_TITLES.get(f, f)) for f in clashes]), chosen
+        )
 
     def action_close(self) -> None:
         if self._raw() == self._baseline:

@@ -1,0 +1,66 @@
+"""Two people saved the same card: show both versions and let the person choose."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Label, Static
+
+from model.i18n import _
+from tui.format import literal
+from tui.keys import translate_bindings
+
+
+class ConflictScreen(ModalScreen):
+    """Dismisses with "mine", "theirs", "merge" or None (back to the form)."""
+
+    DEFAULT_CSS = """
+    ConflictScreen { align: center middle; }
+    ConflictScreen > Vertical {
+        width: 100; height: auto; max-height: 90%;
+        padding: 1 2; background: $surface; border: round $error;
+    }
+    ConflictScreen .title { text-style: bold; }
+    ConflictScreen DataTable { height: auto; max-height: 16; margin: 1 0; }
+    ConflictScreen Horizontal { height: auto; }
+    ConflictScreen Button { margin-right: 2; }
+    """
+    BINDINGS = [
+        Binding("k", "choose('mine')", "Keep mine", id="conflict.mine"),
+        Binding("t", "choose('theirs')", "Take theirs", id="conflict.theirs"),
+        Binding("m", "choose('merge')", "Merge fields", id="conflict.merge"),
+        Binding("escape", "choose(None)", "Back to the form", id="conflict.back"),
+    ]
+
+    def __init__(self, *, rows: list[tuple[str, str, str]], clashes: list[str]) -> None:
+        """`rows`: (field, mine, theirs) for every field that differs."""
+        super().__init__()
+        translate_bindings(self)
+        self.rows = rows
+        self.clashes = clashes
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(_("Someone else saved this card while you were editing"), classes="title")
+            yield Static(
+                _("Merge keeps every field you changed and takes theirs for the rest."),
+                markup=False,
+            )
+            table = DataTable(cursor_type="none")
+            table.add_columns(_("Field"), _("Yours"), _("Theirs"))
+            for field, mine, theirs in self.rows:
+                mark = " ⚠" if field in self.clashes else ""
+                table.add_row(literal(field + mark), literal(mine[:40]), literal(theirs[:40]))
+            yield table
+            with Horizontal():
+                yield Button(_("Keep mine"), id="mine", variant="error")
+                yield Button(_("Take theirs"), id="theirs")
+                yield Button(_("Merge fields"), id="merge", variant="primary")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id)
+
+    def action_choose(self, choice: str | None) -> None:
+        self.dismiss(choice)
