@@ -10,9 +10,10 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
 from model import clock
+from model.changes import fingerprint
 from model.config import Config, save
 from model.i18n import N_, _, set_language
 from model.inbox import inbox_count
@@ -34,6 +35,8 @@ from tui.screens.prompt import DuePrompt, PickScreen
 from tui.screens.timer import ForgottenTimerScreen
 from tui.themes import load_themes
 from tui.widgets import DeckHeader
+
+POLL_SECONDS = 2.0
 
 MODE_KEYS = (
     ("1", "board", N_("Board")),
@@ -156,6 +159,8 @@ class ClientDeck(App):
         for notice in self.notices:
             self.notify(notice, severity="warning", timeout=10, markup=False)
         self.set_interval(1.0, self._tick)
+        self._seen = fingerprint(self.engine)
+        self.set_interval(POLL_SECONDS, self._poll)
         self.call_after_refresh(self._ask_about_a_forgotten_timer)
 
     def refresh_facts(self) -> None:
@@ -169,6 +174,20 @@ class ClientDeck(App):
         if self.running is not None:
             for header in self.screen.query(DeckHeader):
                 header.refresh()
+
+    def _poll(self) -> None:
+        """Show what others changed, unless a form or prompt is open (it keeps its typing)."""
+        seen = fingerprint(self.engine)
+        if seen == self._seen or isinstance(self.screen, ModalScreen):
+            return
+        self._seen = seen
+        self.time_epoch += 1
+        self.refresh_facts()
+        reload = getattr(self.screen, "reload_after_others", None) or getattr(
+            self.screen, "reload", None
+        )
+        if reload is not None:
+            reload()
 
     def _ask_about_a_forgotten_timer(self) -> None:
         if self.me_id is None:

@@ -138,8 +138,9 @@ class BoardColumn(Widget):
         index = self.state.cursor - self.state.offset
         return self.cards[index] if 0 <= index < len(self.cards) else None
 
-    def load(self, *, scope: Scope, count: int) -> None:
-        """Fetch the page that holds the cursor."""
+    def load(self, *, scope: Scope, count: int, follow: bool = False) -> None:
+        """Fetch the page that holds the cursor; with `follow`, the cursor stays on its card."""
+        kept = self.selected if follow else None
         state = self.state
         state.count = count
         state.cursor = min(state.cursor, max(count - 1, 0))
@@ -155,6 +156,9 @@ class BoardColumn(Widget):
             offset=state.offset,
             limit=self.capacity,
         )
+        ids = [card.id for card in self.cards]
+        if kept is not None and kept.id in ids:
+            state.cursor = state.offset + ids.index(kept.id)
         self.refresh()
 
     def render(self) -> Content:
@@ -261,7 +265,11 @@ class BoardScreen(Screen):
     def on_screen_resume(self) -> None:
         self.reload()
 
-    def reload(self) -> None:
+    def reload_after_others(self) -> None:
+        """Someone else changed data: re-read, keeping each selected card selected."""
+        self.reload(follow=True)
+
+    def reload(self, *, follow: bool = False) -> None:
         """Re-read counts and the visible pages, keeping each column's cursor."""
         if not self.is_mounted:
             return
@@ -273,7 +281,7 @@ class BoardScreen(Screen):
         counts = column_counts(self.app.engine, scope=scope, statuses=BOARD_STATUSES)
         for index, column in enumerate(self.columns):
             column.active = index == self.column_index
-            column.load(scope=scope, count=counts[column.state.status])
+            column.load(scope=scope, count=counts[column.state.status], follow=follow)
         clients = self.clients
         name = (
             clients[self.client_index].name

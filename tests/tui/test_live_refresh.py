@@ -1,0 +1,52 @@
+"""Changes made by others appear without losing the selection or a form being typed."""
+
+from __future__ import annotations
+
+from model.tables import Status
+from model.tasks import create_task, update_task
+from tui.app import POLL_SECONDS
+from tui.screens.board import BoardScreen
+
+
+async def test_others_changes_appear_and_the_selection_stays(agency, make_app):
+    engine, ids = agency
+    app = make_app(engine)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("l", "j")
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        selected = board.selected.id
+        create_task(
+            engine,
+            client_id=ids["MK"],
+            title="Urgent from a colleague",
+            status=Status.TODO,
+            fire=True,
+        )
+        app._poll()
+        await pilot.pause()
+        assert board.column.state.count == 8
+        assert board.column.cards[0].title == "Urgent from a colleague"
+        assert board.selected.id == selected
+
+
+async def test_a_form_being_typed_into_is_left_alone(agency, make_app):
+    engine, ids = agency
+    app = make_app(engine)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("enter", "ctrl+u", *"half-typed")
+        update_task(engine, task_id=ids["Monthly PPC report"], changes={"priority": "high"})
+        app._poll()
+        await pilot.pause()
+        assert app.screen.query_one("#title").value == "half-typed"
+        await pilot.press("escape", "y")
+        app._poll()
+        await pilot.pause()
+        doing = app.screen.query_one("#col-doing").cards
+        assert [card.priority for card in doing] == ["high"], (
+            "their change shows once the form closes"
+        )
+
+
+def test_the_poll_is_frequent_enough():
+    assert POLL_SECONDS <= 3
