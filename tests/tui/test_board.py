@@ -259,3 +259,15 @@ async def test_o_promises_the_selected_task_and_undo_takes_it_back(agency, make_
         assert promised.due_date.isoformat() == "2026-11-20"
         await pilot.press("ctrl+z")
         assert get_task(engine, task_id=task_id).promised_at is None
+
+
+async def test_a_card_with_an_empty_title_is_not_saved(agency, make_app):
+    engine, _ids = agency
+    app = make_app(engine)
+    async with app.run_test(size=(120, 36)) as pilot:
+        before = {c.state.status: c.state.count for c in app.screen.query(BoardColumn)}
+        await pilot.press("right_square_bracket", "c", "space", "space", "ctrl+s")
+        assert "empty" in str(app.screen.query_one("#error-title").content)
+        await pilot.press("escape", "y")
+        after = {c.state.status: c.state.count for c in app.screen.query(BoardColumn)}
+        assert after == before
