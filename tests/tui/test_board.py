@@ -265,8 +265,9 @@ async def test_a_card_with_an_empty_title_is_not_saved(agency, make_app):
     engine, _ids = agency
     app = make_app(engine)
     async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("right_square_bracket")
         before = {c.state.status: c.state.count for c in app.screen.query(BoardColumn)}
-        await pilot.press("right_square_bracket", "c", "space", "space", "ctrl+s")
+        await pilot.press("c", "space", "space", "ctrl+s")
         assert "empty" in str(app.screen.query_one("#error-title").content)
         await pilot.press("escape", "y")
         after = {c.state.status: c.state.count for c in app.screen.query(BoardColumn)}
