@@ -29,7 +29,7 @@ from model import clock
 from model.db import reading, transaction
 from model.i18n import _, ngettext
 from model.parsing import parse_time_of_day
-from model.tables import Client, Task, TimeEntry
+from model.tables import Client, Member, Task, TimeEntry
 from model.tasks import NotFoundError, ValidationError
 from model.weeks import Span, days_span
 
@@ -247,6 +247,7 @@ def _fit(
     now: datetime,
 ) -> None:
     """Make room for `slot` among the member's entries, or refuse with the proposed trims."""
+    _lock_member(session=session, member_id=member_id)
     query = select(TimeEntry).where(
         TimeEntry.member_id == member_id,
         TimeEntry.archived_at.is_(None),
@@ -295,7 +296,18 @@ def _runs(*, member_id: int) -> ColumnElement[bool]:
     )
 
 
+def _lock_member(*, session: Session, member_id: int) -> None:
+    """Serialise one member's time writes: two timers started at once must not both run.
+
+    SQLite already serialises writers (BEGIN IMMEDIATE); on PostgreSQL the
+    member's row lock does it, since "no running entry yet" cannot be locked.
+    """
+    if session.get(Member, member_id, with_for_update=True) is None:
+        raise NotFoundError(_("no member with id {id}", id=member_id))
+
+
 def _running(*, session: Session, member_id: int) -> TimeEntry | None:
+    _lock_member(session=session, member_id=member_id)
     return session.exec(
         select(TimeEntry)
         .where(_runs(member_id=member_id))

@@ -1,0 +1,31 @@
+"""Files are private to their owner and a server password never shows."""
+
+from __future__ import annotations
+
+import stat
+
+from model.store import open_store
+from tui.cli import run
+
+
+def test_a_new_database_and_its_journal_are_owner_only(tmp_path):
+    path = tmp_path / "private.db"
+    engine = open_store(url=f"sqlite:///{path}").engine
+    engine.dispose()
+    for file in tmp_path.glob("private.db*"):
+        assert stat.S_IMODE(file.stat().st_mode) == 0o600, file
+
+
+def test_a_server_password_is_masked_in_messages(capsys, monkeypatch):
+    monkeypatch.setenv("CLIENTDECK_DB", "postgresql+psycopg://bob:s3cret-pw@127.0.0.1:1/agency")
+    assert run(["add", "NWB: x"]) == 1
+    err = capsys.readouterr().err
+    assert "s3cret-pw" not in err
+    assert "bob:***@127.0.0.1" in err
+
+
+def test_the_config_has_no_place_for_a_database_url(capsys):
+    assert run(["config", "set", "db", "postgresql://bob:pw@host/db"]) == 1
+    assert "unknown setting" in capsys.readouterr().err
+    assert run(["config", "show"]) == 0
+    assert "postgresql" not in capsys.readouterr().out
