@@ -272,3 +272,17 @@ async def test_a_card_with_an_empty_title_is_not_saved(agency, make_app):
         await pilot.press("escape", "y")
         after = {c.state.status: c.state.count for c in app.screen.query(BoardColumn)}
         assert after == before
+
+
+async def test_names_in_a_pick_list_are_shown_literally(agency, make_app):
+    from model.db import transaction
+    from model.tables import Member
+
+    engine, _ids = agency
+    with transaction(engine) as session:
+        session.add(Member(name="[b]Bold[/b] Name", initials="BN"))
+    app = make_app(engine)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        assert "[b]Bold[/b]" in app.export_screenshot()

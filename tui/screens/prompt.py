@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
@@ -12,6 +13,7 @@ from textual.widgets.option_list import Option
 from model import clock
 from model.i18n import _
 from model.parsing import Due, parse_due
+from tui.format import literal
 from tui.keys import translate_bindings
 
 
@@ -91,7 +93,7 @@ class PickScreen(_Modal):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self.heading, classes="title", markup=False)
-            yield OptionList(*[Option(label) for label in self.labels])
+            yield OptionList(*[Option(Content(literal(label))) for label in self.labels])
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(self.values[event.option_index])
