@@ -1,4 +1,4 @@
-"""A demo agency: clients, team, five weekly sprints of work, time and contact history.
+"""A demo agency: clients, team, weekly sprints of work, time and contact history.
 
 Why it exists: every screen is only worth judging with realistic data in it,
 the benchmarks need the same agency 25 times bigger, and snapshot tests need
@@ -6,13 +6,26 @@ the very same rows on every run. So everything is drawn from one
 `random.Random(seed)` and placed relative to `clock.now()`: a seed and a frozen
 clock give identical rows, and a demo made today looks like this week.
 
-`scale` N gives N times the tasks; each step past 1 adds two clients and 23
-members, because the time a team tracks grows with its head count: scale 1 is
-a six-person team with ~1,300 time entries, scale 25 has ~100,000.
+`scale` N grows the agency the way a real one grows: mostly its history, a
+little its head count. Scale 1 is six people and nine clients with five weeks
+of history (four closed sprints and this week's), 400 tasks and ~1,300 time
+entries. Each step past 1 adds four weeks of history (one sprint a week), one
+member, two clients and 400 tasks, so scale 25 is 30 people and 57 clients with
+two years behind them: 10,000 tasks and ~90,000 time entries. Most of the
+newcomers were there before the history starts, the rest joined at even steps
+through it, so the team grew and the tracked hours with it. The board's
+live columns grow with the team; the backlog grows with the weeks; the rest of
+the tasks are done, the older ones mostly archived.
+
+Budgets follow the work, as an agency's paid hours do: the hours are steered
+so that each client's month keeps to its size, then its paid hours are set from
+what it booked, so that a past month burns most of them (78-95 %, give or take)
+and, once the month is under way, most clients are comfortably within this
+month's budget so far, a couple in the warning band and one or two over.
 
 Rows are built as plain dicts with ids chosen here, then written with bulk
 Core inserts in one transaction: adding ORM objects one by one is far too slow
-for the 100,000 time entries of `--scale 25`. Hot loops use stdlib datetimes
+for the ~90,000 time entries of `--scale 25`. Hot loops use stdlib datetimes
 (aware, UTC) because pendulum's arithmetic costs several times more; pendulum
 still does all calendar work (local days, weeks, months, time zones).
 """
@@ -20,7 +33,9 @@ still does all calendar work (local days, weeks, months, time zones).
 from __future__ import annotations
 
 import colorsys
+import math
 import random
+import statistics
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -34,6 +49,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
 from model import clock
+from model.budgets import MAX_MONTHLY_HOURS
 from model.config import DEFAULT_RETRO_CHECKLIST
 from model.db import reading, transaction
 from model.tables import (
@@ -53,22 +69,28 @@ from model.weeks import month_start, sprint_start
 
 TASKS_PER_SCALE = 400
 EXTRA_CLIENTS_PER_SCALE = 2  # 9 hand-written clients, then generated ones
-EXTRA_MEMBERS_PER_SCALE = 23  # so that scale 25 tracks about 100,000 time entries
-PAST_SPRINTS = 4
-WORK_DAYS_BACK = 35  # time entries, done work and contacts: the past five weeks
-HISTORY_MONTHS = 3  # the oldest backlog item; budgets start a month earlier
+EXTRA_MEMBERS_PER_SCALE = 1  # 6 hand-written members, then generated ones
+FIRST_WEEKS = 5  # of history at scale 1: time entries, done work, contacts, one sprint a week
+WEEKS_PER_SCALE = 4  # so that scale 25 has 101 weeks, about two years
+MAX_HISTORY_WEEKS = 156  # three years: past this, bigger scales only add people and work
+EARLIER_MONTHS = 2  # the oldest backlog item is this much older; budgets a month more
+NEWCOMERS_BEFORE = 0.7  # of generated members and clients: there before the history starts
+CLIENT_MIN_WEEKS = 3  # a client won during the history has been one for at least this long
 WORK_HOURS = (9, 18)  # local, the default work day of config.toml
 STANDUP_HOURS = (11, 16)
 INSERT_CHUNK = 5_000
 
-STATUS_SHARES = (
+# The board's live columns hold this share of 400 tasks per six members: they grow with the
+# team. The backlog grows with the history; every other task is done.
+LIVE_SHARES = (
     (Status.INBOX, 0.05),
-    (Status.BACKLOG, 0.20),
     (Status.TODO, 0.07),
     (Status.DOING, 0.05),
     (Status.WAITING, 0.07),
     (Status.REVIEW, 0.04),
-)  # the rest is done
+)
+BASE_TEAM = 6
+BACKLOG_PER_WEEK = 16  # 80 at scale 1, as many as 20% of its tasks
 
 # How a task got to its status; the first step is its creation.
 PATHS = {
@@ -105,7 +127,9 @@ NO_ESTIMATE_SHARE = {Status.INBOX: 0.7, Status.BACKLOG: 0.35}
 DUE_TIMES = (time(10), time(12), time(15), time(18))
 FIRE_SHARE = 0.25  # of fresh inbox, todo and doing tasks
 EARLIER_WAIT_SHARE = 0.2  # worked tasks that already waited on the client once
-OVERDUE_PROMISES_PER_SCALE = 3
+OVERDUE_PROMISES_PER_MEMBER = 0.5
+EARLY_DONE_WEEKS = 0.6  # done before the tracked history: as much as 0.6 of a week's work
+ARCHIVED_SHARE = ((56, 0.95), (14, 0.6))  # of done work older than so many days
 ENTRY_MINUTES = (10, 15, 20, 30, 30, 30, 45, 45, 60, 60, 75, 90)
 ENTRY_GAP_MINUTES = (0, 0, 5, 5, 10, 15, 20)
 LONG_ENTRY_SHARE = 0.05  # member-days that start with a 3 to 5 hour stretch
@@ -114,11 +138,27 @@ TRACKED_SHARE = (0.7, 0.95)  # of a day's capacity spent on tasks; the rest is m
 WORK_SPAN_DAYS = 28  # the longest a task is in hand before it moves on
 DOING_DAYS = 14  # the longest a task has been in progress now
 
+# Paid hours follow the hours booked (see `_Pace`): each month a client's hours are steered
+# toward its size times a burn drawn from PAST_BURN, then its budget is set from what it
+# booked. This month a few clients run hot, into the warning band (80 % of the month's paid
+# hours) or over them; the rest stay comfortably below.
+STEERED_SHARE = 0.9  # of entries: on the task in hand of the client furthest behind its pace
+AHEAD_SHARE, AHEAD_HOURS = 1.2, 6.0  # a client this far ahead of the others' pace waits
+PAST_BURN = (0.78, 0.95)  # a month's hours over its paid hours, per client and month
+WARNING_AIM, OVER_AIM = (0.85, 0.94), (1.04, 1.14)  # a hot client's burn by now this month
+HOT_BOOST = 2.5  # the fastest a hot client burns this month, over its usual pace
+OK_BURN = 0.75  # the most any other client has burned by now
+WARNING_BURN, OVER_BURN = (0.82, 0.97), (1.02, 1.18)  # where the hot ones' budgets put them
+BUDGET_REACH = 1.5  # a hot client's budget shrinks by at most this factor to put it there
+HOURS_PER_SIZE = 2.0  # paid hours per unit of size of a client with nothing booked yet
+
 ENTRY_NOTE_SHARE = 0.3
 CHANNELS = (Channel.EMAIL, Channel.CHAT, Channel.CALL, Channel.MESSENGER, Channel.MEETING)
 FUTURE_MEETINGS = 2  # plus one per four scale steps
 MEETING_HOURS = (11, 14, 15)
-KPI_WEEKS = 8
+KPI_WEEKS = 8  # the least weekly history of a KPI
+QUARTER_WEEKS = 13  # hypotheses and upsell ideas: a chance of one per quarter of history
+SATISFACTION_RANGE = (0, 10)
 
 REPORT_KIND = "report"  # the weekly report a retro checks every client got
 PLAN_KIND = "plan"  # the sprint plan sent to the client for approval
@@ -139,8 +179,8 @@ class ClientSpec(NamedTuple):
     colour: str
     site: str
     channel: str
-    hours: float
-    new_hours: float | None  # the budget from the current month on, when it changed
+    size: float  # relative: its share of the team's hours, and so of the paid hours
+    new_size: float | None  # from the current month on, when the budget changed
     silent_days: int  # working days since the last contact; 0 for a client in touch
     notes: str
 
@@ -209,7 +249,7 @@ CLIENT_NOTES = (
     "Новий клієнт, перший квартал — тестовий.",
     "Рекламный бюджет платит сам, мы ведём только кабинеты.",
 )
-GENERATED_HOURS = (10, 15, 20, 25, 30, 40, 50, 60)
+GENERATED_SIZES = (10, 15, 20, 25, 30, 40, 50, 60)
 
 CONTACTS = (  # name, e-mail local part
     (("Emily Carter", "emily.carter"), ("James Miller", "james.miller"),
@@ -692,6 +732,10 @@ class _Calendar:
         index = min(max(bisect_left(self._offsets, position) - 1, 0), len(self.spans) - 1)
         return self.spans[index][0] + timedelta(seconds=int(position - self._offsets[index]))
 
+    def working_seconds(self, low: datetime, high: datetime) -> float:
+        """Seconds of working hours in [low, high]."""
+        return max(self._axis(high) - self._axis(low), 0.0)
+
     def between(self, rng: random.Random, low: datetime, high: datetime) -> datetime:
         """A random working moment in [low, high] (whole seconds)."""
         if high <= low:
@@ -716,6 +760,9 @@ class _ClientInfo:
     weight: float
     silent_days: int
     manager_id: int
+    since: datetime  # created_at: no task, contact or plan before it
+    budget_from: pendulum.Date  # the month of its first budget
+    change: float  # this month's budget over the earlier one (1.0: unchanged)
     contact_ids: list[int] = field(default_factory=list)
 
 
@@ -731,9 +778,139 @@ class _Draft:
     work_until: datetime | None = None
 
 
+def history_weeks(scale: int) -> int:
+    """Weeks of history at `scale`, this one included: a sprint each, all but this one closed."""
+    return min(FIRST_WEEKS + WEEKS_PER_SCALE * (scale - 1), MAX_HISTORY_WEEKS)
+
+
 def _pick(rng: random.Random, weighted: Sequence[tuple[Any, float]]) -> Any:
     values, weights = zip(*weighted, strict=True)
     return rng.choices(values, weights)[0]
+
+
+# A stretch of time a member may book on a task: from, until, task id, language, client id.
+_Window = tuple[datetime, datetime, int, str, int]
+
+
+class _Pace:
+    """Steers the team's hours so that each client's month follows its pace, and counts them.
+
+    A client's pace for a month is its size times its burn: how much of its paid hours it
+    uses that month, drawn from PAST_BURN (a hot client's this month is faster, see
+    `_Agency._aims`). `level` holds the hours booked this month over the pace: most entries
+    go to the task in hand whose client has the lowest, and a client far ahead of the rest
+    waits (its member does other work), so a client's hours stay steady from month to
+    month although its tasks come and go.
+
+    `units` add up, per client, the burn of each month it was tracked, times the share of
+    the month's working time it was (a whole month at burn 1 is 1.0), so its hours over its
+    units are the paid hours at which each month burns about its draw.
+    """
+
+    def __init__(
+        self,
+        *,
+        calendar: _Calendar,
+        rng: random.Random,
+        clients: Sequence[_ClientInfo],
+        aims: dict[int, float],
+        start: datetime,
+        now: datetime,
+    ) -> None:
+        self.calendar, self.rng, self.aims = calendar, rng, aims
+        self.clients = sorted(clients, key=lambda client: client.since)
+        self.start, self.now = start, now
+        self.this_month = month_start(day=clock.to_local(now).date())
+        first = _local(self.this_month, 0)
+        whole = calendar.working_seconds(first, _local(self.this_month.add(months=1), 0))
+        self.elapsed = calendar.working_seconds(first, now) / whole  # of this month, by now
+        ids = [client.id for client in clients]
+        self.hours = dict.fromkeys(ids, 0.0)
+        self.units = dict.fromkeys(ids, 0.0)
+        self.now_hours = dict.fromkeys(ids, 0.0)  # this month's part of them
+        self.now_units = dict.fromkeys(ids, 0.0)
+        self.level = dict.fromkeys(ids, 0.0)
+        self.burn = dict.fromkeys(ids, 1.0)
+        self.pace = dict.fromkeys(ids, 1.0)
+        self.seated = 0  # clients (by since) already counted
+        self.booked = 0.0  # seconds, this month, of all clients
+        self.total_pace = 0.0  # of the clients counted this month
+        self.month: pendulum.Date | None = None
+        self.month_seconds = 1.0
+
+    def new_day(self, start: datetime, end: datetime) -> None:
+        """A working day [start, end) begins: a new month, newly won clients, their units."""
+        month = month_start(day=self.calendar.date_of(start))
+        if month != self.month:
+            self.month = month
+            self.month_seconds = self.calendar.working_seconds(
+                _local(month, 0), _local(month.add(months=1), 0)
+            )
+            self.booked = self.total_pace = 0.0
+            for client in self.clients[: self.seated]:
+                self.level[client.id] = 0.0
+                self._draw(client)
+        while self.seated < len(self.clients) and self.clients[self.seated].since < end:
+            newcomer = self.clients[self.seated]  # joins the others where they are
+            present = [self.level[client.id] for client in self.clients[: self.seated]]
+            self.level[newcomer.id] = statistics.fmean(present) if present else 0.0
+            self._draw(newcomer)
+            self.seated += 1
+        for client in self.clients[: self.seated]:
+            low, high = max(start, self.start, client.since), min(end, self.now)
+            if high > low:
+                share = (high - low).total_seconds() / self.month_seconds
+                units = self.burn[client.id] * self._change(client) * share
+                self.units[client.id] += units
+                if self.month == self.this_month:
+                    self.now_units[client.id] += units
+
+    def _change(self, client: _ClientInfo) -> float:
+        return client.change if self.month == self.this_month else 1.0
+
+    def _draw(self, client: _ClientInfo) -> None:
+        """The client's burn and pace for the month; a hot one aims at its burn by now."""
+        burn = self.rng.uniform(*PAST_BURN)
+        aim = self.aims.get(client.id)
+        if self.month == self.this_month and aim is not None and self.elapsed:
+            burn = max(min(aim / self.elapsed, burn * HOT_BOOST), burn)
+        self.burn[client.id] = burn
+        self.pace[client.id] = client.weight * self._change(client) * burn
+        self.total_pace += self.pace[client.id]
+
+    def pick(self, ready: list[_Window]) -> _Window | None:
+        """Mostly a task of the client furthest behind its pace, now and then any task.
+
+        None when even that client is far ahead: the rest of the day goes to other work.
+        """
+        level = self.level
+        lowest = min(level[window[4]] for window in ready)
+        client_id = next(window[4] for window in ready if level[window[4]] == lowest)
+        fair = self.booked / self.total_pace  # every client's level when all are on pace
+        if (lowest - fair * AHEAD_SHARE) * self.pace[client_id] > AHEAD_HOURS * 3600:
+            return None
+        if len(ready) > 1 and self.rng.random() < STEERED_SHARE:
+            ready = [window for window in ready if level[window[4]] == lowest]
+        return self.rng.choice(ready)
+
+    def usual(self, client_id: int) -> float:
+        """The paid hours at which a month burns about its draw; 0.0 if nothing was booked.
+
+        From the months before this one when they make up a month or more at burn 1.
+        """
+        hours, units = self.hours[client_id], self.units[client_id]
+        if units - self.now_units[client_id] >= 1.0:
+            hours -= self.now_hours[client_id]
+            units -= self.now_units[client_id]
+        return hours / units if hours and units else 0.0
+
+    def book(self, client_id: int, seconds: float) -> None:
+        """Count an entry of the current month."""
+        self.level[client_id] += seconds / self.pace[client_id]
+        self.booked += seconds
+        self.hours[client_id] += seconds / 3600
+        if self.month == self.this_month:
+            self.now_hours[client_id] += seconds / 3600
 
 
 class _Agency:
@@ -745,15 +922,23 @@ class _Agency:
         self.now = _plain(clock.now())
         self.today = clock.today()
         self.week0 = sprint_start(day=self.today, start_weekday=0)
-        self.history_start = _local(month_start(day=self.today).subtract(months=HISTORY_MONTHS), 0)
-        self.work_start = self.now - timedelta(days=WORK_DAYS_BACK)
+        self.weeks = history_weeks(scale)
+        # Tracked history: time entries, done work, contacts, stand-ups; one sprint a week.
+        self.work_start = self.now - timedelta(weeks=self.weeks)
+        first_month = month_start(day=clock.to_local(self.work_start).date())
+        self.history_day = first_month.subtract(months=EARLIER_MONTHS)  # the oldest backlog item
+        self.history_start = _local(self.history_day, 0)
         self.calendar = _Calendar(
-            first=month_start(day=self.today).subtract(months=HISTORY_MONTHS + 1),
-            last=self.today.add(days=30),
+            first=self.history_day.subtract(months=1), last=self.today.add(days=30)
         )
         self.rows: dict[str, list[dict]] = {}
-        self.clients: list[_ClientInfo] = []
+        self.clients: list[_ClientInfo] = []  # in the order they were won
+        self.client_since: list[datetime] = []
+        self.client_weights: list[float] = []  # cumulative, for drawing among the first k
         self.by_role: dict[str, list[int]] = {role: [] for role in ROLES}
+        self.role_joins: dict[str, list[datetime]] = {role: [] for role in ROLES}
+        self.role_of: dict[int, str] = {}
+        self.joined: dict[int, datetime] = {}
         self.member_names: dict[int, str] = {}
         self.daily_hours: dict[int, float] = {}
         self.sprint_of_week: dict[pendulum.Date, int] = {}
@@ -765,7 +950,7 @@ class _Agency:
         self._sprints()
         self._tasks()
         self._plans()
-        self._time_entries()
+        self._budgets(self._time_entries())
         self._interactions()
         self._client_insights()
         self._standups()
@@ -785,12 +970,30 @@ class _Agency:
 
     # --- team and clients
 
+    def _joins(self, count: int, *, min_weeks: int = 0) -> list[pendulum.Date | None]:
+        """The Monday each of `count` newcomers joined, in order; None: before the history.
+
+        The first `NEWCOMERS_BEFORE` (a share) of them were there already, the rest joined
+        at even steps through the history, the last ones at least `min_weeks` ago.
+        """
+        mondays: list[pendulum.Date | None] = []
+        for index in range(count):
+            share = (index + 0.5) / count  # how far down the list, 0 to 1
+            through = (share - NEWCOMERS_BEFORE) / (1 - NEWCOMERS_BEFORE)
+            back = round((1 - through) * self.weeks)
+            if through <= 0 or back >= self.weeks:
+                mondays.append(None)
+            else:
+                mondays.append(self.week0.subtract(weeks=max(back, min_weeks)))
+        return mondays
+
     def _members(self) -> None:
         for name, initials, role, capacity in BASE_MEMBERS:
-            self._member(name=name, initials=initials, role=role, capacity=capacity)
+            self._member(name=name, initials=initials, role=role, capacity=capacity, monday=None)
         names = [f"{first} {last}" for first in MEMBER_FIRST for last in MEMBER_LAST]
         self.rng.shuffle(names)
-        for index in range(EXTRA_MEMBERS_PER_SCALE * (self.scale - 1)):
+        joins = self._joins(EXTRA_MEMBERS_PER_SCALE * (self.scale - 1))
+        for index, monday in enumerate(joins):
             name = names[index % len(names)]
             if index >= len(names):
                 name = f"{name} {index // len(names) + 1}"
@@ -800,9 +1003,12 @@ class _Agency:
                 initials=first[0] + last[0],
                 role=self.rng.choices(ROLES, ROLE_WEIGHTS)[0],
                 capacity=self.rng.choice(CAPACITIES),
+                monday=monday,
             )
 
-    def _member(self, *, name: str, initials: str, role: str, capacity: float) -> None:
+    def _member(
+        self, *, name: str, initials: str, role: str, capacity: float, monday: pendulum.Date | None
+    ) -> None:
         member_id = self._add(
             "member",
             name=name,
@@ -811,16 +1017,38 @@ class _Agency:
             weekly_capacity_hours=capacity,
             active=True,
         )
+        joined = self.history_start if monday is None else _local(monday, WORK_HOURS[0])
         self.by_role[role].append(member_id)
+        self.role_joins[role].append(joined)
+        self.role_of[member_id] = role
+        self.joined[member_id] = joined
         self.member_names[member_id] = name
         self.daily_hours[member_id] = capacity / 5
 
+    def _member_at(self, role: str, moment: datetime) -> int:
+        """Someone in `role` who had joined by `moment` (the first of each role always had)."""
+        present = max(bisect_right(self.role_joins[role], moment), 1)
+        return self.by_role[role][self.rng.randrange(present)]
+
+    def _actor(self, member_id: int, moment: datetime) -> int:
+        """`member_id`, or the first of their role when they had not joined by `moment`."""
+        if self.joined[member_id] <= moment:
+            return member_id
+        return self.by_role[self.role_of[member_id]][0]
+
     def _clients(self) -> None:
-        specs = list(BASE_CLIENTS) + self._generated_clients(
-            count=EXTRA_CLIENTS_PER_SCALE * (self.scale - 1)
-        )
-        budget_from = month_start(day=self.today).subtract(months=HISTORY_MONTHS + 1)
-        for spec in specs:
+        extra = EXTRA_CLIENTS_PER_SCALE * (self.scale - 1)
+        specs = list(BASE_CLIENTS) + self._generated_clients(count=extra)
+        joins = [None] * len(BASE_CLIENTS) + self._joins(extra, min_weeks=CLIENT_MIN_WEEKS)
+        budget_from = self.history_day.subtract(months=1)
+        for spec, monday in zip(specs, joins, strict=True):
+            if monday is None:  # a client since before the history
+                since = _local(
+                    self.history_day.subtract(days=self.rng.randint(14, 720)),
+                    self.rng.randint(9, 17),
+                )
+            else:  # won during it: on the books from a Monday morning on
+                since = _local(monday, WORK_HOURS[0], self.rng.randint(0, 50))
             client_id = self._add(
                 "client",
                 name=spec.name,
@@ -830,27 +1058,31 @@ class _Agency:
                 site=f"https://{spec.site}",
                 preferred_channel=str(spec.channel),
                 status=ClientStatus.ACTIVE.value,
-                created_at=_local(
-                    self.today.subtract(days=self.rng.randint(120, 900)), self.rng.randint(9, 17)
-                ),
+                created_at=since,
             )
-            self._add("budget", client_id=client_id, from_month=budget_from, hours=spec.hours)
-            if spec.new_hours is not None:
-                self._add(
-                    "budget",
-                    client_id=client_id,
-                    from_month=month_start(day=self.today),
-                    hours=spec.new_hours,
-                )
             info = _ClientInfo(
                 id=client_id,
                 lang=spec.lang,
-                weight=spec.hours,
+                weight=spec.size,
                 silent_days=spec.silent_days,
                 manager_id=self.rng.choice(self.by_role["account manager"]),
+                since=since,
+                budget_from=budget_from if monday is None else month_start(day=monday),
+                change=1.0 if spec.new_size is None else spec.new_size / spec.size,
             )
             self._contacts(info=info, site=spec.site)
             self.clients.append(info)
+        self.clients.sort(key=lambda client: client.since)
+        self.client_since = [client.since for client in self.clients]
+        # Tasks go to the bigger clients more often, but less than in proportion, so that a
+        # small client too has work in hand most weeks.
+        self.client_weights = list(accumulate(math.sqrt(c.weight) for c in self.clients))
+
+    def _client_at(self, moment: datetime) -> _ClientInfo:
+        """A client we had at `moment`, the bigger ones more often."""
+        count = max(bisect_right(self.client_since, moment), 1)
+        position = self.rng.random() * self.client_weights[count - 1]
+        return self.clients[bisect_right(self.client_weights, position, hi=count - 1)]
 
     def _generated_clients(self, *, count: int) -> list[ClientSpec]:
         combos = [
@@ -881,8 +1113,8 @@ class _Agency:
                     colour=colour,
                     site=f"{'-'.join(words)}.{SITE_ZONES[L[lang]]}",
                     channel=self.rng.choice(CHANNELS[:4]),
-                    hours=self.rng.choice(GENERATED_HOURS),
-                    new_hours=None,
+                    size=self.rng.choice(GENERATED_SIZES),
+                    new_size=None,
                     silent_days=self.rng.randint(4, 10) if self.rng.random() < 0.1 else 0,
                     notes=self.rng.choice(CLIENT_NOTES),
                 )
@@ -909,15 +1141,14 @@ class _Agency:
     # --- sprints
 
     def _sprints(self) -> None:
-        """The past sprints, closed after Friday's retro, and this week's open one."""
-        goals = self.rng.sample(SPRINT_GOALS, PAST_SPRINTS + 1)
-        for back in range(PAST_SPRINTS, -1, -1):
+        """A sprint a week: the past ones closed after Friday's retro, this week's open."""
+        for back in range(self.weeks - 1, -1, -1):
             week = self.week0.subtract(weeks=back)
             closed_at = _local(week.add(days=4), 18, self.rng.randint(0, 30)) if back else None
             self.sprint_of_week[week] = self._add(
                 "sprint",
                 week_start=week,
-                goal=goals[back],
+                goal=self.rng.choice(SPRINT_GOALS),
                 state=(SprintState.CLOSED if back else SprintState.OPEN).value,
                 closed_at=closed_at,
             )
@@ -930,7 +1161,9 @@ class _Agency:
 
     def _tasks(self) -> None:
         total = TASKS_PER_SCALE * self.scale
-        quota = [(status, round(share * total)) for status, share in STATUS_SHARES]
+        team = len(self.member_names) / BASE_TEAM
+        quota = [(status, round(share * TASKS_PER_SCALE * team)) for status, share in LIVE_SHARES]
+        quota.append((Status.BACKLOG, BACKLOG_PER_WEEK * self.weeks))
         quota.append((Status.DONE, total - sum(count for _status, count in quota)))
         self.drafts = [self._draft(status) for status, count in quota for _ in range(count)]
         self.drafts.sort(key=lambda draft: draft.row["created_at"])
@@ -947,15 +1180,16 @@ class _Agency:
 
     def _draft(self, status: Status) -> _Draft:
         rng = self.rng
-        client = rng.choices(self.clients, [c.weight for c in self.clients])[0]
+        marks, waited = self._marks(status)
+        created, last = marks[0][1], marks[-1][1]
+        client = self._client_at(created)
         domain = _pick(rng, DOMAIN_WEIGHTS)
         labels, texts = rng.choice(TITLES[domain])
         lang = client.lang if rng.random() < 0.8 else "en"
-        marks, waited = self._marks(status)
-        created, last = marks[0][1], marks[-1][1]
+        work_from = next((at for name, at in marks if name == Status.DOING), None)
         assignee = None
         if status != Status.INBOX and (status != Status.BACKLOG or rng.random() < 0.5):
-            assignee = rng.choice(self.by_role[DOMAIN_ROLE[domain]])
+            assignee = self._member_at(DOMAIN_ROLE[domain], work_from or created)
         fire = (
             status in (Status.INBOX, Status.TODO, Status.DOING)
             and created > self.now - timedelta(days=5)
@@ -994,7 +1228,7 @@ class _Agency:
         self._due(draft, status)
         self._archive(draft, status)
         if status in WORKED_STATUSES:
-            draft.work_from = next(at for name, at in marks if name == Status.DOING)
+            draft.work_from = work_from
             draft.work_until = self.now if status == Status.DOING else last
         return draft
 
@@ -1059,7 +1293,7 @@ class _Agency:
         if status == Status.WAITING:
             waited = self.rng.randint(1, 20)
             return self._between(now - (waited + 1) * days, now - waited * days)
-        if self.rng.random() < 0.88:
+        if self.rng.random() >= EARLY_DONE_WEEKS / self.weeks:
             return self._between(self.work_start, now)
         return self._between(self.history_start + 14 * days, self.work_start)
 
@@ -1119,8 +1353,10 @@ class _Agency:
     def _archive(self, draft: _Draft, status: Status) -> None:
         """Old done work is archived off the board; some requests were declined or duplicates."""
         rng, row = self.rng, draft.row
-        if status == Status.DONE and row["done_at"] < self.now - timedelta(days=14):
-            if rng.random() < 0.6:
+        if status == Status.DONE:
+            age = self.now - row["done_at"]
+            share = next((share for days, share in ARCHIVED_SHARE if age.days >= days), 0.0)
+            if rng.random() < share:
                 self._archive_at(draft, "", row["done_at"])
         elif (
             status == Status.INBOX
@@ -1143,7 +1379,8 @@ class _Agency:
             for draft in self.drafts
             if draft.row["status"] in OPEN_STATUSES and draft.row["archived_at"] is None
         ]
-        count = min(OVERDUE_PROMISES_PER_SCALE * self.scale, len(open_drafts))
+        wanted = round(OVERDUE_PROMISES_PER_MEMBER * len(self.member_names))
+        count = min(wanted, len(open_drafts))
         for draft in self.rng.sample(open_drafts, count):
             row = draft.row
             row["due_date"] = self.today.subtract(days=self.rng.randint(1, 5))
@@ -1188,7 +1425,7 @@ class _Agency:
                 "taskevent",
                 task_id=row["id"],
                 at=at,
-                member_id=who,
+                member_id=self._actor(who, at),
                 field="status" if previous else "created",
                 old=previous,
                 new=status,
@@ -1199,7 +1436,7 @@ class _Agency:
                 "taskevent",
                 task_id=row["id"],
                 at=row["archived_at"],
-                member_id=manager,
+                member_id=self._actor(manager, row["archived_at"]),
                 field="archived_at",
                 old=None,
                 new=clock.to_local(row["archived_at"]).isoformat(),
@@ -1228,22 +1465,22 @@ class _Agency:
             self._between(row["created_at"], row["updated_at"])
             for _ in range(self.rng.randint(1, 3))
         )
-        authors = [self.member_names[draft.client.manager_id]]
+        authors = [draft.client.manager_id]
         if row["assignee_id"] is not None:
-            authors.append(self.member_names[row["assignee_id"]])
+            authors.append(row["assignee_id"])
         for at in times:
             self._add(
                 "taskcomment",
                 task_id=row["id"],
                 at=at,
-                author=self.rng.choice(authors),
+                author=self.member_names[self._actor(self.rng.choice(authors), at)],
                 text=self.rng.choice(COMMENTS)[L[draft.lang]],
             )
 
     # --- plans
 
     def _plans(self) -> None:
-        """Each client's part of each sprint; past ones agreed, this week's partly."""
+        """Each client's part of each sprint since it came; past ones agreed, this week's partly."""
         hours: dict[tuple[int, int], float] = {}
         for draft in self.drafts:
             row = draft.row
@@ -1251,10 +1488,15 @@ class _Agency:
                 key = (row["sprint_id"], row["client_id"])
                 hours[key] = hours.get(key, 0.0) + (row["estimate_hours"] or 2.0)
         current = self.sprint_of_week[self.week0]
-        agreed_now = self.rng.sample(self.clients, round(len(self.clients) * 0.6))
+        agreed_now = {
+            client.id for client in self.rng.sample(self.clients, round(len(self.clients) * 0.6))
+        }
         for week, sprint_id in self.sprint_of_week.items():
+            planned_from = _local(week, 10)
             for client in self.clients:
-                agreed = sprint_id != current or client in agreed_now
+                if client.since >= planned_from:
+                    continue
+                agreed = sprint_id != current or client.id in agreed_now
                 self._add(
                     "clientplan",
                     sprint_id=sprint_id,
@@ -1272,31 +1514,69 @@ class _Agency:
             return monday
         return _local(week.subtract(days=3), 15) + timedelta(minutes=self.rng.randint(0, 120))
 
-    # --- time
+    # --- time and budgets
 
-    def _time_entries(self) -> None:
-        """Each member's working days: back-to-back entries on the tasks they had in hand."""
-        windows: dict[int, list[tuple[datetime, datetime, int, str]]] = {}
+    def _time_entries(self) -> _Pace:
+        """Each member's working days: back-to-back entries on the tasks they had in hand.
+
+        The days go by for the whole team at once, so that the hours can be steered toward
+        each client's pace for the month (see `_Pace`), which also counts them.
+        """
+        windows: dict[int, list[_Window]] = {member_id: [] for member_id in self.member_names}
         for draft in self.drafts:
             if draft.work_from is not None and draft.work_until > self.work_start:
-                windows.setdefault(draft.row["assignee_id"], []).append(
-                    (draft.work_from, draft.work_until, draft.row["id"], draft.lang)
+                windows[draft.row["assignee_id"]].append(
+                    (
+                        draft.work_from,
+                        draft.work_until,
+                        draft.row["id"],
+                        draft.lang,
+                        draft.client.id,
+                    )
                 )
+        for mine in windows.values():
+            mine.sort(key=lambda window: window[0])
+        active: dict[int, list[_Window]] = {member_id: [] for member_id in windows}
+        taken = dict.fromkeys(windows, 0)
+        pace = _Pace(
+            calendar=self.calendar,
+            rng=self.rng,
+            clients=self.clients,
+            aims=self._aims(),
+            start=self.work_start,
+            now=self.now,
+        )
         self.rows["timeentry"] = []
-        days = list(self.calendar.days(self.work_start, self.now))
-        for member_id in self.member_names:
-            mine = windows.get(member_id, [])
-            for start, end in days:
-                active = [w for w in mine if w[0] < end and w[1] > start]
-                if active:
-                    self._work_day(member_id, start, min(end, self.now), active)
+        for start, end in self.calendar.days(self.work_start, self.now):
+            pace.new_day(start, end)
+            for member_id, mine in windows.items():
+                # A sweep: windows come in by start, leave by end.
+                while taken[member_id] < len(mine) and mine[taken[member_id]][0] < end:
+                    active[member_id].append(mine[taken[member_id]])
+                    taken[member_id] += 1
+                active[member_id] = [window for window in active[member_id] if window[1] > start]
+                if active[member_id]:
+                    self._work_day(member_id, start, min(end, self.now), active[member_id], pace)
+        return pace
+
+    def _aims(self) -> dict[int, float]:
+        """The few clients running hot this month, and the burn each aims at by now."""
+        first = _local(month_start(day=self.today), 0)
+        regulars = [client for client in self.clients if client.since < first]
+        over, warning = _hot_counts(len(self.clients))
+        hot = self.rng.sample(regulars, min(over + warning, len(regulars)))
+        return {
+            client.id: self.rng.uniform(*(OVER_AIM if index < over else WARNING_AIM))
+            for index, client in enumerate(hot)
+        }
 
     def _work_day(
         self,
         member_id: int,
         day_start: datetime,
         day_end: datetime,
-        active: list[tuple[datetime, datetime, int, str]],
+        active: list[_Window],
+        pace: _Pace,
     ) -> None:
         rng, entries = self.rng, self.rows["timeentry"]
         moment = max(day_start + timedelta(minutes=rng.randint(0, 45)), self.work_start)
@@ -1311,7 +1591,10 @@ class _Agency:
                     return
                 moment = min(later)
                 continue
-            _from, until, task_id, lang = rng.choice(ready)
+            window = pace.pick(ready)
+            if window is None:
+                return
+            _from, until, task_id, lang, client_id = window
             minutes = rng.randint(180, 300) if long_first else rng.choice(ENTRY_MINUTES)
             long_first = False
             stop = min(moment + timedelta(minutes=minutes), until, day_end)
@@ -1328,16 +1611,61 @@ class _Agency:
                         "archived_at": None,
                     }
                 )
-                tracked += (stop - moment).total_seconds()
+                seconds = (stop - moment).total_seconds()
+                pace.book(client_id, seconds)
+                tracked += seconds
             moment = stop + timedelta(minutes=rng.choice(ENTRY_GAP_MINUTES))
             if not lunched and tracked >= 4 * 3600:
                 moment += timedelta(minutes=rng.randint(30, 60))
                 lunched = True
 
+    def _budgets(self, pace: _Pace) -> None:
+        """Paid hours that fit the hours booked: from before the history, or the month won.
+
+        A client's usual budget is its hours over its units (see `_Pace`), so each past
+        month burns about its draw. This month, the clients that burned the most so far
+        land in the over and warning bands and the rest comfortably below, each budget
+        moved from the usual as little as that takes. One or two clients' budget changed
+        this month: the earlier row keeps the usual hours.
+        """
+        usual = {client.id: pace.usual(client.id) for client in self.clients}
+        rates = [usual[client.id] / client.weight for client in self.clients if usual[client.id]]
+        per_size = statistics.median(rates) if rates else HOURS_PER_SIZE
+        usual = {client.id: usual[client.id] or client.weight * per_size for client in self.clients}
+        burned = {
+            client.id: pace.now_hours[client.id] / (usual[client.id] * client.change)
+            for client in self.clients
+        }
+        over, warning = _hot_counts(len(self.clients))
+        bands: dict[int, tuple[float, float]] = {}
+        for client in sorted(self.clients, key=lambda client: (-burned[client.id], client.id)):
+            reach = burned[client.id] * BUDGET_REACH
+            if over and reach >= OVER_BURN[0]:
+                bands[client.id], over = OVER_BURN, over - 1
+            elif warning and reach >= WARNING_BURN[0]:
+                bands[client.id], warning = WARNING_BURN, warning - 1
+            else:
+                bands[client.id] = (0.0, OK_BURN)
+        this_month = month_start(day=self.today)
+        for client in sorted(self.clients, key=lambda client: client.id):
+            now = _paid_hours(
+                estimate=usual[client.id] * client.change,
+                spent=pace.now_hours[client.id],
+                band=bands[client.id],
+            )
+            if client.change != 1.0 and client.budget_from < this_month:
+                earlier = _paid_hours(estimate=usual[client.id])
+                self._add(
+                    "budget", client_id=client.id, from_month=client.budget_from, hours=earlier
+                )
+                self._add("budget", client_id=client.id, from_month=this_month, hours=now)
+            else:
+                self._add("budget", client_id=client.id, from_month=client.budget_from, hours=now)
+
     # --- clients: contacts, health, insight
 
     def _interactions(self) -> None:
-        """Contacts over the past weeks; silent clients went quiet a few working days ago."""
+        """Contacts through the history; silent clients went quiet a few working days ago."""
         past_days = list(self.calendar.days(self.work_start, self.now))
         for client in self.clients:
             until = self.now
@@ -1347,7 +1675,8 @@ class _Agency:
             for start, end in past_days:
                 if start >= until:
                     break
-                self._client_day(client, start, min(end, until), rate)
+                if end > client.since:
+                    self._client_day(client, max(start, client.since), min(end, until), rate)
         for client in self.rng.sample(
             [c for c in self.clients if not c.silent_days], FUTURE_MEETINGS + self.scale // 4
         ):
@@ -1403,17 +1732,23 @@ class _Agency:
     def _client_insights(self) -> None:
         for client in self.clients:
             self._kpis(client)
-            self._hypothesis(client)
-            if self.rng.random() < 0.5:
-                self._add(
-                    "upsellidea",
-                    client_id=client.id,
-                    text=self.rng.choice(UPSELLS)[L[client.lang]],
-                    created_at=self._between(self.work_start, self.now),
-                )
+            for quarter in range(-(-self.weeks // QUARTER_WEEKS)):  # the newest quarter first
+                newest = self.now - timedelta(weeks=QUARTER_WEEKS * quarter)
+                oldest = max(newest - timedelta(weeks=QUARTER_WEEKS), self.work_start)
+                if newest <= client.since:
+                    break
+                if self.rng.random() < 0.5:
+                    self._add(
+                        "upsellidea",
+                        client_id=client.id,
+                        text=self.rng.choice(UPSELLS)[L[client.lang]],
+                        created_at=self._between(max(oldest, client.since), newest),
+                    )
+                self._hypothesis(client, quarter)
             self._satisfaction(client)
 
     def _kpis(self, client: _ClientInfo) -> None:
+        weeks = max(KPI_WEEKS, self.weeks)
         for name, unit, baseline, target in self.rng.sample(KPIS, 2):
             factor = self.rng.uniform(0.6, 1.6) if unit != "%" else 1.0
             kpi_id = self._add(
@@ -1424,11 +1759,11 @@ class _Agency:
                 baseline=round(baseline * factor, 2),
                 target=round(target * factor, 2),
             )
-            for back in range(KPI_WEEKS, -1, -1):
+            for back in range(weeks, -1, -1):
                 at = _local(self.week0.subtract(weeks=back), 10)
-                if at > self.now:
+                if at > self.now or at < client.since:
                     continue
-                progress = (KPI_WEEKS - back) / KPI_WEEKS * self.rng.uniform(0.4, 1.1)
+                progress = (weeks - back) / weeks * self.rng.uniform(0.4, 1.1)
                 value = baseline + (target - baseline) * progress
                 self._add(
                     "kpivalue",
@@ -1437,11 +1772,16 @@ class _Agency:
                     value=round(value * factor * self.rng.uniform(0.95, 1.05), 2),
                 )
 
-    def _hypothesis(self, client: _ClientInfo) -> None:
+    def _hypothesis(self, client: _ClientInfo, quarter: int) -> None:
+        """A chance of a test per quarter; this quarter's decision may still be ahead."""
         if self.rng.random() >= 0.6:
             return
         statement, metric, budget, risk = self.rng.choice(HYPOTHESES)
-        decision = self.today.add(days=self.rng.randint(-14, 21))
+        if quarter:
+            back = self.rng.randint(QUARTER_WEEKS * 7 * quarter, QUARTER_WEEKS * 7 * (quarter + 1))
+            decision = max(self.today.subtract(days=back), self._local_date(client.since))
+        else:
+            decision = self.today.add(days=self.rng.randint(-14, 21))
         self._add(
             "hypothesis",
             client_id=client.id,
@@ -1454,28 +1794,40 @@ class _Agency:
         )
 
     def _satisfaction(self, client: _ClientInfo) -> None:
-        """A monthly score from 1 to 5; clients we neglect are less happy."""
-        for back in range(3, 0, -1):
-            first = month_start(day=self.today).subtract(months=back)
+        """A score from 0 to 10 each past month since the history (or the client) began.
+
+        Set by hand, so it drifts: a mood that wanders a little from month to month
+        around a level; clients we neglect sit lower.
+        """
+        lowest, highest = SATISFACTION_RANGE
+        level = self.rng.uniform(3.0, 5.5) if client.silent_days else self.rng.uniform(6.5, 9.5)
+        mood = level
+        first = self.history_day
+        if client.since > self.history_start:
+            first = month_start(day=self._local_date(client.since)).add(months=1)
+        this_month = month_start(day=self.today)
+        while first < this_month:
             low = _local(first, 9)
+            mood = (mood + level) / 2 + self.rng.gauss(0, 0.8)
             self._add(
                 "satisfaction",
                 client_id=client.id,
                 at=self._between(low, low + timedelta(days=25)),
-                score=self.rng.randint(2, 3) if client.silent_days else self.rng.randint(3, 5),
+                score=min(max(round(mood), lowest), highest),
                 note=self.rng.choice(SATISFACTION_NOTES),
             )
+            first = first.add(months=1)
 
     # --- rituals
 
     def _standups(self) -> None:
-        """Finished stand-ups of this week and the last one, with the core team's notes."""
-        day = self.week0.subtract(weeks=1)
-        while day <= self.today:
-            if day.weekday() < 5:
-                for hour in STANDUP_HOURS:
-                    self._standup(_local(day, hour))
-            day = day.add(days=1)
+        """Finished stand-ups through the tracked history, a note from each one on the team."""
+        for start, _end in self.calendar.days(self.work_start, self.now):
+            day = self._local_date(start)
+            for hour in STANDUP_HOURS:
+                slot = _local(day, hour)
+                if slot >= self.work_start:
+                    self._standup(slot)
 
     def _standup(self, slot: datetime) -> None:
         started = slot + timedelta(minutes=self.rng.randint(0, 5))
@@ -1490,13 +1842,14 @@ class _Agency:
             note=self.rng.choice(STANDUP_SUMMARIES),
             snapshot="",
         )
-        for member_id in range(1, len(BASE_MEMBERS) + 1):  # the core team has the first ids
-            self._add(
-                "standupnote",
-                standup_id=standup_id,
-                member_id=member_id,
-                text=self.rng.choice(STANDUP_NOTES),
-            )
+        for member_id, joined in self.joined.items():
+            if joined <= slot:
+                self._add(
+                    "standupnote",
+                    standup_id=standup_id,
+                    member_id=member_id,
+                    text=self.rng.choice(STANDUP_NOTES),
+                )
 
     def _retros(self) -> None:
         """A finished retro for each closed sprint, held just before it closed."""
@@ -1532,6 +1885,31 @@ class _Agency:
                 position=0,
                 task_id=None,
             )
+
+
+def _hot_counts(clients: int) -> tuple[int, int]:
+    """How many clients are over budget this month, and how many in the warning band."""
+    over = 1 + clients // 30
+    return over, over + 1
+
+
+def _paid_hours(
+    *, estimate: float, spent: float = 0.0, band: tuple[float, float] = (0.0, 1.0)
+) -> float:
+    """Round paid hours near `estimate` at which `spent` burns within `band` (shares).
+
+    A multiple of 5 from 40 hours on when one fits, else whole hours, else half hours.
+    """
+    low = spent / band[1] if spent else 0.0
+    high = min(spent / band[0] if spent and band[0] else MAX_MONTHLY_HOURS, MAX_MONTHLY_HOURS)
+    for step in (5.0, 1.0, 0.5) if estimate >= 40 else (1.0, 0.5):
+        value = min(
+            max(round(estimate / step) * step, math.ceil(low / step) * step),
+            math.floor(high / step) * step,
+        )
+        if value >= step and low <= value <= high:
+            return value
+    return round(min(max(estimate, low), high), 2)
 
 
 def _unique_code(*, words: list[str], taken: set[str]) -> str:

@@ -1,9 +1,9 @@
-"""The demo agency (model/demo.py): its shape, its timeline, determinism and its guards."""
+"""The demo agency (model/demo.py): its shape, its timeline, its scaling, determinism, guards."""
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
 
 import pendulum
@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlmodel import SQLModel
 
 from model import clock, demo
+from model.budgets import Level, budget_statuses
 from model.db import reading
 from model.store import open_store
 from model.tables import (
@@ -21,8 +22,10 @@ from model.tables import (
     Contact,
     Interaction,
     Member,
+    Satisfaction,
     Sprint,
     SprintState,
+    StandupNote,
     Status,
     Task,
     TaskEvent,
@@ -59,6 +62,10 @@ def table_dump(engine) -> dict[str, list[tuple]]:
         }
 
 
+def local_day(instant: datetime) -> pendulum.Date:
+    return clock.to_local(instant).date()
+
+
 def in_working_hours(entry: TimeEntry) -> bool:
     """Monday to Friday, 09:00 to 18:00 in the configured zone."""
     start, end = clock.to_local(entry.start), clock.to_local(entry.end)
@@ -66,15 +73,31 @@ def in_working_hours(entry: TimeEntry) -> bool:
     return start.weekday() < 5 and opening <= start and end <= closing
 
 
-@pytest.fixture(scope="module")
-def agency(tmp_path_factory):
-    """One scale-1 demo, filled at FROZEN in UTC, read by the tests below."""
+def filled(tmp_path_factory, scale: int):
     clock.set_zone(name="UTC")
     engine = new_store(tmp_path_factory.mktemp("demo"))
     with clock.freeze(at=FROZEN):
-        summary = demo.fill(engine=engine)
+        summary = demo.fill(engine=engine, scale=scale)
+    return engine, summary
+
+
+@pytest.fixture(scope="module")
+def agency(tmp_path_factory):
+    """One scale-1 demo, filled at FROZEN in UTC, read by the tests below."""
+    engine, summary = filled(tmp_path_factory, 1)
     yield engine, summary
     engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def agency3(tmp_path_factory):
+    """A scale-3 demo: 13 weeks of history, a team that grew, clients won on the way."""
+    engine, summary = filled(tmp_path_factory, 3)
+    yield engine, summary
+    engine.dispose()
+
+
+BOTH = pytest.mark.parametrize("which", ["agency", "agency3"])
 
 
 def test_summary_counts_what_was_written(agency):
@@ -123,6 +146,68 @@ def test_budgets_start_before_the_data_and_some_change_this_month(agency):
     changed = [rows for rows in by_client.values() if len(rows) == 2]
     assert 1 <= len(changed) <= 2
     assert all(max(row.from_month for row in rows) == month_start(day=TODAY) for rows in changed)
+
+
+@BOTH
+def test_this_month_most_clients_are_within_budget_a_few_run_hot(request, which):
+    """Month to date on the 25th: most clients comfortably OK, a couple in the warning band,
+    one or two over, none far over."""
+    engine, _ = request.getfixturevalue(which)
+    clock.set_zone(name="UTC")
+    with clock.freeze(at=FROZEN):
+        statuses = list(budget_statuses(engine, month=TODAY).values())
+    levels = Counter(status.level for status in statuses)
+    assert levels[Level.NONE] == 0
+    assert levels[Level.OK] > levels[Level.WARNING] + levels[Level.OVER]
+    assert 1 <= levels[Level.WARNING] <= 3
+    assert 1 <= levels[Level.OVER] <= 2
+    burns = {status.level: [] for status in statuses}
+    for status in statuses:
+        burns[status.level].append(status.burn_percent)
+    assert all(burn <= 75.5 for burn in burns[Level.OK])
+    assert all(100 <= burn <= 120 for burn in burns[Level.OVER])
+
+
+def past_burns(engine, *, today: pendulum.Date) -> list[float]:
+    """Each client's burn in each whole month of tracked history it was a client for."""
+    first_entry = min(entry.start for entry in all_of(engine, TimeEntry))
+    month = month_start(day=local_day(first_entry)).add(months=1)
+    clients = all_of(engine, Client)
+    burns = []
+    while month < month_start(day=today):
+        statuses = budget_statuses(engine, month=month)
+        burns += [
+            statuses[client.id].burn_percent
+            for client in clients
+            if month_start(day=local_day(client.created_at)) < month
+        ]
+        month = month.add(months=1)
+    return burns
+
+
+def test_past_months_burn_most_of_the_budget(agency3):
+    """September and October: the paid hours fit the work, month after month."""
+    engine, _ = agency3
+    clock.set_zone(name="UTC")
+    with clock.freeze(at=FROZEN):
+        burns = past_burns(engine, today=TODAY)
+    assert len(burns) == 2 * 12
+    assert sum(60 <= burn <= 120 for burn in burns) >= 0.8 * len(burns)
+    assert 70 <= sorted(burns)[len(burns) // 2] <= 100
+
+
+def test_a_past_month_at_scale_1_burns_most_of_the_budget(tmp_path):
+    """Early in November the five weeks of history hold all of October."""
+    clock.set_zone(name="UTC")
+    engine = new_store(tmp_path)
+    at = pendulum.datetime(2026, 11, 3, 14, 30, tz="UTC")
+    with clock.freeze(at=at):
+        demo.fill(engine=engine)
+        burns = past_burns(engine, today=at.date())
+        this_month = budget_statuses(engine, month=at.date())
+    assert len(burns) == 9
+    assert sum(60 <= burn <= 120 for burn in burns) >= 0.8 * len(burns)
+    assert all(status.level == Level.OK for status in this_month.values())
 
 
 def test_six_members_one_per_role(agency):
@@ -178,8 +263,9 @@ def test_about_400_tasks_in_every_status(agency):
     assert any(task.sprint_id == current for task in tasks)
 
 
-def test_done_tasks_have_done_at_and_positions_increase_per_column(agency):
-    engine, _ = agency
+@BOTH
+def test_done_tasks_have_done_at_and_positions_increase_per_column(request, which):
+    engine, _ = request.getfixturevalue(which)
     columns = defaultdict(list)
     for task in all_of(engine, Task):
         columns[task.status].append(task.position)
@@ -214,8 +300,9 @@ def test_waiting_on_the_client_for_different_lengths(agency):
     assert any(task.waiting_seconds > 0 for task in tasks)
 
 
-def test_status_events_tell_each_tasks_story(agency):
-    engine, _ = agency
+@BOTH
+def test_status_events_tell_each_tasks_story(request, which):
+    engine, _ = request.getfixturevalue(which)
     events = defaultdict(list)
     for event in all_of(engine, TaskEvent):
         events[event.task_id].append(event)
@@ -252,8 +339,9 @@ def test_time_entries_fill_the_past_five_weeks_without_overlap(agency):
     assert any(entry.end - entry.start >= timedelta(hours=3) for entry in entries)
 
 
-def test_time_is_tracked_only_while_a_task_is_in_hand(agency):
-    engine, _ = agency
+@BOTH
+def test_time_is_tracked_only_while_a_task_is_in_hand(request, which):
+    engine, _ = request.getfixturevalue(which)
     tasks = {task.id: task for task in all_of(engine, Task)}
     for entry in all_of(engine, TimeEntry):
         task = tasks[entry.task_id]
@@ -286,6 +374,29 @@ def test_interactions_with_silent_clients_and_future_meetings(agency):
         "meeting",
     }
     assert {item.direction for item in interactions} == {"in", "out"}
+
+
+def test_satisfaction_is_a_monthly_score_from_0_to_10(agency):
+    engine, _ = agency
+    scores = all_of(engine, Satisfaction)
+    by_client = defaultdict(list)
+    for row in scores:
+        assert 0 <= row.score <= 10
+        assert row.at < NOW
+        by_client[row.client_id].append(row)
+    clients = all_of(engine, Client)
+    months = {(2026, 8), (2026, 9), (2026, 10)}  # every month of the history before this one
+    for client in clients:
+        assert {(row.at.year, row.at.month) for row in by_client[client.id]} == months
+    assert max(row.score for row in scores) >= 8  # not the 1-5 scale any more
+    silent = {client.id for client in clients if client.code in ("AV", "HCR")}
+
+    def mean(rows):
+        return sum(row.score for row in rows) / len(rows)
+
+    assert mean([row for row in scores if row.client_id in silent]) < mean(
+        [row for row in scores if row.client_id not in silent]
+    )
 
 
 def test_same_seed_and_clock_give_identical_rows(tmp_path):
@@ -352,7 +463,7 @@ def test_any_moment_and_zone_gives_a_past_in_local_working_hours(tmp_path, zone,
     now = clock.to_local(at).in_timezone("UTC")
     for entry in all_of(engine, TimeEntry):
         assert in_working_hours(entry)
-        assert now - timedelta(weeks=5) <= entry.start < entry.end <= now
+        assert now - timedelta(weeks=demo.history_weeks(2)) <= entry.start < entry.end <= now
     for task in all_of(engine, Task):
         assert task.created_at <= task.updated_at <= now
         assert task.waiting_since is None or task.waiting_since <= now
@@ -361,15 +472,126 @@ def test_any_moment_and_zone_gives_a_past_in_local_working_hours(tmp_path, zone,
     assert all_of(engine, Sprint)[-1].week_start == sprint_start(day=today, start_weekday=0)
 
 
-def test_bigger_scales_add_clients_members_and_work(tmp_path):
-    engine = new_store(tmp_path)
-    with clock.freeze(at=FROZEN):
-        summary = demo.fill(engine=engine, scale=3)
-    assert summary.tasks == 3 * demo.TASKS_PER_SCALE
-    assert summary.clients > 9 and summary.members > 6
+def test_history_grows_with_the_scale_and_stops_at_three_years():
+    assert [demo.history_weeks(scale) for scale in (1, 2, 3, 25, 38, 100)] == [
+        5,
+        9,
+        13,
+        101,
+        153,
+        156,
+    ]
+
+
+def test_scale_3_grows_history_more_than_headcount(agency3):
+    """6 + 2 members, 9 + 4 clients, 13 weeks (12 closed sprints and this one), 1,200 tasks."""
+    engine, summary = agency3
+    assert (summary.members, summary.clients, summary.sprints, summary.tasks) == (8, 13, 13, 1200)
+    assert {member.role for member in all_of(engine, Member)} == set(demo.ROLES)
+    sprints = all_of(engine, Sprint)
+    this_week = sprint_start(day=TODAY, start_weekday=0)
+    assert [sprint.week_start for sprint in sprints] == [
+        this_week.subtract(weeks=back) for back in range(12, -1, -1)
+    ]
+    assert [sprint.state for sprint in sprints] == [SprintState.CLOSED] * 12 + [SprintState.OPEN]
+    # Live columns: 400 tasks' worth per six members; backlog: 16 a week; the rest is done.
+    statuses = Counter(task.status for task in all_of(engine, Task))
+    assert statuses == {
+        Status.INBOX: 27,
+        Status.TODO: 37,
+        Status.DOING: 27,
+        Status.WAITING: 37,
+        Status.REVIEW: 21,
+        Status.BACKLOG: 13 * 16,
+        Status.DONE: 1200 - 149 - 208,
+    }
     clients = all_of(engine, Client)
     assert len({client.code for client in clients}) == len(clients)
     assert len({client.colour for client in clients}) == len(clients)
     assert len({client.name for client in clients}) == len(clients)
     assert all(re.fullmatch("[A-Z]{2,4}", client.code) for client in clients)
     assert len({member.name for member in all_of(engine, Member)}) == summary.members
+
+
+def test_scale_3_time_covers_13_weeks_without_overlap(agency3):
+    engine, _ = agency3
+    entries = all_of(engine, TimeEntry)
+    assert 3000 <= len(entries) <= 5000
+    assert min(entry.start for entry in entries) >= NOW - timedelta(weeks=13)
+    assert min(entry.start for entry in entries) < NOW - timedelta(weeks=12)
+    assert max(entry.end for entry in entries) <= NOW
+    by_member = defaultdict(list)
+    for entry in entries:
+        assert entry.start < entry.end
+        assert in_working_hours(entry)
+        by_member[entry.member_id].append(entry)
+    assert set(by_member) == {member.id for member in all_of(engine, Member)}
+    for mine in by_member.values():
+        mine.sort(key=lambda entry: entry.start)
+        assert all(a.end <= b.start for a, b in zip(mine, mine[1:], strict=False))
+    weeks = {
+        sprint_start(day=clock.to_local(entry.start).date(), start_weekday=0) for entry in entries
+    }
+    assert len(weeks) == 14  # the 13 sprint weeks and the tail of the week before
+
+
+def test_scale_3_newcomers_join_on_a_monday_and_leave_no_trace_before(agency3):
+    """Of two new members the second joined 11 weeks ago; of four new clients the last was won
+    five weeks ago (70% of newcomers were there before the history)."""
+    engine, _ = agency3
+    this_week = sprint_start(day=TODAY, start_weekday=0)
+    hired = datetime(2026, 9, 7, 9, tzinfo=UTC)  # the Monday 11 weeks back, 09:00
+    assert this_week.subtract(weeks=11) == hired.date()
+    first_trace = min(
+        [entry.start for entry in all_of(engine, TimeEntry) if entry.member_id == 8]
+        + [event.at for event in all_of(engine, TaskEvent) if event.member_id == 8]
+    )
+    assert hired <= first_trace < hired + timedelta(days=7)
+    with reading(engine) as session:
+        notes = session.execute(
+            select(StandupNote.member_id, func.count()).group_by(StandupNote.member_id)
+        ).all()
+    counts = dict(notes)
+    assert counts[8] < counts[7] == counts[1]
+    assert all(task.updated_at >= hired for task in all_of(engine, Task) if task.assignee_id == 8)
+
+    clients = all_of(engine, Client)
+    won = [client for client in clients if client.created_at >= NOW - timedelta(weeks=13)]
+    won_weeks = [sprint_start(day=local_day(client.created_at), start_weekday=0) for client in won]
+    assert won_weeks == [this_week.subtract(weeks=5)]
+    tasks = all_of(engine, Task)
+    interactions = all_of(engine, Interaction)
+    for client in clients:
+        assert all(t.created_at >= client.created_at for t in tasks if t.client_id == client.id)
+        assert all(i.at >= client.created_at for i in interactions if i.client_id == client.id)
+        assert any(i.client_id == client.id for i in interactions)
+    sprints = all_of(engine, Sprint)
+    monday_ten = {
+        sprint.id: datetime(*sprint.week_start.timetuple()[:3], 10, tzinfo=UTC)
+        for sprint in sprints
+    }
+    assert {(plan.sprint_id, plan.client_id) for plan in all_of(engine, ClientPlan)} == {
+        (sprint.id, client.id)
+        for sprint in sprints
+        for client in clients
+        if client.created_at < monday_ten[sprint.id]
+    }
+    first_budget = defaultdict(lambda: TODAY)
+    for budget in all_of(engine, Budget):
+        first_budget[budget.client_id] = min(first_budget[budget.client_id], budget.from_month)
+    for client in won:
+        assert first_budget[client.id] == month_start(day=local_day(client.created_at))
+
+
+def test_scale_3_old_work_is_done_and_archived_open_work_is_recent(agency3):
+    engine, _ = agency3
+    tasks = all_of(engine, Task)
+    old_done = [
+        t for t in tasks if t.status == Status.DONE and t.done_at < NOW - timedelta(weeks=8)
+    ]
+    assert len(old_done) > 200
+    assert sum(t.archived_at is not None for t in old_done) > 0.85 * len(old_done)
+    live = (Status.DOING, Status.WAITING, Status.REVIEW)
+    assert all(t.updated_at >= NOW - timedelta(days=21) for t in tasks if t.status in live)
+    backlog = [t for t in tasks if t.status == Status.BACKLOG]
+    assert min(t.created_at for t in backlog) < NOW - timedelta(weeks=13)
