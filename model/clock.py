@@ -14,12 +14,13 @@ import pendulum
 
 _frozen: pendulum.DateTime | None = None
 _zone: str = "UTC"
+_tz = pendulum.timezone("UTC")
 
 
 def set_zone(*, name: str) -> None:
     """Set the configured time zone used for "today" and for display."""
-    global _zone
-    pendulum.timezone(name)
+    global _zone, _tz
+    _tz = pendulum.timezone(name)
     _zone = name
 
 
@@ -36,7 +37,7 @@ def now() -> pendulum.DateTime:
 
 def local_now() -> pendulum.DateTime:
     """The current instant in the configured time zone."""
-    return now().in_timezone(_zone)
+    return now().in_timezone(_tz)
 
 
 def today() -> pendulum.Date:
@@ -46,7 +47,7 @@ def today() -> pendulum.Date:
 
 def to_local(value) -> pendulum.DateTime:
     """An instant from the store (aware UTC) in the configured time zone."""
-    return pendulum.instance(value).in_timezone(_zone)
+    return pendulum.instance(value).in_timezone(_tz)
 
 
 @contextmanager

@@ -242,6 +242,13 @@ def _create(
     session.add(task)
     session.flush()
     session.add(TaskEvent(task_id=task.id, at=now, member_id=who, field="created", new=task.status))
+    if task.sprint_id is not None:
+        # Planning counts tasks by when they joined a sprint, created there or moved in.
+        session.add(
+            TaskEvent(
+                task_id=task.id, at=now, member_id=who, field="sprint_id", new=str(task.sprint_id)
+            )
+        )
     return task
 
 

@@ -17,8 +17,7 @@ from model.db import sqlite_url, transaction
 from model.store import open_store
 from model.tables import Client, Member, Status, Task
 from model.timetrack import add_entry, running_entry
-from tui.cli import run
-from tui.cli_time import report_commands
+from tui.cli import command_group, run
 
 KYIV = "Europe/Kyiv"
 
@@ -258,8 +257,8 @@ def test_report_hours_mistakes_are_one_line(worked, capsys, argv, code):
 def test_the_report_group_is_shared_with_other_areas():
     parser = argparse.ArgumentParser()
     commands = parser.add_subparsers(dest="command")
-    reports = report_commands(commands=commands, parents=[])
-    assert report_commands(commands=commands, parents=[]) is reports
+    reports = command_group(commands=commands, name="report", parents=[])
+    assert command_group(commands=commands, name="report", parents=[]) is reports
     reports.add_parser("week").set_defaults(handler="week")
     reports.add_parser("retro").set_defaults(handler="retro")
     assert parser.parse_args(["report", "retro"]).handler == "retro"

@@ -17,13 +17,36 @@ from pathlib import Path
 from model import clock
 from model.config import Config, ConfigError, load, save, set_value, to_mapping
 from model.db import StoreError, resolve_url, sqlite_file
-from model.i18n import _, set_language
+from model.i18n import N_, _, set_language
 
 PROG = "clientdeck"
 
 # Modules that add their own subcommands: each has
 # `register(*, commands, parents)` and sets a `handler(ctx, args) -> int` default.
-AREAS: tuple[str, ...] = ("tui.cli_time",)
+AREAS: tuple[str, ...] = (
+    "tui.cli_time",
+    "tui.cli_plan",
+    "tui.cli_retro",
+    "tui.cli_exchange",
+)
+
+GROUPS = {
+    "report": N_("write a report"),
+    "export": N_("export data to a file"),
+    "import": N_("bring in a Trello board or a clientdeck export"),
+}
+
+
+def command_group(*, commands, name: str, parents: list[argparse.ArgumentParser]):
+    """The sub-commands of `clientdeck report|export|import`, shared by every area.
+
+    Made on the first call and reused after, so areas can add to a group in any order.
+    """
+    groups = commands.__dict__.setdefault("_clientdeck_groups", {})
+    if name not in groups:
+        parser = commands.add_parser(name, parents=parents, help=_(GROUPS[name]))
+        groups[name] = parser.add_subparsers(dest=name, required=True, parser_class=_Parser)
+    return groups[name]
 
 
 class UsageError(Exception):

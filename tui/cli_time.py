@@ -1,8 +1,4 @@
-"""Shell commands for time: `timer start|stop|status` and `report hours`.
-
-The `report` group is shared: `report_commands` creates it once and hands the
-same sub-command set to every area that adds a report.
-"""
+"""Shell commands for time: `timer start|stop|status` and `report hours`."""
 
 from __future__ import annotations
 
@@ -13,23 +9,11 @@ from pathlib import Path
 from model import clock
 from model.files import write_private
 from model.i18n import _
-from tui.cli import PROG, Context, Failure, UsageError
-
-_REPORT_ATTRIBUTE = "clientdeck_report_commands"
-
-
-def report_commands(*, commands, parents: list[argparse.ArgumentParser]):
-    """The sub-commands of `clientdeck report`, created on the first call and reused after."""
-    existing = getattr(commands, _REPORT_ATTRIBUTE, None)
-    if existing is None:
-        report = commands.add_parser("report", parents=parents, help=_("write a report"))
-        existing = report.add_subparsers(dest="report", required=True)
-        setattr(commands, _REPORT_ATTRIBUTE, existing)
-    return existing
+from tui.cli import PROG, Context, Failure, UsageError, command_group
 
 
 def register(*, commands, parents: list[argparse.ArgumentParser]) -> None:
-    hours = report_commands(commands=commands, parents=parents).add_parser(
+    hours = command_group(commands=commands, name="report", parents=parents).add_parser(
         "hours", parents=parents, help=_("hours worked for a client, against its budget")
     )
     hours.add_argument("--client", required=True, help=_("client code or name"))

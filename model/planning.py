@@ -1,0 +1,559 @@
+"""Sprint planning: what goes into a week, who can carry it, and what each client agreed to.
+
+The rules the Plan screen and the retro share:
+
+- **Capacity** of a member for a sprint is their weekly capacity minus the
+  meetings every member sits in: the stand-ups (each configured time, each
+  working day of the week, `standup_minutes` long) and the retro
+  (`retro_minutes`). Their **load** is the sum of the estimates of their sprint
+  tasks not done; a task without an estimate counts as
+  `default_estimate_hours` and is flagged, so an empty estimate never makes
+  someone look free.
+- **Planned hours per client** count the same way (estimates of the client's
+  sprint tasks not done, default for the unestimated ones) and are held
+  against what is left of the month's paid hours: budget minus hours spent in
+  the month that holds most of the sprint's days (the one of its fourth day).
+- **Agreed with the client**: `ClientPlan.agreed_at` stamps the agreement and
+  `ClientPlan.agreed_snapshot` keeps what was agreed, as JSON
+  ``{"tasks": {"<task id>": <estimate hours or null>}}`` over the client's
+  tasks in the sprint at that moment. The plan has **changed since agreed**
+  when tasks were added or removed or re-estimated since; the difference is
+  told in tasks and hours. A plan agreed without a snapshot (an older store)
+  shows no difference.
+- **Added mid-sprint**: a task whose event setting `sprint_id` to the sprint
+  (field "sprint_id", new value the sprint id) happened after its client's
+  plan for that sprint was agreed — whether or not it is still in the sprint.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time
+
+import pendulum
+from sqlalchemy import and_, or_
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from model import clock
+from model.budgets import BudgetStatus
+from model.clients import active_clients
+from model.config import Config
+from model.db import reading, transaction
+from model.i18n import _, ngettext
+from model.tables import (
+    Client,
+    ClientPlan,
+    Member,
+    Sprint,
+    Status,
+    Task,
+    TaskEvent,
+)
+from model.tasks import NotFoundError, ValidationError, get_task, update_task
+from model.urgency import terms
+from model.weeks import as_date, working_days
+
+BACKLOG_STATUSES = (Status.BACKLOG, Status.TODO)
+
+
+# --- capacity ------------------------------------------------------------------------------
+
+
+def meeting_hours(*, config: Config, days: int) -> float:
+    """Hours of stand-ups over `days` working days, plus one retro."""
+    standups = days * len(config.standup_times) * config.standup_minutes
+    return (standups + config.retro_minutes) / 60
+
+
+def sprint_capacity(*, weekly_hours: float, config: Config, week_start: date) -> float:
+    """A member's hours for project work in the sprint of `week_start`."""
+    first = as_date(week_start)
+    days = working_days(first=first, last=first.add(days=7))
+    return max(weekly_hours - meeting_hours(config=config, days=days), 0.0)
+
+
+@dataclass(frozen=True)
+class Load:
+    """Planned hours, with how many of them are guesses for tasks without an estimate."""
+
+    hours: float
+    unestimated: int
+
+
+def load_of(*, estimates: Iterable[float | None], default: float) -> Load:
+    hours, unestimated = 0.0, 0
+    for estimate in estimates:
+        if estimate is None:
+            unestimated += 1
+            hours += default
+        else:
+            hours += estimate
+    return Load(hours=hours, unestimated=unestimated)
+
+
+@dataclass(frozen=True)
+class MemberLoad:
+    member_id: int | None  # None: the sprint's unassigned work
+    name: str
+    initials: str
+    capacity_hours: float | None
+    load: Load
+
+    @property
+    def overloaded(self) -> bool:
+        return self.capacity_hours is not None and self.load.hours > self.capacity_hours
+
+
+# --- agreement -----------------------------------------------------------------------------
+
+
+def snapshot_text(*, estimates: dict[int, float | None]) -> str:
+    """The `agreed_snapshot` of a plan: each task agreed and its estimate then."""
+    tasks = {str(task_id): estimates[task_id] for task_id in sorted(estimates)}
+    return json.dumps({"tasks": tasks}, sort_keys=True)
+
+
+def parse_snapshot(*, text: str) -> dict[int, float | None] | None:
+    """The estimates agreed, or None when the plan keeps no readable snapshot."""
+    try:
+        tasks = json.loads(text)["tasks"]
+        return {
+            int(task_id): None if estimate is None else float(estimate)
+            for task_id, estimate in tasks.items()
+        }
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+@dataclass(frozen=True)
+class PlanChange:
+    """How a client's plan differs from what the client agreed to."""
+
+    added: tuple[int, ...]
+    removed: tuple[int, ...]
+    re_estimated: tuple[int, ...]
+    hours_delta: float
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.removed or self.re_estimated)
+
+
+def plan_change(
+    *, agreed: dict[int, float | None], current: dict[int, float | None], default: float
+) -> PlanChange:
+    """Tasks added, removed and re-estimated, and the hours that moved (unestimated at default)."""
+
+    def total(estimates: dict[int, float | None]) -> float:
+        return load_of(estimates=estimates.values(), default=default).hours
+
+    return PlanChange(
+        added=tuple(sorted(set(current) - set(agreed))),
+        removed=tuple(sorted(set(agreed) - set(current))),
+        re_estimated=tuple(
+            sorted(
+                task_id
+                for task_id in set(agreed) & set(current)
+                if agreed[task_id] != current[task_id]
+            )
+        ),
+        hours_delta=total(current) - total(agreed),
+    )
+
+
+def describe_change(*, change: PlanChange) -> str:
+    """ "changed since agreed: +2 tasks, −1 task, 1 re-estimated, +3.5 h" for the screen."""
+    parts = []
+    if change.added:
+        parts.append(ngettext("+{n} task", "+{n} tasks", n=len(change.added)))
+    if change.removed:
+        parts.append(ngettext("−{n} task", "−{n} tasks", n=len(change.removed)))
+    if change.re_estimated:
+        parts.append(ngettext("{n} re-estimated", "{n} re-estimated", n=len(change.re_estimated)))
+    if round(change.hours_delta, 2):
+        sign = "+" if change.hours_delta > 0 else "−"
+        parts.append(_("{sign}{hours} h", sign=sign, hours=_number(abs(change.hours_delta))))
+    return _("changed since agreed: {what}", what=", ".join(parts))
+
+
+def _number(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+@dataclass(frozen=True)
+class PlanState:
+    """A plan's agreement as it was, for undo."""
+
+    agreed_at: datetime | None
+    agreed_snapshot: str
+    planned_hours: float
+
+
+def _client_estimates(
+    session: Session, *, sprint_id: int, client_id: int
+) -> dict[int, float | None]:
+    rows = session.exec(
+        select(Task.id, Task.estimate_hours).where(
+            Task.sprint_id == sprint_id,
+            Task.client_id == client_id,
+            Task.archived_at.is_(None),
+        )
+    ).all()
+    return dict(rows)
+
+
+def _plan_row(session: Session, *, sprint_id: int, client_id: int) -> ClientPlan:
+    plan = session.exec(
+        select(ClientPlan).where(
+            ClientPlan.sprint_id == sprint_id, ClientPlan.client_id == client_id
+        )
+    ).first()
+    return plan or ClientPlan(sprint_id=sprint_id, client_id=client_id)
+
+
+def agree_plan(engine: Engine, *, sprint_id: int, client_id: int, default: float) -> PlanState:
+    """Stamp the client's plan agreed now, with what it holds; returns the state before."""
+    with transaction(engine) as session:
+        if session.get(Client, client_id) is None:
+            raise NotFoundError(_("no client with id {id}", id=client_id))
+        plan = _plan_row(session, sprint_id=sprint_id, client_id=client_id)
+        before = PlanState(
+            agreed_at=plan.agreed_at,
+            agreed_snapshot=plan.agreed_snapshot,
+            planned_hours=plan.planned_hours,
+        )
+        estimates = _client_estimates(session, sprint_id=sprint_id, client_id=client_id)
+        plan.agreed_at = clock.now()
+        plan.agreed_snapshot = snapshot_text(estimates=estimates)
+        plan.planned_hours = load_of(estimates=estimates.values(), default=default).hours
+        session.add(plan)
+        return before
+
+
+def restore_plan(engine: Engine, *, sprint_id: int, client_id: int, state: PlanState) -> None:
+    """Put a plan's agreement back as `agree_plan` found it (its undo)."""
+    with transaction(engine) as session:
+        plan = _plan_row(session, sprint_id=sprint_id, client_id=client_id)
+        plan.agreed_at = state.agreed_at
+        plan.agreed_snapshot = state.agreed_snapshot
+        plan.planned_hours = state.planned_hours
+        session.add(plan)
+
+
+def added_mid_sprint(engine: Engine, *, sprint_id: int) -> set[int]:
+    """Tasks moved into the sprint after their client's plan for it was agreed."""
+    with reading(engine) as session:
+        earliest = session.exec(
+            select(ClientPlan.agreed_at)
+            .where(ClientPlan.sprint_id == sprint_id, ClientPlan.agreed_at.is_not(None))
+            .order_by(ClientPlan.agreed_at)
+        ).first()
+        if earliest is None:
+            return set()
+        rows = session.exec(
+            select(TaskEvent.task_id)
+            .join(Task, Task.id == TaskEvent.task_id)
+            .join(
+                ClientPlan,
+                and_(ClientPlan.client_id == Task.client_id, ClientPlan.sprint_id == sprint_id),
+            )
+            .where(
+                TaskEvent.at > earliest,
+                TaskEvent.field == "sprint_id",
+                TaskEvent.new == str(sprint_id),
+                ClientPlan.agreed_at.is_not(None),
+                TaskEvent.at > ClientPlan.agreed_at,
+            )
+            .distinct()
+        ).all()
+    return set(rows)
+
+
+# --- moving work in and out ----------------------------------------------------------------
+
+
+def toggle_sprint(engine: Engine, *, task_id: int, sprint_id: int, who: int | None) -> Task:
+    """Into the sprint (a backlog task becomes to do), or out of it; done work stays."""
+    task = get_task(engine, task_id=task_id)
+    if task.sprint_id == sprint_id:
+        if task.status == Status.DONE:
+            raise ValidationError(_("done work stays in its sprint"), field="sprint_id")
+        changes: dict = {"sprint_id": None}
+    else:
+        changes = {"sprint_id": sprint_id}
+        if task.status == Status.BACKLOG:
+            changes["status"] = Status.TODO
+    return update_task(
+        engine, task_id=task_id, changes=changes, who=who, expected_version=task.version
+    )
+
+
+# --- what the Plan screen shows ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanTask:
+    id: int
+    client_id: int
+    title: str
+    status: str
+    priority: str
+    estimate_hours: float | None
+    assignee_id: int | None
+    assignee: str
+    due_date: date | None
+    due_time: time | None
+    promised: bool
+    fire: bool
+    urgency: float
+    terms: dict[str, float]
+    added_mid_sprint: bool = False
+
+
+@dataclass(frozen=True)
+class ClientPlanRow:
+    """A client's part of the sprint against its month's budget and its agreement."""
+
+    client_id: int
+    code: str
+    name: str
+    colour: str
+    load: Load
+    tasks: int
+    budget_hours: float | None
+    left_hours: float | None
+    agreed_at: datetime | None
+    change: PlanChange | None
+
+    @property
+    def over_budget(self) -> bool:
+        return self.left_hours is not None and self.load.hours > self.left_hours
+
+
+@dataclass(frozen=True)
+class PlanView:
+    sprint: Sprint
+    backlog: dict[int, list[PlanTask]]
+    planned: dict[int, list[PlanTask]]
+    clients: list[ClientPlanRow]
+    members: list[MemberLoad]
+
+
+_TASK_COLUMNS = (
+    Task.id,
+    Task.client_id,
+    Task.title,
+    Task.status,
+    Task.priority,
+    Task.estimate_hours,
+    Task.due_date,
+    Task.due_time,
+    Task.promised_at,
+    Task.fire,
+    Task.created_at,
+    Task.carried_over,
+    Task.assignee_id,
+)
+
+
+def _plan_tasks(
+    session: Session, *, where: list, today: pendulum.Date, coefficients: dict[str, float]
+) -> list[PlanTask]:
+    """Tasks with their urgency, most urgent first (plain rows: thousands load in a blink)."""
+    rows = session.exec(
+        select(*_TASK_COLUMNS, Member.initials)
+        .join(Member, Member.id == Task.assignee_id, isouter=True)
+        .where(Task.archived_at.is_(None), *where)
+    ).all()
+    out = []
+    for row in rows:
+        scored = terms(task=row, today=today, coefficients=coefficients)
+        out.append(
+            PlanTask(
+                id=row.id,
+                client_id=row.client_id,
+                title=row.title,
+                status=row.status,
+                priority=row.priority,
+                estimate_hours=row.estimate_hours,
+                assignee_id=row.assignee_id,
+                assignee=row.initials or "",
+                due_date=row.due_date,
+                due_time=row.due_time,
+                promised=row.promised_at is not None,
+                fire=row.fire,
+                urgency=round(sum(scored.values()), 2),
+                terms=scored,
+            )
+        )
+    out.sort(key=lambda task: (-task.urgency, task.id))
+    return out
+
+
+def _by_client(tasks: Iterable[PlanTask]) -> dict[int, list[PlanTask]]:
+    grouped: dict[int, list[PlanTask]] = {}
+    for task in tasks:
+        grouped.setdefault(task.client_id, []).append(task)
+    return grouped
+
+
+def budget_month(*, week_start: date) -> pendulum.Date:
+    """The month a sprint's hours are held against: the one holding its fourth day."""
+    return as_date(week_start).add(days=3)
+
+
+def plan_view(
+    engine: Engine, *, sprint: Sprint, config: Config, budgets: dict[int, BudgetStatus]
+) -> PlanView:
+    """Everything the Plan screen shows for a sprint, in a handful of queries.
+
+    `budgets` are the clients' statuses for the sprint's `budget_month`: they
+    change only when recorded time does, so the caller keeps them between moves.
+    """
+    today = clock.today()
+    default = config.default_estimate_hours
+    with reading(engine) as session:
+        waiting = _plan_tasks(
+            session,
+            where=[
+                Task.status.in_(BACKLOG_STATUSES),
+                or_(Task.sprint_id.is_(None), Task.sprint_id != sprint.id),
+            ],
+            today=today,
+            coefficients=config.urgency,
+        )
+        planned = _plan_tasks(
+            session, where=[Task.sprint_id == sprint.id], today=today, coefficients=config.urgency
+        )
+        plans = {
+            plan.client_id: plan
+            for plan in session.exec(select(ClientPlan).where(ClientPlan.sprint_id == sprint.id))
+        }
+        members = list(
+            session.exec(select(Member).where(Member.active).order_by(Member.name)).all()
+        )
+    added = added_mid_sprint(engine, sprint_id=sprint.id)
+    planned = [replace(task, added_mid_sprint=task.id in added) for task in planned]
+    planned.sort(key=lambda task: task.status == Status.DONE)
+    by_client = _by_client(planned)
+    open_by_member: dict[int | None, list[float | None]] = {}
+    for task in planned:
+        if task.status != Status.DONE:
+            open_by_member.setdefault(task.assignee_id, []).append(task.estimate_hours)
+    clients = []
+    for client in active_clients(engine):
+        mine = by_client.get(client.id, [])
+        estimates = {task.id: task.estimate_hours for task in mine}
+        status = budgets.get(client.id)
+        plan = plans.get(client.id)
+        change = None
+        if plan is not None and plan.agreed_at is not None:
+            agreed = parse_snapshot(text=plan.agreed_snapshot)
+            if agreed is not None:
+                change = plan_change(agreed=agreed, current=estimates, default=default)
+        clients.append(
+            ClientPlanRow(
+                client_id=client.id,
+                code=client.code,
+                name=client.name,
+                colour=client.colour,
+                load=load_of(
+                    estimates=[t.estimate_hours for t in mine if t.status != Status.DONE],
+                    default=default,
+                ),
+                tasks=len(mine),
+                budget_hours=status.budget_hours if status else None,
+                left_hours=status.remaining_hours if status else None,
+                agreed_at=plan.agreed_at if plan else None,
+                change=change,
+            )
+        )
+    loads = [
+        MemberLoad(
+            member_id=member.id,
+            name=member.name,
+            initials=member.initials,
+            capacity_hours=sprint_capacity(
+                weekly_hours=member.weekly_capacity_hours,
+                config=config,
+                week_start=sprint.week_start,
+            ),
+            load=load_of(estimates=open_by_member.get(member.id, []), default=default),
+        )
+        for member in members
+    ]
+    if None in open_by_member:
+        loads.append(
+            MemberLoad(
+                member_id=None,
+                name=_("Unassigned"),
+                initials="—",
+                capacity_hours=None,
+                load=load_of(estimates=open_by_member[None], default=default),
+            )
+        )
+    return PlanView(
+        sprint=sprint,
+        backlog=_by_client(waiting),
+        planned=by_client,
+        clients=clients,
+        members=loads,
+    )
+
+
+# --- the message to the client -------------------------------------------------------------
+
+
+def render_plan_message(*, client_name: str, week_start: date, tasks: list[PlanTask]) -> str:
+    """The plan as Markdown for the client: the tasks, their estimates and deadlines."""
+    first = as_date(week_start)
+    last = first.add(days=6)
+    lines = [
+        "# "
+        + _(
+            "Plan for {client}: {start} – {end}",
+            client=client_name,
+            start=first.format("D MMMM"),
+            end=last.format("D MMMM YYYY"),
+        ),
+        "",
+    ]
+    if not tasks:
+        lines.append(_("Nothing is planned for this week yet."))
+    known = 0.0
+    for task in tasks:
+        details = []
+        if task.estimate_hours is not None:
+            known += task.estimate_hours
+            details.append(_("{hours} h", hours=_number(task.estimate_hours)))
+        if task.due_date is not None:
+            due = as_date(task.due_date).format("ddd D MMM")
+            if task.due_time is not None:
+                due += f" {task.due_time:%H:%M}"
+            details.append(_("due {when}", when=due))
+        if task.status == Status.DONE:
+            details.append(_("done"))
+        suffix = f" ({', '.join(details)})" if details else ""
+        lines.append(f"- {task.title}{suffix}")
+    if tasks:
+        lines += ["", _("Total: {hours} h", hours=_number(known))]
+    return "\n".join(lines) + "\n"
+
+
+def plan_message(engine: Engine, *, sprint: Sprint, client_id: int, config: Config) -> str:
+    """The client's plan for the sprint as the message to send, in the UI language."""
+    with reading(engine) as session:
+        client = session.get(Client, client_id)
+        if client is None:
+            raise NotFoundError(_("no client with id {id}", id=client_id))
+        tasks = _plan_tasks(
+            session,
+            where=[Task.sprint_id == sprint.id, Task.client_id == client_id],
+            today=clock.today(),
+            coefficients=config.urgency,
+        )
+    tasks.sort(key=lambda task: (task.due_date is None, task.due_date or date.min, -task.urgency))
+    return render_plan_message(client_name=client.name, week_start=sprint.week_start, tasks=tasks)

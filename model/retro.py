@@ -1,0 +1,1196 @@
+"""The Friday retrospective: the sprint's numbers, the checklist, notes, action items, the close.
+
+What a sprint held is read from task events, not from today's fields: once a
+sprint closes, its unfinished tasks sit in the next one, and a retro browsed a
+month later must still count them where they were. Each task's state at an
+instant is its current value taken back through the changes made after it.
+
+A task counts as planned when it came into the sprint before its client agreed
+the plan (or at any time, for a client who never agreed one) and as added
+mid-sprint when it came in after; tasks taken out of the sprint or archived
+undone before its end are not the sprint's.
+
+Closing is one transaction that returns a `Closing`: everything `undo_close`
+needs to put the store back as it was. Both change tasks through the task
+rules' own single place of change (`model.tasks._apply` and its helpers), so
+each move writes its task event and bumps the version inside that transaction.
+
+Action items become tasks of the next sprint at the close. Every task needs a
+client: an item written as "CODE: what to do" goes to the client with that
+code, any other to the agency's own client (code `AGENCY`), created the first
+time it is needed. The agency client is not one that expects a weekly report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import pendulum
+from sqlalchemy import func, or_
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, SQLModel, select
+
+from model import clock
+from model.budgets import BudgetStatus, budget_statuses
+from model.db import reading, transaction
+from model.i18n import N_, _, ngettext
+from model.promises import PromiseState, state
+from model.reports.hours import _md_cell
+from model.tables import (
+    ActionItem,
+    Client,
+    ClientPlan,
+    ClientStatus,
+    Interaction,
+    Member,
+    Retro,
+    RetroCheck,
+    RetroNote,
+    Sprint,
+    SprintState,
+    Standup,
+    Status,
+    Task,
+    TaskEvent,
+    TimeEntry,
+)
+from model.tasks import (
+    NotFoundError,
+    ValidationError,
+    _apply,
+    _bottom_position,
+    _status_effects,
+    _top_position,
+    snapshot,
+    validate,
+)
+from model.timetrack import hours_by_client, in_span
+from model.weeks import Span, as_date, days_span, iso_week_label, local_midnight, week_span
+
+WENT_WELL = "went_well"
+TO_IMPROVE = "to_improve"
+NOTE_KINDS = (WENT_WELL, TO_IMPROVE)
+NOTE_TITLES = {WENT_WELL: N_("Went well"), TO_IMPROVE: N_("To improve")}
+
+AUTO_CHECKS = ("timesheets", "weekly_reports", "next_sprint_drafted")
+CHECK_LABELS = {
+    "timesheets": N_("Everyone's timesheets complete"),
+    "weekly_reports": N_("A weekly report sent to each active client"),
+    "promises_reviewed": N_("Promises reviewed"),
+    "waiting_nudged": N_("Waiting-on-client tasks nudged"),
+    "next_sprint_drafted": N_("Next sprint drafted"),
+}
+
+REPORT_KIND = "report"
+AGENCY_CODE = "AGENCY"
+AGENCY_COLOUR = "#6c6c6c"
+UNDONE_REASON = "sprint close undone"
+MAX_LINE = 500
+SHOWN_NAMES = 6
+
+_HISTORY_FIELDS = ("sprint_id", "status", "estimate_hours", "archived_at")
+
+
+# --- sprints -------------------------------------------------------------------------------
+
+
+def get_sprint(engine: Engine, *, sprint_id: int) -> Sprint:
+    with reading(engine) as session:
+        sprint = session.get(Sprint, sprint_id)
+    if sprint is None:
+        raise NotFoundError(_("no sprint with id {id}", id=sprint_id))
+    return sprint
+
+
+def adjacent_sprint(engine: Engine, *, week_start: date, step: int) -> Sprint | None:
+    """The nearest sprint before (`step` < 0) or after `week_start`, to browse past retros."""
+    query = select(Sprint)
+    if step < 0:
+        query = query.where(Sprint.week_start < week_start).order_by(Sprint.week_start.desc())
+    else:
+        query = query.where(Sprint.week_start > week_start).order_by(Sprint.week_start)
+    with reading(engine) as session:
+        return session.exec(query.limit(1)).first()
+
+
+def _span(sprint: Sprint) -> Span:
+    return week_span(week_start=as_date(sprint.week_start), zone=clock.zone())
+
+
+def _end(sprint: Sprint) -> tuple[datetime, bool]:
+    """The instant the sprint's state is read at, and whether changes at that instant are after
+    it: the close's own moves happen at `closed_at` and must not count as the sprint's."""
+    if sprint.state == SprintState.CLOSED and sprint.closed_at is not None:
+        return sprint.closed_at, True
+    return clock.now(), False
+
+
+# --- task history --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Change:
+    at: datetime
+    field: str
+    old: str | None
+    new: str | None
+
+
+@dataclass
+class _History:
+    """One task that was in the sprint at some time, with its changes, oldest first."""
+
+    id: int
+    client_id: int
+    status: str
+    estimate_hours: float | None
+    sprint_id: int | None
+    archived_at: datetime | None
+    created_at: datetime
+    fire: bool
+    changes: list[_Change]
+
+    def _current(self, field: str) -> str | None:
+        value = getattr(self, field)
+        if field == "archived_at":
+            return None if value is None else "archived"
+        return None if value is None else str(value)
+
+    def value(self, *, field: str, at: datetime, strict: bool) -> str | None:
+        """The field at `at` (as stored in events): the old value of the first later change."""
+        for change in self.changes:
+            later = change.at >= at if strict else change.at > at
+            if change.field == field and later:
+                return change.old
+        return self._current(field)
+
+    def exists(self, *, at: datetime) -> bool:
+        return self.created_at <= at
+
+    def joined(self, *, sprint_key: str, at: datetime, strict: bool) -> datetime:
+        """When the task last came into the sprint before `at`; created with it, its creation."""
+        came = self.created_at
+        for change in self.changes:
+            before = change.at < at if strict else change.at <= at
+            if change.field == "sprint_id" and change.new == sprint_key and before:
+                came = change.at
+        return came
+
+    def statuses(self) -> list[tuple[datetime, str | None]]:
+        """Each status the task had and from when, its creation first."""
+        moves = [change for change in self.changes if change.field == "status"]
+        first = moves[0].old if moves else self.status
+        return [(self.created_at, first), *[(change.at, change.new) for change in moves]]
+
+
+def _histories(session: Session, *, sprint_id: int) -> list[_History]:
+    """Tasks in the sprint now or moved in or out of it at any time, in two queries."""
+    key = str(sprint_id)
+    mentioned = select(TaskEvent.task_id).where(
+        TaskEvent.field == "sprint_id", or_(TaskEvent.old == key, TaskEvent.new == key)
+    )
+    members = or_(Task.sprint_id == sprint_id, Task.id.in_(mentioned))
+    rows = session.exec(
+        select(
+            Task.id,
+            Task.client_id,
+            Task.status,
+            Task.estimate_hours,
+            Task.sprint_id,
+            Task.archived_at,
+            Task.created_at,
+            Task.fire,
+        ).where(members)
+    ).all()
+    histories = {row[0]: _History(*row, changes=[]) for row in rows}
+    events = session.exec(
+        select(TaskEvent.task_id, TaskEvent.at, TaskEvent.field, TaskEvent.old, TaskEvent.new)
+        .where(
+            TaskEvent.task_id.in_(select(Task.id).where(members)),
+            TaskEvent.field.in_(_HISTORY_FIELDS),
+        )
+        .order_by(TaskEvent.at, TaskEvent.id)
+    ).all()
+    for task_id, at, field, old, new in events:
+        histories[task_id].changes.append(_Change(at=at, field=field, old=old, new=new))
+    return list(histories.values())
+
+
+def _in_sprint(history: _History, *, key: str, at: datetime, strict: bool) -> bool:
+    """In the sprint at `at` and not dropped from it by archiving (done work archived stays)."""
+    if not history.exists(at=at):
+        return False
+    if history.value(field="sprint_id", at=at, strict=strict) != key:
+        return False
+    archived = history.value(field="archived_at", at=at, strict=strict) is not None
+    return not archived or history.value(field="status", at=at, strict=strict) == Status.DONE
+
+
+def _remaining(histories: Iterable[_History], *, key: str, at: datetime, strict: bool) -> float:
+    """Estimated hours of the sprint's unfinished tasks at `at`."""
+    total = 0.0
+    for history in histories:
+        if not _in_sprint(history, key=key, at=at, strict=strict):
+            continue
+        if history.value(field="status", at=at, strict=strict) == Status.DONE:
+            continue
+        estimate = history.value(field="estimate_hours", at=at, strict=strict)
+        total += float(estimate) if estimate is not None else 0.0
+    return total
+
+
+def _burn(histories: Sequence[_History], *, sprint: Sprint, key: str) -> tuple[float | None, ...]:
+    """Remaining estimate at the end of each day of the week; None for days not yet begun."""
+    end, strict = _end(sprint)
+    first = as_date(sprint.week_start)
+    points: list[float | None] = []
+    for offset in range(7):
+        day = first.add(days=offset)
+        if local_midnight(day=day, zone=clock.zone()) >= end:
+            points.append(None)
+            continue
+        at = min(local_midnight(day=day.add(days=1), zone=clock.zone()), end)
+        points.append(_remaining(histories, key=key, at=at, strict=strict and at == end))
+    return tuple(points)
+
+
+def _waiting_seconds(histories: Iterable[_History], *, span: Span, until: datetime) -> float:
+    """Time the tasks spent waiting on the client inside `span`, up to `until`."""
+    last = min(span.end, until)
+    total = 0.0
+    for history in histories:
+        spells = history.statuses()
+        for index, (began, status) in enumerate(spells):
+            if status != Status.WAITING:
+                continue
+            ended = spells[index + 1][0] if index + 1 < len(spells) else until
+            seconds = (min(ended, last) - max(began, span.start)).total_seconds()
+            total += max(seconds, 0.0)
+    return total
+
+
+# --- numbers -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClientHours:
+    """One client's week: hours worked, hours planned, and the month against its budget."""
+
+    client_id: int
+    code: str
+    name: str
+    hours: float
+    planned_hours: float | None
+    month_hours: float
+    budget_hours: float | None
+
+
+@dataclass(frozen=True)
+class SprintNumbers:
+    planned: int
+    done: int
+    added: int
+    not_done: int
+    fires: int
+    promises_kept: int
+    promises_broken: int
+    waiting_days: float
+    standups: int
+    clients: tuple[ClientHours, ...]
+    burn: tuple[float | None, ...]
+
+
+def _promises(session: Session, *, sprint: Sprint) -> tuple[int, int]:
+    """Promises falling due in the sprint week: kept, and broken (late or overdue); a request
+    archived undone is no longer a promise."""
+    first = as_date(sprint.week_start)
+    tasks = session.exec(
+        select(Task).where(
+            Task.promised_at.is_not(None),
+            Task.due_date >= first,
+            Task.due_date <= first.add(days=6),
+            or_(Task.archived_at.is_(None), Task.done_at.is_not(None)),
+        )
+    ).all()
+    now, zone = clock.now(), clock.zone()
+    states = [state(task=task, now=now, zone=zone) for task in tasks]
+    kept = states.count(PromiseState.KEPT)
+    broken = states.count(PromiseState.BROKEN) + states.count(PromiseState.OVERDUE)
+    return kept, broken
+
+
+def _client_hours(
+    session: Session,
+    *,
+    sprint: Sprint,
+    span: Span,
+    client_ids: Collection[int],
+    budgets: dict[int, BudgetStatus],
+) -> tuple[ClientHours, ...]:
+    plans = {
+        plan.client_id: plan.planned_hours
+        for plan in session.exec(select(ClientPlan).where(ClientPlan.sprint_id == sprint.id))
+    }
+    week = hours_by_client(session, span=span)
+    wanted = set(client_ids) | set(plans) | {cid for cid, hours in week.items() if hours > 0}
+    if not wanted:
+        return ()
+    clients = session.exec(select(Client).where(Client.id.in_(wanted))).all()
+    rows = [
+        ClientHours(
+            client_id=client.id,
+            code=client.code,
+            name=client.name,
+            hours=week.get(client.id, 0.0),
+            planned_hours=plans.get(client.id),
+            month_hours=budgets[client.id].spent_hours if client.id in budgets else 0.0,
+            budget_hours=budgets[client.id].budget_hours if client.id in budgets else None,
+        )
+        for client in clients
+    ]
+    return tuple(sorted(rows, key=lambda row: (-row.hours, row.code.casefold())))
+
+
+def sprint_numbers(engine: Engine, *, sprint_id: int) -> SprintNumbers:
+    """The figures of a retro, for an open sprint as of now and for a closed one as it closed."""
+    sprint = get_sprint(engine, sprint_id=sprint_id)
+    key = str(sprint.id)
+    span = _span(sprint)
+    end, strict = _end(sprint)
+    budgets = budget_statuses(engine, month=as_date(sprint.week_start))
+    with reading(engine) as session:
+        histories = _histories(session, sprint_id=sprint.id)
+        agreed = {
+            plan.client_id: plan.agreed_at
+            for plan in session.exec(select(ClientPlan).where(ClientPlan.sprint_id == sprint.id))
+        }
+        standups = session.exec(
+            select(func.count())
+            .select_from(Standup)
+            .where(Standup.finished_at >= span.start, Standup.finished_at < span.end)
+        ).one()
+        kept, broken = _promises(session, sprint=sprint)
+        tasks = [h for h in histories if _in_sprint(h, key=key, at=end, strict=strict)]
+        clients = _client_hours(
+            session,
+            sprint=sprint,
+            span=span,
+            client_ids={h.client_id for h in tasks},
+            budgets=budgets,
+        )
+    done = sum(1 for h in tasks if h.value(field="status", at=end, strict=strict) == Status.DONE)
+    added = 0
+    for history in tasks:
+        agreed_at = agreed.get(history.client_id)
+        came = history.joined(sprint_key=key, at=end, strict=strict)
+        if agreed_at is not None and came > agreed_at:
+            added += 1
+    waited = _waiting_seconds(tasks, span=span, until=min(end, clock.now()))
+    return SprintNumbers(
+        planned=len(tasks) - added,
+        done=done,
+        added=added,
+        not_done=len(tasks) - done,
+        fires=sum(1 for h in tasks if h.fire),
+        promises_kept=kept,
+        promises_broken=broken,
+        waiting_days=waited / 86400,
+        standups=standups,
+        clients=clients,
+        burn=_burn(histories, sprint=sprint, key=key),
+    )
+
+
+# --- checklist -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Check:
+    """A checklist line; `why` says what the data shows (auto) or what to look at (by hand)."""
+
+    key: str
+    label: str
+    checked: bool
+    auto: bool
+    why: str
+
+
+def check_label(*, key: str) -> str:
+    """The known items by their translated names; an item added in the config as written."""
+    return _(CHECK_LABELS[key]) if key in CHECK_LABELS else key
+
+
+def _names(names: Sequence[str]) -> str:
+    shown = ", ".join(names[:SHOWN_NAMES])
+    rest = len(names) - SHOWN_NAMES
+    return shown + (" " + _("and {n} more", n=rest) if rest > 0 else "")
+
+
+def _working_days(sprint: Sprint) -> list[pendulum.Date]:
+    """Monday to Friday of the sprint week, up to the day it closed (or today while open)."""
+    first = as_date(sprint.week_start)
+    last = clock.to_local(_end(sprint)[0]).date()
+    days = [first.add(days=offset) for offset in range(7)]
+    return [day for day in days if day <= last and day.weekday() < 5]
+
+
+def _timesheets(session: Session, *, sprint: Sprint, span: Span) -> tuple[bool, str]:
+    days = _working_days(sprint)
+    if not days:
+        return False, _("the week has not begun")
+    members = session.exec(
+        select(Member.id, Member.initials).where(Member.active).order_by(Member.initials)
+    ).all()
+    if not members:
+        return False, _("no one is on the team")
+    bounds = [(day, days_span(first=day, last=day, zone=clock.zone())) for day in days]
+    covered: set[tuple[int, pendulum.Date]] = set()
+    now = clock.now()
+    for member_id, start, end in session.exec(
+        select(TimeEntry.member_id, TimeEntry.start, TimeEntry.end).where(in_span(span=span))
+    ):
+        for day, bound in bounds:
+            if start < bound.end and (end or now) > bound.start:
+                covered.add((member_id, day))
+    missing = [
+        f"{initials} " + " ".join(day.format("ddd") for day in gaps)
+        for member_id, initials in members
+        if (gaps := [day for day in days if (member_id, day) not in covered])
+    ]
+    if missing:
+        return False, _("no time on: {missing}", missing=_names(missing))
+    return True, ngettext(
+        "{n} person has time on every working day",
+        "all {n} people have time on every working day",
+        n=len(members),
+    )
+
+
+def _weekly_reports(session: Session, *, span: Span) -> tuple[bool, str]:
+    clients = session.exec(
+        select(Client.id, Client.code)
+        .where(Client.status == ClientStatus.ACTIVE, Client.code != AGENCY_CODE)
+        .order_by(Client.code)
+    ).all()
+    if not clients:
+        return True, _("no active clients")
+    reported = set(
+        session.exec(
+            select(Interaction.client_id)
+            .where(
+                Interaction.kind == REPORT_KIND,
+                Interaction.at >= span.start,
+                Interaction.at < span.end,
+            )
+            .distinct()
+        ).all()
+    )
+    missing = [code for client_id, code in clients if client_id not in reported]
+    if missing:
+        return False, _(
+            "{sent} of {total} sent; missing: {missing}",
+            sent=len(clients) - len(missing),
+            total=len(clients),
+            missing=_names(missing),
+        )
+    return True, ngettext(
+        "sent to the {n} active client", "sent to all {n} active clients", n=len(clients)
+    )
+
+
+def _next_sprint_drafted(session: Session, *, sprint: Sprint) -> tuple[bool, str]:
+    week = as_date(sprint.week_start).add(weeks=1)
+    label = iso_week_label(day=week)
+    following = session.exec(select(Sprint).where(Sprint.week_start == week)).first()
+    count = 0
+    if following is not None:
+        count = session.exec(
+            select(func.count())
+            .select_from(Task)
+            .where(Task.sprint_id == following.id, Task.archived_at.is_(None))
+        ).one()
+    if not count:
+        return False, _("{week} has no tasks yet", week=label)
+    return True, ngettext("{week} has {n} task", "{week} has {n} tasks", n=count, week=label)
+
+
+def _promise_hint(session: Session) -> str:
+    tasks = session.exec(
+        select(Task).where(
+            Task.promised_at.is_not(None), Task.done_at.is_(None), Task.archived_at.is_(None)
+        )
+    ).all()
+    now, zone = clock.now(), clock.zone()
+    overdue = sum(1 for t in tasks if state(task=t, now=now, zone=zone) == PromiseState.OVERDUE)
+    return ngettext(
+        "{n} open promise, {overdue} overdue",
+        "{n} open promises, {overdue} overdue",
+        n=len(tasks),
+        overdue=overdue,
+    )
+
+
+def _waiting_hint(session: Session) -> str:
+    since = session.exec(
+        select(Task.waiting_since).where(Task.status == Status.WAITING, Task.archived_at.is_(None))
+    ).all()
+    if not since:
+        return _("no task is waiting on a client")
+    known = [moment for moment in since if moment is not None]
+    now = clock.now()
+    longest = max((int((now - moment).total_seconds() // 86400) for moment in known), default=0)
+    return ngettext(
+        "{n} task waiting on clients, the longest for {days} d",
+        "{n} tasks waiting on clients, the longest for {days} d",
+        n=len(since),
+        days=longest,
+    )
+
+
+def _retro_row(session: Session, *, sprint_id: int, create: bool) -> Retro | None:
+    retro = session.exec(select(Retro).where(Retro.sprint_id == sprint_id)).first()
+    if retro is None and create:
+        if session.get(Sprint, sprint_id) is None:
+            raise NotFoundError(_("no sprint with id {id}", id=sprint_id))
+        retro = Retro(sprint_id=sprint_id, created_at=clock.now())
+        session.add(retro)
+        session.flush()
+    return retro
+
+
+def checklist(engine: Engine, *, sprint_id: int, keys: Sequence[str]) -> tuple[Check, ...]:
+    """The configured items in order: the automatic ones read from the week's data."""
+    sprint = get_sprint(engine, sprint_id=sprint_id)
+    span = _span(sprint)
+    with reading(engine) as session:
+        retro = _retro_row(session, sprint_id=sprint_id, create=False)
+        ticked = {}
+        if retro is not None:
+            ticked = {
+                row.key: row.checked
+                for row in session.exec(select(RetroCheck).where(RetroCheck.retro_id == retro.id))
+            }
+        found: list[Check] = []
+        for key in keys:
+            if key == "timesheets":
+                checked, why = _timesheets(session, sprint=sprint, span=span)
+            elif key == "weekly_reports":
+                checked, why = _weekly_reports(session, span=span)
+            elif key == "next_sprint_drafted":
+                checked, why = _next_sprint_drafted(session, sprint=sprint)
+            else:
+                checked = ticked.get(key, False)
+                why = {
+                    "promises_reviewed": _promise_hint,
+                    "waiting_nudged": _waiting_hint,
+                }.get(key, lambda _session: "")(session)
+            found.append(
+                Check(
+                    key=key,
+                    label=check_label(key=key),
+                    checked=checked,
+                    auto=key in AUTO_CHECKS,
+                    why=why,
+                )
+            )
+    return tuple(found)
+
+
+def set_check(engine: Engine, *, sprint_id: int, key: str, checked: bool) -> None:
+    """Tick or untick an item checked by hand; the automatic ones follow the data."""
+    if key in AUTO_CHECKS:
+        raise ValidationError(_("this item is checked from the data"), field="key")
+    with transaction(engine) as session:
+        retro = _retro_row(session, sprint_id=sprint_id, create=True)
+        row = session.exec(
+            select(RetroCheck).where(RetroCheck.retro_id == retro.id, RetroCheck.key == key)
+        ).first()
+        row = row or RetroCheck(retro_id=retro.id, key=key, label=CHECK_LABELS.get(key, key))
+        row.checked = checked
+        session.add(row)
+
+
+# --- notes and action items ----------------------------------------------------------------
+
+
+def check_line(text: str) -> str:
+    """A note or action item as stored: one line, not empty, not too long."""
+    if "\x00" in text:
+        raise ValidationError(_("text cannot contain NUL characters"), field="text")
+    line = " ".join(text.split())
+    if not line:
+        raise ValidationError(_("write something first"), field="text")
+    if len(line) > MAX_LINE:
+        raise ValidationError(
+            _("too long: at most {limit} characters", limit=MAX_LINE), field="text"
+        )
+    return line
+
+
+def notes(engine: Engine, *, sprint_id: int) -> dict[str, tuple[RetroNote, ...]]:
+    """The went well / to improve lines of a retro, by kind, in their order."""
+    found: dict[str, list[RetroNote]] = {kind: [] for kind in NOTE_KINDS}
+    with reading(engine) as session:
+        retro = _retro_row(session, sprint_id=sprint_id, create=False)
+        if retro is not None:
+            for note in session.exec(
+                select(RetroNote)
+                .where(RetroNote.retro_id == retro.id)
+                .order_by(RetroNote.position, RetroNote.id)
+            ):
+                found.setdefault(note.kind, []).append(note)
+    return {kind: tuple(lines) for kind, lines in found.items()}
+
+
+def _next_position(session: Session, *, table: type[SQLModel], conditions: list) -> int:
+    highest = session.exec(select(func.max(table.position)).where(*conditions)).one()
+    return 0 if highest is None else highest + 1
+
+
+def add_note(engine: Engine, *, sprint_id: int, kind: str, text: str) -> RetroNote:
+    if kind not in NOTE_KINDS:
+        raise ValidationError(f"unknown note kind {kind!r}", field="kind")
+    line = check_line(text)
+    with transaction(engine) as session:
+        retro = _retro_row(session, sprint_id=sprint_id, create=True)
+        position = _next_position(
+            session,
+            table=RetroNote,
+            conditions=[RetroNote.retro_id == retro.id, RetroNote.kind == kind],
+        )
+        note = RetroNote(retro_id=retro.id, kind=kind, text=line, position=position)
+        session.add(note)
+        return note
+
+
+def _line(session: Session, *, table: type[SQLModel], line_id: int) -> Any:
+    row = session.get(table, line_id)
+    if row is None:
+        raise NotFoundError(_("that line is gone"))
+    return row
+
+
+def edit_note(engine: Engine, *, note_id: int, text: str) -> RetroNote:
+    line = check_line(text)
+    with transaction(engine) as session:
+        note = _line(session, table=RetroNote, line_id=note_id)
+        note.text = line
+        session.add(note)
+        return note
+
+
+def _remove(engine: Engine, *, table: type[SQLModel], line_id: int) -> Any:
+    with transaction(engine) as session:
+        row = _line(session, table=table, line_id=line_id)
+        session.delete(row)
+        return row
+
+
+def _put_back(engine: Engine, *, row: SQLModel) -> None:
+    with transaction(engine) as session:
+        session.add(type(row)(**row.model_dump()))
+
+
+def remove_note(engine: Engine, *, note_id: int) -> RetroNote:
+    """Take a line out; `put_back_note` with the returned row is the undo."""
+    return _remove(engine, table=RetroNote, line_id=note_id)
+
+
+def put_back_note(engine: Engine, *, note: RetroNote) -> None:
+    _put_back(engine, row=note)
+
+
+def _swap(engine: Engine, *, table: type[SQLModel], line_id: int, step: int, group) -> bool:
+    """Swap a line with its neighbour in its group's order; False at either end."""
+    with transaction(engine) as session:
+        row = _line(session, table=table, line_id=line_id)
+        order = list(
+            session.exec(select(table).where(*group(row)).order_by(table.position, table.id))
+        )
+        index = next(i for i, other in enumerate(order) if other.id == row.id)
+        target = index + step
+        if not 0 <= target < len(order):
+            return False
+        order[index], order[target] = order[target], order[index]
+        for position, line in enumerate(order):
+            line.position = position
+            session.add(line)
+        return True
+
+
+def move_note(engine: Engine, *, note_id: int, step: int) -> bool:
+    return _swap(
+        engine,
+        table=RetroNote,
+        line_id=note_id,
+        step=step,
+        group=lambda note: [RetroNote.retro_id == note.retro_id, RetroNote.kind == note.kind],
+    )
+
+
+@dataclass(frozen=True)
+class ActionLine:
+    """An action item with its owner and, once the sprint closed, the task it became."""
+
+    id: int
+    text: str
+    owner_id: int | None
+    owner: str
+    due_date: date | None
+    task_id: int | None
+    task_status: str | None
+    task_archived: bool
+
+
+def _action_lines(session: Session, *, retro_id: int) -> tuple[ActionLine, ...]:
+    rows = session.exec(
+        select(ActionItem, Member.name, Task.status, Task.archived_at)
+        .join(Member, Member.id == ActionItem.owner_id, isouter=True)
+        .join(Task, Task.id == ActionItem.task_id, isouter=True)
+        .where(ActionItem.retro_id == retro_id)
+        .order_by(ActionItem.position, ActionItem.id)
+    ).all()
+    return tuple(
+        ActionLine(
+            id=item.id,
+            text=item.text,
+            owner_id=item.owner_id,
+            owner=owner or "",
+            due_date=item.due_date,
+            task_id=item.task_id,
+            task_status=status,
+            task_archived=archived is not None,
+        )
+        for item, owner, status, archived in rows
+    )
+
+
+def action_items(engine: Engine, *, sprint_id: int) -> tuple[ActionLine, ...]:
+    with reading(engine) as session:
+        retro = _retro_row(session, sprint_id=sprint_id, create=False)
+        return () if retro is None else _action_lines(session, retro_id=retro.id)
+
+
+def previous_action_items(engine: Engine, *, sprint_id: int) -> tuple[ActionLine, ...]:
+    """The action items of the last retro before this sprint, with what became of them."""
+    sprint = get_sprint(engine, sprint_id=sprint_id)
+    with reading(engine) as session:
+        retro = session.exec(
+            select(Retro)
+            .join(Sprint, Sprint.id == Retro.sprint_id)
+            .where(Sprint.week_start < sprint.week_start)
+            .order_by(Sprint.week_start.desc())
+            .limit(1)
+        ).first()
+        return () if retro is None else _action_lines(session, retro_id=retro.id)
+
+
+def add_action(
+    engine: Engine, *, sprint_id: int, text: str, owner_id: int | None, due_date: date | None
+) -> ActionItem:
+    line = check_line(text)
+    with transaction(engine) as session:
+        retro = _retro_row(session, sprint_id=sprint_id, create=True)
+        position = _next_position(
+            session, table=ActionItem, conditions=[ActionItem.retro_id == retro.id]
+        )
+        item = ActionItem(
+            retro_id=retro.id, text=line, owner_id=owner_id, due_date=due_date, position=position
+        )
+        session.add(item)
+        return item
+
+
+def edit_action(
+    engine: Engine, *, action_id: int, text: str, owner_id: int | None, due_date: date | None
+) -> ActionItem:
+    """Change an item; a task it already became keeps its own text (it may have moved on)."""
+    line = check_line(text)
+    with transaction(engine) as session:
+        item = _line(session, table=ActionItem, line_id=action_id)
+        item.text, item.owner_id, item.due_date = line, owner_id, due_date
+        session.add(item)
+        return item
+
+
+def remove_action(engine: Engine, *, action_id: int) -> ActionItem:
+    """Take an item out; `put_back_action` with the returned row is the undo."""
+    return _remove(engine, table=ActionItem, line_id=action_id)
+
+
+def put_back_action(engine: Engine, *, action: ActionItem) -> None:
+    _put_back(engine, row=action)
+
+
+def move_action(engine: Engine, *, action_id: int, step: int) -> bool:
+    return _swap(
+        engine,
+        table=ActionItem,
+        line_id=action_id,
+        step=step,
+        group=lambda item: [ActionItem.retro_id == item.retro_id],
+    )
+
+
+# --- closing the sprint --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Moving:
+    """An unfinished task the close will move: to the next sprint, or back to the backlog."""
+
+    task_id: int
+    client_code: str
+    title: str
+    status: str
+    carried_over: int
+
+
+def unfinished(engine: Engine, *, sprint_id: int) -> tuple[Moving, ...]:
+    with reading(engine) as session:
+        rows = session.exec(
+            select(Task.id, Client.code, Task.title, Task.status, Task.carried_over)
+            .join(Client, Client.id == Task.client_id)
+            .where(
+                Task.sprint_id == sprint_id,
+                Task.status != Status.DONE,
+                Task.archived_at.is_(None),
+            )
+            .order_by(Client.code, Task.status, Task.position, Task.id)
+        ).all()
+    return tuple(
+        Moving(task_id=i, client_code=c, title=t, status=s, carried_over=n)
+        for i, c, t, s, n in rows
+    )
+
+
+@dataclass(frozen=True)
+class Closing:
+    """What one close changed, for `undo_close`."""
+
+    sprint_id: int
+    next_sprint_id: int
+    created_next_sprint: bool
+    retro_id: int
+    retro_finished_at: datetime | None
+    before: dict[int, dict[str, Any]]
+    created_tasks: dict[int, int]
+    rolled_over: int
+    sent_back: int
+
+
+def agency_client(session: Session) -> Client:
+    """The agency's own client, for internal work; created the first time it is needed."""
+    client = session.exec(select(Client).where(Client.code == AGENCY_CODE)).first()
+    if client is None:
+        client = Client(
+            name=_("Our agency"), code=AGENCY_CODE, colour=AGENCY_COLOUR, created_at=clock.now()
+        )
+        session.add(client)
+        session.flush()
+    return client
+
+
+def _client_and_title(session: Session, *, text: str) -> tuple[int, str]:
+    """ "NWB: ask for access" goes to the client coded NWB; anything else to the agency."""
+    head, sep, rest = text.partition(":")
+    if sep and rest.strip():
+        client = session.exec(
+            select(Client).where(
+                func.lower(Client.code) == head.strip().lower(),
+                Client.status != ClientStatus.ARCHIVED,
+            )
+        ).first()
+        if client is not None:
+            return client.id, rest.strip()
+    return agency_client(session).id, text
+
+
+def _task_of(
+    session: Session, *, item: ActionItem, sprint_id: int, who: int | None, now: datetime
+) -> Task:
+    """The task an action item becomes: to do in the next sprint, its owner's, due when it is."""
+    client_id, title = _client_and_title(session, text=item.text)
+    values = validate(changes={"title": title, "status": Status.TODO})
+    task = Task(
+        client_id=client_id,
+        assignee_id=item.owner_id,
+        due_date=item.due_date,
+        sprint_id=sprint_id,
+        position=_bottom_position(session=session, status=Status.TODO),
+        created_at=now,
+        updated_at=now,
+        **values,
+    )
+    session.add(task)
+    session.flush()
+    session.add(TaskEvent(task_id=task.id, at=now, member_id=who, field="created", new=task.status))
+    return task
+
+
+def close_sprint(
+    engine: Engine, *, sprint_id: int, send_back: Collection[int] = (), who: int | None = None
+) -> Closing:
+    """Close the sprint: unfinished work rolls over (or goes back to the backlog when asked),
+    action items become tasks of the next sprint, which is created if needed."""
+    now = clock.now()
+    with transaction(engine) as session:
+        sprint = session.get(Sprint, sprint_id, with_for_update=True)
+        if sprint is None:
+            raise NotFoundError(_("no sprint with id {id}", id=sprint_id))
+        if sprint.state == SprintState.CLOSED:
+            raise ValidationError(_("this sprint is already closed"), field="sprint")
+        if as_date(sprint.week_start) > clock.today():
+            raise ValidationError(_("a sprint closes once its week has begun"), field="sprint")
+        week = as_date(sprint.week_start).add(weeks=1)
+        following = session.exec(select(Sprint).where(Sprint.week_start == week)).first()
+        created = following is None
+        if following is None:
+            following = Sprint(week_start=week)
+            session.add(following)
+            session.flush()
+        retro = _retro_row(session, sprint_id=sprint_id, create=True)
+        finished_before = retro.finished_at
+        retro.finished_at = now
+        session.add(retro)
+        tasks = session.exec(
+            select(Task)
+            .where(
+                Task.sprint_id == sprint_id,
+                Task.status != Status.DONE,
+                Task.archived_at.is_(None),
+            )
+            .order_by(Task.position, Task.id)
+            .with_for_update()
+        ).all()
+        before = {task.id: snapshot(task) for task in tasks}
+        backlog_top = _top_position(session=session, status=Status.BACKLOG)
+        sent = 0
+        for task in tasks:
+            if task.id in send_back:
+                sent += 1
+                changes = {
+                    **_status_effects(task=task, status=Status.BACKLOG, now=now),
+                    "status": Status.BACKLOG,
+                    "sprint_id": None,
+                    "position": backlog_top - sent,
+                }
+            else:
+                changes = {"sprint_id": following.id, "carried_over": task.carried_over + 1}
+            _apply(session=session, task=task, changes=changes, who=who, now=now)
+        made: dict[int, int] = {}
+        for item in session.exec(
+            select(ActionItem)
+            .where(ActionItem.retro_id == retro.id, ActionItem.task_id.is_(None))
+            .order_by(ActionItem.position, ActionItem.id)
+        ).all():
+            task = _task_of(session, item=item, sprint_id=following.id, who=who, now=now)
+            item.task_id = task.id
+            session.add(item)
+            made[item.id] = task.id
+        sprint.state = SprintState.CLOSED
+        sprint.closed_at = now
+        session.add(sprint)
+        return Closing(
+            sprint_id=sprint_id,
+            next_sprint_id=following.id,
+            created_next_sprint=created,
+            retro_id=retro.id,
+            retro_finished_at=finished_before,
+            before=before,
+            created_tasks=made,
+            rolled_over=len(tasks) - sent,
+            sent_back=sent,
+        )
+
+
+def undo_close(engine: Engine, *, closing: Closing, who: int | None = None) -> None:
+    """Reopen the sprint and put back what the close changed, in one transaction.
+
+    The tasks made from action items are archived (nothing is deleted) and taken out
+    of the next sprint, which is removed again if the close created it and nothing
+    else uses it.
+    """
+    now = clock.now()
+    with transaction(engine) as session:
+        wanted = [*closing.before, *closing.created_tasks.values()]
+        tasks = {
+            task.id: task
+            for task in session.exec(
+                select(Task).where(Task.id.in_(wanted)).with_for_update()
+            ).all()
+        }
+        for task_id, state_before in closing.before.items():
+            _apply(session=session, task=tasks[task_id], changes=state_before, who=who, now=now)
+        for action_id, task_id in closing.created_tasks.items():
+            changes = {"archived_at": now, "archive_reason": UNDONE_REASON, "sprint_id": None}
+            _apply(session=session, task=tasks[task_id], changes=changes, who=who, now=now)
+            item = session.get(ActionItem, action_id)
+            if item is not None:
+                item.task_id = None
+                session.add(item)
+        retro = session.get(Retro, closing.retro_id)
+        if retro is not None:
+            retro.finished_at = closing.retro_finished_at
+            session.add(retro)
+        sprint = session.get(Sprint, closing.sprint_id)
+        if sprint is not None:
+            sprint.state, sprint.closed_at = SprintState.OPEN, None
+            session.add(sprint)
+        session.flush()
+        following = session.get(Sprint, closing.next_sprint_id)
+        if closing.created_next_sprint and following is not None and not _used(session, following):
+            session.delete(following)
+
+
+def _used(session: Session, sprint: Sprint) -> bool:
+    for table in (Task, ClientPlan, Retro):
+        found = session.exec(select(table.id).where(table.sprint_id == sprint.id).limit(1)).first()
+        if found is not None:
+            return True
+    return False
+
+
+# --- the retro as a whole ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RetroView:
+    """Everything the retro screen and its Markdown show."""
+
+    sprint: Sprint
+    numbers: SprintNumbers
+    checks: tuple[Check, ...]
+    notes: dict[str, tuple[RetroNote, ...]]
+    actions: tuple[ActionLine, ...]
+    previous: tuple[ActionLine, ...]
+
+    @property
+    def week(self) -> str:
+        return iso_week_label(day=as_date(self.sprint.week_start))
+
+    @property
+    def closed(self) -> bool:
+        return self.sprint.state == SprintState.CLOSED
+
+
+def retro_view(engine: Engine, *, sprint_id: int, checklist_keys: Sequence[str]) -> RetroView:
+    return RetroView(
+        sprint=get_sprint(engine, sprint_id=sprint_id),
+        numbers=sprint_numbers(engine, sprint_id=sprint_id),
+        checks=checklist(engine, sprint_id=sprint_id, keys=checklist_keys),
+        notes=notes(engine, sprint_id=sprint_id),
+        actions=action_items(engine, sprint_id=sprint_id),
+        previous=previous_action_items(engine, sprint_id=sprint_id),
+    )
+
+
+def week_title(*, sprint: Sprint) -> str:
+    """ "2026-W47 · 16–22 Nov 2026", or "2026-W49 · 30 Nov – 6 Dec 2026" over a month's end."""
+    first = as_date(sprint.week_start)
+    last = first.add(days=6)
+    if first.month == last.month:
+        days = f"{first.format('D')}–{last.format('D MMM YYYY')}"
+    else:
+        days = f"{first.format('D MMM')} – {last.format('D MMM YYYY')}"
+    return f"{iso_week_label(day=first)} · {days}"
+
+
+def action_state(*, line: ActionLine) -> str:
+    """What became of an action item, in words."""
+    if line.task_id is None:
+        return _("not a task yet")
+    if line.task_archived and line.task_status != Status.DONE:
+        return _("dropped (task #{id})", id=line.task_id)
+    return _("{status} (task #{id})", status=_(line.task_status or ""), id=line.task_id)
+
+
+def action_details(*, line: ActionLine) -> str:
+    """Owner and due date: "Olena Koval, due 2026-11-27"."""
+    parts = [line.owner] if line.owner else []
+    if line.due_date is not None:
+        parts.append(_("due {date}", date=as_date(line.due_date).isoformat()))
+    return ", ".join(parts)
+
+
+def _number(value: float | None, *, places: int = 2) -> str:
+    return "—" if value is None else f"{value:.{places}f}"
+
+
+def render_markdown(view: RetroView) -> str:
+    """The retro as a Markdown document for the team's notes."""
+    numbers = view.numbers
+    if view.closed:
+        closed = clock.to_local(view.sprint.closed_at).format("YYYY-MM-DD HH:mm")
+        status = _("closed {when}", when=closed)
+    else:
+        status = _("open")
+    lines = [
+        f"# {_('Retro {week}', week=week_title(sprint=view.sprint))}",
+        "",
+        f"- {_('Sprint')}: {status}",
+    ]
+    if view.sprint.goal:
+        lines.append(f"- {_('Goal')}: {_md_cell(view.sprint.goal)}")
+    figures = (
+        (_("Planned when agreed"), str(numbers.planned)),
+        (_("Done"), str(numbers.done)),
+        (_("Added mid-sprint"), str(numbers.added)),
+        (_("Not done"), str(numbers.not_done)),
+        (_("Fires"), str(numbers.fires)),
+        (_("Promises kept"), str(numbers.promises_kept)),
+        (_("Promises broken"), str(numbers.promises_broken)),
+        (_("Days waiting on clients"), _number(numbers.waiting_days, places=1)),
+        (_("Stand-ups held"), str(numbers.standups)),
+    )
+    lines += ["", f"## {_('Numbers')}", "", f"| {_('Figure')} | |", "|---|---:|"]
+    lines += [f"| {label} | {value} |" for label, value in figures]
+    lines += ["", f"## {_('Hours per client')}", ""]
+    if numbers.clients:
+        lines += [
+            f"| {_('Client')} | {_('Week')} | {_('Plan')} | {_('Month')} | {_('Budget')} |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        lines += [
+            f"| {_md_cell(row.name)} ({_md_cell(row.code)}) | {_number(row.hours)} | "
+            f"{_number(row.planned_hours)} | {_number(row.month_hours)} | "
+            f"{_number(row.budget_hours)} |"
+            for row in numbers.clients
+        ]
+    else:
+        lines.append(_("No time recorded."))
+    first = as_date(view.sprint.week_start)
+    days = [first.add(days=offset).format("ddd") for offset in range(7)]
+    lines += [
+        "",
+        f"## {_('Remaining estimate per day (hours)')}",
+        "",
+        "| " + " | ".join(days) + " |",
+        "|" + "---:|" * 7,
+        "| " + " | ".join(_number(point, places=1) for point in numbers.burn) + " |",
+        "",
+        f"## {_('Checklist')}",
+        "",
+    ]
+    for check in view.checks:
+        mark = "x" if check.checked else " "
+        why = f" — {_md_cell(check.why)}" if check.why else ""
+        lines.append(f"- [{mark}] {_md_cell(check.label)}{why}")
+    for kind in NOTE_KINDS:
+        lines += ["", f"## {_(NOTE_TITLES[kind])}", ""]
+        lines += [f"- {_md_cell(note.text)}" for note in view.notes.get(kind, ())] or [_("None.")]
+    lines += ["", f"## {_('Action items')}", ""]
+    lines += [_action_markdown(line) for line in view.actions] or [_("None.")]
+    if view.previous:
+        lines += ["", f"## {_('From the last retro')}", ""]
+        lines += [_action_markdown(line) for line in view.previous]
+    return "\n".join(lines) + "\n"
+
+
+def _action_markdown(line: ActionLine) -> str:
+    details = action_details(line=line)
+    parts = [_md_cell(line.text), *([_md_cell(details)] if details else [])]
+    return "- " + " — ".join([*parts, action_state(line=line)])

@@ -1,0 +1,258 @@
+"""The Plan screen driven by keys, and its snapshot."""
+
+from __future__ import annotations
+
+import stat
+
+import pendulum
+import time_machine
+from sqlmodel import select
+
+from model import clock
+from model.db import reading, transaction
+from model.files import reports_dir
+from model.planning import added_mid_sprint, snapshot_text, toggle_sprint
+from model.tables import ClientPlan, Status, TimeEntry
+from model.tasks import create_task, get_task
+from model.timetrack import running_entry
+from model.weeks import as_date
+from tui.screens.plan import PlanScreen
+
+SIZE = (120, 36)
+ME = "Dmytro Shevchenko"
+
+
+def plan(app) -> PlanScreen:
+    assert isinstance(app.screen, PlanScreen)
+    return app.screen
+
+
+async def walk_to(pilot, found) -> None:
+    """Move the active pane's cursor down, then up, until `found(row)` holds."""
+    screen = plan(pilot.app)
+    for key in ("j", "k"):
+        for _ in range(len(screen.pane.rows)):
+            if screen.pane.selected is not None and found(screen.pane.selected):
+                return
+            await pilot.press(key)
+    raise AssertionError("no such row in the pane")
+
+
+async def select_task(pilot, task_id: int) -> None:
+    await walk_to(pilot, lambda row: row.task is not None and row.task.id == task_id)
+
+
+async def select_client(pilot, client_id: int) -> None:
+    await walk_to(pilot, lambda row: row.task is None and row.client.client_id == client_id)
+
+
+def pane_task_ids(pane) -> list[int]:
+    return [row.task.id for row in pane.rows if row.task is not None]
+
+
+async def test_the_backlog_and_this_weeks_sprint(agency, make_app):
+    engine, ids = agency
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        screen = plan(app)
+        assert screen.sprint.id == app.sprint.id
+        backlog, sprint = screen.panes
+        assert set(pane_task_ids(backlog)) == {
+            ids["Настроить ремаркетинг"],
+            *(ids[title] for title in ("[bold]x[/]", "[link=http://a]y", "\x1b[2J clear")),
+            *(ids[title] for title in ("Запуск 🚀 кампанії", "שלום עולם")),
+        }
+        assert pane_task_ids(backlog)[-1] == ids["Настроить ремаркетинг"], "low priority sinks"
+        assert ids["Set up remarketing in Google Ads"] in pane_task_ids(sprint)
+        headers = [row.client.code for row in sprint.rows if row.task is None and row.note is None]
+        assert headers == ["NWB", "KZ", "MK"], "every client, planned or not"
+
+
+async def test_space_plans_a_task_into_the_sprint_and_undo_takes_it_back(agency, make_app):
+    engine, ids = agency
+    app = make_app(engine)
+    task_id = ids["Настроить ремаркетинг"]
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await select_task(pilot, task_id)
+        await pilot.press("space")
+        task = get_task(engine, task_id=task_id)
+        assert (task.sprint_id, task.status) == (app.sprint.id, Status.TODO)
+        backlog, sprint = plan(app).panes
+        assert task_id in pane_task_ids(sprint) and task_id not in pane_task_ids(backlog)
+        await pilot.press("ctrl+z")
+        task = get_task(engine, task_id=task_id)
+        assert (task.sprint_id, task.status) == (None, Status.BACKLOG)
+        assert task_id in pane_task_ids(plan(app).panes[0])
+
+
+async def test_enter_takes_a_task_out_of_the_sprint(agency, make_app):
+    engine, ids = agency
+    app = make_app(engine)
+    task_id = ids["Set up remarketing in Google Ads"]
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2", "l")
+        await select_task(pilot, task_id)
+        await pilot.press("enter")
+        assert get_task(engine, task_id=task_id).sprint_id is None
+        assert task_id in pane_task_ids(plan(app).panes[0])
+
+
+async def test_done_work_stays_in_the_sprint(agency, make_app):
+    engine, ids = agency
+    app = make_app(engine)
+    task_id = ids["Landing page A/B test"]
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2", "l")
+        await select_task(pilot, task_id)
+        await pilot.press("space")
+        assert get_task(engine, task_id=task_id).sprint_id == app.sprint.id
+        assert len(app.undo_stack) == 0
+
+
+async def test_mark_agreed_then_a_later_addition_counts_as_mid_sprint(agency, make_app, frozen):
+    engine, ids = agency
+    app = make_app(engine)
+    added = ids["[bold]x[/]"]
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2", "l")
+        await select_client(pilot, ids["KZ"])
+        await pilot.press("g")
+        with reading(engine) as session:
+            agreed = session.exec(select(ClientPlan).where(ClientPlan.client_id == ids["KZ"])).one()
+        assert agreed.agreed_at == clock.now()
+        kz = next(c for c in plan(app).view.clients if c.client_id == ids["KZ"])
+        assert kz.agreed_at is not None and not kz.change.changed
+
+        with time_machine.travel(frozen.add(hours=2), tick=False):
+            await pilot.press("h")
+            await select_task(pilot, added)
+            await pilot.press("space")
+        assert added_mid_sprint(engine, sprint_id=app.sprint.id) == {added}
+        kz = next(c for c in plan(app).view.clients if c.client_id == ids["KZ"])
+        assert kz.change.added == (added,)
+        planned = {task.id: task for task in plan(app).view.planned[ids["KZ"]]}
+        assert planned[added].added_mid_sprint
+
+        await pilot.press("ctrl+z", "ctrl+z")
+        with reading(engine) as session:
+            undone = session.exec(select(ClientPlan).where(ClientPlan.client_id == ids["KZ"])).one()
+        assert undone.agreed_at is None
+        assert get_task(engine, task_id=added).sprint_id is None
+
+
+async def test_y_copies_the_clients_plan_and_writes_it(agency, make_app):
+    engine, ids = agency
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2", "l")
+        await select_client(pilot, ids["NWB"])
+        await pilot.press("y")
+        text = app.clipboard
+        assert text.startswith("# Plan for Northwind Bank: 16 November – 22 November 2026")
+        assert "- Fix tracking on the card form (1 h, due Wed 18 Nov)" in text
+        assert "- Monthly PPC report (2 h, due Wed 18 Nov)" in text
+        assert "Total: 6 h" in text
+        path = reports_dir() / "plan-NWB-2026-W47.md"
+        assert path.read_text(encoding="utf-8") == text
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+async def test_n_plans_next_week_and_p_comes_back_to_this_one(agency, make_app):
+    engine, ids = agency
+    app = make_app(engine)
+    this_week = as_date(app.sprint.week_start)
+    task_id = ids["Настроить ремаркетинг"]
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2", "N")
+        screen = plan(app)
+        assert as_date(screen.sprint.week_start) == this_week.add(weeks=1)
+        assert pane_task_ids(screen.panes[1]) == []
+        assert "planning ahead" in screen.query_one("DeckHeader").scope
+        await select_task(pilot, task_id)
+        await pilot.press("space")
+        assert get_task(engine, task_id=task_id).sprint_id == screen.sprint.id != app.sprint.id
+        await pilot.press("P")
+        assert screen.sprint.id == app.sprint.id
+        await pilot.press("P")
+        assert screen.sprint.id == app.sprint.id, "past sprints are not planned"
+
+
+async def test_assign_and_due_work_as_on_the_board(agency, make_app):
+    engine, ids = agency
+    app = make_app(engine)
+    task_id = ids["Настроить ремаркетинг"]
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await select_task(pilot, task_id)
+        await pilot.press("a")
+        assert app.screen.__class__.__name__ == "PickScreen"
+        await pilot.press("down", "enter")
+        assert get_task(engine, task_id=task_id).assignee_id is not None
+        await pilot.press("d", *"+3d", "enter")
+        assert get_task(engine, task_id=task_id).due_date == clock.today().add(days=3)
+        await pilot.press("e")
+        assert app.screen.__class__.__name__ == "CardScreen"
+
+
+async def test_t_times_the_selected_task(agency, make_app):
+    engine, ids = agency
+    app = make_app(engine, me=ME)
+    task_id = ids["Monthly PPC report"]
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2", "l")
+        await select_task(pilot, task_id)
+        await pilot.press("t")
+        running = running_entry(engine, member_id=ids["DS"])
+        assert running is not None and running.entry.task_id == task_id
+
+
+def test_plan_with_an_overloaded_member_and_an_over_budget_client(
+    agency, make_app, snap_compare, frozen
+):
+    """DS holds 38 h against 36.5 h; MK has 4 h of its month left for 5 h planned.
+
+    NWB agreed on Monday and got a task since, so its plan shows what changed.
+    """
+    engine, ids = agency
+    sprint_id = create_task(
+        engine,
+        client_id=ids["NWB"],
+        title="Quarterly media plan",
+        status=Status.TODO,
+        estimate_hours=32,
+        assignee_id=ids["DS"],
+        sprint_id=get_task(engine, task_id=ids["Monthly PPC report"]).sprint_id,
+    ).sprint_id
+    later = create_task(
+        engine, client_id=ids["NWB"], title="Add call tracking", status=Status.BACKLOG
+    )
+    with transaction(engine) as session:
+        for day in (2, 3, 4, 5):
+            start = pendulum.datetime(2026, 11, day, 9, tz="Europe/Kyiv")
+            session.add(
+                TimeEntry(
+                    task_id=ids["Звіт з SEO за жовтень"],
+                    member_id=ids["IB"],
+                    start=start,
+                    end=start.add(hours=9),
+                )
+            )
+        monday = pendulum.datetime(2026, 11, 16, 10, 15, tz="Europe/Kyiv")
+        session.add(
+            ClientPlan(
+                sprint_id=sprint_id,
+                client_id=ids["NWB"],
+                agreed_at=monday,
+                agreed_snapshot=snapshot_text(
+                    estimates={
+                        ids["Set up remarketing in Google Ads"]: 3.0,
+                        ids["Monthly PPC report"]: 2.0,
+                        ids["Fix tracking on the card form"]: 1.0,
+                    }
+                ),
+            )
+        )
+    toggle_sprint(engine, task_id=later.id, sprint_id=sprint_id, who=None)
+    assert snap_compare(make_app(engine), terminal_size=SIZE, press=["2"])

@@ -1,0 +1,166 @@
+"""Shell commands that move data in and out: `import trello`, `import json`, `export json`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from model.files import write_private
+from model.i18n import _, ngettext
+from tui.cli import Context, Failure, command_group
+
+if TYPE_CHECKING:
+    from model.importers.trello import Plan
+
+
+def register(*, commands, parents: list[argparse.ArgumentParser]) -> None:
+    sources = command_group(commands=commands, name="import", parents=parents)
+    trello = sources.add_parser(
+        "trello", parents=parents, help=_("import a Trello board export as a client's tasks")
+    )
+    trello.add_argument("file", metavar="FILE", help=_("the board's JSON export"))
+    trello.add_argument("--client", required=True, help=_("client code or name"))
+    trello.add_argument(
+        "--dry-run", action="store_true", help=_("show what would change and write nothing")
+    )
+    trello.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar='"LIST=STATUS"',
+        help=_("the status for a list's cards; repeat for each list to set"),
+    )
+    trello.set_defaults(handler=cmd_import_trello)
+    restore = sources.add_parser(
+        "json", parents=parents, help=_("restore a clientdeck export into an empty database")
+    )
+    restore.add_argument("file", metavar="FILE", help=_("a file made by 'clientdeck export json'"))
+    restore.set_defaults(handler=cmd_import_json)
+
+    as_json = command_group(commands=commands, name="export", parents=parents).add_parser(
+        "json", parents=parents, help=_("every row of every table, as JSON")
+    )
+    as_json.add_argument("--out", metavar="FILE", help=_("write to a file instead of the screen"))
+    as_json.set_defaults(handler=cmd_export_json)
+
+
+# --- import trello -----------------------------------------------------------------------------
+
+
+def _mapping_lines(plan: Plan) -> list[str]:
+    from model.importers.trello import MappingSource
+
+    notes = {
+        MappingSource.NAME: "",
+        MappingSource.GIVEN: _(" (from --map)"),
+        MappingSource.DEFAULT: _(" (name not recognised; set it with --map)"),
+    }
+    lines = [_("Lists → statuses:")]
+    for entry in plan.mapping:
+        archived = _("; the list is archived, and so are its cards") if entry.list.closed else ""
+        lines.append(f"  {entry.list.name} → {entry.status}{notes[entry.source]}{archived}")
+    return lines
+
+
+def _summary_lines(plan: Plan, *, dry_run: bool) -> list[str]:
+    board = plan.board
+    lines = [
+        _(
+            "Board {board}: {lists} lists, {cards} cards, {actions} actions, {members} members",
+            board=board.name,
+            lists=len(board.lists),
+            cards=len(board.cards),
+            actions=board.actions,
+            members=len(board.members),
+        ),
+        *_mapping_lines(plan),
+    ]
+    new_names = ", ".join(member.name for member in plan.new_members.values())
+    counts = {
+        "client": plan.client.name,
+        "code": plan.client.code,
+        "created": len(plan.creates),
+        "updated": len(plan.updates),
+        "unchanged": plan.unchanged,
+        "archived": plan.archived,
+        "comments": plan.comments,
+        "items": plan.checklist_items,
+        "members": len(plan.new_members),
+        "names": f" ({new_names})" if new_names else "",
+        "matched": plan.matched_members,
+    }
+    if dry_run:
+        lines.append(_("Would import into {client} ({code}), writing nothing now:", **counts))
+    else:
+        lines.append(_("Imported into {client} ({code}):", **counts))
+    lines += [
+        "  "
+        + _(
+            "tasks: {created} new, {updated} updated, {unchanged} unchanged, {archived} archived",
+            **counts,
+        ),
+        "  " + _("comments: {comments} new; checklist items: {items} written", **counts),
+        "  " + _("members: {members} new{names}, {matched} matched", **counts),
+    ]
+    for item in plan.creates:
+        lines.append(f"  + [{item.changes['status']}] {item.changes['title']}")
+    for item in plan.updates:
+        lines.append(f"  ~ #{item.task.id} {item.task.title}: " + ", ".join(item.changed_fields))
+    return lines
+
+
+def cmd_import_trello(ctx: Context, args: argparse.Namespace) -> int:
+    from model.clients import find_client
+    from model.importers import FileRefused
+    from model.importers.trello import import_board, map_lists, read_board
+
+    try:
+        board = read_board(path=Path(args.file))
+    except FileRefused as error:
+        raise Failure(str(error)) from None
+    mapping = map_lists(board=board, overrides=args.map)
+    client = find_client(ctx.engine, text=args.client)
+    plan = import_board(
+        ctx.engine,
+        board=board,
+        client_id=client.id,
+        mapping=mapping,
+        who=ctx.me(),
+        dry_run=args.dry_run,
+    )
+    print("\n".join(_summary_lines(plan, dry_run=args.dry_run)))
+    for warning in board.warnings():
+        print(_("warning: {text}", text=warning), file=sys.stderr)
+    return 0
+
+
+# --- export and restore ------------------------------------------------------------------------
+
+
+def cmd_export_json(ctx: Context, args: argparse.Namespace) -> int:
+    from model.exchange import dumps, export_json
+
+    text = dumps(export_json(ctx.engine))
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        write_private(path=Path(args.out), text=text)
+        print(args.out)
+    return 0
+
+
+def cmd_import_json(ctx: Context, args: argparse.Namespace) -> int:
+    from model.exchange import check_export, import_json
+    from model.importers import FileRefused, read_json
+
+    try:
+        path = Path(args.file)
+        data = check_export(data=read_json(path=path), name=path.name)
+        counts = import_json(ctx.engine, data=data)
+    except FileRefused as error:
+        raise Failure(str(error)) from None
+    total = sum(counts.values())
+    print(ngettext("restored {n} row", "restored {n} rows", n=total))
+    return 0

@@ -1,0 +1,681 @@
+"""The Plan screen: a week's sprint filled from the backlog, client by client.
+
+Left, the backlog by client, most urgent first; right, the sprint by client,
+each with its hours against what is left of the month's budget and whether
+the client agreed to it; beside them, each member's load against capacity.
+Both lists draw only the rows on screen, so a backlog of thousands costs what
+a backlog of ten does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Static
+
+from model import clock
+from model.budgets import BudgetStatus, budget_statuses
+from model.files import WriteError, reports_dir, write_private
+from model.i18n import N_, _, ngettext
+from model.planning import (
+    ClientPlanRow,
+    MemberLoad,
+    PlanTask,
+    PlanView,
+    agree_plan,
+    budget_month,
+    describe_change,
+    plan_message,
+    plan_view,
+    restore_plan,
+    toggle_sprint,
+)
+from model.sprints import ensure_sprint
+from model.tables import Priority, Sprint, Status
+from model.tasks import (
+    ConflictError,
+    NotFoundError,
+    ValidationError,
+    get_task,
+    restore,
+    snapshot,
+    update_task,
+)
+from model.weeks import as_date, iso_week_label
+from tui.format import due_phrase, hours, literal
+from tui.keys import translate_bindings
+from tui.screens.board import PRIORITY_MARKS
+from tui.widgets import DeckHeader
+
+STATUS_MARKS = {
+    Status.INBOX: ("·", "$text-muted"),
+    Status.BACKLOG: ("·", "$text-muted"),
+    Status.TODO: ("○", ""),
+    Status.DOING: ("◐", "$accent"),
+    Status.WAITING: ("◷", "$warning"),
+    Status.REVIEW: ("◑", "$accent"),
+    Status.DONE: ("✓", "$success"),
+}
+
+TERM_TITLES = {
+    "priority": N_("priority"),
+    "due": N_("due"),
+    "promised": N_("promised"),
+    "fire": N_("fire"),
+    "age": N_("age"),
+    "waiting": N_("waiting"),
+    "carried_over": N_("carried over"),
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a pane: a client's header, a task, or a note that the cursor skips."""
+
+    client: ClientPlanRow
+    task: PlanTask | None = None
+    note: Content | None = None
+
+    @property
+    def selectable(self) -> bool:
+        return self.note is None
+
+    @property
+    def key(self) -> tuple[str, int]:
+        if self.task is not None:
+            return ("task", self.task.id)
+        return ("note" if self.note is not None else "client", self.client.client_id)
+
+
+def client_tag(*, client: ClientPlanRow) -> tuple[str, str]:
+    return (f" {literal(client.code)} ", f"bold #ffffff on {client.colour}")
+
+
+def task_line(*, task: PlanTask, width: int, planned: bool) -> Content:
+    """A task on one line: score or status, marks, title, estimate, assignee, due date."""
+    if planned:
+        status, status_style = STATUS_MARKS[Status(task.status)]
+        lead = Content.assemble(
+            ("+" if task.added_mid_sprint else " ", "bold $warning"), (status, status_style), " "
+        )
+    else:
+        lead = Content.styled(f"{task.urgency:4.1f} ", "$text-muted")
+    mark = ("🔥", "") if task.fire else PRIORITY_MARKS[Priority(task.priority)]
+    marks = Content.assemble(mark, ("⚑" if task.promised else "", "$accent")).truncate(3, pad=True)
+    estimate = hours(task.estimate_hours, places=1) if task.estimate_hours is not None else "?"
+    right = [(f" {estimate:>3}h", "$warning" if task.estimate_hours is None else "")]
+    right.append((f" {task.assignee:>2}" if task.assignee else "   ", "$text-muted"))
+    if task.due_date is not None:
+        late = task.due_date < clock.today() and task.status != Status.DONE
+        right.append((f" {as_date(task.due_date).format('DD.MM')}", "$error" if late else ""))
+    else:
+        right.append(("      ", ""))
+    tail = Content.assemble(*right)
+    room = max(width - lead.cell_length - marks.cell_length - tail.cell_length - 1, 1)
+    title = Content(literal(task.title)).truncate(room, ellipsis=True, pad=True)
+    if task.status == Status.DONE:
+        title = title.stylize("strike $text-muted")
+    return Content.assemble(lead, marks, title, " ", tail)
+
+
+def budget_phrase(*, client: ClientPlanRow) -> tuple[str, str]:
+    """ "6/38.5h": planned against what is left of the month, red when it does not fit."""
+    planned = hours(client.load.hours, places=1)
+    if client.left_hours is None:
+        return _("{planned}h · no budget", planned=planned), "$text-muted"
+    left = hours(max(client.left_hours, 0.0), places=1)
+    return f"{planned}/{left}h", "bold $error" if client.over_budget else ""
+
+
+def agreement_note(*, client: ClientPlanRow) -> Content:
+    if client.agreed_at is None:
+        return Content.styled("   " + _("not agreed with the client"), "$text-muted")
+    if client.change is not None and client.change.changed:
+        return Content.styled("   ≠ " + describe_change(change=client.change), "$warning")
+    when = clock.to_local(client.agreed_at).format("ddd D MMM HH:mm")
+    return Content.styled("   ✓ " + _("agreed {when}", when=when), "$success")
+
+
+class PlanPane(Widget):
+    """A titled list of rows with a cursor, drawing only what fits."""
+
+    def __init__(self, *, pane_id: str) -> None:
+        super().__init__(id=pane_id)
+        self.rows: list[Row] = []
+        self.cursor = 0
+        self.top = 0
+        self.active = False
+        self.title = Content("")
+
+    @property
+    def capacity(self) -> int:
+        return max(1, self.size.height - 3)
+
+    @property
+    def selected(self) -> Row | None:
+        return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
+
+    def set_rows(self, rows: list[Row], *, title: Content) -> None:
+        """New rows; the cursor stays on the same row when it is still there."""
+        held = self.selected.key if self.selected else None
+        keys = [row.key for row in rows]
+        self.rows, self.title = rows, title
+        if held in keys:
+            self.cursor = keys.index(held)
+        self.cursor = min(self.cursor, max(len(rows) - 1, 0))
+        self._settle(step=1)
+
+    def _settle(self, *, step: int) -> None:
+        """Put the cursor on a selectable row (searching in `step`'s direction) and in view."""
+        index = self.cursor
+        while 0 <= index < len(self.rows) and not self.rows[index].selectable:
+            index += step
+        if not 0 <= index < len(self.rows):
+            index = self.cursor
+            while 0 <= index < len(self.rows) and not self.rows[index].selectable:
+                index -= step
+        self.cursor = max(index, 0)
+        if self.cursor < self.top:
+            self.top = self.cursor
+        elif self.cursor >= self.top + self.capacity:
+            self.top = self.cursor - self.capacity + 1
+        self.top = max(0, min(self.top, max(len(self.rows) - self.capacity, 0)))
+        self.refresh()
+
+    def move(self, *, step: int) -> None:
+        index = self.cursor + step
+        while 0 <= index < len(self.rows) and not self.rows[index].selectable:
+            index += step
+        if 0 <= index < len(self.rows):
+            self.cursor = index
+            self._settle(step=step)
+
+    def jump_client(self, *, step: int) -> None:
+        """To the header of the previous or next client."""
+        current = self.selected.client.client_id if self.selected else None
+        index = self.cursor + step
+        while 0 <= index < len(self.rows):
+            row = self.rows[index]
+            if row.task is None and row.note is None and row.client.client_id != current:
+                self.cursor = index
+                self._settle(step=step)
+                return
+            index += step
+        self.app.bell()
+
+    def show_client(self, *, client_id: int) -> None:
+        """Select the client's header, unless a row of that client is selected already."""
+        if self.selected is not None and self.selected.client.client_id == client_id:
+            return
+        for index, row in enumerate(self.rows):
+            if row.client.client_id == client_id and row.selectable:
+                self.cursor = index
+                self._settle(step=1)
+                return
+
+    def render(self) -> Content:
+        width = max(self.size.width, 1)
+        lines = [self.title.truncate(width, pad=True).stylize("underline" if self.active else "")]
+        above = self.top
+        lines.append(
+            Content.styled(_("↑ {n} more", n=above), "$text-muted") if above else Content("")
+        )
+        visible = self.rows[self.top : self.top + self.capacity]
+        for index, row in enumerate(visible, start=self.top):
+            line = self.screen.row_line(row=row, width=width, pane=self.id)
+            line = line.truncate(width, pad=True)
+            if self.active and index == self.cursor:
+                line = line.stylize("reverse")
+            lines.append(line)
+        below = len(self.rows) - self.top - len(visible)
+        if below > 0:
+            lines.append(Content.styled(_("↓ {n} more", n=below), "$text-muted"))
+        return Content("\n").join(lines)
+
+
+class PlanScreen(Screen):
+    CSS_PATH = "plan.tcss"
+    BINDINGS = [
+        Binding("up,k", "cursor(-1)", "Up", show=False, id="plan.up"),
+        Binding("down,j", "cursor(1)", "Down", show=False, id="plan.down"),
+        Binding("left,h", "pane(0)", "Backlog", show=False, id="plan.backlog"),
+        Binding("right,l", "pane(1)", "Sprint", show=False, id="plan.sprint"),
+        Binding("tab", "other_pane", "Other side", show=False, id="plan.other_pane"),
+        Binding("left_square_bracket", "client(-1)", "Previous client", show=False, id="plan.prev"),
+        Binding("right_square_bracket", "client(1)", "Next client", show=False, id="plan.next"),
+        Binding("space,enter", "toggle", "In/out of sprint", id="plan.toggle"),
+        Binding("e", "edit", "Edit", show=False, id="plan.edit"),
+        Binding("c", "create", "Create", show=False, id="plan.create"),
+        Binding("a", "assign", "Assign", show=False, id="plan.assign"),
+        Binding("d", "due", "Due", show=False, id="plan.due"),
+        Binding("g", "agree", "Agreed with client", id="plan.agree"),
+        Binding("y", "copy_plan", "Copy plan for client", id="plan.copy"),
+        Binding("N", "week(1)", "Next week", id="plan.next_week"),
+        Binding("P", "week(-1)", "Previous week", id="plan.previous_week"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.sprint: Sprint = self.app.sprint
+        self.view: PlanView | None = None
+        self.pane_index = 0
+        self._budgets: dict[int, BudgetStatus] = {}
+        self._budgets_for: tuple | None = None
+
+    def compose(self) -> ComposeResult:
+        yield DeckHeader(title=_("Plan"))
+        with Horizontal(id="plan-body"):
+            yield PlanPane(pane_id="backlog")
+            yield PlanPane(pane_id="sprint")
+            with VerticalScroll(id="capacity"):
+                yield Static(id="capacity-text")
+        yield Static(id="plan-detail")
+        yield Footer()
+
+    @property
+    def panes(self) -> list[PlanPane]:
+        return list(self.query(PlanPane))
+
+    @property
+    def pane(self) -> PlanPane:
+        return self.panes[self.pane_index]
+
+    def on_resize(self) -> None:
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        """Budgets may have been set elsewhere meanwhile: read them again on the way back."""
+        self._budgets_for = None
+        self.reload()
+
+    def _budget_statuses(self) -> dict[int, BudgetStatus]:
+        """Budgets move only with recorded time: re-read them when it changed or the week did."""
+        month = budget_month(week_start=self.sprint.week_start)
+        wanted = (month, self.app.time_epoch)
+        if self._budgets_for != wanted:
+            self._budgets = budget_statuses(self.app.engine, month=month)
+            self._budgets_for = wanted
+        return self._budgets
+
+    def reload(self) -> None:
+        if not self.is_mounted:
+            return
+        view = plan_view(
+            self.app.engine,
+            sprint=self.sprint,
+            config=self.app.config,
+            budgets=self._budget_statuses(),
+        )
+        self.view = view
+        backlog_rows: list[Row] = []
+        sprint_rows: list[Row] = []
+        for client in view.clients:
+            waiting = view.backlog.get(client.client_id, [])
+            if waiting:
+                backlog_rows.append(Row(client=client))
+                backlog_rows += [Row(client=client, task=task) for task in waiting]
+            planned = view.planned.get(client.client_id, [])
+            sprint_rows.append(Row(client=client))
+            sprint_rows.append(Row(client=client, note=agreement_note(client=client)))
+            sprint_rows += [Row(client=client, task=task) for task in planned]
+            if not planned:
+                sprint_rows.append(
+                    Row(client=client, note=Content.styled("   " + _("nothing planned"), "dim"))
+                )
+        backlog, sprint = self.panes
+        waiting_count = sum(len(tasks) for tasks in view.backlog.values())
+        backlog.set_rows(
+            backlog_rows,
+            title=Content.assemble((_("Backlog"), "bold"), (f" {waiting_count}", "$text-muted")),
+        )
+        planned_count = sum(len(tasks) for tasks in view.planned.values())
+        total = sum(client.load.hours for client in view.clients)
+        sprint.set_rows(
+            sprint_rows,
+            title=Content.assemble(
+                (_("Sprint"), "bold"),
+                (
+                    " "
+                    + ngettext("{n} task", "{n} tasks", n=planned_count)
+                    + " · "
+                    + _("{hours}h open", hours=hours(total, places=1)),
+                    "$text-muted",
+                ),
+            ),
+        )
+        for index, pane in enumerate(self.panes):
+            pane.active = index == self.pane_index
+            pane.refresh()
+        self.query_one("#capacity-text", Static).update(self._capacity_text(view.members))
+        self._show_detail()
+        self.query_one(DeckHeader).set_scope(self._week_label())
+
+    def _week_label(self) -> str:
+        start = as_date(self.sprint.week_start)
+        week = iso_week_label(day=start).split("-")[1]
+        label = _(
+            "sprint {week}: {start}–{end}",
+            week=week,
+            start=start.format("D"),
+            end=start.add(days=6).format("D MMM"),
+        )
+        if self.sprint.id != self.app.sprint.id:
+            label += " · " + _("planning ahead")
+        return label
+
+    def _capacity_text(self, members: list[MemberLoad]) -> Content:
+        lines = [Content.styled(_("Capacity"), "bold")]
+        overloaded = sum(member.overloaded for member in members)
+        if overloaded:
+            lines.append(
+                Content.styled(
+                    ngettext("{n} overloaded", "{n} overloaded", n=overloaded), "bold $error"
+                )
+            )
+        for member in members:
+            load = member.load
+            style = "bold $error" if member.overloaded else ""
+            if member.capacity_hours is None:
+                figures = f"{hours(load.hours, places=1)}h"
+                bar = Content("")
+            else:
+                figures = f"{hours(load.hours, places=1)}/{hours(member.capacity_hours, places=1)}h"
+                share = load.hours / member.capacity_hours if member.capacity_hours else 1.0
+                filled = min(round(share * 6), 6)
+                bar = Content.assemble(
+                    ("█" * filled, "$error" if member.overloaded else "$accent"),
+                    ("░" * (6 - filled), "$text-muted"),
+                )
+            lines.append(
+                Content.assemble(
+                    (f"{literal(member.initials):<3}", "bold"),
+                    bar,
+                    (f" {figures}", style),
+                    (f" ?{load.unestimated}" if load.unestimated else "", "$warning"),
+                )
+            )
+        if any(member.load.unestimated for member in members):
+            lines.append(Content(""))
+            lines.append(
+                Content.styled(
+                    _(
+                        "?n: tasks without an estimate, counted as {hours}h each",
+                        hours=hours(self.app.config.default_estimate_hours, places=1),
+                    ),
+                    "$warning",
+                )
+            )
+        return Content("\n").join(lines)
+
+    def row_line(self, *, row: Row, width: int, pane: str | None) -> Content:
+        if row.note is not None:
+            return row.note
+        if row.task is not None:
+            return task_line(task=row.task, width=width, planned=pane == "sprint")
+        client = row.client
+        if pane == "sprint":
+            figures, style = budget_phrase(client=client)
+            mark: tuple[str, str] = ("", "")
+            if client.agreed_at is not None:
+                changed = client.change is not None and client.change.changed
+                mark = (" ≠", "$warning") if changed else (" ✓", "$success")
+            tail = Content.assemble((f" {figures}", style), mark)
+        else:
+            count = len(self.view.backlog.get(client.client_id, [])) if self.view else 0
+            tail = Content.styled(f" {count}", "$text-muted")
+        tag = Content.assemble(client_tag(client=client), " ")
+        room = max(width - tag.cell_length - tail.cell_length, 1)
+        name = Content.styled(literal(client.name), "bold").truncate(room, ellipsis=True, pad=True)
+        return Content.assemble(tag, name, tail)
+
+    def _show_detail(self) -> None:
+        row = self.pane.selected
+        detail = self.query_one("#plan-detail", Static)
+        if row is None:
+            detail.update(Content(""))
+            return
+        if row.task is None:
+            detail.update(self._client_detail(row.client))
+            return
+        task = row.task
+        facts = [(literal(task.title), "bold")]
+        if task.due_date is not None:
+            phrase, late = due_phrase(due=task.due_date, today=clock.today())
+            facts += [" · ", (_("due {when}", when=phrase), "$error" if late else "")]
+        if task.added_mid_sprint:
+            facts += [" · ", (_("added mid-sprint"), "$warning")]
+        shown = [
+            f"{_(TERM_TITLES[name])} {value:+.1f}" for name, value in task.terms.items() if value
+        ]
+        score = _("urgency {score}", score=f"{task.urgency:.1f}")
+        terms_line = score + (" = " + " ".join(shown) if shown else "")
+        detail.update(
+            Content("\n").join(
+                [Content.assemble(*facts), Content.styled(terms_line, "$text-muted")]
+            )
+        )
+
+    def _client_detail(self, client: ClientPlanRow) -> Content:
+        figures, style = budget_phrase(client=client)
+        budget = (
+            _("budget {hours}h a month", hours=hours(client.budget_hours, places=1))
+            if client.budget_hours is not None
+            else _("no budget")
+        )
+        first = Content.assemble(
+            client_tag(client=client),
+            " ",
+            (literal(client.name), "bold"),
+            " · ",
+            (_("planned/left {figures}", figures=figures), style),
+            " · ",
+            (budget, "$text-muted"),
+        )
+        second = agreement_note(client=client)
+        if client.load.unestimated:
+            second = Content.assemble(
+                second,
+                (
+                    "  "
+                    + ngettext(
+                        "{n} task without an estimate",
+                        "{n} tasks without an estimate",
+                        n=client.load.unestimated,
+                    ),
+                    "$warning",
+                ),
+            )
+        return Content("\n").join([first, second])
+
+    # Selection
+
+    def selected_task_id(self) -> int | None:
+        row = self.pane.selected
+        return row.task.id if row and row.task else None
+
+    def _selected_client(self) -> ClientPlanRow | None:
+        row = self.pane.selected
+        return row.client if row else None
+
+    def action_cursor(self, step: int) -> None:
+        self.pane.move(step=step)
+        self._show_detail()
+
+    def action_pane(self, index: int) -> None:
+        if index == self.pane_index:
+            return
+        client = self._selected_client()
+        self.pane_index = index
+        if client is not None:
+            self.pane.show_client(client_id=client.client_id)
+        for number, pane in enumerate(self.panes):
+            pane.active = number == self.pane_index
+            pane.refresh()
+        self._show_detail()
+
+    def action_other_pane(self) -> None:
+        self.action_pane(1 - self.pane_index)
+
+    def action_client(self, step: int) -> None:
+        self.pane.jump_client(step=step)
+        self._show_detail()
+
+    def action_week(self, step: int) -> None:
+        """`N` plans next week's sprint ahead; `P` goes back, never before this week's."""
+        start = as_date(self.sprint.week_start).add(weeks=step)
+        if start < as_date(self.app.sprint.week_start):
+            self.app.bell()
+            return
+        self.sprint = ensure_sprint(self.app.engine, week_start=start)
+        for pane in self.panes:
+            pane.cursor = pane.top = 0
+        self.reload()
+
+    # Changes, each undoable
+
+    def _change_task(self, *, label: str, change) -> None:
+        row = self.pane.selected
+        if row is None or row.task is None:
+            self.app.bell()
+            return
+        engine, who, task = self.app.engine, self.app.me_id, row.task
+        try:
+            before = snapshot(get_task(engine, task_id=task.id))
+            change(task)
+        except (ValidationError, ConflictError, NotFoundError) as problem:
+            self.notify(str(problem), severity="error", markup=False)
+            self.reload()
+            return
+        self.app.undo_stack.push(
+            label=f"{label}: {task.title}",
+            revert=lambda: restore(engine, states={task.id: before}, who=who),
+        )
+        self.reload()
+
+    def action_toggle(self) -> None:
+        sprint_id = self.sprint.id
+        self._change_task(
+            label=_("plan"),
+            change=lambda task: toggle_sprint(
+                self.app.engine, task_id=task.id, sprint_id=sprint_id, who=self.app.me_id
+            ),
+        )
+
+    def action_edit(self) -> None:
+        from tui.screens.card import CardScreen
+
+        task_id = self.selected_task_id()
+        if task_id is None:
+            self.app.bell()
+            return
+        self.app.push_screen(CardScreen(task_id=task_id), lambda _saved: self.reload())
+
+    def action_create(self) -> None:
+        from tui.screens.card import CardScreen
+
+        client = self._selected_client()
+        self.app.push_screen(
+            CardScreen(
+                task_id=None,
+                status=Status.BACKLOG,
+                client_id=client.client_id if client else None,
+            ),
+            lambda _saved: self.reload(),
+        )
+
+    def action_assign(self) -> None:
+        from model.members import team
+        from tui.screens.prompt import PickScreen
+
+        if self.selected_task_id() is None:
+            self.app.bell()
+            return
+        members = team(self.app.engine)
+        options = [(_("Nobody"), None)] + [
+            (f"{m.initials}  {m.name} · {m.role}", m.id) for m in members
+        ]
+
+        def chosen(picked) -> None:
+            if picked is PickScreen.CANCELLED:
+                return
+            self._change_task(
+                label=_("assign"),
+                change=lambda task: update_task(
+                    self.app.engine,
+                    task_id=task.id,
+                    changes={"assignee_id": picked},
+                    who=self.app.me_id,
+                ),
+            )
+
+        self.app.push_screen(PickScreen(title=_("Assign to"), options=options), chosen)
+
+    def action_due(self) -> None:
+        from tui.screens.prompt import DuePrompt
+
+        if self.selected_task_id() is None:
+            self.app.bell()
+            return
+
+        def chosen(due) -> None:
+            if due is None:
+                return
+            self._change_task(
+                label=_("due"),
+                change=lambda task: update_task(
+                    self.app.engine,
+                    task_id=task.id,
+                    changes={"due_date": due.date, "due_time": due.time},
+                    who=self.app.me_id,
+                ),
+            )
+
+        self.app.push_screen(DuePrompt(), chosen)
+
+    def action_agree(self) -> None:
+        """Stamp the selected client's plan agreed; undo takes the stamp back."""
+        client = self._selected_client()
+        if client is None:
+            self.app.bell()
+            return
+        engine, sprint_id = self.app.engine, self.sprint.id
+        before = agree_plan(
+            engine,
+            sprint_id=sprint_id,
+            client_id=client.client_id,
+            default=self.app.config.default_estimate_hours,
+        )
+        self.app.undo_stack.push(
+            label=_("agreed: {client}", client=client.name),
+            revert=lambda: restore_plan(
+                engine, sprint_id=sprint_id, client_id=client.client_id, state=before
+            ),
+        )
+        self.notify(_("{client}: plan agreed", client=literal(client.name)), markup=False)
+        self.reload()
+
+    def action_copy_plan(self) -> None:
+        """The selected client's plan as a message: to the clipboard and a Markdown file."""
+        client = self._selected_client()
+        if client is None:
+            self.app.bell()
+            return
+        text = plan_message(
+            self.app.engine, sprint=self.sprint, client_id=client.client_id, config=self.app.config
+        )
+        week = iso_week_label(day=as_date(self.sprint.week_start))
+        name = f"plan-{client.code}-{week}.md"
+        try:
+            path = write_private(path=reports_dir() / name, text=text)
+        except WriteError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        self.app.copy_to_clipboard(text)
+        self.notify(_("Plan written to {path} and copied", path=path), timeout=6, markup=False)
