@@ -18,7 +18,14 @@ async def test_mode_keys_switch_screens_and_one_returns(agency, make_app):
     engine, _ids = agency
     app = make_app(engine)
     async with app.run_test(size=(120, 36)) as pilot:
-        for key, mode in (("2", "plan"), ("5", "calendar"), ("6", "clients"), ("i", "inbox")):
+        for key, mode in (
+            ("2", "plan"),
+            ("3", "standup"),
+            ("4", "retro"),
+            ("5", "calendar"),
+            ("i", "inbox"),
+            ("6", "clients"),
+        ):
             await pilot.press(key)
             assert app.current_mode == mode
         await pilot.press("1")

@@ -24,17 +24,13 @@ from model.clients import active_clients
 from model.i18n import N_, _
 from model.tables import BOARD_STATUSES, Priority, Status
 from model.tasks import (
-    archive_task,
     get_task,
     move_status,
-    next_priority,
-    restore,
-    snapshot,
     swap_positions,
-    update_task,
 )
 from tui.format import days_since, due_phrase, hours, literal
 from tui.keys import translate_bindings
+from tui.screens.task_actions import TaskActions
 from tui.widgets import DeckHeader
 
 CARD_LINES = 4
@@ -183,7 +179,7 @@ class BoardColumn(Widget):
         return Content("\n").join(lines)
 
 
-class BoardScreen(Screen):
+class BoardScreen(TaskActions, Screen):
     CSS_PATH = "board.tcss"
     BINDINGS = [
         Binding("left,h", "cursor(-1, 0)", "Left", show=False, id="board.left"),
@@ -341,23 +337,6 @@ class BoardScreen(Screen):
 
     # Changes, each undoable
 
-    def _change(self, *, label: str, change, also: tuple[int, ...] = ()) -> None:
-        """Apply `change` to the selected card; undo puts back every task it touched."""
-        card = self.selected
-        if card is None:
-            self.app.bell()
-            return
-        engine, who = self.app.engine, self.app.me_id
-        before = {
-            task_id: snapshot(get_task(engine, task_id=task_id)) for task_id in (card.id, *also)
-        }
-        change(card)
-        self.app.undo_stack.push(
-            label=f"{label}: {card.title}",
-            revert=lambda: restore(engine, states=before, who=who),
-        )
-        self.reload()
-
     def action_move(self, step: int) -> None:
         index = BOARD_STATUSES.index(Status(self.column.state.status)) + step
         if not 0 <= index < len(BOARD_STATUSES):
@@ -373,12 +352,14 @@ class BoardScreen(Screen):
         if self.selected is None or self.column.state.status == status:
             self.app.bell()
             return
-        self._change(
+        moved = self.change_selected(
             label=label,
-            change=lambda card: move_status(
-                self.app.engine, task_id=card.id, status=status, who=self.app.me_id
+            change=lambda task_id: move_status(
+                self.app.engine, task_id=task_id, status=status, who=self.app.me_id
             ),
         )
+        if not moved:
+            return
         self.column_index = BOARD_STATUSES.index(status)
         self.column.state.cursor = 0
         self.reload()
@@ -395,118 +376,40 @@ class BoardScreen(Screen):
         if not others:
             return
         other_id = others[0].id
-        self._change(
+        swapped = self.change_selected(
             label=_("reorder"),
-            change=lambda card: swap_positions(self.app.engine, task_id=card.id, other_id=other_id),
+            change=lambda task_id: swap_positions(
+                self.app.engine, task_id=task_id, other_id=other_id
+            ),
             also=(other_id,),
         )
+        if not swapped:
+            return
         state.cursor = other_index
         self._reload_column(self.column)
 
-    def action_priority(self) -> None:
-        self._change(
-            label=_("priority"),
-            change=lambda card: update_task(
-                self.app.engine,
-                task_id=card.id,
-                changes={"priority": next_priority(current=card.priority)},
-                who=self.app.me_id,
-            ),
-        )
-
     def action_sprint(self) -> None:
         sprint_id = self.app.sprint.id
-        self._change(
+        self._update_selected(
             label=_("sprint"),
-            change=lambda card: update_task(
-                self.app.engine,
-                task_id=card.id,
-                changes={
-                    "sprint_id": None
-                    if get_task(self.app.engine, task_id=card.id).sprint_id == sprint_id
-                    else sprint_id
-                },
-                who=self.app.me_id,
-            ),
+            changes=lambda task_id: {
+                "sprint_id": None
+                if get_task(self.app.engine, task_id=task_id).sprint_id == sprint_id
+                else sprint_id
+            },
         )
 
-    def action_archive(self) -> None:
-        self._change(
-            label=_("archive"),
-            change=lambda card: archive_task(self.app.engine, task_id=card.id, who=self.app.me_id),
-        )
-
-    def action_due(self) -> None:
-        from tui.screens.prompt import DuePrompt
-
-        card = self.selected
-        if card is None:
-            self.app.bell()
-            return
-
-        def chosen(due) -> None:
-            if due is None:
-                return
-            self._change(
-                label=_("due"),
-                change=lambda c: update_task(
-                    self.app.engine,
-                    task_id=c.id,
-                    changes={"due_date": due.date, "due_time": due.time},
-                    who=self.app.me_id,
-                ),
-            )
-
-        self.app.push_screen(DuePrompt(), chosen)
-
-    def action_assign(self) -> None:
-        from model.members import team
-        from tui.screens.prompt import PickScreen
-
-        card = self.selected
-        if card is None:
-            self.app.bell()
-            return
-        members = team(self.app.engine)
-        options = [(_("Nobody"), None)] + [
-            (f"{m.initials}  {m.name} · {m.role}", m.id) for m in members
-        ]
-
-        def chosen(picked) -> None:
-            if picked is PickScreen.CANCELLED:
-                return
-            self._change(
-                label=_("assign"),
-                change=lambda c: update_task(
-                    self.app.engine,
-                    task_id=c.id,
-                    changes={"assignee_id": picked},
-                    who=self.app.me_id,
-                ),
-            )
-
-        self.app.push_screen(PickScreen(title=_("Assign to"), options=options), chosen)
-
-    def action_open(self) -> None:
-        card = self.selected
-        if card is None:
-            self.app.bell()
-            return
-        self._open_card(task_id=card.id)
-
-    action_edit = action_open
-
-    def _open_card(self, *, task_id: int | None, status: str | None = None) -> None:
-        from tui.screens.card import CardScreen
-
-        client_id = self.scope.client_id
-        self.app.push_screen(
-            CardScreen(task_id=task_id, status=status, client_id=client_id),
-            lambda _saved: self.reload(),
-        )
+    action_open = TaskActions.action_edit
 
     def action_create(self) -> None:
-        self._open_card(task_id=None, status=self.column.state.status)
+        from tui.screens.card import CardScreen
+
+        self.app.push_screen(
+            CardScreen(
+                task_id=None, status=self.column.state.status, client_id=self.scope.client_id
+            ),
+            lambda _saved: self.reload(),
+        )
 
     # Time
 
