@@ -90,3 +90,9 @@ def test_the_demo_fills_and_ids_continue_after_it(store, frozen):
     summary = demo.fill(engine=store, scale=1, seed=3)
     task = create_task(store, client_id=1, title="after the demo")
     assert task.id == summary.tasks + 1
+
+
+def test_filters_fold_the_case_of_any_script(store, frozen):
+    build(store)
+    scope = Scope(sprint_id=None, filter=parse_filter(text="НАСТРОИТЬ"))
+    assert column_counts(store, scope=scope, statuses=(Status.BACKLOG,)) == {Status.BACKLOG: 1}

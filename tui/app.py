@@ -162,6 +162,9 @@ class ClientDeck(App):
         self._seen = fingerprint(self.engine)
         self.set_interval(POLL_SECONDS, self._poll)
         self.call_after_refresh(self._ask_about_a_forgotten_timer)
+        self.call_after_refresh(
+            lambda: import_module("tui.screens.standup").StandupReminders(app=self).start()
+        )
 
     def refresh_facts(self) -> None:
         """Re-read what every header shows; called after changes, not on every frame."""

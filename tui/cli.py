@@ -26,6 +26,8 @@ PROG = "clientdeck"
 AREAS: tuple[str, ...] = (
     "tui.cli_time",
     "tui.cli_plan",
+    "tui.cli_standup",
+    "tui.cli_clients",
     "tui.cli_retro",
     "tui.cli_exchange",
 )

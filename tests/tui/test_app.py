@@ -15,14 +15,15 @@ from tui.themes import PRODUCT_THEMES, read_theme
 
 
 async def test_mode_keys_switch_screens_and_one_returns(agency, make_app):
+    """Triage keys 1–5 win on the stand-up and the inbox; 6 and i still leave them."""
     engine, _ids = agency
     app = make_app(engine)
     async with app.run_test(size=(120, 36)) as pilot:
         for key, mode in (
             ("2", "plan"),
-            ("3", "standup"),
             ("4", "retro"),
             ("5", "calendar"),
+            ("3", "standup"),
             ("i", "inbox"),
             ("6", "clients"),
         ):

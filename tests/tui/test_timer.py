@@ -136,3 +136,25 @@ async def test_hours_report_from_the_board_is_written_and_copied(agency, make_ap
         text = written.read_text(encoding="utf-8")
         assert "Monthly PPC report" in text
         assert app.clipboard == text
+
+
+async def test_entries_show_markup_titles_literally(agency, make_app, frozen):
+    from model.timetrack import add_entry
+
+    engine, ids = agency
+    start = frozen.subtract(hours=1)
+    add_entry(
+        engine,
+        task_id=ids["[bold]x[/]"],
+        member_id=ids["DS"],
+        start=start,
+        end=start.add(minutes=30),
+        note="[/] closing tag",
+    )
+    app = make_app(engine, me=ME)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("l", "j", "j", "T")
+        await pilot.pause()
+        assert "Time&#160;on&#160;[bold]x[/]" in app.export_screenshot()
+        row = app.screen.query_one("DataTable").get_row_at(0)
+        assert [str(cell) for cell in row[-2:]] == ["[bold]x[/]", "[/] closing tag"]

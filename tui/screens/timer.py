@@ -6,6 +6,7 @@ import pendulum
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Static
 
@@ -272,7 +273,7 @@ class EntriesScreen(ModalScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label("", classes="title", id="entries-title")
+            yield Label("", classes="title", id="entries-title", markup=False)
             yield DataTable(cursor_type="row", zebra_stripes=True)
             yield Static("", id="entries-total")
             yield Static(_("n adds · e edits · x archives · ctrl+z undoes"), classes="hint")
@@ -308,8 +309,8 @@ class EntriesScreen(ModalScreen):
                 _local(entry.end) if entry.end else _("running"),
                 hours(round(seconds / 3600, 2)),
                 self.names.get(entry.member_id, ""),
-                literal(titles[entry.task_id][:30]),
-                literal(entry.note[:30]),
+                Content(literal(titles[entry.task_id][:30])),
+                Content(literal(entry.note[:30])),
             )
         self.query_one("#entries-total", Static).update(
             _("Total {hours} h", hours=hours(round(total, 2)))

@@ -1,0 +1,274 @@
+"""Contacts with clients: logging them, nudging a client we wait on, and silence.
+
+A client who hears nothing decides the agency does nothing, so silence is a
+risk signal: the working days (Monday to Friday) since the last contact in
+either direction, counted like "days since" without the weekend. A contact on
+Thursday makes Tuesday three working days silent (Friday, Monday, Tuesday), not
+five calendar days. Planned meetings (a contact in the future) break no silence
+until they happen.
+
+A nudge is a contact about a task waiting on the client: it is logged like any
+other, tied to the task, and restarts nothing. The task's wait keeps counting
+until it leaves "waiting", because that wait is the evidence of who stalled.
+Waits are counted in calendar days, as on the board: a deadline does not stop
+for the weekend.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import pendulum
+from sqlalchemy import func
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from model import clock
+from model.db import reading, transaction
+from model.i18n import _
+from model.tables import Channel, Client, Contact, Direction, Interaction, Status, Task
+from model.tasks import NotFoundError, ValidationError
+from model.weeks import working_days
+
+MAX_SUMMARY = 2_000
+NUDGE_KIND = "nudge"
+REPORT_KIND = "report"  # the weekly report; the retro checks that every client got one
+CHANNELS = tuple(Channel)
+
+
+# --- pure rules ----------------------------------------------------------------------------
+
+
+def silent_working_days(*, last: datetime, today: pendulum.Date, zone: str) -> int:
+    """Working days after the local day of `last`, up to and including `today`."""
+    day = pendulum.instance(last).in_timezone(zone).date()
+    return working_days(first=day.add(days=1), last=today.add(days=1))
+
+
+def days_waiting(*, since: datetime, now: datetime) -> int:
+    """Whole days since a task started waiting on the client."""
+    return max(0, int((now - since).total_seconds() // 86400))
+
+
+def _check_summary(summary: str) -> str:
+    if "\x00" in summary:
+        raise ValidationError(_("text cannot contain NUL characters"), field="summary")
+    if not summary.strip():
+        raise ValidationError(_("write what was said"), field="summary")
+    if len(summary) > MAX_SUMMARY:
+        raise ValidationError(
+            _("too long: at most {limit} characters", limit=MAX_SUMMARY), field="summary"
+        )
+    return summary.strip()
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+def log_interaction(
+    engine: Engine,
+    *,
+    client_id: int,
+    channel: str,
+    summary: str,
+    at: datetime | None = None,
+    direction: str = Direction.OUTBOUND,
+    kind: str = "",
+    task_id: int | None = None,
+    contact_id: int | None = None,
+) -> Interaction:
+    """Record a contact; now by default. A future time plans a meeting for the calendar."""
+    if channel not in CHANNELS:
+        raise ValidationError(_("unknown channel {value}", value=channel), field="channel")
+    if direction not in tuple(Direction):
+        raise ValidationError(_("unknown direction {value}", value=direction), field="direction")
+    summary = _check_summary(summary)
+    now = clock.now()
+    when = now if at is None else pendulum.instance(at).in_timezone("UTC")
+    if when > now:
+        if kind:
+            raise ValidationError(_("this contact cannot be in the future"), field="at")
+        channel = Channel.MEETING
+    with transaction(engine) as session:
+        if session.get(Client, client_id) is None:
+            raise NotFoundError(_("no client with id {id}", id=client_id))
+        interaction = Interaction(
+            client_id=client_id,
+            at=when,
+            channel=channel,
+            direction=direction,
+            summary=summary,
+            kind=kind,
+            task_id=task_id,
+            contact_id=contact_id,
+        )
+        session.add(interaction)
+        return interaction
+
+
+def forget_interaction(engine: Engine, *, interaction_id: int) -> None:
+    """Take back a contact logged by mistake (the undo of logging it)."""
+    with transaction(engine) as session:
+        interaction = session.get(Interaction, interaction_id)
+        if interaction is not None:
+            session.delete(interaction)
+
+
+def _channel(preferred: str) -> str:
+    return preferred if preferred in CHANNELS else Channel.EMAIL
+
+
+def nudge(engine: Engine, *, task_id: int) -> Interaction:
+    """Remind the client about a task waiting on them, by their preferred channel."""
+    with reading(engine) as session:
+        row = session.exec(
+            select(Task, Client.preferred_channel)
+            .join(Client, Client.id == Task.client_id)
+            .where(Task.id == task_id)
+        ).first()
+    if row is None:
+        raise NotFoundError(_("no task with id {id}", id=task_id))
+    task, preferred = row
+    if task.status != Status.WAITING or task.archived_at is not None:
+        raise ValidationError(_("only a task waiting on the client can be nudged"), field="task")
+    return log_interaction(
+        engine,
+        client_id=task.client_id,
+        channel=_channel(preferred),
+        summary=_("Reminded about: {title}", title=task.title),
+        kind=NUDGE_KIND,
+        task_id=task.id,
+    )
+
+
+def report_sent(engine: Engine, *, client_id: int, week: str) -> Interaction:
+    """Log that the weekly report went to the client, so the retro sees every client got one."""
+    with reading(engine) as session:
+        client = session.get(Client, client_id)
+    if client is None:
+        raise NotFoundError(_("no client with id {id}", id=client_id))
+    return log_interaction(
+        engine,
+        client_id=client_id,
+        channel=_channel(client.preferred_channel),
+        summary=_("Weekly report sent ({week})", week=week),
+        kind=REPORT_KIND,
+    )
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def last_contacts(session: Session, *, client_ids: Sequence[int]) -> dict[int, datetime]:
+    """The latest contact that already happened, per client, in one query."""
+    rows = session.exec(
+        select(Interaction.client_id, func.max(Interaction.at))
+        .where(Interaction.client_id.in_(list(client_ids)), Interaction.at <= clock.now())
+        .group_by(Interaction.client_id)
+    ).all()
+    return {client_id: pendulum.instance(at) for client_id, at in rows}
+
+
+@dataclass(frozen=True)
+class LoggedContact:
+    id: int
+    at: datetime
+    channel: str
+    direction: str
+    summary: str
+    kind: str
+    contact: str
+    task_title: str
+
+    @property
+    def planned(self) -> bool:
+        return self.at > clock.now()
+
+
+def interaction_log(engine: Engine, *, client_id: int, limit: int = 100) -> list[LoggedContact]:
+    """The client's contacts, planned meetings and the latest first."""
+    with reading(engine) as session:
+        rows = session.exec(
+            select(Interaction, Contact.name, Task.title)
+            .join(Contact, Contact.id == Interaction.contact_id, isouter=True)
+            .join(Task, Task.id == Interaction.task_id, isouter=True)
+            .where(Interaction.client_id == client_id)
+            .order_by(Interaction.at.desc(), Interaction.id.desc())
+            .limit(limit)
+        ).all()
+    return [
+        LoggedContact(
+            id=row.id,
+            at=pendulum.instance(row.at),
+            channel=row.channel,
+            direction=row.direction,
+            summary=row.summary,
+            kind=row.kind,
+            contact=contact or "",
+            task_title=title or "",
+        )
+        for row, contact, title in rows
+    ]
+
+
+def contacts(engine: Engine, *, client_id: int) -> list[Contact]:
+    """The people at the client we talk to."""
+    with reading(engine) as session:
+        return list(
+            session.exec(
+                select(Contact).where(Contact.client_id == client_id).order_by(Contact.id)
+            ).all()
+        )
+
+
+@dataclass(frozen=True)
+class WaitingTask:
+    task_id: int
+    title: str
+    waiting_since: datetime
+    days: int
+    nudges: int
+    last_nudge: datetime | None
+
+
+def waiting_on_client(engine: Engine, *, client_id: int) -> list[WaitingTask]:
+    """The client's tasks waiting on them, the longest wait first, with their nudges."""
+    now = clock.now()
+    with reading(engine) as session:
+        tasks = session.exec(
+            select(Task.id, Task.title, Task.waiting_since)
+            .where(
+                Task.client_id == client_id,
+                Task.status == Status.WAITING,
+                Task.archived_at.is_(None),
+            )
+            .order_by(Task.waiting_since, Task.id)
+        ).all()
+        nudged = {
+            task_id: (count, pendulum.instance(last))
+            for task_id, count, last in session.exec(
+                select(Interaction.task_id, func.count(), func.max(Interaction.at))
+                .where(
+                    Interaction.kind == NUDGE_KIND,
+                    Interaction.task_id.in_([task_id for task_id, _title, _since in tasks]),
+                )
+                .group_by(Interaction.task_id)
+            ).all()
+        }
+    out = []
+    for task_id, title, since in tasks:
+        since = pendulum.instance(since) if since is not None else now
+        count, last = nudged.get(task_id, (0, None))
+        out.append(
+            WaitingTask(
+                task_id=task_id,
+                title=title,
+                waiting_since=since,
+                days=days_waiting(since=since, now=now),
+                nudges=count,
+                last_nudge=last,
+            )
+        )
+    return out

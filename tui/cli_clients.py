@@ -1,0 +1,54 @@
+"""Shell commands for clients: `report week`, the weekly client report."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from model.files import write_private
+from model.i18n import SUPPORTED, _, set_language
+from tui.cli import PROG, Context, UsageError, command_group
+
+
+def register(*, commands, parents: list[argparse.ArgumentParser]) -> None:
+    week = command_group(commands=commands, name="report", parents=parents).add_parser(
+        "week", parents=parents, help=_("the weekly report for a client")
+    )
+    week.add_argument("--client", required=True, help=_("client code or name"))
+    week.add_argument("--week", metavar="2026-W47", help=_("an ISO week (default: this week)"))
+    week.add_argument("--lang", choices=SUPPORTED, help=_("the report's language"))
+    week.add_argument("--out", metavar="FILE", help=_("write to a file instead of the screen"))
+    week.add_argument(
+        "--sent", action="store_true", help=_("log that the report was sent to the client")
+    )
+    week.set_defaults(handler=cmd_report_week)
+
+
+def cmd_report_week(ctx: Context, args: argparse.Namespace) -> int:
+    from model.clients import find_client
+    from model.reports.week import render_markdown, week_report
+    from model.sprints import this_week_start
+    from model.weeks import iso_week_label, parse_iso_week
+
+    if args.week:
+        try:
+            week_start = parse_iso_week(text=args.week)
+        except ValueError as error:
+            raise UsageError(f"{PROG} report week: {error}") from None
+    else:
+        week_start = this_week_start(start_weekday=ctx.config.sprint_start_index)
+    if args.lang:
+        set_language(code=args.lang)
+    client = find_client(ctx.engine, text=args.client)
+    text = render_markdown(week_report(ctx.engine, client_id=client.id, week_start=week_start))
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        write_private(path=Path(args.out), text=text)
+        print(args.out)
+    if args.sent:
+        from model.interactions import report_sent
+
+        report_sent(ctx.engine, client_id=client.id, week=iso_week_label(day=week_start))
+    return 0

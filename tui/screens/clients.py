@@ -1,0 +1,503 @@
+"""The clients pane: every client with its health signals, riskiest first.
+
+The list reads all signals in a handful of grouped queries (see
+`model.health`), so it costs the same with five clients or fifty. The actions
+that work on a client here also work in its detail (`ClientActions`): log a
+contact, send the weekly report, rate satisfaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rich.color import Color, ColorParseError
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Input, Label, Static
+
+from model import clock
+from model.clients import client_by_id
+from model.files import WriteError, reports_dir, write_private
+from model.health import SORTS, Health, Plan, client_health, risk_level, sort_health
+from model.i18n import N_, _
+from model.interactions import CHANNELS, forget_interaction, log_interaction, report_sent
+from model.kpis import forget, rate_satisfaction
+from model.parsing import parse_moment
+from model.reports.week import render_markdown, week_report
+from model.tables import Channel
+from model.tasks import ValidationError
+from model.weeks import as_date, iso_week_label
+from tui.format import due_phrase, literal
+from tui.keys import translate_bindings
+from tui.screens.prompt import PickScreen
+from tui.widgets import DeckHeader
+
+CHANNEL_TITLES = {
+    Channel.EMAIL: N_("Email"),
+    Channel.CHAT: N_("Chat"),
+    Channel.CALL: N_("Call"),
+    Channel.MESSENGER: N_("Messenger"),
+    Channel.MEETING: N_("Meeting"),
+}
+
+SORT_TITLES = {
+    "risk": N_("risk"),
+    "name": N_("name"),
+    "burn": N_("budget burn"),
+    "silence": N_("silence"),
+    "waiting": N_("longest wait"),
+    "satisfaction": N_("satisfaction"),
+    "deadline": N_("next deadline"),
+}
+
+PLAN_MARKS = {
+    Plan.AGREED: ("✓", "success"),
+    Plan.NOT_AGREED: ("✗", "error"),
+    Plan.NONE: ("—", "muted"),
+}
+
+
+# --- colours and cells ---------------------------------------------------------------------
+
+
+def palette(app) -> dict[str, str]:
+    """Theme colours as Rich styles, for table cells (which do not resolve `$variables`)."""
+    values = app.theme_variables
+    return {
+        "error": f"bold {values['text-error']}",
+        "warning": values["text-warning"],
+        "success": values["text-success"],
+        "accent": values["text-accent"],
+        "muted": "dim",
+        "": "",
+    }
+
+
+def tag_style(colour: str) -> str:
+    """White on the client's colour; a colour that is not one falls back to the default."""
+    try:
+        Color.parse(colour)
+    except ColorParseError:
+        colour = "#5f87af"
+    return f"bold #ffffff on {colour}"
+
+
+def client_tag(*, code: str, colour: str) -> Text:
+    return Text(f" {literal(code)} ", style=tag_style(colour))
+
+
+def cell(text: str, style: str = "") -> Text:
+    """A table cell shown literally: `[bold]` in a client's name stays as typed."""
+    return Text(literal(text), style=style, no_wrap=True, overflow="ellipsis")
+
+
+# --- a small form --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    value: str = ""
+    placeholder: str = ""
+
+
+class FormScreen(ModalScreen):
+    """A few text fields saved together by `save`, which raises what is wrong, by field.
+
+    Enter moves to the next field and saves on the last one; nothing is written
+    until `save` accepts every value.
+    """
+
+    CSS_PATH = "clients.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="form.save", priority=True),
+        Binding("escape", "cancel", "Cancel", id="form.cancel"),
+    ]
+
+    def __init__(
+        self, *, title: str, fields: list[Field], save: Callable[[dict[str, str]], object]
+    ) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.heading = title
+        self.fields = fields
+        self.saver = save
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(literal(self.heading), classes="title", markup=False)
+            for field in self.fields:
+                yield Label(literal(field.label), classes="label", markup=False)
+                yield Input(
+                    field.value, placeholder=field.placeholder, id=f"f-{field.name}", compact=True
+                )
+                yield Static("", classes="error", id=f"error-{field.name}", markup=False)
+            yield Static("", classes="error", id="error-form", markup=False)
+            yield Static(_("enter goes on · ctrl+s saves · escape cancels"), classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one(f"#f-{self.fields[0].name}", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        names = [field.name for field in self.fields]
+        index = names.index((event.input.id or "").removeprefix("f-"))
+        if index + 1 < len(names):
+            self.query_one(f"#f-{names[index + 1]}", Input).focus()
+        else:
+            self.action_save()
+
+    def action_save(self) -> None:
+        values = {f.name: self.query_one(f"#f-{f.name}", Input).value for f in self.fields}
+        for widget in self.query(".error"):
+            widget.update("")
+            widget.remove_class("-shown")
+        try:
+            result = self.saver(values)
+        except ValueError as error:
+            field = getattr(error, "field", "")
+            shown = self.query_one(f"#error-{field}" if field in values else "#error-form", Static)
+            shown.update(str(error))
+            shown.add_class("-shown")
+            if field in values:
+                self.query_one(f"#f-{field}", Input).focus()
+            self.app.bell()
+            return
+        self.dismiss(result)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def number(text: str, *, field: str, required: bool = False) -> float | None:
+    """A typed number (a comma works as the decimal mark), or None when left empty."""
+    cleaned = text.strip().replace(" ", "").replace(",", ".")
+    if not cleaned and not required:
+        return None
+    try:
+        return float(cleaned)
+    except ValueError:
+        raise ValidationError(_("enter a number"), field=field) from None
+
+
+# --- actions on a client -------------------------------------------------------------------
+
+
+class ClientActions:
+    """What the list and the detail both do to a client; `reload` shows the result."""
+
+    def current_client_id(self) -> int | None:
+        raise NotImplementedError
+
+    def reload(self) -> None:
+        raise NotImplementedError
+
+    def _client_or_bell(self) -> int | None:
+        client_id = self.current_client_id()
+        if client_id is None:
+            self.app.bell()
+        return client_id
+
+    def _undoable(self, *, label: str, revert: Callable[[], object]) -> None:
+        """Make the change undoable; the screen shows it when it is back on top."""
+        self.app.undo_stack.push(label=label, revert=revert)
+
+    _reload_pending = False
+
+    def on_screen_resume(self) -> None:
+        """Back on top (opened, a modal closed, undo): re-read once, however many resumes."""
+        if not self._reload_pending:
+            self._reload_pending = True
+            self.call_after_refresh(self._reload_once)
+
+    def _reload_once(self) -> None:
+        self._reload_pending = False
+        if self.is_current:  # a prompt that opened another at once: wait for the last
+            self.reload()
+
+    def action_log(self) -> None:
+        """Log a contact in two steps: the channel, then what was said (and when)."""
+        client_id = self._client_or_bell()
+        if client_id is None:
+            return
+        options = [(_(CHANNEL_TITLES[channel]), channel) for channel in CHANNELS]
+
+        def picked(channel) -> None:
+            if channel is PickScreen.CANCELLED:
+                return
+            self.app.push_screen(
+                FormScreen(
+                    title=_("Contact by {channel}", channel=_(CHANNEL_TITLES[channel])),
+                    fields=[
+                        Field("summary", _("What was said")),
+                        Field(
+                            "at",
+                            _("When"),
+                            placeholder=_("now; or 15:30, tomorrow 11:00, 2026-11-30 10:00"),
+                        ),
+                    ],
+                    save=lambda values: self._log(
+                        client_id=client_id, channel=channel, values=values
+                    ),
+                ),
+                self._logged,
+            )
+
+        self.app.push_screen(PickScreen(title=_("How did you talk?"), options=options), picked)
+
+    def _log(self, *, client_id: int, channel: str, values: dict[str, str]):
+        at = None
+        if values["at"].strip():
+            try:
+                at = parse_moment(text=values["at"], today=clock.today(), zone=clock.zone())
+            except ValueError as error:
+                raise ValidationError(str(error), field="at") from None
+        return log_interaction(
+            self.app.engine,
+            client_id=client_id,
+            channel=channel,
+            summary=values["summary"],
+            at=at,
+        )
+
+    def _logged(self, interaction) -> None:
+        if interaction is None:
+            return
+        engine = self.app.engine
+        message = _("Meeting planned") if interaction.at > clock.now() else _("Contact logged")
+        self.app.notify(message, timeout=3)
+        self._undoable(
+            label=_("log contact"),
+            revert=lambda: forget_interaction(engine, interaction_id=interaction.id),
+        )
+
+    def action_satisfaction(self) -> None:
+        client_id = self._client_or_bell()
+        if client_id is None:
+            return
+
+        def save(values: dict[str, str]):
+            score = number(values["score"], field="score", required=True)
+            if score is None or not score.is_integer():
+                raise ValidationError(_("the score is a whole number from 0 to 10"), field="score")
+            return rate_satisfaction(
+                self.app.engine, client_id=client_id, score=int(score), note=values["note"]
+            )
+
+        def saved(row) -> None:
+            if row is not None:
+                engine = self.app.engine
+                self._undoable(label=_("satisfaction"), revert=lambda: forget(engine, row=row))
+
+        self.app.push_screen(
+            FormScreen(
+                title=_("How satisfied is the client?"),
+                fields=[
+                    Field("score", _("Score, 0 to 10")),
+                    Field("note", _("Why (optional)")),
+                ],
+                save=save,
+            ),
+            saved,
+        )
+
+    def action_report(self) -> None:
+        """Write this week's report, copy it, and log that it was sent."""
+        client_id = self._client_or_bell()
+        if client_id is None:
+            return
+        engine = self.app.engine
+        client = client_by_id(engine, client_id=client_id)
+        week_start = as_date(self.app.sprint.week_start)
+        week = iso_week_label(day=week_start)
+        text = render_markdown(week_report(engine, client_id=client_id, week_start=week_start))
+        code = "".join(char if char.isalnum() else "_" for char in client.code)
+        try:
+            path = write_private(path=reports_dir() / f"week-{code}-{week}.md", text=text)
+        except WriteError as error:
+            self.app.notify(str(error), severity="error", markup=False)
+            return
+        self.app.copy_to_clipboard(text)
+        sent = report_sent(engine, client_id=client_id, week=week)
+        self.app.notify(
+            _("Report written to {path} and copied", path=path), timeout=6, markup=False
+        )
+        self._undoable(
+            label=_("weekly report sent"),
+            revert=lambda: forget_interaction(engine, interaction_id=sent.id),
+        )
+        self.reload()
+
+
+# --- the list ------------------------------------------------------------------------------
+
+
+class ClientsScreen(ClientActions, Screen):
+    CSS_PATH = "clients.tcss"
+    BINDINGS = [
+        Binding("j", "cursor(1)", "Down", show=False, id="clients.down"),
+        Binding("k", "cursor(-1)", "Up", show=False, id="clients.up"),
+        Binding("enter", "open", "Open", id="clients.open"),
+        Binding("n", "log", "Log contact", id="clients.log"),
+        Binding("r", "report", "Weekly report", id="clients.report"),
+        Binding("s", "sort", "Sort", id="clients.sort"),
+        Binding("S", "satisfaction", "Satisfaction", show=False, id="clients.satisfaction"),
+        Binding("b", "board", "Client's board", show=False, id="clients.board"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.sort = "risk"
+        self.rows: list[Health] = []
+
+    def compose(self) -> ComposeResult:
+        yield DeckHeader(title=_("Clients"))
+        yield DataTable(id="clients", cursor_type="row")
+        yield Static("", id="clients-legend")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for label, width in (
+            (_("Risk"), 5),
+            (_("Client"), 30),
+            (_("Burn"), 6),
+            (_("Silent"), 7),
+            (_("Promises"), 9),
+            (_("Month"), 8),
+            (_("Waiting"), 9),
+            (_("Plan"), 5),
+            (_("Next due"), 14),
+            (_("Mood"), 5),
+        ):
+            table.add_column(label, width=width)
+        table.focus()
+
+    def reload(self) -> None:
+        """Re-read every client's signals, keeping the selection on the same client."""
+        if not self.is_mounted:
+            return
+        keep = self.current_client_id()
+        rows = client_health(
+            self.app.engine,
+            sprint_id=self.app.sprint.id,
+            silence_alert_days=self.app.config.silence_alert_days,
+        )
+        self.rows = sort_health(rows, by=self.sort)
+        table = self.query_one(DataTable)
+        table.clear()
+        colours = palette(self.app)
+        for health in self.rows:
+            table.add_row(*self._cells(health, colours), key=str(health.signals.client_id))
+        ids = [health.signals.client_id for health in self.rows]
+        if keep in ids:
+            table.move_cursor(row=ids.index(keep))
+        self.query_one(DeckHeader).set_scope(_("sorted by {key}", key=_(SORT_TITLES[self.sort])))
+        self.query_one("#clients-legend", Static).update(
+            _(
+                "Silent: working days since the last contact (alert past {days}) · "
+                "Promises: open / overdue · Month: kept ✓ broken ✗ · "
+                "Waiting: tasks · longest in days · Plan: this sprint agreed",
+                days=self.app.config.silence_alert_days,
+            )
+        )
+
+    def _cells(self, health: Health, colours: dict[str, str]) -> list[Text]:
+        s = health.signals
+        today = clock.today()
+        risk_style = {"high": "error", "watch": "warning", "low": "muted"}[risk_level(health.risk)]
+        burn = "—" if s.burn_percent is None else f"{s.burn_percent:.0f}%"
+        burn_style = {"warning": "warning", "over": "error"}.get(s.budget_level, "")
+        promises = Text.assemble(
+            str(s.open_promises),
+            (" / ", "dim"),
+            (str(s.overdue_promises), colours["error"] if s.overdue_promises else "dim"),
+        )
+        month = Text.assemble(
+            (f"{s.kept_this_month}✓", colours["success"] if s.kept_this_month else "dim"),
+            " ",
+            (f"{s.broken_this_month}✗", colours["error"] if s.broken_this_month else "dim"),
+        )
+        waiting = (
+            Text("—", style="dim")
+            if not s.waiting_tasks
+            else Text.assemble(
+                str(s.waiting_tasks),
+                (" · ", "dim"),
+                (
+                    _("{n}d", n=s.longest_wait_days or 0),
+                    colours["warning"] if health.terms.get("waiting") else "",
+                ),
+            )
+        )
+        mark, mark_style = PLAN_MARKS[s.plan]
+        if s.next_deadline is None:
+            due = Text("—", style="dim")
+        else:
+            phrase, late = due_phrase(due=s.next_deadline, today=today)
+            due = cell(phrase, colours["error"] if late else "")
+        mood = (
+            Text("—", style="dim")
+            if s.satisfaction is None
+            else cell(
+                f"{s.satisfaction}/10",
+                colours["error"]
+                if s.satisfaction < 5
+                else colours["warning"]
+                if health.terms.get("satisfaction")
+                else "",
+            )
+        )
+        name = Text.assemble(client_tag(code=s.code, colour=s.colour), " ", cell(s.name))
+        name.no_wrap, name.overflow = True, "ellipsis"
+        return [
+            cell(str(health.risk), colours[risk_style]),
+            name,
+            cell(burn, colours[burn_style] if burn_style else ""),
+            cell(str(s.silent_days), colours["error"] if health.silence_alert else ""),
+            promises,
+            month,
+            waiting,
+            cell(mark, colours[mark_style]),
+            due,
+            mood,
+        ]
+
+    def current_client_id(self) -> int | None:
+        if not self.is_mounted or not self.rows:
+            return None
+        row = self.query_one(DataTable).cursor_row
+        return self.rows[row].signals.client_id if 0 <= row < len(self.rows) else None
+
+    def selected_task_id(self) -> int | None:
+        """The list shows clients, not tasks: `t` and `o` need a task from the detail."""
+        return None
+
+    def action_cursor(self, step: int) -> None:
+        table = self.query_one(DataTable)
+        table.move_cursor(row=max(0, min(table.cursor_row + step, len(self.rows) - 1)))
+
+    def action_sort(self) -> None:
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self.reload()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open()
+
+    def action_open(self) -> None:
+        from tui.screens.client_detail import ClientDetailScreen
+
+        client_id = self._client_or_bell()
+        if client_id is not None:
+            self.app.push_screen(ClientDetailScreen(client_id=client_id))
+
+    def action_board(self) -> None:
+        client_id = self._client_or_bell()
+        if client_id is not None:
+            self.app.go_to_client(client_id)

@@ -1,0 +1,471 @@
+"""The inbox: untriaged requests, newest first, and the triage keys.
+
+The triage keys (`TriageActions`) are shared with the stand-up, which
+triages its fires the same way. Only the visible page of the inbox is read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from model import clock
+from model.board import TaskHit
+from model.i18n import _
+from model.inbox import inbox_count
+from model.members import team
+from model.parsing import parse_hours
+from model.standup import STATUS_WORDS
+from model.tables import Priority, Status
+from model.tasks import ValidationError, get_task
+from model.triage import (
+    InboxItem,
+    Triaged,
+    accept,
+    check_reason,
+    decline,
+    duplicate,
+    duplicate_candidates,
+    fire,
+    inbox_page,
+    take_back,
+    to_backlog,
+    to_waiting,
+)
+from tui.format import due_phrase, hours, literal
+from tui.keys import translate_bindings
+from tui.screens.board import PRIORITY_MARKS
+from tui.screens.card import CardScreen
+from tui.screens.prompt import PickScreen, _Modal
+from tui.widgets import DeckHeader
+
+TRIAGE_BINDINGS = [
+    Binding("1", "accept", "Accept", id="triage.accept"),
+    Binding("2", "backlog", "Backlog", id="triage.backlog"),
+    Binding("3", "waiting", "Waiting", id="triage.waiting"),
+    Binding("4", "decline", "Decline", id="triage.decline"),
+    Binding("5", "duplicate", "Duplicate", id="triage.duplicate"),
+    Binding("f", "fire", "Fire", id="triage.fire"),
+]
+
+
+def received(*, at: datetime) -> str:
+    """When a request came in, as short as it can be said: 10:12, Tue 16:40, 12 Nov."""
+    local = clock.to_local(at)
+    days = (clock.today() - local.date()).days
+    if days == 0:
+        return local.format("HH:mm")
+    if days < 7:
+        return local.format("ddd HH:mm")
+    return local.format("D MMM")
+
+
+def status_title(status: str) -> str:
+    """A status as a short word: "untriaged", "to do", "done" (not the board's column titles)."""
+    return _(STATUS_WORDS[Status(status)])
+
+
+class TextPrompt(_Modal):
+    """Ask for one line of text; `parse` turns it into the answer or raises ValueError."""
+
+    def __init__(
+        self, *, title: str, value: str = "", parse: Callable[[str], object], hint: str = ""
+    ) -> None:
+        super().__init__()
+        self.heading, self.value, self.parse, self.hint = title, value, parse, hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.heading, classes="title", markup=False)
+            yield Input(self.value, id="answer")
+            yield Static("", classes="error", id="answer-error", markup=False)
+            yield Static(self.hint or _("enter saves · escape cancels"), markup=False)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        try:
+            answer = self.parse(event.value)
+        except ValueError as problem:
+            self.query_one("#answer-error", Static).update(str(problem))
+            return
+        self.dismiss(answer)
+
+
+class DuplicatePick(_Modal):
+    """Find the task a request duplicates by typing words of its title; its client's first."""
+
+    BINDINGS = [Binding("down", "to_list", "Results", show=False, id="duplicate.results")]
+
+    def __init__(self, *, task_id: int) -> None:
+        super().__init__()
+        self.task_id = task_id
+        self.hits: list[TaskHit] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(_("Duplicate of which task?"), classes="title")
+            yield Input(placeholder=_("words of its title"), id="words")
+            yield OptionList(id="hits")
+            yield Static(_("enter picks · ↓ to the list · escape cancels"))
+
+    def on_mount(self) -> None:
+        self._search("")
+
+    def _search(self, text: str) -> None:
+        self.hits = duplicate_candidates(self.app.engine, task_id=self.task_id, text=text)
+        options = self.query_one("#hits", OptionList)
+        options.clear_options()
+        options.add_options(
+            [
+                Option(
+                    Content.assemble(
+                        (literal(hit.client_code), "bold"),
+                        (f" #{hit.id} ", "$text-muted"),
+                        literal(hit.title),
+                        (f" · {status_title(hit.status)}", "$text-muted"),
+                    )
+                )
+                for hit in self.hits
+            ]
+        )
+        if self.hits:
+            options.highlighted = 0
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._search(event.value)
+
+    def on_input_submitted(self, _event: Input.Submitted) -> None:
+        index = self.query_one("#hits", OptionList).highlighted
+        if index is not None and self.hits:
+            self.dismiss(self.hits[index].id)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.hits[event.option_index].id)
+
+    def action_to_list(self) -> None:
+        self.query_one("#hits", OptionList).focus()
+
+
+def _estimate(text: str) -> float | None:
+    return parse_hours(text=text) if text.strip() else None
+
+
+class TriageActions:
+    """The triage keys for a screen that has `selected_task_id()` and `reload()`.
+
+    Each action is one model call behind at most one prompt, pushed on the undo
+    stack with the snapshots the model returned.
+    """
+
+    def _target(self) -> int | None:
+        task_id = self.selected_task_id()
+        if task_id is None:
+            self.app.bell()
+        return task_id
+
+    def _triage(self, *, label: str, done: str, act: Callable[[], Triaged]) -> None:
+        app = self.app
+        try:
+            triaged = act()
+        except (ValidationError, LookupError) as error:
+            app.notify(str(error), severity="error", markup=False)
+            return
+        engine, who, title = app.engine, app.me_id, literal(triaged.task.title)
+        app.undo_stack.push(
+            label=f"{label}: {title}", revert=lambda: take_back(engine, triaged=triaged, who=who)
+        )
+        app.notify(f"{done}: {title}", timeout=3, markup=False)
+        app.refresh_facts()
+        self.reload()
+
+    def action_accept(self) -> None:
+        task_id = self._target()
+        if task_id is None:
+            return
+        app = self.app
+        task = get_task(app.engine, task_id=task_id)
+        default = task.estimate_hours
+        if default is None:
+            default = app.config.default_estimate_hours
+        options = [(_("Nobody"), None)] + [
+            (f"{m.initials}  {m.name} · {m.role}", m.id) for m in team(app.engine)
+        ]
+
+        def estimated(assignee: int | None, estimate) -> None:
+            if estimate is TextPrompt.CANCELLED:
+                return
+            self._triage(
+                label=_("accept"),
+                done=_("Accepted into the sprint"),
+                act=lambda: accept(
+                    app.engine,
+                    task_id=task_id,
+                    sprint_id=app.sprint.id,
+                    assignee_id=assignee,
+                    estimate_hours=estimate,
+                    who=app.me_id,
+                ),
+            )
+
+        def assigned(assignee) -> None:
+            if assignee is PickScreen.CANCELLED:
+                return
+            app.push_screen(
+                TextPrompt(
+                    title=_("Estimate, hours"),
+                    value=hours(default),
+                    parse=_estimate,
+                    hint=_("1.5, 90m, 1h30 · empty for none · escape cancels"),
+                ),
+                lambda estimate: estimated(assignee, estimate),
+            )
+
+        app.push_screen(PickScreen(title=_("Accept: assign to"), options=options), assigned)
+
+    def action_backlog(self) -> None:
+        task_id = self._target()
+        if task_id is not None:
+            self._triage(
+                label=_("to backlog"),
+                done=_("Moved to the backlog"),
+                act=lambda: to_backlog(self.app.engine, task_id=task_id, who=self.app.me_id),
+            )
+
+    def action_waiting(self) -> None:
+        task_id = self._target()
+        if task_id is not None:
+            self._triage(
+                label=_("waiting on client"),
+                done=_("Waiting on the client"),
+                act=lambda: to_waiting(self.app.engine, task_id=task_id, who=self.app.me_id),
+            )
+
+    def action_decline(self) -> None:
+        task_id = self._target()
+        if task_id is None:
+            return
+
+        def answered(reason) -> None:
+            if reason is TextPrompt.CANCELLED:
+                return
+            self._triage(
+                label=_("decline"),
+                done=_("Declined"),
+                act=lambda: decline(
+                    self.app.engine, task_id=task_id, reason=reason, who=self.app.me_id
+                ),
+            )
+
+        prompt = TextPrompt(title=_("Why is it declined?"), parse=check_reason)
+        self.app.push_screen(prompt, answered)
+
+    def action_duplicate(self) -> None:
+        task_id = self._target()
+        if task_id is None:
+            return
+
+        def picked(of_id) -> None:
+            if of_id is DuplicatePick.CANCELLED:
+                return
+            self._triage(
+                label=_("duplicate"),
+                done=_("Merged into #{id}", id=of_id),
+                act=lambda: duplicate(
+                    self.app.engine, task_id=task_id, of_id=of_id, who=self.app.me_id
+                ),
+            )
+
+        self.app.push_screen(DuplicatePick(task_id=task_id), picked)
+
+    def action_fire(self) -> None:
+        task_id = self._target()
+        if task_id is not None:
+            self._triage(
+                label=_("fire"),
+                done=_("Fire: top of to-do this sprint"),
+                act=lambda: fire(
+                    self.app.engine,
+                    task_id=task_id,
+                    sprint_id=self.app.sprint.id,
+                    who=self.app.me_id,
+                ),
+            )
+
+
+def priority_marks(*, priority: str, fire: bool) -> Content:
+    """The priority sign and the fire in a fixed three cells, so titles line up."""
+    mark, style = PRIORITY_MARKS[Priority(priority)]
+    return Content.assemble((mark or " ", style), ("🔥" if fire else "  ", ""))
+
+
+class InboxList(Widget):
+    """The requests, one line each, only the page on screen read from the store."""
+
+    def __init__(self) -> None:
+        super().__init__(id="inbox-list")
+        self.items: list[InboxItem] = []
+        self.count = 0
+        self.top = 0
+        self.cursor = 0
+
+    @property
+    def capacity(self) -> int:
+        return max(1, self.size.height - 1)
+
+    @property
+    def selected(self) -> InboxItem | None:
+        index = self.cursor - self.top
+        return self.items[index] if 0 <= index < len(self.items) else None
+
+    def load(self) -> None:
+        engine = self.app.engine
+        self.count = inbox_count(engine)
+        self.cursor = max(0, min(self.cursor, self.count - 1))
+        if self.cursor < self.top:
+            self.top = self.cursor
+        elif self.cursor >= self.top + self.capacity:
+            self.top = self.cursor - self.capacity + 1
+        self.top = max(0, min(self.top, max(self.count - self.capacity, 0)))
+        self.items = inbox_page(engine, offset=self.top, limit=self.capacity)
+        self.refresh()
+
+    def move(self, step: int) -> None:
+        target = max(0, min(self.cursor + step, self.count - 1))
+        if target == self.cursor:
+            return
+        self.cursor = target
+        if self.top <= target < self.top + len(self.items):
+            self.refresh()
+        else:
+            self.load()
+
+    def render(self) -> Content:
+        width = max(self.size.width, 1)
+        title = Content.assemble(
+            (_("Requests to triage"), "bold"), (f" {self.count}", "$text-muted")
+        )
+        lines = [title.truncate(width, pad=True)]
+        if not self.count:
+            lines.append(Content.styled(_("Inbox zero: nothing to triage."), "$text-muted"))
+        code_width = max((len(literal(item.client_code)) for item in self.items), default=0)
+        for index, item in enumerate(self.items):
+            tag = f" {literal(item.client_code):<{code_width}} "
+            line = Content.assemble(
+                (tag, f"bold #ffffff on {item.client_colour}"),
+                " ",
+                priority_marks(priority=item.priority, fire=item.fire),
+                (f" {received(at=item.created_at):>9}  ", "$text-muted"),
+                " ".join(literal(item.title).split()),
+            ).truncate(width, pad=True)
+            if self.top + index == self.cursor:
+                line = line.stylize("reverse")
+            lines.append(line)
+        return Content("\n").join(lines)
+
+
+class InboxDetail(Static):
+    """The selected request in full: client, when it came in, and its whole text."""
+
+    def show(self, item: InboxItem | None) -> None:
+        if item is None:
+            self.update("")
+            return
+        parts: list = [
+            (literal(item.title), "bold"),
+            "\n\n",
+            (_("Client") + "  ", "$text-muted"),
+            literal(f"{item.client_name} ({item.client_code})"),
+            "\n",
+            (_("Received") + "  ", "$text-muted"),
+            clock.to_local(item.created_at).format("ddd D MMM, HH:mm"),
+        ]
+        if item.due_date is not None:
+            phrase, late = due_phrase(due=item.due_date, today=clock.today())
+            parts += ["\n", (_("Due") + "  ", "$text-muted"), (phrase, "$error" if late else "")]
+        if item.estimate_hours is not None:
+            parts += ["\n", (_("Estimate") + "  ", "$text-muted"), hours(item.estimate_hours) + "h"]
+        if item.fire or item.priority == Priority.URGENT:
+            parts += ["\n", (_("Urgent: a fire for the stand-up"), "$error")]
+        if item.description.strip():
+            parts += ["\n\n", literal(item.description.strip())]
+        self.update(Content.assemble(*parts))
+
+
+class InboxScreen(TriageActions, Screen):
+    CSS_PATH = "inbox.tcss"
+    BINDINGS = [
+        *TRIAGE_BINDINGS,
+        Binding("up,k", "cursor(-1)", "Up", show=False, id="inbox.up"),
+        Binding("down,j", "cursor(1)", "Down", show=False, id="inbox.down"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="inbox.page_up"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="inbox.page_down"),
+        Binding("enter", "open", "Open", id="inbox.open"),
+        Binding("c", "create", "Capture", id="inbox.create"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        translate_bindings(self)
+
+    def compose(self) -> ComposeResult:
+        yield DeckHeader(title=_("Inbox"))
+        with Horizontal(id="inbox"):
+            yield InboxList()
+            yield InboxDetail(id="inbox-detail")
+        yield Footer()
+
+    @property
+    def listing(self) -> InboxList:
+        return self.query_one(InboxList)
+
+    def on_resize(self) -> None:
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        if not self.is_mounted:
+            return
+        self.listing.load()
+        self._show_selected()
+
+    def _show_selected(self) -> None:
+        self.query_one(InboxDetail).show(self.listing.selected)
+
+    def selected_task_id(self) -> int | None:
+        item = self.listing.selected
+        return item.id if item else None
+
+    def action_cursor(self, step: int) -> None:
+        self.listing.move(step)
+        self._show_selected()
+
+    def action_page(self, step: int) -> None:
+        self.listing.move(step * self.listing.capacity)
+        self._show_selected()
+
+    def action_open(self) -> None:
+        task_id = self.selected_task_id()
+        if task_id is None:
+            self.app.bell()
+            return
+        self.app.push_screen(CardScreen(task_id=task_id), lambda _saved: self.reload())
+
+    def action_create(self) -> None:
+        self.app.push_screen(
+            CardScreen(task_id=None, status="inbox"), lambda _saved: self._captured()
+        )
+
+    def _captured(self) -> None:
+        self.app.refresh_facts()
+        self.listing.cursor = 0
+        self.reload()

@@ -1,0 +1,645 @@
+"""The stand-up: per member done, doing, next and blocked; the fires; notes; the meeting timer.
+
+The screen is for the slot at hand and reads it whole on every reload (a
+handful of queries for the team). Opening it near its slot starts the
+meeting, whose timer runs in the header until `F` finishes it. `[` and `]`
+leaf through the finished stand-ups, shown as they were recorded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pendulum
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Input, Label, Static
+
+from model import clock
+from model.i18n import N_, _, ngettext
+from model.sprints import current_sprint
+from model.standup import (
+    Fire,
+    Item,
+    Meeting,
+    MemberLists,
+    current_slot,
+    due_reminder,
+    finish_standup,
+    meeting,
+    meeting_seconds,
+    neighbour_standup,
+    numbers,
+    numbers_of,
+    standup_at,
+    standup_notes,
+    start_standup,
+    starts_on_open,
+)
+from model.tables import Priority, Standup, Status
+from model.tasks import ValidationError
+from tui.format import hours, literal
+from tui.keys import translate_bindings
+from tui.screens.board import PRIORITY_MARKS
+from tui.screens.card import CardScreen
+from tui.screens.inbox import TRIAGE_BINDINGS, TriageActions, received, status_title
+from tui.widgets import DeckHeader
+
+SLOT_FORMAT = "ddd D MMM HH:mm"
+COUNT_MARKS = (("✓", N_("done")), ("▶", N_("doing")), ("→", N_("next")), ("⊘", N_("blocked")))
+TRIAGE_HINT = N_("1 accept · 2 backlog · 3 waiting · 4 decline · 5 duplicate · f fire")
+
+
+def _clock_text(units: int) -> str:
+    """Minutes and seconds as m:ss (or hours and minutes as h:mm)."""
+    big, small = divmod(units, 60)
+    return f"{big}:{small:02d}"
+
+
+def _counts(*, done: int, doing: int, next_: int, blocked: int) -> Content:
+    parts: list = []
+    for (mark, _name), value in zip(COUNT_MARKS, (done, doing, next_, blocked), strict=True):
+        parts += [(f"{mark}{value} ", "$text-muted" if not value else "")]
+    return Content.assemble(*parts)
+
+
+def _item_line(*, item: Item, detail: str = "", width: int) -> Content:
+    mark, style = PRIORITY_MARKS[Priority(item.priority)]
+    line = Content.assemble(
+        "  ",
+        (literal(item.client_code), "bold"),
+        " ",
+        (mark + " " if mark else "", style),
+        ("🔥 " if item.fire else "", ""),
+        " ".join(literal(item.title).split()),
+        (f" · {detail}" if detail else "", "$text-muted"),
+    )
+    return line.truncate(width, ellipsis=True)
+
+
+class TeamList(Widget):
+    """The members with the sizes of their lists, as many as fit around the one on show."""
+
+    def __init__(self, *, id: str) -> None:
+        super().__init__(id=id)
+        self.top = 0
+
+    def _window(self, *, count: int, index: int) -> range:
+        capacity = max(1, (self.size.height - 4) // 2)
+        if index < self.top:
+            self.top = index
+        elif index >= self.top + capacity:
+            self.top = index - capacity + 1
+        self.top = max(0, min(self.top, max(count - capacity, 0)))
+        return range(self.top, min(self.top + capacity, count))
+
+    def render(self) -> Content:
+        screen = self.screen
+        width = max(self.size.width, 1)
+        view = screen.view
+        members = view.members if view else ()
+        window = self._window(count=len(members), index=screen.member_index)
+        where = (
+            f" {window.start + 1}–{window.stop}/{len(members)}"
+            if len(window) < len(members)
+            else ""
+        )
+        lines = [Content.assemble((_("Team"), "bold"), (where, "$text-muted")).truncate(width)]
+        for index in window:
+            member = members[index]
+            selected = index == screen.member_index
+            noted = "✎" if screen.notes.get(member.member_id, "").strip() else " "
+            head = Content.assemble(
+                ("▸ " if selected else "  ", "$accent"),
+                (member.initials, "bold"),
+                " ",
+                literal(member.name),
+                f" {noted}",
+            ).truncate(width, ellipsis=True, pad=True)
+            counts = Content.assemble(
+                "    ",
+                _counts(
+                    done=len(member.done),
+                    doing=len(member.doing),
+                    next_=member.next_total,
+                    blocked=len(member.blocked),
+                ),
+            ).truncate(width, pad=True)
+            style = "reverse" if selected else ""
+            lines += [head.stylize(style), counts.stylize(style)]
+        legend = [f"{mark} {_(name)}" for mark, name in COUNT_MARKS]
+        lines += [Content("")] + [
+            Content.styled("  ".join(pair), "$text-muted").truncate(width)
+            for pair in (legend[:2], legend[2:])
+        ]
+        return Content("\n").join(lines)
+
+
+def fit_sections(*, sizes: list[int], budget: int) -> list[int]:
+    """How many lines each list may show in `budget` lines, shared out one line at a time.
+
+    A list cut short gives one of its lines to "…and n more".
+    """
+    caps = [0] * len(sizes)
+    left = max(budget, 0)
+    while left > 0 and any(cap < size for cap, size in zip(caps, sizes, strict=True)):
+        for index, size in enumerate(sizes):
+            if left and caps[index] < size:
+                caps[index] += 1
+                left -= 1
+    return caps
+
+
+class MemberPanel(Widget):
+    """One member's four lists: done since the last stand-up, doing, next, blocked."""
+
+    def render(self) -> Content:
+        screen = self.screen
+        width = max(self.size.width, 1)
+        member = screen.member
+        view = screen.view
+        if member is None or view is None:
+            return Content.styled(_("Add the team first"), "$text-muted")
+        since = clock.to_local(view.since).format("ddd HH:mm")
+        head = Content.assemble(
+            (member.initials, "bold $accent"),
+            " ",
+            (literal(member.name), "bold"),
+            (f" · {literal(member.role)}" if member.role else "", "$text-muted"),
+        )
+        sections = (
+            (
+                _("Done since {when}", when=since),
+                [_item_line(item=i, detail=self._done(i), width=width) for i in member.done],
+                len(member.done),
+            ),
+            (
+                _("Doing"),
+                [_item_line(item=i, detail=self._doing(i), width=width) for i in member.doing],
+                len(member.doing),
+            ),
+            (_("Next"), [_item_line(item=i, width=width) for i in member.next], member.next_total),
+            (
+                _("Blocked"),
+                [_item_line(item=i, detail=self._blocked(i), width=width) for i in member.blocked],
+                len(member.blocked),
+            ),
+        )
+        caps = fit_sections(
+            sizes=[max(total, 1) for _title, _items, total in sections],
+            budget=self.size.height - 2 - 2 * len(sections),
+        )
+        lines = [head.truncate(width), Content("")]
+        for (title, items, total), cap in zip(sections, caps, strict=True):
+            lines.append(Content.styled(title, "bold underline"))
+            if not total:
+                lines.append(Content.styled("  —", "$text-muted"))
+            fits = cap >= total and len(items) == total
+            shown = items if fits else items[: max(cap - 1, 0)]
+            lines += shown
+            if total > len(shown):
+                more = ngettext("…and {n} more", "…and {n} more", n=total - len(shown))
+                lines.append(Content.styled(f"  {more}", "$text-muted"))
+            lines.append(Content(""))
+        return Content("\n").join(lines)
+
+    @staticmethod
+    def _done(item: Item) -> str:
+        parts = []
+        if item.moved_to:
+            parts.append(status_title(item.moved_to))
+        if item.hours:
+            parts.append(hours(item.hours, places=1) + "h")
+        return " · ".join(parts)
+
+    @staticmethod
+    def _doing(item: Item) -> str:
+        return "⏱ " + _clock_text(int(item.hours * 60)) if item.running else ""
+
+    @staticmethod
+    def _blocked(item: Item) -> str:
+        if item.waiting_days is None:
+            return _("blocked")
+        return "⏳" + ngettext("{n} day", "{n} days", n=item.waiting_days)
+
+
+class FiresList(Widget):
+    """Requests and urgent tasks since the last stand-up, two lines each, with a cursor."""
+
+    def __init__(self) -> None:
+        super().__init__(id="fires")
+        self.cursor = 0
+        self.top = 0
+
+    @property
+    def capacity(self) -> int:
+        return max(1, (self.size.height - 1) // 2)
+
+    @property
+    def selected(self) -> Fire | None:
+        view = self.screen.view
+        if view is None or not 0 <= self.cursor < len(view.fires):
+            return None
+        return view.fires[self.cursor]
+
+    def move(self, step: int) -> None:
+        count = len(self.screen.view.fires) if self.screen.view else 0
+        self.cursor = max(0, min(self.cursor + step, count - 1))
+        self.refresh()
+
+    def render(self) -> Content:
+        width = max(self.size.width, 1)
+        view = self.screen.view
+        fires = view.fires if view else ()
+        self.cursor = max(0, min(self.cursor, len(fires) - 1))
+        if self.cursor < self.top:
+            self.top = self.cursor
+        elif self.cursor >= self.top + self.capacity:
+            self.top = self.cursor - self.capacity + 1
+        title = Content.assemble((_("Fires"), "bold"), (f" {len(fires)}", "$text-muted"))
+        lines = [title.truncate(width, pad=True)]
+        if not fires:
+            lines.append(Content.styled(_("No fires since the last stand-up."), "$text-muted"))
+        for index, fire in enumerate(fires[self.top : self.top + self.capacity], start=self.top):
+            mark, style = PRIORITY_MARKS[Priority(fire.priority)]
+            head = Content.assemble(
+                (literal(fire.client_code), "bold"),
+                " ",
+                (mark + " " if mark else "", style),
+                ("🔥 " if fire.fire else "", ""),
+                " ".join(literal(fire.title).split()),
+            ).truncate(width, ellipsis=True, pad=True)
+            state = status_title(fire.status)
+            who = f" · {literal(fire.assignee)}" if fire.assignee else ""
+            meta = Content.styled(
+                f"  {state}{who} · {received(at=fire.created_at)}",
+                "$warning" if fire.status == Status.INBOX else "$text-muted",
+            ).truncate(width, pad=True)
+            style = "reverse" if index == self.cursor else ""
+            lines += [head.stylize(style), meta.stylize(style)]
+        return Content("\n").join(lines)
+
+
+class StandupScreen(TriageActions, Screen):
+    CSS_PATH = "standup.tcss"
+    BINDINGS = [
+        Binding("tab", "member(1)", "Next member", id="standup.next_member"),
+        Binding("shift+tab", "member(-1)", "Previous member", show=False, id="standup.prev_member"),
+        *[replace(binding, show=False) for binding in TRIAGE_BINDINGS],
+        Binding("up,k", "cursor(-1)", "Up", show=False, id="standup.up"),
+        Binding("down,j", "cursor(1)", "Down", show=False, id="standup.down"),
+        Binding("enter", "open", "Open", show=False, id="standup.open"),
+        Binding("n", "note", "Note", id="standup.note"),
+        Binding("N", "general_note", "Note for all", show=False, id="standup.general_note"),
+        Binding("escape", "leave_note", "Leave the note", show=False, id="standup.leave_note"),
+        Binding("F", "finish", "Finish", id="standup.finish"),
+        Binding("left_square_bracket", "history(-1)", "Older", id="standup.older"),
+        Binding("right_square_bracket", "history(1)", "Newer", show=False, id="standup.newer"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.slot: pendulum.DateTime | None = None
+        self.view: Meeting | None = None
+        self.record: Standup | None = None
+        self.member_index = 0
+        self.notes: dict[int, str] = {}
+        self.general = ""
+        self.shown: Standup | None = None
+        """The finished stand-up on show while leafing through the history, else None."""
+
+    def compose(self) -> ComposeResult:
+        yield DeckHeader(title=_("Stand-up"))
+        with Horizontal(id="live"):
+            yield TeamList(id="team")
+            with Vertical(id="member-column"):
+                yield MemberPanel(id="member")
+                yield Label("", id="member-note-label", markup=False)
+                yield Input(id="member-note", compact=True)
+            with Vertical(id="fires-column"):
+                yield FiresList()
+                yield Static(_(TRIAGE_HINT), id="triage-hint", markup=False)
+                yield Label(_("Note for everyone (N)"), id="general-note-label", markup=False)
+                yield Input(id="general-note", compact=True)
+        with VerticalScroll(id="history"):
+            yield Static("", id="history-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.set_interval(1.0, self._tick)
+
+    def on_screen_resume(self) -> None:
+        self._open()
+
+    def _open(self) -> None:
+        """Turn to the slot at hand, starting its meeting if this is the time for it."""
+        config = self.app.config
+        now = clock.now()
+        slot = current_slot(now=now, times=config.standup_times, zone=clock.zone())
+        if slot != self.slot:
+            self.slot, self.notes, self.general, self.shown = slot, {}, "", None
+            self.query_one("#general-note", Input).value = ""
+        record = standup_at(self.app.engine, slot_at=slot)
+        unstarted = record is None or record.started_at is None
+        if unstarted and starts_on_open(slot=slot, now=now):
+            start_standup(self.app.engine, slot_at=slot)
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the slot at hand again (or show the recorded stand-up being browsed)."""
+        if not self.is_mounted or self.slot is None:
+            return
+        live = self.shown is None
+        self.query_one("#live").display = live
+        self.query_one("#history").display = not live
+        if not live:
+            self._show_history()
+            return
+        config = self.app.config
+        sprint = current_sprint(self.app.engine, start_weekday=config.sprint_start_index)
+        self.view = meeting(
+            self.app.engine,
+            now=clock.now(),
+            times=config.standup_times,
+            zone=clock.zone(),
+            sprint_id=sprint.id,
+            coefficients=config.urgency,
+        )
+        self.record = self.view.record
+        if self.view.finished:
+            self.notes, self.general = dict(self.view.notes), self.record.note
+        self.member_index = min(self.member_index, max(len(self.view.members) - 1, 0))
+        general = self.query_one("#general-note", Input)
+        if general.value != self.general:
+            general.value = self.general
+        for field in self.query(Input):
+            field.disabled = self.view.finished
+        self._show_member()
+        self.query_one(FiresList).refresh()
+        self._show_scope()
+
+    @property
+    def member(self) -> MemberLists | None:
+        if self.view is None or not self.view.members:
+            return None
+        return self.view.members[self.member_index]
+
+    def _show_member(self) -> None:
+        member = self.member
+        note = self.query_one("#member-note", Input)
+        label = self.query_one("#member-note-label", Label)
+        if member is None:
+            label.update("")
+            note.value = ""
+        else:
+            label.update(Content(_("Note for {name} (n)", name=literal(member.name))))
+            note.value = self.notes.get(member.member_id, "")
+        self.query_one(TeamList).refresh()
+        self.query_one(MemberPanel).refresh()
+
+    def _show_scope(self) -> None:
+        if self.slot is None:
+            return
+        slot = clock.to_local(self.shown.slot_at if self.shown else self.slot).format(SLOT_FORMAT)
+        header = self.query_one(DeckHeader)
+        if self.shown is not None:
+            header.set_scope(_("{slot} · history", slot=slot))
+            return
+        record = self.record
+        seconds = meeting_seconds(record=record, now=clock.now())
+        if seconds is None:
+            state = _("not started")
+        elif record.finished_at is not None:
+            finished = clock.to_local(record.finished_at).format("HH:mm")
+            state = _("finished at {time}", time=finished)
+        else:
+            target = self.app.config.standup_minutes * 60
+            state = _(
+                "meeting {elapsed} of {target}",
+                elapsed=_clock_text(seconds),
+                target=_clock_text(target),
+            )
+            if seconds > target:
+                state += " " + _("over time")
+        header.set_scope(f"{slot} · {state}")
+
+    def _tick(self) -> None:
+        if self.slot is None or self.app.screen is not self:
+            return
+        if self.shown is None:
+            config = self.app.config
+            slot = current_slot(now=clock.now(), times=config.standup_times, zone=clock.zone())
+            if slot != self.slot:
+                self._open()
+                return
+        self._show_scope()
+
+    def selected_task_id(self) -> int | None:
+        if self.shown is not None:
+            return None
+        fire = self.query_one(FiresList).selected
+        return fire.task_id if fire else None
+
+    # Keys
+
+    def _live_only(self) -> bool:
+        if self.shown is not None:
+            self.notify(
+                _("This is a past stand-up: ] returns to the one at hand"), timeout=3, markup=False
+            )
+            return False
+        return True
+
+    def action_member(self, step: int) -> None:
+        if not self._live_only() or self.view is None or not self.view.members:
+            return
+        self.member_index = (self.member_index + step) % len(self.view.members)
+        self._show_member()
+
+    def action_cursor(self, step: int) -> None:
+        """Moves through the fires, or scrolls a past stand-up."""
+        if self.shown is not None:
+            self.query_one("#history").scroll_relative(y=step, animate=False)
+        else:
+            self.query_one(FiresList).move(step)
+
+    def action_open(self) -> None:
+        task_id = self.selected_task_id()
+        if task_id is None:
+            self.app.bell()
+            return
+        self.app.push_screen(CardScreen(task_id=task_id), lambda _saved: self.reload())
+
+    def action_note(self) -> None:
+        if self._live_only() and self.member is not None:
+            self.query_one("#member-note", Input).focus()
+
+    def action_general_note(self) -> None:
+        if self._live_only():
+            self.query_one("#general-note", Input).focus()
+
+    def action_leave_note(self) -> None:
+        self.set_focus(None)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "general-note":
+            self.general = event.value
+        elif event.input.id == "member-note" and self.member is not None:
+            member_id = self.member.member_id
+            had = bool(self.notes.get(member_id, "").strip())
+            if event.value.strip():
+                self.notes[member_id] = event.value
+            else:
+                self.notes.pop(member_id, None)
+            if had != bool(event.value.strip()):
+                self.query_one(TeamList).refresh()
+
+    def on_input_submitted(self, _event: Input.Submitted) -> None:
+        self.set_focus(None)
+
+    def action_finish(self) -> None:
+        if not self._live_only() or self.slot is None:
+            return
+        self.set_focus(None)
+        self.reload()
+        try:
+            finish_standup(
+                self.app.engine,
+                slot_at=self.slot,
+                note=self.general,
+                notes=self.notes,
+                numbers=numbers(meeting=self.view),
+            )
+        except ValidationError as error:
+            self.notify(str(error), severity="warning", markup=False)
+            return
+        self.notify(
+            _("Stand-up finished and saved: [ shows it in the history"), timeout=4, markup=False
+        )
+        self.reload()
+
+    def action_history(self, step: int) -> None:
+        """`[` older, `]` newer; newer than the newest finished one is the stand-up at hand."""
+        if self.slot is None:
+            return
+        engine = self.app.engine
+        if self.shown is None:
+            if step > 0:
+                self.app.bell()
+                return
+            found = neighbour_standup(engine, slot_at=self.slot, older=True, inclusive=True)
+        else:
+            found = neighbour_standup(engine, slot_at=self.shown.slot_at, older=step < 0)
+            if found is None and step > 0:
+                self.shown = None
+                self.reload()
+                return
+        if found is None:
+            self.notify(_("No earlier stand-up"), timeout=2, markup=False)
+            return
+        self.set_focus(None)
+        self.shown = found
+        self.reload()
+
+    def _show_history(self) -> None:
+        record = self.shown
+        kept = numbers_of(standup=record)
+        notes = standup_notes(self.app.engine, standup_id=record.id)
+        members = kept.get("members", {})
+        names = {m.member_id: m.name for m in self.view.members} if self.view else {}
+        for key, facts in members.items():
+            names.setdefault(int(key), facts.get("name", ""))
+        started = clock.to_local(record.started_at or record.finished_at).format("HH:mm")
+        finished = clock.to_local(record.finished_at).format("HH:mm")
+        minutes = round((meeting_seconds(record=record, now=record.finished_at) or 0) / 60)
+        parts: list = [
+            (_("Stand-up {when}", when=clock.to_local(record.slot_at).format(SLOT_FORMAT)), "bold"),
+            "\n",
+            (
+                ngettext(
+                    "held {start}–{end}, {n} minute",
+                    "held {start}–{end}, {n} minutes",
+                    n=minutes,
+                    start=started,
+                    end=finished,
+                ),
+                "$text-muted",
+            ),
+            "\n",
+        ]
+        if "fires" in kept:
+            parts += [
+                _(
+                    "Fires: {n}, untriaged at the end: {left}",
+                    n=kept["fires"],
+                    left=kept["untriaged"],
+                ),
+                "\n",
+            ]
+        if record.note:
+            parts += ["\n", (_("Note for everyone"), "bold"), "\n", literal(record.note), "\n"]
+        shown = set(names) & (set(notes) | {int(key) for key in members})
+        for member_id in sorted(shown, key=lambda member_id: names[member_id]):
+            facts = members.get(str(member_id))
+            parts += ["\n", (literal(names[member_id]), "bold $accent")]
+            if facts:
+                parts += [
+                    "  ",
+                    _counts(
+                        done=facts["done"],
+                        doing=facts["doing"],
+                        next_=facts["next"],
+                        blocked=facts["blocked"],
+                    ),
+                    (
+                        hours(facts["hours"], places=1) + "h" if facts["hours"] else "",
+                        "$text-muted",
+                    ),
+                ]
+            if notes.get(member_id):
+                parts += ["\n", literal(notes[member_id])]
+            parts.append("\n")
+        parts += ["\n", (_("[ older · ] newer"), "$text-muted")]
+        self.query_one("#history-body", Static).update(Content.assemble(*parts))
+        self._show_scope()
+
+
+class StandupReminders:
+    """A notification five minutes before each stand-up and one at its time, in any mode.
+
+    The app starts it once when it mounts: `StandupReminders(app=self).start()`.
+    """
+
+    CHECK_SECONDS = 5.0
+
+    def __init__(self, *, app: App) -> None:
+        self.app = app
+        self.checked = clock.now()
+
+    def start(self) -> None:
+        self.app.set_interval(self.CHECK_SECONDS, self.check)
+
+    def check(self) -> None:
+        now = clock.now()
+        reminder = due_reminder(
+            after=self.checked, until=now, times=self.app.config.standup_times, zone=clock.zone()
+        )
+        self.checked = now
+        if reminder is None:
+            return
+        when = reminder.slot.format("HH:mm")
+        if reminder.minutes_before:
+            message = ngettext(
+                "Stand-up at {time}, in {n} minute",
+                "Stand-up at {time}, in {n} minutes",
+                n=reminder.minutes_before,
+                time=when,
+            )
+        else:
+            message = _("Stand-up now ({time})", time=when)
+        self.app.notify(message, title=_("Stand-up"), timeout=60, markup=False)
