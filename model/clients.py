@@ -47,7 +47,6 @@ def find_client(engine: Engine, *, text: str) -> Client:
     raise NotFoundError(_("no client matches {text!r}; clients: {known}", text=text, known=known))
 
 
-
 def client_by_id(engine: Engine, *, client_id: int) -> Client:
     with reading(engine) as session:
         client = session.get(Client, client_id)

@@ -8,11 +8,11 @@ is a single transaction that either lands whole or not at all.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import event
+from sqlalchemy import Table, event, insert, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
@@ -123,3 +123,26 @@ def reading(engine: Engine) -> Iterator[Session]:
     bind = engine.execution_options(clientdeck_read_only=True)
     with Session(bind, expire_on_commit=False) as session:
         yield session
+
+
+INSERT_CHUNK = 5_000
+
+
+def bulk_insert(session: Session, *, table: Table, rows: list[dict]) -> None:
+    """Many rows through Core inserts in chunks: the ORM's per-object cost is what makes
+    a scale-25 demo or a restore slow, and one huge statement hits driver limits."""
+    for start in range(0, len(rows), INSERT_CHUNK):
+        session.execute(insert(table), rows[start : start + INSERT_CHUNK])
+
+
+def advance_sequences(session: Session, *, tables: Sequence[Table]) -> None:
+    """PostgreSQL does not move a serial's sequence past ids given explicitly; do it here."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for table in tables:
+        session.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence(:name, 'id'), max(id)) FROM \"{table.name}\""
+            ),
+            {"name": f'"{table.name}"'},
+        )

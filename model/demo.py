@@ -44,19 +44,20 @@ from itertools import accumulate, product
 from typing import Any, NamedTuple
 
 import pendulum
-from sqlalchemy import Table, delete, insert, select, text
+from sqlalchemy import delete, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
 from model import clock
 from model.budgets import MAX_MONTHLY_HOURS
 from model.config import DEFAULT_RETRO_CHECKLIST
-from model.db import reading, transaction
+from model.db import advance_sequences, bulk_insert, reading, transaction
 from model.tables import (
     Channel,
     Client,
     ClientStatus,
     Direction,
+    InteractionKind,
     Member,
     Priority,
     SprintState,
@@ -78,7 +79,6 @@ NEWCOMERS_BEFORE = 0.7  # of generated members and clients: there before the his
 CLIENT_MIN_WEEKS = 3  # a client won during the history has been one for at least this long
 WORK_HOURS = (9, 18)  # local, the default work day of config.toml
 STANDUP_HOURS = (11, 16)
-INSERT_CHUNK = 5_000
 
 # The board's live columns hold this share of 400 tasks per six members: they grow with the
 # team. The backlog grows with the history; every other task is done.
@@ -160,8 +160,6 @@ KPI_WEEKS = 8  # the least weekly history of a KPI
 QUARTER_WEEKS = 13  # hypotheses and upsell ideas: a chance of one per quarter of history
 SATISFACTION_RANGE = (0, 10)
 
-REPORT_KIND = "report"  # the weekly report a retro checks every client got
-PLAN_KIND = "plan"  # the sprint plan sent to the client for approval
 
 # --- the agency ------------------------------------------------------------------------------
 # Data tables are laid out by hand, one entry per line; texts come in (English, Ukrainian,
@@ -659,22 +657,8 @@ def _write(*, session: Session, rows: dict[str, list[dict]], report: Callable[[s
     for table in tables:
         batch = rows[table.name]
         report(f"writing {len(batch)} {table.name} rows")
-        for start in range(0, len(batch), INSERT_CHUNK):
-            session.execute(insert(table), batch[start : start + INSERT_CHUNK])
-    _advance_sequences(session=session, tables=tables)
-
-
-def _advance_sequences(*, session: Session, tables: Sequence[Table]) -> None:
-    """PostgreSQL does not move a serial's sequence past ids given explicitly; do it here."""
-    if session.get_bind().dialect.name != "postgresql":
-        return
-    for table in tables:
-        session.execute(
-            text(
-                f"SELECT setval(pg_get_serial_sequence(:name, 'id'), max(id)) FROM \"{table.name}\""
-            ),
-            {"name": f'"{table.name}"'},
-        )
+        bulk_insert(session, table=table, rows=batch)
+    advance_sequences(session, tables=tables)
 
 
 # --- time ------------------------------------------------------------------------------------
@@ -1686,11 +1670,15 @@ class _Agency:
         weekday = self._local_date(start).weekday()
         if weekday == 0:
             self._interaction(
-                client, self._between(start, end), Channel.EMAIL, PLAN_SUMMARY, PLAN_KIND
+                client, self._between(start, end), Channel.EMAIL, PLAN_SUMMARY, InteractionKind.PLAN
             )
         if weekday == 4:
             self._interaction(
-                client, self._between(start, end), Channel.EMAIL, REPORT_SUMMARY, REPORT_KIND
+                client,
+                self._between(start, end),
+                Channel.EMAIL,
+                REPORT_SUMMARY,
+                InteractionKind.REPORT,
             )
         if self.rng.random() >= rate:
             return

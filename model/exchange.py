@@ -13,7 +13,7 @@ import json
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.types import TypeDecorator, TypeEngine
@@ -21,8 +21,7 @@ from sqlmodel import Session, SQLModel
 
 import model.tables  # noqa: F401  (every table in the metadata)
 from model import clock
-from model.db import reading, transaction
-from model.demo import INSERT_CHUNK, _advance_sequences
+from model.db import advance_sequences, bulk_insert, reading, transaction
 from model.i18n import _
 from model.importers import FileRefused
 from model.store import current_revision
@@ -172,7 +171,7 @@ def import_json(engine: Engine, *, data: dict[str, Any]) -> dict[str, int]:
             filled = [table for table in _tables() if rows.get(table.name)]
             for table in filled:
                 _insert(session=session, table=table, rows=rows[table.name])
-            _advance_sequences(session=session, tables=filled)
+            advance_sequences(session, tables=filled)
     except IntegrityError as error:
         raise FileRefused(
             _("the export's rows do not fit together: {error}", error=error.orig)
@@ -188,8 +187,7 @@ def _insert(*, session: Session, table: Table, rows: list[dict[str, Any]]) -> No
         if key.column.table is table and any(row[key.parent.name] is not None for row in rows)
     ]
     plain = [{**row, **dict.fromkeys(own)} for row in rows] if own else rows
-    for start in range(0, len(plain), INSERT_CHUNK):
-        session.execute(insert(table), plain[start : start + INSERT_CHUNK])
+    bulk_insert(session, table=table, rows=plain)
     for name in own:
         links = [
             {"row_id": row["id"], "target": row[name]} for row in rows if row[name] is not None

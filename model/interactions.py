@@ -28,13 +28,20 @@ from sqlmodel import Session, select
 from model import clock
 from model.db import reading, transaction
 from model.i18n import _
-from model.tables import Channel, Client, Contact, Direction, Interaction, Status, Task
+from model.tables import (
+    Channel,
+    Client,
+    Contact,
+    Direction,
+    Interaction,
+    InteractionKind,
+    Status,
+    Task,
+)
 from model.tasks import NotFoundError, ValidationError
 from model.weeks import working_days
 
 MAX_SUMMARY = 2_000
-NUDGE_KIND = "nudge"
-REPORT_KIND = "report"  # the weekly report; the retro checks that every client got one
 CHANNELS = tuple(Channel)
 
 
@@ -138,7 +145,7 @@ def nudge(engine: Engine, *, task_id: int) -> Interaction:
         client_id=task.client_id,
         channel=_channel(preferred),
         summary=_("Reminded about: {title}", title=task.title),
-        kind=NUDGE_KIND,
+        kind=InteractionKind.NUDGE,
         task_id=task.id,
     )
 
@@ -154,7 +161,7 @@ def report_sent(engine: Engine, *, client_id: int, week: str) -> Interaction:
         client_id=client_id,
         channel=_channel(client.preferred_channel),
         summary=_("Weekly report sent ({week})", week=week),
-        kind=REPORT_KIND,
+        kind=InteractionKind.REPORT,
     )
 
 
@@ -251,7 +258,7 @@ def waiting_on_client(engine: Engine, *, client_id: int) -> list[WaitingTask]:
             for task_id, count, last in session.exec(
                 select(Interaction.task_id, func.count(), func.max(Interaction.at))
                 .where(
-                    Interaction.kind == NUDGE_KIND,
+                    Interaction.kind == InteractionKind.NUDGE,
                     Interaction.task_id.in_([task_id for task_id, _title, _since in tasks]),
                 )
                 .group_by(Interaction.task_id)

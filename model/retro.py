@@ -12,7 +12,7 @@ undone before its end are not the sprint's.
 
 Closing is one transaction that returns a `Closing`: everything `undo_close`
 needs to put the store back as it was. Both change tasks through the task
-rules' own single place of change (`model.tasks._apply` and its helpers), so
+rules' own single place of change (`model.tasks.apply_changes` and its helpers), so
 each move writes its task event and bumps the version inside that transaction.
 
 Action items become tasks of the next sprint at the close. Every task needs a
@@ -38,13 +38,14 @@ from model.budgets import BudgetStatus, budget_statuses
 from model.db import reading, transaction
 from model.i18n import N_, _, ngettext
 from model.promises import PromiseState, state
-from model.reports.hours import _md_cell
+from model.reports.hours import md_cell
 from model.tables import (
     ActionItem,
     Client,
     ClientPlan,
     ClientStatus,
     Interaction,
+    InteractionKind,
     Member,
     Retro,
     RetroCheck,
@@ -60,11 +61,11 @@ from model.tables import (
 from model.tasks import (
     NotFoundError,
     ValidationError,
-    _apply,
-    _bottom_position,
-    _status_effects,
-    _top_position,
+    apply_changes,
+    bottom_position,
     snapshot,
+    status_effects,
+    top_position,
     validate,
 )
 from model.timetrack import hours_by_client, in_span
@@ -84,7 +85,6 @@ CHECK_LABELS = {
     "next_sprint_drafted": N_("Next sprint drafted"),
 }
 
-REPORT_KIND = "report"
 AGENCY_CODE = "AGENCY"
 AGENCY_COLOUR = "#6c6c6c"
 UNDONE_REASON = "sprint close undone"
@@ -481,7 +481,7 @@ def _weekly_reports(session: Session, *, span: Span) -> tuple[bool, str]:
         session.exec(
             select(Interaction.client_id)
             .where(
-                Interaction.kind == REPORT_KIND,
+                Interaction.kind == InteractionKind.REPORT,
                 Interaction.at >= span.start,
                 Interaction.at < span.end,
             )
@@ -920,7 +920,7 @@ def _task_of(
         assignee_id=item.owner_id,
         due_date=item.due_date,
         sprint_id=sprint_id,
-        position=_bottom_position(session=session, status=Status.TODO),
+        position=bottom_position(session=session, status=Status.TODO),
         created_at=now,
         updated_at=now,
         **values,
@@ -967,20 +967,20 @@ def close_sprint(
             .with_for_update()
         ).all()
         before = {task.id: snapshot(task) for task in tasks}
-        backlog_top = _top_position(session=session, status=Status.BACKLOG)
+        backlog_top = top_position(session=session, status=Status.BACKLOG)
         sent = 0
         for task in tasks:
             if task.id in send_back:
                 sent += 1
                 changes = {
-                    **_status_effects(task=task, status=Status.BACKLOG, now=now),
+                    **status_effects(task=task, status=Status.BACKLOG, now=now),
                     "status": Status.BACKLOG,
                     "sprint_id": None,
                     "position": backlog_top - sent,
                 }
             else:
                 changes = {"sprint_id": following.id, "carried_over": task.carried_over + 1}
-            _apply(session=session, task=task, changes=changes, who=who, now=now)
+            apply_changes(session=session, task=task, changes=changes, who=who, now=now)
         made: dict[int, int] = {}
         for item in session.exec(
             select(ActionItem)
@@ -1024,10 +1024,12 @@ def undo_close(engine: Engine, *, closing: Closing, who: int | None = None) -> N
             ).all()
         }
         for task_id, state_before in closing.before.items():
-            _apply(session=session, task=tasks[task_id], changes=state_before, who=who, now=now)
+            apply_changes(
+                session=session, task=tasks[task_id], changes=state_before, who=who, now=now
+            )
         for action_id, task_id in closing.created_tasks.items():
             changes = {"archived_at": now, "archive_reason": UNDONE_REASON, "sprint_id": None}
-            _apply(session=session, task=tasks[task_id], changes=changes, who=who, now=now)
+            apply_changes(session=session, task=tasks[task_id], changes=changes, who=who, now=now)
             item = session.get(ActionItem, action_id)
             if item is not None:
                 item.task_id = None
@@ -1134,7 +1136,7 @@ def render_markdown(view: RetroView) -> str:
         f"- {_('Sprint')}: {status}",
     ]
     if view.sprint.goal:
-        lines.append(f"- {_('Goal')}: {_md_cell(view.sprint.goal)}")
+        lines.append(f"- {_('Goal')}: {md_cell(view.sprint.goal)}")
     figures = (
         (_("Planned when agreed"), str(numbers.planned)),
         (_("Done"), str(numbers.done)),
@@ -1155,7 +1157,7 @@ def render_markdown(view: RetroView) -> str:
             "|---|---:|---:|---:|---:|",
         ]
         lines += [
-            f"| {_md_cell(row.name)} ({_md_cell(row.code)}) | {_number(row.hours)} | "
+            f"| {md_cell(row.name)} ({md_cell(row.code)}) | {_number(row.hours)} | "
             f"{_number(row.planned_hours)} | {_number(row.month_hours)} | "
             f"{_number(row.budget_hours)} |"
             for row in numbers.clients
@@ -1177,11 +1179,11 @@ def render_markdown(view: RetroView) -> str:
     ]
     for check in view.checks:
         mark = "x" if check.checked else " "
-        why = f" — {_md_cell(check.why)}" if check.why else ""
-        lines.append(f"- [{mark}] {_md_cell(check.label)}{why}")
+        why = f" — {md_cell(check.why)}" if check.why else ""
+        lines.append(f"- [{mark}] {md_cell(check.label)}{why}")
     for kind in NOTE_KINDS:
         lines += ["", f"## {_(NOTE_TITLES[kind])}", ""]
-        lines += [f"- {_md_cell(note.text)}" for note in view.notes.get(kind, ())] or [_("None.")]
+        lines += [f"- {md_cell(note.text)}" for note in view.notes.get(kind, ())] or [_("None.")]
     lines += ["", f"## {_('Action items')}", ""]
     lines += [_action_markdown(line) for line in view.actions] or [_("None.")]
     if view.previous:
@@ -1192,5 +1194,5 @@ def render_markdown(view: RetroView) -> str:
 
 def _action_markdown(line: ActionLine) -> str:
     details = action_details(line=line)
-    parts = [_md_cell(line.text), *([_md_cell(details)] if details else [])]
+    parts = [md_cell(line.text), *([md_cell(details)] if details else [])]
     return "- " + " — ".join([*parts, action_state(line=line)])

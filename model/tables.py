@@ -64,6 +64,15 @@ class Direction(StrEnum):
     OUTBOUND = "out"
 
 
+class InteractionKind(StrEnum):
+    """What a logged interaction was for, when it was more than a contact."""
+
+    CONTACT = ""
+    REPORT = "report"  # the weekly report; the retro checks every client got one
+    NUDGE = "nudge"  # a push on a task waiting on the client
+    PLAN = "plan"  # the sprint plan sent for agreement
+
+
 class SprintState(StrEnum):
     OPEN = "open"
     CLOSED = "closed"

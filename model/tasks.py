@@ -1,6 +1,6 @@
 """Changing tasks: the one path every edit takes, with its events and its rules.
 
-Each public function is one transaction. `_apply` is the single place where a
+Each public function is one transaction. `apply_changes` is the single place where a
 field changes, so every tracked change writes a task event and bumps the
 version that optimistic locking checks.
 """
@@ -150,7 +150,7 @@ def _text_of(value: Any) -> str | None:
     return str(value)
 
 
-def _status_effects(*, task: Task, status: str, now: datetime) -> dict[str, Any]:
+def status_effects(*, task: Task, status: str, now: datetime) -> dict[str, Any]:
     """What else changes when a task changes status: the waiting clock and done time."""
     effects: dict[str, Any] = {}
     if status == task.status:
@@ -168,21 +168,21 @@ def _status_effects(*, task: Task, status: str, now: datetime) -> dict[str, Any]
     return effects
 
 
-def _top_position(*, session: Session, status: str) -> float:
+def top_position(*, session: Session, status: str) -> float:
     lowest = session.exec(
         select(func.min(Task.position)).where(Task.status == status, Task.archived_at.is_(None))
     ).one()
     return (lowest if lowest is not None else 1.0) - 1.0
 
 
-def _bottom_position(*, session: Session, status: str) -> float:
+def bottom_position(*, session: Session, status: str) -> float:
     highest = session.exec(
         select(func.max(Task.position)).where(Task.status == status, Task.archived_at.is_(None))
     ).one()
     return (highest if highest is not None else 0.0) + 1.0
 
 
-def _apply(
+def apply_changes(
     *, session: Session, task: Task, changes: dict[str, Any], who: int | None, now: datetime
 ) -> None:
     """Set fields, log an event for each tracked one that really changed, bump the version."""
@@ -225,14 +225,14 @@ def get_task(engine: Engine, *, task_id: int) -> Task:
         return task
 
 
-def _create(
+def add_task(
     *, session: Session, client_id: int, values: dict[str, Any], who: int | None, now: datetime
 ) -> Task:
     if session.get(Client, client_id) is None:
         raise NotFoundError(_("no client with id {id}", id=client_id))
     position = values.pop("position", None)
     if position is None:
-        place = _top_position if values.get("fire") else _bottom_position
+        place = top_position if values.get("fire") else bottom_position
         position = place(session=session, status=values["status"])
     task = Task(client_id=client_id, position=position, created_at=now, updated_at=now, **values)
     if task.status == Status.WAITING:
@@ -264,12 +264,12 @@ def create_task(
     """A new task at the bottom of its column (fires go to the top)."""
     values = validate(changes={"title": title, "status": status, **fields})
     with transaction(engine) as session:
-        return _create(
+        return add_task(
             session=session, client_id=client_id, values=values, who=who, now=clock.now()
         )
 
 
-def _update(
+def change_task(
     *,
     session: Session,
     task_id: int,
@@ -283,10 +283,10 @@ def _update(
         current = {**snapshot(task), "version": task.version}
         raise ConflictError(task_id=task_id, expected=expected_version, current=current)
     if "status" in values:
-        values = {**_status_effects(task=task, status=values["status"], now=now), **values}
+        values = {**status_effects(task=task, status=values["status"], now=now), **values}
         if values["status"] != task.status and "position" not in values:
-            values["position"] = _top_position(session=session, status=values["status"])
-    _apply(session=session, task=task, changes=values, who=who, now=now)
+            values["position"] = top_position(session=session, status=values["status"])
+    apply_changes(session=session, task=task, changes=values, who=who, now=now)
     return task
 
 
@@ -301,7 +301,7 @@ def update_task(
     """Apply validated changes with their side effects; refuse if the version moved on."""
     values = validate(changes=changes)
     with transaction(engine) as session:
-        return _update(
+        return change_task(
             session=session,
             task_id=task_id,
             values=values,
@@ -328,9 +328,9 @@ def save_card(
     with transaction(engine) as session:
         if task_id is None:
             client_id = values.pop("client_id")
-            task = _create(session=session, client_id=client_id, values=values, who=who, now=now)
+            task = add_task(session=session, client_id=client_id, values=values, who=who, now=now)
         else:
-            task = _update(
+            task = change_task(
                 session=session,
                 task_id=task_id,
                 values=values,
@@ -381,7 +381,7 @@ def restore(engine: Engine, *, states: dict[int, dict[str, Any]], who: int | Non
     with transaction(engine) as session:
         for task_id, state in states.items():
             task = _load(session=session, task_id=task_id)
-            _apply(session=session, task=task, changes=state, who=who, now=now)
+            apply_changes(session=session, task=task, changes=state, who=who, now=now)
 
 
 def move_status(engine: Engine, *, task_id: int, status: str, who: int | None = None) -> Task:
@@ -412,8 +412,8 @@ def swap_positions(engine: Engine, *, task_id: int, other_id: int) -> None:
         first, second = task.position, other.position
         if first == second:
             second = first + 0.5
-        _apply(session=session, task=task, changes={"position": second}, who=None, now=now)
-        _apply(session=session, task=other, changes={"position": first}, who=None, now=now)
+        apply_changes(session=session, task=task, changes={"position": second}, who=None, now=now)
+        apply_changes(session=session, task=other, changes={"position": first}, who=None, now=now)
 
 
 @dataclass(frozen=True)

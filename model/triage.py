@@ -28,12 +28,12 @@ from model.tables import Client, Priority, Status, Task
 from model.tasks import (
     MAX_TITLE,
     ValidationError,
-    _bottom_position,
-    _top_position,
     archive_task,
+    bottom_position,
     get_task,
     restore,
     snapshot,
+    top_position,
     update_task,
     validate,
 )
@@ -109,7 +109,7 @@ def _live(engine: Engine, *, task_id: int) -> Task:
 
 def _position(engine: Engine, *, status: str, top: bool) -> float:
     with reading(engine) as session:
-        place = _top_position if top else _bottom_position
+        place = top_position if top else bottom_position
         return place(session=session, status=status)
 
 

@@ -11,8 +11,6 @@ from sqlmodel import select
 from model import clock
 from model.db import reading, transaction
 from model.interactions import (
-    NUDGE_KIND,
-    REPORT_KIND,
     forget_interaction,
     interaction_log,
     last_contacts,
@@ -22,7 +20,7 @@ from model.interactions import (
     silent_working_days,
     waiting_on_client,
 )
-from model.tables import Channel, Client, Direction, Interaction, Status
+from model.tables import Channel, Client, Direction, Interaction, InteractionKind, Status
 from model.tasks import NotFoundError, ValidationError, create_task, get_task, move_status
 
 KYIV = "Europe/Kyiv"
@@ -193,7 +191,11 @@ def test_the_log_shows_planned_meetings_then_the_latest(store, client_id, frozen
 def test_a_nudge_is_a_contact_about_the_task_and_restarts_nothing(store, client_id, frozen):
     task = create_task(store, client_id=client_id, title="Approve banners", status=Status.WAITING)
     logged = nudge(store, task_id=task.id)
-    assert (logged.kind, logged.task_id, logged.channel) == (NUDGE_KIND, task.id, "messenger")
+    assert (logged.kind, logged.task_id, logged.channel) == (
+        InteractionKind.NUDGE,
+        task.id,
+        "messenger",
+    )
     assert "Approve banners" in logged.summary
     after = get_task(store, task_id=task.id)
     assert (after.status, after.waiting_since, after.version) == (
@@ -229,6 +231,6 @@ def test_waiting_tasks_with_their_days_and_nudges(store, client_id, frozen):
 
 def test_a_sent_report_is_logged_with_the_kind_the_retro_checks(store, client_id):
     logged = report_sent(store, client_id=client_id, week="2026-W47")
-    assert (logged.kind, logged.channel) == (REPORT_KIND, "messenger")
-    assert REPORT_KIND == "report"
+    assert (logged.kind, logged.channel) == (InteractionKind.REPORT, "messenger")
+    assert InteractionKind.REPORT == "report"
     assert "2026-W47" in logged.summary

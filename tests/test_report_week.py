@@ -22,13 +22,12 @@ from sqlmodel import select
 from model import clock, i18n
 from model.budgets import set_budget
 from model.db import reading, transaction
-from model.interactions import REPORT_KIND
 from model.kpis import add_kpi, record_value
 from model.promises import promise_task
 from model.reports.week import render_markdown, week_report
 from model.sprints import ensure_sprint
 from model.store import open_store
-from model.tables import Client, Interaction, Member, Status, TimeEntry
+from model.tables import Client, Interaction, InteractionKind, Member, Status, TimeEntry
 from model.tasks import create_task, move_status
 from tui.cli import run
 
@@ -213,7 +212,7 @@ def test_report_week_from_the_shell(shell, tmp_path, capsys):
     assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
     with reading(store) as session:
         kinds = session.exec(select(Interaction.kind).where(Interaction.client_id == nwb)).all()
-    assert kinds == [REPORT_KIND]
+    assert kinds == [InteractionKind.REPORT]
 
 
 def test_report_week_prints_this_week_without_logging(shell, capsys):

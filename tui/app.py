@@ -30,7 +30,6 @@ from tui.commands import GoToProvider, ScreenActionsProvider
 from tui.format import literal
 from tui.keys import translate_bindings
 from tui.screens.help import HelpScreen
-from tui.screens.placeholder import PlaceholderScreen
 from tui.screens.prompt import DuePrompt, PickScreen
 from tui.screens.timer import ForgottenTimerScreen
 from tui.themes import load_themes
@@ -48,29 +47,6 @@ MODE_KEYS = (
     ("i", "inbox", N_("Inbox")),
 )
 
-COMING = {
-    "plan": N_(
-        "This week's sprint: backlog by client, capacity per member, hours per client "
-        "against budget, and the plans agreed with clients."
-    ),
-    "standup": N_(
-        "Per member: done since the last stand-up, doing, next and blocked; "
-        "fires to triage; notes and the meeting timer."
-    ),
-    "retro": N_(
-        "The sprint's numbers, the Friday checklist, what went well, what to improve, "
-        "action items, and closing the sprint."
-    ),
-    "calendar": N_(
-        "Week and month: deadlines, promises, stand-ups, the retro and client meetings."
-    ),
-    "clients": N_(
-        "Every client with health signals; contacts, interactions, promises, KPIs and budget burn."
-    ),
-    "inbox": N_("Untriaged requests, with keys to accept, defer, wait, decline or merge them."),
-}
-
-
 # Each mode's screen, imported when the mode is first opened so start-up pays
 # only for the board.
 SCREENS = {
@@ -84,16 +60,10 @@ SCREENS = {
 }
 
 
-def _mode_screen(mode: str, title: str) -> Callable[[], Screen]:
+def _mode_screen(mode: str) -> Callable[[], Screen]:
     def build() -> Screen:
         module_name, class_name = SCREENS[mode].split(":")
-        try:
-            module = import_module(module_name)
-        except ModuleNotFoundError as missing:
-            if missing.name != module_name or mode not in COMING:
-                raise
-            return PlaceholderScreen(title=title, text=COMING[mode])
-        return getattr(module, class_name)()
+        return getattr(import_module(module_name), class_name)()
 
     return build
 
@@ -104,7 +74,7 @@ class ClientDeck(App):
     # Screens act on their own keys; only forms and prompts take focus.
     AUTO_FOCUS = None
     COMMANDS = App.COMMANDS | {ScreenActionsProvider, GoToProvider}
-    MODES = {mode: _mode_screen(mode, title) for _key, mode, title in MODE_KEYS}
+    MODES = {mode: _mode_screen(mode) for _key, mode, _title in MODE_KEYS}
     BINDINGS = [
         *[
             Binding(key, f"switch_mode('{mode}')", title, show=False, id=f"mode.{mode}")

@@ -37,10 +37,10 @@ from model.tasks import (
     MAX_TITLE,
     NotFoundError,
     ValidationError,
-    _apply,
-    _bottom_position,
-    _status_effects,
+    apply_changes,
+    bottom_position,
     normalise_labels,
+    status_effects,
     validate,
 )
 
@@ -770,7 +770,7 @@ def _positions(
         if any(later <= earlier for earlier, later in pairwise(kept)):
             placed = {}
         if not placed:
-            start = min(kept) if kept else _bottom_position(session=session, status=status)
+            start = min(kept) if kept else bottom_position(session=session, status=status)
             positions.update({card.id: start + rank for rank, card in enumerate(group)})
             continue
         index = 0
@@ -907,10 +907,10 @@ def _write(*, session: Session, plan: Plan, who: int | None) -> None:
         elif changes:
             if "status" in changes:
                 changes = {
-                    **_status_effects(task=task, status=changes["status"], now=now),
+                    **status_effects(task=task, status=changes["status"], now=now),
                     **changes,
                 }
-            _apply(session=session, task=task, changes=changes, who=who, now=now)
+            apply_changes(session=session, task=task, changes=changes, who=who, now=now)
         if item.checklist_changed:
             if item.task is not None:
                 for old in session.exec(

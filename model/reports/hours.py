@@ -137,7 +137,7 @@ def _months_label(report: HoursReport) -> str:
     return ", ".join(month.format("YYYY-MM") for month in report.months)
 
 
-def _md_cell(text: str) -> str:
+def md_cell(text: str) -> str:
     """Task text shown literally inside a table cell: no new rows, no new columns."""
     return " ".join(text.replace("\\", "\\\\").replace("|", "\\|").split())
 
@@ -145,9 +145,9 @@ def _md_cell(text: str) -> str:
 def render_markdown(report: HoursReport) -> str:
     """The report as a Markdown document to paste into an email or a chat."""
     lines = [
-        f"# {_md_cell(report.title)}",
+        f"# {md_cell(report.title)}",
         "",
-        f"- {_('Client')}: {_md_cell(report.client_name)} ({_md_cell(report.client_code)})",
+        f"- {_('Client')}: {md_cell(report.client_name)} ({md_cell(report.client_code)})",
         f"- {_('Period')}: {report.first_day.isoformat()} – {report.last_day.isoformat()}",
         "",
         f"## {_('Tasks')}",
@@ -156,7 +156,7 @@ def render_markdown(report: HoursReport) -> str:
     if report.tasks:
         lines += [f"| # | {_('Task')} | {_('Status')} | {_('Hours')} |", "|---:|---|---|---:|"]
         lines += [
-            f"| {t.task_id} | {_md_cell(t.title)} | {_(t.status)} | {_number(t.hours)} |"
+            f"| {t.task_id} | {md_cell(t.title)} | {_(t.status)} | {_number(t.hours)} |"
             for t in report.tasks
         ]
     else:
@@ -164,7 +164,7 @@ def render_markdown(report: HoursReport) -> str:
     lines += ["", f"## {_('People')}", ""]
     if report.members:
         lines += [f"| {_('Person')} | {_('Hours')} |", "|---|---:|"]
-        lines += [f"| {_md_cell(m.name)} | {_number(m.hours)} |" for m in report.members]
+        lines += [f"| {md_cell(m.name)} | {_number(m.hours)} |" for m in report.members]
     else:
         lines.append(_("No time recorded."))
     lines += [

@@ -28,7 +28,7 @@ from model.i18n import N_, _, ngettext
 from model.interactions import WaitingTask, waiting_on_client
 from model.kpis import kpis
 from model.promises import PromiseState
-from model.reports.hours import _md_cell, _number, hours_report
+from model.reports.hours import _number, hours_report, md_cell
 from model.tables import Client, Sprint, Status, Task
 from model.tasks import NotFoundError
 from model.weeks import Span, iso_week_label, local_midnight, month_start, week_span
@@ -226,7 +226,7 @@ def _task_table(lines: tuple[TaskLine, ...], *, status: bool, hours: bool) -> li
         columns.append((f" {_('Hours this week')} |", "---:|"))
     rows = []
     for line in lines:
-        cells = [str(line.task_id), _md_cell(line.title)]
+        cells = [str(line.task_id), md_cell(line.title)]
         cells += [_(line.status)] if status else []
         cells += [_due(line.due)]
         cells += [_number(line.hours)] if hours else []
@@ -253,7 +253,7 @@ def _promises(report: WeekReport) -> list[str]:
             "|---:|---|---|---|",
         ]
         lines += [
-            f"| {p.task_id} | {_md_cell(p.title)} | {p.due_text} | {_moment(p.done_at)} |"
+            f"| {p.task_id} | {md_cell(p.title)} | {p.due_text} | {_moment(p.done_at)} |"
             for p in done
         ]
     if report.due:
@@ -263,7 +263,7 @@ def _promises(report: WeekReport) -> list[str]:
             "|---:|---|---|---|",
         ]
         lines += [
-            f"| {p.task_id} | {_md_cell(p.title)} | {p.due_text} | {_(STATE_WORDS[p.state])} |"
+            f"| {p.task_id} | {md_cell(p.title)} | {p.due_text} | {_(STATE_WORDS[p.state])} |"
             for p in report.due
         ]
     return lines
@@ -273,9 +273,9 @@ def render_markdown(report: WeekReport) -> str:
     """The report as Markdown to paste into an email or a chat."""
     title = _("Weekly report for {client}, {week}", client=report.client_name, week=report.label)
     lines = [
-        f"# {_md_cell(title)}",
+        f"# {md_cell(title)}",
         "",
-        f"- {_('Client')}: {_md_cell(report.client_name)} ({_md_cell(report.client_code)})",
+        f"- {_('Client')}: {md_cell(report.client_name)} ({md_cell(report.client_code)})",
         f"- {_('Week')}: {report.week_start.isoformat()} – {report.week_end.isoformat()}",
     ]
     lines += _section(
@@ -307,7 +307,7 @@ def render_markdown(report: WeekReport) -> str:
     if report.waiting:
         waiting = [f"| # | {_('Task')} | {_('Since')} | {_('Days')} |", "|---:|---|---|---:|"]
         waiting += [
-            f"| {w.task_id} | {_md_cell(w.title)} | {_moment(w.waiting_since)} | {w.days} |"
+            f"| {w.task_id} | {md_cell(w.title)} | {_moment(w.waiting_since)} | {w.days} |"
             for w in report.waiting
         ]
     lines += _section(
@@ -322,7 +322,7 @@ def render_markdown(report: WeekReport) -> str:
             "|---|---:|---:|---:|---:|",
         ]
         indicators += [
-            f"| {_md_cell(k.name)} | {_value(k.baseline, k.unit)} | {_value(k.target, k.unit)}"
+            f"| {md_cell(k.name)} | {_value(k.baseline, k.unit)} | {_value(k.target, k.unit)}"
             f" | {_value(k.now, k.unit)} | {_signed(k.change, k.unit)} |"
             for k in report.kpis
         ]

@@ -14,10 +14,19 @@ from sqlmodel import select
 from model import clock
 from model.db import reading, transaction
 from model.files import reports_dir
-from model.interactions import NUDGE_KIND, REPORT_KIND, log_interaction
+from model.interactions import log_interaction
 from model.kpis import add_hypothesis, add_idea, add_kpi, kpis, record_value
 from model.promises import promise_task
-from model.tables import Channel, Client, ClientPlan, Contact, Interaction, Satisfaction, Task
+from model.tables import (
+    Channel,
+    Client,
+    ClientPlan,
+    Contact,
+    Interaction,
+    InteractionKind,
+    Satisfaction,
+    Task,
+)
 from model.tasks import get_task
 from tui.screens.client_detail import ClientDetailScreen
 from tui.screens.clients import ClientsScreen, FormScreen
@@ -230,15 +239,17 @@ async def test_nudge_a_waiting_task_restarts_nothing(rich_agency, make_app):
         detail = await open_client(pilot, app, client_id=ids["MK"])
         assert detail.task_ids[0] == task_id, "what the client holds up comes first"
         await pilot.press("N")
-        (nudged,) = contacts(engine, kind=NUDGE_KIND)
+        (nudged,) = contacts(engine, kind=InteractionKind.NUDGE)
         assert (nudged.task_id, nudged.client_id) == (task_id, ids["MK"])
         after = get_task(engine, task_id=task_id)
         assert (after.status, after.waiting_since) == ("waiting", before.waiting_since)
         assert "nudged 1×" in str(detail.query_one("#tasks").get_row(str(task_id))[3])
         await pilot.press("j", "N")
-        assert len(contacts(engine, kind=NUDGE_KIND)) == 1, "only waiting tasks are nudged"
+        assert len(contacts(engine, kind=InteractionKind.NUDGE)) == 1, (
+            "only waiting tasks are nudged"
+        )
         await pilot.press("ctrl+z")
-        assert contacts(engine, kind=NUDGE_KIND) == []
+        assert contacts(engine, kind=InteractionKind.NUDGE) == []
 
 
 async def test_r_writes_copies_and_logs_the_weekly_report(rich_agency, make_app):
@@ -252,7 +263,7 @@ async def test_r_writes_copies_and_logs_the_weekly_report(rich_agency, make_app)
         text = path.read_text(encoding="utf-8")
         assert text.startswith("# Weekly report for Меблі Карпат, 2026-W47")
         assert app.clipboard == text
-        (sent,) = contacts(engine, kind=REPORT_KIND)
+        (sent,) = contacts(engine, kind=InteractionKind.REPORT)
         assert sent.client_id == ids["MK"]
 
 
