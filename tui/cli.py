@@ -221,7 +221,7 @@ def cmd_demo(ctx: Context, args: argparse.Namespace) -> int:
     from model import demo
 
     if not 0 <= args.scale <= 100:
-        raise UsageError(f"{PROG} demo: --scale must be between 0 (empty) and 100")
+        raise UsageError(f"{PROG} demo: " + _("--scale must be between 0 (empty) and 100"))
     if not demo.is_empty(engine=ctx.engine):
         if not args.force:
             raise Failure(_("the database is not empty; add --force to replace its contents"))
@@ -269,7 +269,7 @@ def run(argv: Sequence[str]) -> int:
         ctx = Context(args=args)
         if args.command == "demo" and not args.db:
             raise UsageError(
-                f"{PROG} demo: --db PATH is required (the demo never fills your own data)"
+                f"{PROG} demo: " + _("--db PATH is required (the demo never fills your own data)")
             )
         if args.command is None:
             return open_app(ctx, demo_dataset=args.demo)
