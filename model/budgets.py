@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from enum import StrEnum
 
 import pendulum
@@ -94,13 +95,13 @@ def runs_out_on(
     if budget is None or elapsed == 0 or spent <= 0:
         return None
     lasting = max(math.ceil(budget / (spent / elapsed)), 1)
-    day = first
-    while day < after:
+    day, end = date(first.year, first.month, first.day), date(after.year, after.month, after.day)
+    while day < end:
         if day.weekday() < 5:
             lasting -= 1
             if lasting == 0:
-                return day
-        day = day.add(days=1)
+                return pendulum.date(day.year, day.month, day.day)
+        day += timedelta(days=1)
     return None
 
 

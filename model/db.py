@@ -8,7 +8,7 @@ is a single transaction that either lands whole or not at all.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -105,6 +105,18 @@ def make_engine(*, url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+_committed: list[Callable[[Engine], None]] = []
+
+
+def on_commit(callback: Callable[[Engine], None]) -> Callable[[], None]:
+    """Be told after each of this process's own writes (the app tells them from others').
+
+    Returns the function that stops the telling.
+    """
+    _committed.append(callback)
+    return lambda: _committed.remove(callback)
+
+
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Session]:
     """A session whose changes commit together at the end of the block or not at all."""
@@ -115,6 +127,8 @@ def transaction(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+    for callback in _committed:
+        callback(engine)
 
 
 @contextmanager

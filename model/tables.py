@@ -132,6 +132,7 @@ class Task(SQLModel, table=True):
     __table_args__ = (
         Index("ix_task_board", "status", "archived_at", "client_id", "position"),
         Index("ix_task_sprint", "sprint_id", "status"),
+        Index("ix_task_updated_at", "updated_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -211,6 +212,7 @@ class TimeEntry(SQLModel, table=True):
     __table_args__ = (
         Index("ix_timeentry_member_start", "member_id", "start"),
         Index("ix_timeentry_start", "start"),
+        Index("ix_timeentry_end", "end"),
         Index("ix_timeentry_task", "task_id"),
     )
     id: int | None = Field(default=None, primary_key=True)

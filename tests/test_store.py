@@ -24,7 +24,7 @@ from model import clock
 from model.db import BUSY_TIMEOUT_MS, StoreError, make_engine, sqlite_url, transaction
 from model.tables import Client, Task
 
-HEAD = "0001"
+HEAD = store.HEAD_REVISION
 
 
 def sha256(path: Path) -> str:
@@ -73,7 +73,7 @@ def create_at_head(path: Path) -> None:
 # --- a new store -----------------------------------------------------------------------------
 
 
-def test_the_shipped_head_is_the_initial_revision():
+def test_the_head_kept_in_the_store_is_the_newest_migration():
     assert store.head_revision() == HEAD
     assert HEAD in store.known_revisions()
 
@@ -162,19 +162,19 @@ def test_foreign_keys_are_enforced_on_writes(db_path):
 
 # --- an older store is backed up, then upgraded ------------------------------------------------
 
-REVISION_0002 = textwrap.dedent(
+REVISION_0099 = textwrap.dedent(
     '''
     """test: add client.vip
 
-    Revision ID: 0002_test
-    Revises: 0001
+    Revision ID: 0099_test
+    Revises: {head}
     """
 
     import sqlalchemy as sa
     from alembic import op
 
-    revision = "0002_test"
-    down_revision = "0001"
+    revision = "0099_test"
+    down_revision = "{head}"
     branch_labels = None
     depends_on = None
 
@@ -204,18 +204,21 @@ def ship_newer_release(tmp_path, monkeypatch):
     def ship() -> Path:
         copy = tmp_path / "migrations"
         shutil.copytree(store.MIGRATIONS, copy, ignore=shutil.ignore_patterns("__pycache__"))
-        (copy / "versions" / "0002_test_add_vip.py").write_text(REVISION_0002, encoding="utf-8")
+        (copy / "versions" / "0099_test_add_vip.py").write_text(
+            REVISION_0099.replace("{head}", HEAD), encoding="utf-8"
+        )
         monkeypatch.setattr(store, "MIGRATIONS", copy)
-        assert store.head_revision() == "0002_test"
-        assert store.known_revisions() == {"0001", "0002_test"}
+        monkeypatch.setattr(store, "HEAD_REVISION", "0099_test")
+        assert store.head_revision() == "0099_test"
+        assert store.known_revisions() == {"0001", "0002", "0099_test"}
         return copy
 
     return ship
 
 
 def test_an_older_store_is_backed_up_then_upgraded(db_path, ship_newer_release):
-    create_at_head(db_path)  # the shipped schema, 0001
-    assert version_of(db_path) == "0001"
+    create_at_head(db_path)  # the shipped schema
+    assert version_of(db_path) == HEAD
     ship_newer_release()
     at = pendulum.datetime(2026, 11, 23, 10, 15, 30, tz="Europe/Kyiv")
 
@@ -223,19 +226,19 @@ def test_an_older_store_is_backed_up_then_upgraded(db_path, ship_newer_release):
         opened = store.open_store(url=sqlite_url(path=db_path))
     opened.engine.dispose()
 
-    assert opened.upgraded_from == "0001"
-    expected = db_path.with_name("clientdeck.before-0002_test-20261123-081530.db")
+    assert opened.upgraded_from == HEAD
+    expected = db_path.with_name("clientdeck.before-0099_test-20261123-081530.db")
     assert opened.backup == expected
     assert expected.exists()
     assert mode(expected) == 0o600
-    # The backup is the database as it was: revision 0001, no new column, same rows.
-    assert version_of(expected) == "0001"
+    # The backup is the database as it was: the shipped revision, no new column, same rows.
+    assert version_of(expected) == HEAD
     assert "vip" not in columns_of(expected, "client")
     with sqlite3.connect(expected) as backup:
         assert backup.execute("SELECT code FROM client").fetchall() == [("ACME",)]
         assert backup.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     # The store itself is upgraded and keeps its rows.
-    assert version_of(db_path) == "0002_test"
+    assert version_of(db_path) == "0099_test"
     assert "vip" in columns_of(db_path, "client")
     with sqlite3.connect(db_path) as upgraded:
         assert upgraded.execute("SELECT code, vip FROM client").fetchall() == [("ACME", 0)]
@@ -248,7 +251,7 @@ def test_an_older_store_is_not_touched_when_migration_is_not_allowed(db_path, sh
     with pytest.raises(StoreError, match="needs an upgrade"):
         store.open_store(url=sqlite_url(path=db_path), migrate=False)
     assert sha256(db_path) == before
-    assert version_of(db_path) == "0001"
+    assert version_of(db_path) == HEAD
     assert list(db_path.parent.glob("*.before-*")) == []
 
 
@@ -305,3 +308,22 @@ def test_a_read_only_store_is_refused(db_path, monkeypatch):
     finally:
         db_path.chmod(0o600)
     assert sha256(db_path) == before
+
+
+def test_a_store_at_the_first_revision_is_upgraded_to_the_head_with_a_backup(db_path, frozen):
+    from alembic import command
+    from sqlalchemy import inspect
+
+    db_path.parent.mkdir(parents=True)
+    engine = make_engine(url=sqlite_url(path=db_path))
+    with engine.begin() as connection:
+        command.upgrade(store._alembic_config(connection=connection), "0001")
+    engine.dispose()
+    assert version_of(db_path) == "0001"
+    opened = store.open_store(url=sqlite_url(path=db_path))
+    assert opened.upgraded_from == "0001"
+    assert opened.backup is not None and version_of(opened.backup) == "0001"
+    assert version_of(db_path) == HEAD
+    indexes = {index["name"] for index in inspect(opened.engine).get_indexes("timeentry")}
+    assert "ix_timeentry_end" in indexes
+    opened.engine.dispose()

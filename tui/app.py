@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from importlib import import_module
@@ -15,6 +16,7 @@ from textual.screen import ModalScreen, Screen
 from model import clock
 from model.changes import fingerprint
 from model.config import Config, save
+from model.db import on_commit
 from model.i18n import N_, _, set_language
 from model.inbox import inbox_count
 from model.members import find_member, team
@@ -130,7 +132,9 @@ class ClientDeck(App):
             self.notify(notice, severity="warning", timeout=10, markup=False)
         self.set_interval(1.0, self._tick)
         self._seen = fingerprint(self.engine)
+        self._stop_noting = on_commit(self._note_own_write)
         self.set_interval(POLL_SECONDS, self._poll)
+        self.call_after_refresh(self._settle_memory)
         self.call_after_refresh(self._ask_about_a_forgotten_timer)
         self.call_after_refresh(
             lambda: import_module("tui.screens.standup").StandupReminders(app=self).start()
@@ -148,13 +152,27 @@ class ClientDeck(App):
             for header in self.screen.query(DeckHeader):
                 header.refresh()
 
+    def _settle_memory(self) -> None:
+        """Keep start-up's objects out of every later collection, so keys never wait on one."""
+        gc.freeze()
+        gc.enable()
+
+    def on_unmount(self) -> None:
+        self._stop_noting()
+
+    def _note_own_write(self, engine: Engine) -> None:
+        """Our own changes are on screen already: the poll must not take them for others'."""
+        if engine is self.engine:
+            self._seen = fingerprint(engine)
+
     def _poll(self) -> None:
         """Show what others changed, unless a form or prompt is open (it keeps its typing)."""
         seen = fingerprint(self.engine)
         if seen == self._seen or isinstance(self.screen, ModalScreen):
             return
+        if seen.time != self._seen.time:
+            self.time_epoch += 1
         self._seen = seen
-        self.time_epoch += 1
         self.refresh_facts()
         reload = getattr(self.screen, "reload_after_others", None) or getattr(
             self.screen, "reload", None

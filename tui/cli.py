@@ -8,6 +8,7 @@ a failure; never a traceback.
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -247,6 +248,10 @@ def cmd_demo(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def open_app(ctx: Context, *, demo_dataset: bool, start_mode: str = "board") -> int:
+    # Start-up allocates hundreds of thousands of long-lived objects (modules,
+    # widgets, styles); collecting them again and again only delays the first
+    # paint. The app freezes them and turns collection back on once painted.
+    gc.disable()
     if demo_dataset:
         from model import demo
 

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from model.store import open_store
 from model.tables import Status
 from model.tasks import create_task, update_task
 from tui.app import POLL_SECONDS
 from tui.screens.board import BoardScreen
 
 
+def colleague(engine):
+    """Someone else on the same database: their own connection, as from another process."""
+    return open_store(url=engine.url.render_as_string(hide_password=False)).engine
+
+
 async def test_others_changes_appear_and_the_selection_stays(agency, make_app):
     engine, ids = agency
+    other = colleague(engine)
     app = make_app(engine)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("l", "j")
@@ -17,7 +24,7 @@ async def test_others_changes_appear_and_the_selection_stays(agency, make_app):
         assert isinstance(board, BoardScreen)
         selected = board.selected.id
         create_task(
-            engine,
+            other,
             client_id=ids["MK"],
             title="Urgent from a colleague",
             status=Status.TODO,
@@ -32,10 +39,11 @@ async def test_others_changes_appear_and_the_selection_stays(agency, make_app):
 
 async def test_a_form_being_typed_into_is_left_alone(agency, make_app):
     engine, ids = agency
+    other = colleague(engine)
     app = make_app(engine)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("enter", "ctrl+u", *"half-typed")
-        update_task(engine, task_id=ids["Monthly PPC report"], changes={"priority": "high"})
+        update_task(other, task_id=ids["Monthly PPC report"], changes={"priority": "high"})
         app._poll()
         await pilot.pause()
         assert app.screen.query_one("#title").value == "half-typed"
@@ -50,3 +58,15 @@ async def test_a_form_being_typed_into_is_left_alone(agency, make_app):
 
 def test_the_poll_is_frequent_enough():
     assert POLL_SECONDS <= 3
+
+
+async def test_our_own_changes_are_not_taken_for_others(agency, make_app):
+    engine, ids = agency
+    app = make_app(engine)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("L")
+        epoch = app.time_epoch
+        calls = []
+        app.screen.reload_after_others = lambda: calls.append(True)
+        app._poll()
+        assert calls == [] and app.time_epoch == epoch

@@ -220,6 +220,7 @@ class BoardScreen(TaskActions, Screen):
         super().__init__()
         translate_bindings(self)
         self.levels: dict[int, Level] = {}
+        self._clients = None
         self._levels_epoch = -1
         self.client_index = -1
         self.column_index = 0
@@ -243,7 +244,10 @@ class BoardScreen(TaskActions, Screen):
 
     @property
     def clients(self):
-        return active_clients(self.app.engine)
+        """The clients `[` and `]` step through, read when the screen shows, not per key."""
+        if self._clients is None:
+            self._clients = active_clients(self.app.engine)
+        return self._clients
 
     @property
     def scope(self) -> Scope:
@@ -259,10 +263,13 @@ class BoardScreen(TaskActions, Screen):
         self.reload()
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        self._clients = None
+        if self.size.height:
+            self.reload()
 
     def reload_after_others(self) -> None:
         """Someone else changed data: re-read, keeping each selected card selected."""
+        self._clients = None
         self.reload(follow=True)
 
     def reload(self, *, follow: bool = False) -> None:
@@ -288,8 +295,9 @@ class BoardScreen(TaskActions, Screen):
         self.query_one(DeckHeader).set_scope(scope_text)
 
     def _reload_column(self, column: BoardColumn) -> None:
-        counts = column_counts(self.app.engine, scope=self.scope, statuses=(column.state.status,))
-        column.load(scope=self.scope, count=counts[column.state.status])
+        scope = self.scope
+        counts = column_counts(self.app.engine, scope=scope, statuses=(column.state.status,))
+        column.load(scope=scope, count=counts[column.state.status])
 
     @property
     def selected(self) -> Card | None:
@@ -352,17 +360,18 @@ class BoardScreen(TaskActions, Screen):
         if self.selected is None or self.column.state.status == status:
             self.app.bell()
             return
-        moved = self.change_selected(
+
+        def follow() -> None:
+            self.column_index = BOARD_STATUSES.index(status)
+            self.column.state.cursor = 0
+
+        self.change_selected(
             label=label,
             change=lambda task_id: move_status(
                 self.app.engine, task_id=task_id, status=status, who=self.app.me_id
             ),
+            then=follow,
         )
-        if not moved:
-            return
-        self.column_index = BOARD_STATUSES.index(status)
-        self.column.state.cursor = 0
-        self.reload()
 
     def action_reorder(self, step: int) -> None:
         state = self.column.state
@@ -376,17 +385,14 @@ class BoardScreen(TaskActions, Screen):
         if not others:
             return
         other_id = others[0].id
-        swapped = self.change_selected(
+        self.change_selected(
             label=_("reorder"),
             change=lambda task_id: swap_positions(
                 self.app.engine, task_id=task_id, other_id=other_id
             ),
             also=(other_id,),
+            then=lambda: setattr(state, "cursor", other_index),
         )
-        if not swapped:
-            return
-        state.cursor = other_index
-        self._reload_column(self.column)
 
     def action_sprint(self) -> None:
         sprint_id = self.app.sprint.id

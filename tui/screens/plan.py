@@ -38,19 +38,11 @@ from model.planning import (
 )
 from model.sprints import ensure_sprint
 from model.tables import Priority, Sprint, Status
-from model.tasks import (
-    ConflictError,
-    NotFoundError,
-    ValidationError,
-    get_task,
-    restore,
-    snapshot,
-    update_task,
-)
 from model.weeks import as_date, iso_week_label
 from tui.format import due_phrase, hours, literal
 from tui.keys import translate_bindings
 from tui.screens.board import PRIORITY_MARKS
+from tui.screens.task_actions import TaskActions
 from tui.widgets import DeckHeader
 
 STATUS_MARKS = {
@@ -239,7 +231,7 @@ class PlanPane(Widget):
         return Content("\n").join(lines)
 
 
-class PlanScreen(Screen):
+class PlanScreen(TaskActions, Screen):
     CSS_PATH = "plan.tcss"
     BINDINGS = [
         Binding("up,k", "cursor(-1)", "Up", show=False, id="plan.up"),
@@ -540,42 +532,14 @@ class PlanScreen(Screen):
 
     # Changes, each undoable
 
-    def _change_task(self, *, label: str, change) -> None:
-        row = self.pane.selected
-        if row is None or row.task is None:
-            self.app.bell()
-            return
-        engine, who, task = self.app.engine, self.app.me_id, row.task
-        try:
-            before = snapshot(get_task(engine, task_id=task.id))
-            change(task)
-        except (ValidationError, ConflictError, NotFoundError) as problem:
-            self.notify(str(problem), severity="error", markup=False)
-            self.reload()
-            return
-        self.app.undo_stack.push(
-            label=f"{label}: {task.title}",
-            revert=lambda: restore(engine, states={task.id: before}, who=who),
-        )
-        self.reload()
-
     def action_toggle(self) -> None:
         sprint_id = self.sprint.id
-        self._change_task(
+        self.change_selected(
             label=_("plan"),
-            change=lambda task: toggle_sprint(
-                self.app.engine, task_id=task.id, sprint_id=sprint_id, who=self.app.me_id
+            change=lambda task_id: toggle_sprint(
+                self.app.engine, task_id=task_id, sprint_id=sprint_id, who=self.app.me_id
             ),
         )
-
-    def action_edit(self) -> None:
-        from tui.screens.card import CardScreen
-
-        task_id = self.selected_task_id()
-        if task_id is None:
-            self.app.bell()
-            return
-        self.app.push_screen(CardScreen(task_id=task_id), lambda _saved: self.reload())
 
     def action_create(self) -> None:
         from tui.screens.card import CardScreen
@@ -589,55 +553,6 @@ class PlanScreen(Screen):
             ),
             lambda _saved: self.reload(),
         )
-
-    def action_assign(self) -> None:
-        from model.members import team
-        from tui.screens.prompt import PickScreen
-
-        if self.selected_task_id() is None:
-            self.app.bell()
-            return
-        members = team(self.app.engine)
-        options = [(_("Nobody"), None)] + [
-            (f"{m.initials}  {m.name} · {m.role}", m.id) for m in members
-        ]
-
-        def chosen(picked) -> None:
-            if picked is PickScreen.CANCELLED:
-                return
-            self._change_task(
-                label=_("assign"),
-                change=lambda task: update_task(
-                    self.app.engine,
-                    task_id=task.id,
-                    changes={"assignee_id": picked},
-                    who=self.app.me_id,
-                ),
-            )
-
-        self.app.push_screen(PickScreen(title=_("Assign to"), options=options), chosen)
-
-    def action_due(self) -> None:
-        from tui.screens.prompt import DuePrompt
-
-        if self.selected_task_id() is None:
-            self.app.bell()
-            return
-
-        def chosen(due) -> None:
-            if due is None:
-                return
-            self._change_task(
-                label=_("due"),
-                change=lambda task: update_task(
-                    self.app.engine,
-                    task_id=task.id,
-                    changes={"due_date": due.date, "due_time": due.time},
-                    who=self.app.me_id,
-                ),
-            )
-
-        self.app.push_screen(DuePrompt(), chosen)
 
     def action_agree(self) -> None:
         """Stamp the selected client's plan agreed; undo takes the stamp back."""

@@ -32,9 +32,17 @@ class TaskActions:
         raise NotImplementedError
 
     def change_selected(
-        self, *, label: str, change: Callable[[int], object], also: tuple[int, ...] = ()
+        self,
+        *,
+        label: str,
+        change: Callable[[int], object],
+        also: tuple[int, ...] = (),
+        then: Callable[[], object] | None = None,
     ) -> bool:
-        """Apply `change` to the selected task; undo puts back every task it touched."""
+        """Apply `change` to the selected task; undo puts back every task it touched.
+
+        `then` adjusts the screen (say, where the selection goes) before its one reload.
+        """
         task_id = self.selected_task_id()
         if task_id is None:
             self.app.bell()
@@ -51,6 +59,8 @@ class TaskActions:
             label=f"{label}: {before[task_id]['title']}",
             revert=lambda: restore(engine, states=before, who=who),
         )
+        if then is not None:
+            then()
         self.reload()
         return True
 
