@@ -74,3 +74,28 @@ def test_two_moves_at_once_end_in_one_of_them_with_every_event(store, frozen):
     assert events[-1].new == final.status
     for earlier, later in zip(events, events[1:], strict=False):
         assert later.old == earlier.new, "every change starts from the state the last one left"
+
+
+def test_a_sprint_close_racing_with_a_move_leaves_no_task_behind(store, frozen):
+    from model.retro import close_sprint
+    from model.sprints import current_sprint, ensure_sprint
+    from model.weeks import as_date
+
+    ids = build(store)
+    sprint = current_sprint(store, start_weekday=0)
+    task_id = ids["Set up remarketing in Google Ads"]
+    errors = together(
+        lambda: close_sprint(store, sprint_id=sprint.id),
+        lambda: move_status(store, task_id=task_id, status=Status.DOING),
+    )
+    assert errors == []
+    task = get_task(store, task_id=task_id)
+    following = ensure_sprint(store, week_start=as_date(sprint.week_start).add(days=7))
+    assert task.status == Status.DOING, "the move is kept whichever came first"
+    assert task.sprint_id == following.id, "unfinished work rolled over"
+    assert task.carried_over == 1
+    with reading(store) as session:
+        left = session.exec(
+            select(TaskEvent).where(TaskEvent.task_id == task_id, TaskEvent.field == "status")
+        ).all()
+    assert left[-1].new == Status.DOING
