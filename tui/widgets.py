@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.content import Content
 from textual.widget import Widget
+from textual.widgets import Footer
 
 
 class DeckHeader(Widget):
@@ -26,3 +27,17 @@ class DeckHeader(Widget):
         facts = " │ ".join(self.app.header_facts())
         where = f"{self.title} · {self.scope}" if self.scope else self.title
         return Content.assemble((f" {where} ", "bold"), "│ ", facts)
+
+
+class DeckFooter(Footer):
+    """Textual's footer without its leak.
+
+    Every recompose binds each new key to the footer's `compact` flag and never
+    unbinds the keys it removed, so a long session holds thousands of dead keys
+    (and slower collections); this drops the watchers of keys no longer mounted.
+    """
+
+    async def recompose(self) -> None:
+        await super().recompose()
+        for watchers in getattr(self, "__watchers", {}).values():
+            watchers[:] = [(node, callback) for node, callback in watchers if node.is_attached]

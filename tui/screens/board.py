@@ -8,6 +8,8 @@ does.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,13 +17,13 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
 from model import clock
 from model.board import Card, Scope, column_counts, column_page, parse_filter
 from model.budgets import Level, budget_statuses
 from model.clients import active_clients
-from model.i18n import N_, _
+from model.i18n import N_, _, language
 from model.tables import BOARD_STATUSES, Priority, Status
 from model.tasks import (
     get_task,
@@ -31,7 +33,7 @@ from model.tasks import (
 from tui.format import days_since, due_phrase, hours, literal
 from tui.keys import translate_bindings
 from tui.screens.task_actions import TaskActions
-from tui.widgets import DeckHeader
+from tui.widgets import DeckFooter, DeckHeader
 
 CARD_LINES = 4
 CARD_HEIGHT = CARD_LINES + 1
@@ -69,13 +71,24 @@ BUDGET_TAGS = {
 }
 
 
-def card_lines(*, card: Card, width: int, selected: bool, level: Level) -> list[Content]:
+@lru_cache(maxsize=1024)
+def card_lines(
+    *,
+    card: Card,
+    width: int,
+    selected: bool,
+    level: Level,
+    today: date,
+    hour: datetime,
+    language: str,
+) -> tuple[Content, ...]:
     """A card as four lines of content, user text always literal.
 
     The client's tag turns to the warning colour at 80 % of the month's paid
-    hours and to the error colour at 100 %.
+    hours and to the error colour at 100 %. Cached: a key press redraws the
+    same cards, and `hour` (now, to the hour) is all the waiting days need;
+    `language` keys the cache because the due phrases are translated.
     """
-    today = clock.today()
     mark, mark_style = PRIORITY_MARKS[Priority(card.priority)]
     tag = BUDGET_TAGS.get(level, f"bold #ffffff on {card.client_colour}")
     head = Content.assemble(
@@ -97,7 +110,7 @@ def card_lines(*, card: Card, width: int, selected: bool, level: Level) -> list[
         spent = hours(card.spent_hours, places=1)
         meta.append((f"{spent}/{estimate}h", "$warning" if over else ""))
     if card.waiting_since is not None:
-        meta.append((f"⏳{days_since(since=card.waiting_since, now=clock.now())}d", "$warning"))
+        meta.append((f"⏳{days_since(since=card.waiting_since, now=hour)}d", "$warning"))
     parts: list[tuple[str, str] | str] = []
     for index, part in enumerate(meta):
         if index:
@@ -105,7 +118,7 @@ def card_lines(*, card: Card, width: int, selected: bool, level: Level) -> list[
         parts.append(part)
     lines = [head, *title, Content.assemble(*parts)]
     style = "on $boost" if not selected else "reverse"
-    return [line.truncate(width, pad=True).stylize(style) for line in lines]
+    return tuple(line.truncate(width, pad=True).stylize(style) for line in lines)
 
 
 @dataclass
@@ -124,6 +137,8 @@ class BoardColumn(Widget):
         self.state = ColumnState(status=status)
         self.cards: list[Card] = []
         self.active = False
+        self._drawn: tuple = ()
+        self._levels: dict | None = None
 
     @property
     def capacity(self) -> int:
@@ -155,7 +170,11 @@ class BoardColumn(Widget):
         ids = [card.id for card in self.cards]
         if kept is not None and kept.id in ids:
             state.cursor = state.offset + ids.index(kept.id)
-        self.refresh()
+        drawn = (tuple(self.cards), state.count, state.offset, state.cursor, self.active)
+        if drawn != self._drawn or self.screen.levels is not self._levels:
+            # Repainting a column that did not change is most of a key's cost.
+            self._drawn, self._levels = drawn, self.screen.levels
+            self.refresh()
 
     def render(self) -> Content:
         width = max(self.size.width, 1)
@@ -168,10 +187,21 @@ class BoardColumn(Widget):
             lines.append(Content.styled(_("↑ {n} more", n=state.offset), "$text-muted"))
         else:
             lines.append(Content(""))
+        today, hour = clock.today(), clock.now().start_of("hour")
         for index, card in enumerate(self.cards):
             selected = self.active and state.offset + index == state.cursor
             level = self.screen.levels.get(card.client_id, Level.NONE)
-            lines.extend(card_lines(card=card, width=width, selected=selected, level=level))
+            lines.extend(
+                card_lines(
+                    card=card,
+                    width=width,
+                    selected=selected,
+                    level=level,
+                    today=today,
+                    hour=hour,
+                    language=language(),
+                )
+            )
             lines.append(Content(""))
         below = state.count - state.offset - len(self.cards)
         if below > 0:
@@ -232,7 +262,7 @@ class BoardScreen(TaskActions, Screen):
             for status in BOARD_STATUSES:
                 yield BoardColumn(status=status)
         yield Input(placeholder=_("Filter: words, @member, #label, !priority"), id="filter")
-        yield Footer()
+        yield DeckFooter()
 
     @property
     def columns(self) -> list[BoardColumn]:

@@ -15,7 +15,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from model import clock
 from model.calendar import DayCounts, Item, Kind, day_counts, items, month_grid
@@ -25,7 +25,7 @@ from model.promises import PromiseState
 from model.weeks import iso_week_label, sprint_start
 from tui.format import due_phrase, literal
 from tui.keys import translate_bindings
-from tui.widgets import DeckHeader
+from tui.widgets import DeckFooter, DeckHeader
 
 KIND_TITLES = {
     Kind.STANDUP: N_("Stand-up"),
@@ -236,7 +236,7 @@ class CalendarScreen(Screen):
                 yield DayColumn(index=index)
         yield MonthGrid()
         yield Static(id="calendar-detail")
-        yield Footer()
+        yield DeckFooter()
 
     @property
     def week_start(self) -> pendulum.Date:

@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Label, Static
 
 from model import clock
 from model.board import Scope, column_counts, column_page
@@ -59,7 +59,7 @@ from tui.screens.clients import (
     palette,
     tag_style,
 )
-from tui.widgets import DeckHeader
+from tui.widgets import DeckFooter, DeckHeader
 
 # The order an account manager reads a client's work in: what the client holds up first.
 TASK_ORDER = (
@@ -156,7 +156,7 @@ class ClientDetailScreen(ClientActions, Screen):
                 yield DataTable(id="hypotheses", cursor_type="row")
                 yield Label(_("Interactions · n logs one"), classes="section")
                 yield DataTable(id="log", cursor_type="row")
-        yield Footer()
+        yield DeckFooter()
 
     def on_mount(self) -> None:
         columns = {

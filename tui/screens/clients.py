@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.widgets import DataTable, Input, Label, Static
 
 from model import clock
 from model.clients import client_by_id
@@ -34,7 +34,7 @@ from model.weeks import as_date, iso_week_label
 from tui.format import due_phrase, literal
 from tui.keys import translate_bindings
 from tui.screens.prompt import PickScreen
-from tui.widgets import DeckHeader
+from tui.widgets import DeckFooter, DeckHeader
 
 CHANNEL_TITLES = {
     Channel.EMAIL: N_("Email"),
@@ -359,7 +359,7 @@ class ClientsScreen(ClientActions, Screen):
         yield DeckHeader(title=_("Clients"))
         yield DataTable(id="clients", cursor_type="row")
         yield Static("", id="clients-legend")
-        yield Footer()
+        yield DeckFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

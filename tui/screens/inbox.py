@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from model import clock
@@ -46,7 +46,7 @@ from tui.keys import translate_bindings
 from tui.screens.board import PRIORITY_MARKS
 from tui.screens.card import CardScreen
 from tui.screens.prompt import PickScreen, _Modal
-from tui.widgets import DeckHeader
+from tui.widgets import DeckFooter, DeckHeader
 
 TRIAGE_BINDINGS = [
     Binding("1", "accept", "Accept", id="triage.accept"),
@@ -420,7 +420,7 @@ class InboxScreen(TriageActions, Screen):
         with Horizontal(id="inbox"):
             yield InboxList()
             yield InboxDetail(id="inbox-detail")
-        yield Footer()
+        yield DeckFooter()
 
     @property
     def listing(self) -> InboxList:

@@ -17,7 +17,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from model import clock
 from model.budgets import BudgetStatus, budget_statuses
@@ -43,7 +43,7 @@ from tui.format import due_phrase, hours, literal
 from tui.keys import translate_bindings
 from tui.screens.board import PRIORITY_MARKS
 from tui.screens.task_actions import TaskActions
-from tui.widgets import DeckHeader
+from tui.widgets import DeckFooter, DeckHeader
 
 STATUS_MARKS = {
     Status.INBOX: ("·", "$text-muted"),
@@ -269,7 +269,7 @@ class PlanScreen(TaskActions, Screen):
             with VerticalScroll(id="capacity"):
                 yield Static(id="capacity-text")
         yield Static(id="plan-detail")
-        yield Footer()
+        yield DeckFooter()
 
     @property
     def panes(self) -> list[PlanPane]:

@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Input, Label, OptionList, SelectionList, Static
+from textual.widgets import Button, Input, Label, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
@@ -64,7 +64,7 @@ from tui.format import hours, literal
 from tui.keys import translate_bindings
 from tui.screens.prompt import DuePrompt, PickScreen
 from tui.screens.timer import MODAL_CSS
-from tui.widgets import DeckHeader
+from tui.widgets import DeckFooter, DeckHeader
 
 CHECKS = "checks"
 ACTIONS = "actions"
@@ -373,7 +373,7 @@ class RetroScreen(Screen):
             lines = OptionList(id="retro-lines", markup=False)
             lines.can_focus = False
             yield lines
-        yield Footer()
+        yield DeckFooter()
 
     @property
     def lines(self) -> OptionList:

@@ -17,7 +17,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from model import clock
 from model.i18n import N_, _, ngettext
@@ -47,7 +47,7 @@ from tui.keys import translate_bindings
 from tui.screens.board import PRIORITY_MARKS
 from tui.screens.card import CardScreen
 from tui.screens.inbox import TRIAGE_BINDINGS, TriageActions, received, status_title
-from tui.widgets import DeckHeader
+from tui.widgets import DeckFooter, DeckHeader
 
 SLOT_FORMAT = "ddd D MMM HH:mm"
 COUNT_MARKS = (("✓", N_("done")), ("▶", N_("doing")), ("→", N_("next")), ("⊘", N_("blocked")))
@@ -328,7 +328,7 @@ class StandupScreen(TriageActions, Screen):
                 yield Input(id="general-note", compact=True)
         with VerticalScroll(id="history"):
             yield Static("", id="history-body")
-        yield Footer()
+        yield DeckFooter()
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self._tick)
