@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import uuid
+from collections import Counter
 from pathlib import Path
 
 import pendulum
@@ -93,3 +95,20 @@ def store(request, tmp_path: Path):
     opened.engine.dispose()
     with admin.connect() as connection:
         connection.exec_driver_sql(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+_BACK_END = re.compile(r"\[(?:.*-)?(sqlite|postgresql)(?:-.*)?\]$")
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Say how many model cases passed on each back end, so a run shows both were tested."""
+    counts = Counter(
+        match.group(1)
+        for report in terminalreporter.stats.get("passed", [])
+        if (match := _BACK_END.search(report.nodeid))
+    )
+    if counts:
+        terminalreporter.write_line(
+            f"back ends: {counts['sqlite']} cases passed on SQLite, "
+            f"{counts['postgresql']} on PostgreSQL"
+        )

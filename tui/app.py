@@ -33,7 +33,7 @@ from tui.format import literal
 from tui.keys import translate_bindings
 from tui.screens.help import HelpScreen
 from tui.screens.prompt import DuePrompt, PickScreen
-from tui.screens.timer import ForgottenTimerScreen
+from tui.screens.timer import EntriesScreen, ForgottenTimerScreen
 from tui.themes import load_themes
 from tui.widgets import DeckHeader
 
@@ -197,6 +197,16 @@ class ClientDeck(App):
             self.notify(_("Select a task to time"), severity="warning", timeout=3)
             return
         self.with_me(lambda: self._toggle_timer(task_id=task_id))
+
+    def action_my_time(self) -> None:
+        """My time entries for a day (`[`/`]` step through days)."""
+
+        def show() -> None:
+            self.push_screen(
+                EntriesScreen(member_id=self.me_id), lambda _closed: self._reload_screen()
+            )
+
+        self.with_me(show)
 
     def action_promise(self) -> None:
         """Mark the selected task promised to the client; asks for the deadline if it has none."""
@@ -362,4 +372,7 @@ class ClientDeck(App):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand(_("Theme"), _("Change the colour theme"), self.action_change_theme)
         yield SystemCommand(_("Help"), _("Show every key of this screen"), self.action_help)
+        yield SystemCommand(
+            _("My time today"), _("List, add and edit my time entries"), self.action_my_time
+        )
         yield SystemCommand(_("Quit"), _("Quit clientdeck"), self.action_quit)

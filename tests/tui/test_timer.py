@@ -158,3 +158,15 @@ async def test_entries_show_markup_titles_literally(agency, make_app, frozen):
         assert "Time&#160;on&#160;[bold]x[/]" in app.export_screenshot()
         row = app.screen.query_one("DataTable").get_row_at(0)
         assert [str(cell) for cell in row[-2:]] == ["[bold]x[/]", "[/] closing tag"]
+
+
+async def test_my_time_today_from_the_palette(agency, make_app):
+    engine, _ids = agency
+    app = make_app(engine, me=ME)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("ctrl+p", *"My time")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "EntriesScreen"
+        assert app.screen.query_one("DataTable").row_count == 1
