@@ -123,6 +123,9 @@ class ClientDeck(App):
         self.running: RunningTimer | None = None
         self.inbox_size = 0
         self.time_epoch = 0
+        self.data_version = 0
+        """Goes up with every change, ours or others', so a screen shown again knows
+        whether it must re-read (switching back and forth costs nothing otherwise)."""
         """Goes up whenever recorded time changes, so screens know budgets need a new look."""
 
     def on_mount(self) -> None:
@@ -160,10 +163,17 @@ class ClientDeck(App):
     def on_unmount(self) -> None:
         self._stop_noting()
 
+    def stale(self, screen: Screen) -> bool:
+        """Whether `screen` has yet to show the data as it is now; notes that it will."""
+        seen = getattr(screen, "_data_version", None)
+        screen._data_version = self.data_version
+        return seen != self.data_version
+
     def _note_own_write(self, engine: Engine) -> None:
         """Our own changes are on screen already: the poll must not take them for others'."""
         if engine is self.engine:
             self._seen = fingerprint(engine)
+            self.data_version += 1
 
     def _poll(self) -> None:
         """Show what others changed, unless a form or prompt is open (it keeps its typing)."""
@@ -173,6 +183,7 @@ class ClientDeck(App):
         if seen.time != self._seen.time:
             self.time_epoch += 1
         self._seen = seen
+        self.data_version += 1
         self.refresh_facts()
         reload = getattr(self.screen, "reload_after_others", None) or getattr(
             self.screen, "reload", None

@@ -293,8 +293,8 @@ class BoardScreen(TaskActions, Screen):
         self.reload()
 
     def on_screen_resume(self) -> None:
-        self._clients = None
-        if self.size.height:
+        if self.size.height and self.app.stale(self):
+            self._clients = None
             self.reload()
 
     def reload_after_others(self) -> None:

@@ -247,7 +247,8 @@ class CalendarScreen(Screen):
         return list(self.query(DayColumn))
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        if self.app.stale(self):
+            self.reload()
 
     def on_resize(self) -> None:
         self.reload()

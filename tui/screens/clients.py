@@ -210,7 +210,7 @@ class ClientActions:
 
     def on_screen_resume(self) -> None:
         """Back on top (opened, a modal closed, undo): re-read once, however many resumes."""
-        if not self._reload_pending:
+        if not self._reload_pending and self.app.stale(self):
             self._reload_pending = True
             self.call_after_refresh(self._reload_once)
 

@@ -430,7 +430,8 @@ class InboxScreen(TriageActions, Screen):
         self.reload()
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        if self.app.stale(self):
+            self.reload()
 
     def reload(self) -> None:
         if not self.is_mounted:

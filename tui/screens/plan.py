@@ -284,8 +284,9 @@ class PlanScreen(TaskActions, Screen):
 
     def on_screen_resume(self) -> None:
         """Budgets may have been set elsewhere meanwhile: read them again on the way back."""
-        self._budgets_for = None
-        self.reload()
+        if self.app.stale(self):
+            self._budgets_for = None
+            self.reload()
 
     def _budget_statuses(self) -> dict[int, BudgetStatus]:
         """Budgets move only with recorded time: re-read them when it changed or the week did."""

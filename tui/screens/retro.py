@@ -380,7 +380,8 @@ class RetroScreen(Screen):
         return self.query_one("#retro-lines", OptionList)
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        if self.app.stale(self):
+            self.reload()
 
     def reload(self) -> None:
         """Re-read the retro; the cursor stays on the same line when it is still there."""
