@@ -14,7 +14,7 @@ from model import demo
 from model.db import reading, transaction
 from model.exchange import FORMAT, check_export, dumps, export_json, import_json
 from model.importers import FileRefused
-from model.store import open_store
+from model.store import HEAD_REVISION, open_store
 from model.tables import Budget, Client, Member, Task, TaskComment
 from model.tasks import create_task
 from tests.agency import build
@@ -77,7 +77,7 @@ def agency_export(tmp_path, frozen) -> dict:
 
 
 def test_an_export_holds_every_table_with_its_columns_and_the_schema(agency_export):
-    assert agency_export["format"] == FORMAT and agency_export["schema"] == "0001"
+    assert agency_export["format"] == FORMAT and agency_export["schema"] == HEAD_REVISION
     tables = agency_export["tables"]
     assert set(tables) == {table.name for table in SQLModel.metadata.sorted_tables}
     for table in SQLModel.metadata.sorted_tables:
@@ -127,7 +127,9 @@ def test_a_store_that_holds_anything_is_refused(store, agency_export):
 
 def test_an_export_of_another_schema_is_refused(store, agency_export):
     agency_export["schema"] = "0000"
-    with pytest.raises(FileRefused, match="schema 0000 and this database of schema 0001"):
+    with pytest.raises(
+        FileRefused, match=f"schema 0000 and this database of schema {HEAD_REVISION}"
+    ):
         import_json(store, data=agency_export)
     assert not any(rows_of(store).values())
 
