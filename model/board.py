@@ -181,12 +181,6 @@ def column_page(
     ]
 
 
-def neighbour(engine: Engine, *, scope: Scope, status: str, index: int) -> int | None:
-    """The id of the card at `index` in the column, for reordering."""
-    page = column_page(engine, scope=scope, status=status, offset=index, limit=1)
-    return page[0].id if page else None
-
-
 @dataclass(frozen=True)
 class TaskHit:
     id: int

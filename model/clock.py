@@ -60,9 +60,3 @@ def freeze(*, at: pendulum.DateTime) -> Iterator[None]:
         yield
     finally:
         _frozen = previous
-
-
-def pin(*, at: pendulum.DateTime | None) -> None:
-    """Pin "now" for the rest of the process (the demo and snapshot apps), or unpin."""
-    global _frozen
-    _frozen = None if at is None else pendulum.instance(at).in_timezone("UTC")

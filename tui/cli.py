@@ -65,6 +65,17 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
+def emit(*, text: str, out: str | None) -> None:
+    """A command's document: to stdout, or to `--out` as a file only its owner can read."""
+    from model.files import write_private
+
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        write_private(path=Path(out), text=text)
+        print(out)
+
+
 def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 
-from model.files import write_private
 from model.i18n import SUPPORTED, _, set_language
-from tui.cli import PROG, Context, UsageError, command_group
+from tui.cli import PROG, Context, UsageError, command_group, emit
 
 
 def register(*, commands, parents: list[argparse.ArgumentParser]) -> None:
@@ -42,11 +39,7 @@ def cmd_report_week(ctx: Context, args: argparse.Namespace) -> int:
         set_language(code=args.lang)
     client = find_client(ctx.engine, text=args.client)
     text = render_markdown(week_report(ctx.engine, client_id=client.id, week_start=week_start))
-    if args.out is None:
-        sys.stdout.write(text)
-    else:
-        write_private(path=Path(args.out), text=text)
-        print(args.out)
+    emit(text=text, out=args.out)
     if args.sent:
         from model.interactions import report_sent
 

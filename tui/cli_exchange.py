@@ -7,9 +7,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from model.files import write_private
 from model.i18n import _, ngettext
-from tui.cli import Context, Failure, command_group
+from tui.cli import Context, Failure, command_group, emit
 
 if TYPE_CHECKING:
     from model.importers.trello import Plan
@@ -143,11 +142,7 @@ def cmd_export_json(ctx: Context, args: argparse.Namespace) -> int:
     from model.exchange import dumps, export_json
 
     text = dumps(export_json(ctx.engine))
-    if args.out is None:
-        sys.stdout.write(text)
-    else:
-        write_private(path=Path(args.out), text=text)
-        print(args.out)
+    emit(text=text, out=args.out)
     return 0
 
 

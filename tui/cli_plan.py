@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 
-from model.files import write_private
 from model.i18n import _
-from tui.cli import Context, command_group
+from tui.cli import Context, command_group, emit
 
 
 def register(*, commands, parents: list[argparse.ArgumentParser]) -> None:
@@ -28,9 +25,5 @@ def cmd_export_ics(ctx: Context, args: argparse.Namespace) -> int:
 
     client_id = find_client(ctx.engine, text=args.client).id if args.client else None
     text = export_calendar(ctx.engine, config=ctx.config, client_id=client_id)
-    if args.out is None:
-        sys.stdout.write(text)
-    else:
-        write_private(path=Path(args.out), text=text)
-        print(args.out)
+    emit(text=text, out=args.out)
     return 0

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 
-from model.files import write_private
 from model.i18n import _
-from tui.cli import PROG, Context, Failure, UsageError, command_group
+from tui.cli import PROG, Context, Failure, UsageError, command_group, emit
 
 
 def register(*, commands, parents: list[argparse.ArgumentParser]) -> None:
@@ -41,9 +38,5 @@ def cmd_report_retro(ctx: Context, args: argparse.Namespace) -> int:
         raise Failure(_("no sprint for the week {week}", week=iso_week_label(day=week_start)))
     view = retro_view(ctx.engine, sprint_id=sprint.id, checklist_keys=ctx.config.retro_checklist)
     text = render_markdown(view)
-    if args.out is None:
-        sys.stdout.write(text)
-    else:
-        write_private(path=Path(args.out), text=text)
-        print(args.out)
+    emit(text=text, out=args.out)
     return 0

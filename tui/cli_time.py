@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from model import clock
-from model.files import write_private
 from model.i18n import _
-from tui.cli import PROG, Context, Failure, UsageError, command_group
+from tui.cli import PROG, Context, Failure, UsageError, command_group, emit
 
 
 def register(*, commands, parents: list[argparse.ArgumentParser]) -> None:
@@ -89,11 +87,7 @@ def cmd_report_hours(ctx: Context, args: argparse.Namespace) -> int:
         title=_("Hours for {client}, {period}", client=client.name, period=label),
     )
     text = render_csv(report) if args.format == "csv" else render_markdown(report)
-    if args.out is None:
-        sys.stdout.write(text)
-    else:
-        write_private(path=Path(args.out), text=text)
-        print(args.out)
+    emit(text=text, out=args.out)
     return 0
 
 

@@ -46,6 +46,7 @@ from tui.keys import translate_bindings
 from tui.screens.board import PRIORITY_MARKS
 from tui.screens.card import CardScreen
 from tui.screens.prompt import PickScreen, _Modal
+from tui.screens.task_actions import TaskActions
 from tui.widgets import DeckFooter, DeckHeader
 
 TRIAGE_BINDINGS = [
@@ -158,12 +159,15 @@ def _estimate(text: str) -> float | None:
     return parse_hours(text=text) if text.strip() else None
 
 
-class TriageActions:
+class TriageActions(TaskActions):
     """The triage keys for a screen that has `selected_task_id()` and `reload()`.
 
     Each action is one model call behind at most one prompt, pushed on the undo
-    stack with the snapshots the model returned.
+    stack with the snapshots the model returned. `enter` opens the card as
+    everywhere else.
     """
+
+    action_open = TaskActions.action_edit
 
     def _target(self) -> int | None:
         task_id = self.selected_task_id()
@@ -453,13 +457,6 @@ class InboxScreen(TriageActions, Screen):
     def action_page(self, step: int) -> None:
         self.listing.move(step * self.listing.capacity)
         self._show_selected()
-
-    def action_open(self) -> None:
-        task_id = self.selected_task_id()
-        if task_id is None:
-            self.app.bell()
-            return
-        self.app.push_screen(CardScreen(task_id=task_id), lambda _saved: self.reload())
 
     def action_create(self) -> None:
         self.app.push_screen(

@@ -45,7 +45,6 @@ from model.tasks import ValidationError
 from tui.format import hours, literal
 from tui.keys import translate_bindings
 from tui.screens.board import PRIORITY_MARKS
-from tui.screens.card import CardScreen
 from tui.screens.inbox import TRIAGE_BINDINGS, TriageActions, received, status_title
 from tui.widgets import DeckFooter, DeckHeader
 
@@ -467,13 +466,6 @@ class StandupScreen(TriageActions, Screen):
             self.query_one("#history").scroll_relative(y=step, animate=False)
         else:
             self.query_one(FiresList).move(step)
-
-    def action_open(self) -> None:
-        task_id = self.selected_task_id()
-        if task_id is None:
-            self.app.bell()
-            return
-        self.app.push_screen(CardScreen(task_id=task_id), lambda _saved: self.reload())
 
     def action_note(self) -> None:
         if self._live_only() and self.member is not None:
