@@ -1,19 +1,50 @@
-"""The footer does not grow with every screen switch."""
+"""The footer: the screen's keys on one line, each of them clickable."""
 
 from __future__ import annotations
 
+from tui.screens.help import HelpScreen
 from tui.widgets import DeckFooter
 
 
-async def test_switching_screens_leaves_no_dead_footer_keys(agency, make_app):
+def footer_text(app) -> str:
+    return app.screen.query_one(DeckFooter).render().plain
+
+
+async def test_the_footer_follows_the_screen_shown(agency, make_app):
     engine, _ids = agency
     app = make_app(engine)
     async with app.run_test(size=(120, 36)) as pilot:
-        for _ in range(15):
-            await pilot.press("2", "1", "5", "1")
+        await pilot.pause()
+        board = footer_text(app)
+        await pilot.press("2")
+        await pilot.pause()
+        plan = footer_text(app)
+        assert "Agreed with client" in plan and "Agreed with client" not in board
+        assert plan.rstrip().endswith("palette") and board.rstrip().endswith("palette")
+
+
+async def test_keys_that_do_not_fit_are_left_out_whole(agency, make_app):
+    engine, _ids = agency
+    app = make_app(engine)
+    async with app.run_test(size=(50, 20)) as pilot:
         await pilot.pause()
         footer = app.screen.query_one(DeckFooter)
-        watchers = getattr(footer, "__watchers", {}).get("compact", [])
-        assert watchers, "the footer's keys follow its compact flag"
-        assert all(node.is_attached for node, _callback in watchers)
-        assert len(watchers) <= len(footer.children)
+        text = footer.render().plain
+        assert len(text) <= 50
+        assert text.rstrip().endswith("palette")
+        pieces = [text[start:end] for start, end, _key, _enabled in footer._spans]
+        assert all(piece.strip() for piece in pieces)
+        assert "Help" not in text, "the help key sits far right on the board and cannot fit"
+
+
+async def test_clicking_a_key_presses_it(agency, make_app):
+    engine, _ids = agency
+    app = make_app(engine)
+    async with app.run_test(size=(200, 36)) as pilot:
+        await pilot.pause()
+        footer = app.screen.query_one(DeckFooter)
+        text = footer.render().plain
+        x = text.index("Help")
+        await pilot.click(DeckFooter, offset=(x, 0))
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
