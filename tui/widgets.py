@@ -6,6 +6,7 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.events import Click
 from textual.widget import Widget
+from textual.widgets import DataTable
 
 
 class DeckHeader(Widget):
@@ -108,3 +109,29 @@ class DeckFooter(Widget):
                 else:
                     self.app.bell()
                 return
+
+
+class SteadyTable(DataTable):
+    """A DataTable that keeps its drawn cells when a screen is shown again unchanged.
+
+    Textual re-applies every widget's styles each time a screen comes back, and
+    DataTable answers by dropping every drawn cell; drawing them again through
+    Rich was most of the time showing the clients list took. The cells are
+    dropped only when something they are drawn from changed: the theme, the
+    style sheet, or this table's classes and states (focus, hover).
+    """
+
+    _drawn_with: tuple | None = None
+
+    def notify_style_update(self) -> None:
+        drawn_with = (
+            self.app.theme,
+            self.app._css_update_count,
+            self.pseudo_classes,
+            frozenset(self.classes),
+        )
+        if drawn_with == self._drawn_with:
+            Widget.notify_style_update(self)
+            return
+        self._drawn_with = drawn_with
+        super().notify_style_update()

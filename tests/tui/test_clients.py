@@ -30,6 +30,7 @@ from model.tables import (
 from model.tasks import get_task
 from tui.screens.client_detail import ClientDetailScreen
 from tui.screens.clients import ClientsScreen, FormScreen
+from tui.widgets import SteadyTable
 
 SIZE = (120, 36)
 KYIV = "Europe/Kyiv"
@@ -161,6 +162,24 @@ async def test_the_list_is_sorted_by_risk_and_other_keys(rich_agency, make_app):
         assert clients_screen(app).sort == "name"
         assert [h.signals.code for h in clients_screen(app).rows] == ["NWB", "KZ", "MK"]
         assert clients_screen(app).current_client_id() == ids["MK"], "the selection stays"
+
+
+async def test_the_list_keeps_its_drawn_cells_until_the_theme_changes(rich_agency, make_app):
+    """Coming back to the list redraws nothing; a new theme redraws it in the new colours."""
+    engine, _ids = rich_agency
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("6")
+        await pilot.pause()
+        table = app.screen.query_one(SteadyTable)
+        drawn = dict(table._cell_render_cache)
+        assert drawn
+        await pilot.press("1", "6")
+        await pilot.pause()
+        assert all(table._cell_render_cache.get(key) is cell for key, cell in drawn.items())
+        app.theme = "clientdeck-light"
+        await pilot.pause()
+        assert not any(table._cell_render_cache.get(key) is cell for key, cell in drawn.items())
 
 
 async def test_log_an_interaction_in_two_steps_then_undo(rich_agency, make_app, frozen):

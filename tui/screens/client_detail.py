@@ -59,7 +59,7 @@ from tui.screens.clients import (
     palette,
     tag_style,
 )
-from tui.widgets import DeckFooter, DeckHeader
+from tui.widgets import DeckFooter, DeckHeader, SteadyTable
 
 # The order an account manager reads a client's work in: what the client holds up first.
 TASK_ORDER = (
@@ -147,15 +147,15 @@ class ClientDetailScreen(ClientActions, Screen):
                 yield Static(id="profile-text")
             with Vertical(id="tables"):
                 yield Label("", id="tasks-title", classes="section")
-                yield DataTable(id="tasks", cursor_type="row")
+                yield SteadyTable(id="tasks", cursor_type="row")
                 yield Label(_("KPIs · v records a value, K adds one"), classes="section")
-                yield DataTable(id="kpis", cursor_type="row")
+                yield SteadyTable(id="kpis", cursor_type="row")
                 yield Label(
                     _("Hypotheses · enter writes the result, y adds one"), classes="section"
                 )
-                yield DataTable(id="hypotheses", cursor_type="row")
+                yield SteadyTable(id="hypotheses", cursor_type="row")
                 yield Label(_("Interactions · n logs one"), classes="section")
-                yield DataTable(id="log", cursor_type="row")
+                yield SteadyTable(id="log", cursor_type="row")
         yield DeckFooter()
 
     def on_mount(self) -> None:

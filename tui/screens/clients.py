@@ -34,7 +34,7 @@ from model.weeks import as_date, iso_week_label
 from tui.format import due_phrase, literal
 from tui.keys import translate_bindings
 from tui.screens.prompt import PickScreen
-from tui.widgets import DeckFooter, DeckHeader
+from tui.widgets import DeckFooter, DeckHeader, SteadyTable
 
 CHANNEL_TITLES = {
     Channel.EMAIL: N_("Email"),
@@ -357,7 +357,7 @@ class ClientsScreen(ClientActions, Screen):
 
     def compose(self) -> ComposeResult:
         yield DeckHeader(title=_("Clients"))
-        yield DataTable(id="clients", cursor_type="row")
+        yield SteadyTable(id="clients", cursor_type="row")
         yield Static("", id="clients-legend")
         yield DeckFooter()
 
