@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 from pathlib import Path
@@ -136,8 +137,9 @@ def test_a_file_that_is_not_a_database_is_refused(tmp_path, capsys):
 
 
 def test_version_prints_and_exits_zero():
+    """Through the command's real entry point, which starts with collection off."""
     result = subprocess.run(
-        [sys.executable, "-c", "import sys; from tui.cli import run; sys.exit(run(['--version']))"],
+        [sys.executable, "-m", "tui", "--version"],
         capture_output=True,
         text=True,
         check=False,
@@ -145,3 +147,18 @@ def test_version_prints_and_exits_zero():
     )
     assert result.returncode == 0
     assert result.stdout.startswith("clientdeck ")
+
+
+def test_start_up_runs_without_the_collector_and_a_shell_command_turns_it_on(tmp_path, monkeypatch):
+    import tui.__main__ as entry
+    import tui.cli as cli
+
+    seen: list[bool] = []
+    monkeypatch.setattr(cli, "main", lambda: seen.append(gc.isenabled()))
+    try:
+        entry.main()
+        assert seen == [False]
+        assert run(["config", "show"]) == 0
+        assert gc.isenabled()
+    finally:
+        gc.enable()

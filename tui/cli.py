@@ -259,10 +259,6 @@ def cmd_demo(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def open_app(ctx: Context, *, demo_dataset: bool, start_mode: str = "board") -> int:
-    # Start-up allocates hundreds of thousands of long-lived objects (modules,
-    # widgets, styles); collecting them again and again only delays the first
-    # paint. The app freezes them and turns collection back on once painted.
-    gc.disable()
     if demo_dataset:
         from model import demo
 
@@ -289,6 +285,7 @@ def run(argv: Sequence[str]) -> int:
             )
         if args.command is None:
             return open_app(ctx, demo_dataset=args.demo)
+        gc.enable()
         return args.handler(ctx, args)
     except UsageError as error:
         print(error, file=sys.stderr)

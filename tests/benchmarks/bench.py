@@ -75,7 +75,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 CACHE = HERE / ".cache"
 PROBE = HERE / "probe.py"
-CLI = ("-c", "from tui.cli import main; main()")
+CLI = ("-m", "tui")  # the clientdeck command, as installed
 SIZE = (120, 36)  # columns, rows
 
 # What a demo database depends on: when one of these changes, the cached file is stale.

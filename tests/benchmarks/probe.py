@@ -25,6 +25,7 @@ stream, so the parent times them where a user sees them: at the terminal.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import resource
 import sys
@@ -101,6 +102,7 @@ def run_app(*, db: str, fd: int, stay: bool, modules_out: Path | None) -> None:
     when every board column has loaded the page that fits its real size, one
     when a key's action has returned; each then reports the next frame written.
     """
+    gc.disable()  # as the clientdeck command's entry point (tui/__main__.py) does first
     from tui.cli import Context, build_parser
 
     ctx = Context(args=build_parser().parse_args(["--db", db]))
