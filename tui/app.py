@@ -21,19 +21,14 @@ from model.i18n import N_, _, set_language
 from model.inbox import inbox_count
 from model.members import find_member, team
 from model.parsing import Due
-from model.promises import promise_task
 from model.sprints import current_sprint
 from model.standup import next_slot
 from model.tasks import get_task, restore, snapshot
 from model.timetrack import RunningTimer, forgotten_timer, running_entry, start_timer, stop_timer
 from model.undo import UndoStack
 from model.weeks import as_date, iso_week_label
-from tui.commands import GoToProvider, ScreenActionsProvider
 from tui.format import literal
 from tui.keys import translate_bindings
-from tui.screens.help import HelpScreen
-from tui.screens.prompt import DuePrompt, PickScreen
-from tui.screens.timer import EntriesScreen, ForgottenTimerScreen
 from tui.themes import load_themes
 from tui.widgets import DeckHeader
 
@@ -62,6 +57,11 @@ SCREENS = {
 }
 
 
+def _provider(name: str) -> Callable[[], type]:
+    """A command palette provider, imported when the palette first opens."""
+    return lambda: getattr(import_module("tui.commands"), name)
+
+
 def _mode_screen(mode: str) -> Callable[[], Screen]:
     def build() -> Screen:
         module_name, class_name = SCREENS[mode].split(":")
@@ -75,7 +75,10 @@ class ClientDeck(App):
     TITLE = "clientdeck"
     # Screens act on their own keys; only forms and prompts take focus.
     AUTO_FOCUS = None
-    COMMANDS = App.COMMANDS | {ScreenActionsProvider, GoToProvider}
+    COMMANDS = App.COMMANDS | {
+        _provider("ScreenActionsProvider"),
+        _provider("GoToProvider"),
+    }
     MODES = {mode: _mode_screen(mode) for _key, mode, _title in MODE_KEYS}
     BINDINGS = [
         *[
@@ -123,10 +126,10 @@ class ClientDeck(App):
         self.running: RunningTimer | None = None
         self.inbox_size = 0
         self.time_epoch = 0
+        """Goes up whenever recorded time changes, so screens know budgets need a new look."""
         self.data_version = 0
         """Goes up with every change, ours or others', so a screen shown again knows
         whether it must re-read (switching back and forth costs nothing otherwise)."""
-        """Goes up whenever recorded time changes, so screens know budgets need a new look."""
 
     def on_mount(self) -> None:
         self.refresh_facts()
@@ -134,14 +137,18 @@ class ClientDeck(App):
         for notice in self.notices:
             self.notify(notice, severity="warning", timeout=10, markup=False)
         self.set_interval(1.0, self._tick)
-        self._seen = fingerprint(self.engine)
         self._stop_noting = on_commit(self._note_own_write)
-        self.set_interval(POLL_SECONDS, self._poll)
+        self.call_after_refresh(self._start_polling)
         self.call_after_refresh(self._settle_memory)
         self.call_after_refresh(self._ask_about_a_forgotten_timer)
         self.call_after_refresh(
             lambda: import_module("tui.screens.standup").StandupReminders(app=self).start()
         )
+
+    def _start_polling(self) -> None:
+        """The poll starts after the first paint: its first fingerprint need not delay it."""
+        self._seen = fingerprint(self.engine)
+        self.set_interval(POLL_SECONDS, self._poll)
 
     def refresh_facts(self) -> None:
         """Re-read what every header shows; called after changes, not on every frame."""
@@ -198,6 +205,8 @@ class ClientDeck(App):
             self.engine, member_id=self.me_id, work_day_end=self.config.work_day_end
         )
         if entry is not None:
+            from tui.screens.timer import ForgottenTimerScreen
+
             self.push_screen(ForgottenTimerScreen(entry=entry), lambda _done: self.time_changed())
 
     def action_timer(self) -> None:
@@ -213,6 +222,8 @@ class ClientDeck(App):
         """My time entries for a day (`[`/`]` step through days)."""
 
         def show() -> None:
+            from tui.screens.timer import EntriesScreen
+
             self.push_screen(
                 EntriesScreen(member_id=self.me_id), lambda _closed: self._reload_screen()
             )
@@ -226,6 +237,9 @@ class ClientDeck(App):
         if task_id is None:
             self.notify(_("Select a task to promise"), severity="warning", timeout=3)
             return
+        from model.promises import promise_task
+        from tui.screens.prompt import DuePrompt
+
         task = get_task(self.engine, task_id=task_id)
         before = snapshot(task)
 
@@ -295,6 +309,8 @@ class ClientDeck(App):
         if self.me_id is not None:
             then()
             return
+        from tui.screens.prompt import PickScreen
+
         members = team(self.engine)
         if not members:
             self.notify(_("Add the team first"), severity="error")
@@ -354,6 +370,8 @@ class ClientDeck(App):
         return literal(f"⏱ {running.client_code} {title} {elapsed}")
 
     def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(for_screen=self.screen))
 
