@@ -138,6 +138,17 @@ def test_an_update_lists_the_fields_it_changed(db, tmp_path, capsys):
     assert "Write meta descriptions: description\n" in out
 
 
+def test_escape_codes_in_imported_titles_never_reach_the_terminal(db, tmp_path, capsys):
+    data = json.loads(BOARD.read_text(encoding="utf-8"))
+    data["cards"][0]["name"] = "Clear \x1b[2J\x1b]0;pwned\x07 the screen"
+    hostile = tmp_path / "hostile.json"
+    hostile.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert import_trello(db, board=hostile) == 0
+    out = capsys.readouterr().out
+    assert "Clear ␛[2J␛]0;pwned␇ the screen" in out
+    assert "\x1b" not in out and "\x07" not in out
+
+
 @pytest.mark.parametrize(
     ("extra", "says"),
     [

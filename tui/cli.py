@@ -19,6 +19,7 @@ from model import clock
 from model.config import Config, ConfigError, load, save, set_value, to_mapping
 from model.db import StoreError, resolve_url, sqlite_file
 from model.i18n import N_, _, set_language
+from tui.format import shell_text
 
 PROG = "clientdeck"
 
@@ -65,15 +66,21 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
+def say(text: object, *, err: bool = False) -> None:
+    """A line of shell output. User text in it (a title from a Trello board, say)
+    cannot reach the terminal as commands: control characters show as pictures (␛)."""
+    print(shell_text(str(text)), file=sys.stderr if err else sys.stdout)
+
+
 def emit(*, text: str, out: str | None) -> None:
     """A command's document: to stdout, or to `--out` as a file only its owner can read."""
     from model.files import write_private
 
     if out is None:
-        sys.stdout.write(text)
+        sys.stdout.write(shell_text(text))
     else:
         write_private(path=Path(out), text=text)
-        print(out)
+        say(out)
 
 
 def _version() -> str:
@@ -147,7 +154,7 @@ class Context:
     def __init__(self, *, args: argparse.Namespace) -> None:
         loaded = load()
         if loaded.problem:
-            print(f"{PROG}: {loaded.problem}", file=sys.stderr)
+            say(f"{PROG}: {loaded.problem}", err=True)
         self.config: Config = loaded.config
         self.config_path = loaded.path
         clock.set_zone(name=self.config.time_zone)
@@ -162,9 +169,7 @@ class Context:
 
             self._opened = open_store(url=self.url)
             if self._opened.backup is not None:
-                print(
-                    _("backed up the database to {path}", path=self._opened.backup), file=sys.stderr
-                )
+                say(_("backed up the database to {path}", path=self._opened.backup), err=True)
         return self._opened.engine
 
     def me(self) -> int | None:
@@ -186,17 +191,17 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
         estimate=args.estimate,
         who=ctx.me(),
     )
-    print(task.id)
+    say(task.id)
     return 0
 
 
 def cmd_config(ctx: Context, args: argparse.Namespace) -> int:
     if args.action == "path":
-        print(ctx.config_path)
+        say(ctx.config_path)
     elif args.action == "show":
         import tomli_w
 
-        print(tomli_w.dumps(to_mapping(config=ctx.config)), end="")
+        sys.stdout.write(tomli_w.dumps(to_mapping(config=ctx.config)))
     else:
         updated = set_value(config=ctx.config, key=args.key, value=args.value)
         save(config=updated, path=ctx.config_path)
@@ -208,15 +213,15 @@ def cmd_db(ctx: Context, args: argparse.Namespace) -> int:
 
     if args.action == "upgrade":
         ctx.engine  # noqa: B018  (opening the store is the upgrade)
-        print(_("the database is up to date"))
+        say(_("the database is up to date"))
         return 0
     if args.action == "check":
         problems = integrity_problems(engine=ctx.engine)
         for problem in problems:
-            print(problem)
+            say(problem)
         if problems:
             raise Failure(_("the database has {n} integrity problems", n=len(problems)))
-        print("ok")
+        say("ok")
         return 0
     path = sqlite_file(url=ctx.url)
     if path is None:
@@ -225,7 +230,7 @@ def cmd_db(ctx: Context, args: argparse.Namespace) -> int:
     target = (
         Path(args.file) if args.file else timestamped_backup_path(db_file=path, reason="backup")
     )
-    print(backup_sqlite(source=path, target=target))
+    say(backup_sqlite(source=path, target=target))
     return 0
 
 
@@ -244,9 +249,9 @@ def cmd_demo(ctx: Context, args: argparse.Namespace) -> int:
         engine=ctx.engine,
         scale=args.scale,
         seed=args.seed,
-        progress=lambda step: print(step, file=sys.stderr),
+        progress=lambda step: say(step, err=True),
     )
-    print(
+    say(
         _(
             "{clients} clients, {members} members, {tasks} tasks, {entries} time entries",
             clients=summary.clients,
@@ -288,7 +293,7 @@ def run(argv: Sequence[str]) -> int:
         gc.enable()
         return args.handler(ctx, args)
     except UsageError as error:
-        print(error, file=sys.stderr)
+        say(error, err=True)
         return 2
     except (
         Failure,
@@ -299,7 +304,7 @@ def run(argv: Sequence[str]) -> int:
         ConflictError,
         OSError,
     ) as error:
-        print(f"{PROG}: {error}", file=sys.stderr)
+        say(f"{PROG}: {error}", err=True)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from model.i18n import _, ngettext
-from tui.cli import Context, Failure, command_group, emit
+from tui.cli import Context, Failure, command_group, emit, say
 
 if TYPE_CHECKING:
     from model.importers.trello import Plan
@@ -129,9 +128,9 @@ def cmd_import_trello(ctx: Context, args: argparse.Namespace) -> int:
         who=ctx.me(),
         dry_run=args.dry_run,
     )
-    print("\n".join(_summary_lines(plan, dry_run=args.dry_run)))
+    say("\n".join(_summary_lines(plan, dry_run=args.dry_run)))
     for warning in board.warnings():
-        print(_("warning: {text}", text=warning), file=sys.stderr)
+        say(_("warning: {text}", text=warning), err=True)
     return 0
 
 
@@ -157,5 +156,5 @@ def cmd_import_json(ctx: Context, args: argparse.Namespace) -> int:
     except FileRefused as error:
         raise Failure(str(error)) from None
     total = sum(counts.values())
-    print(ngettext("restored {n} row", "restored {n} rows", n=total))
+    say(ngettext("restored {n} row", "restored {n} rows", n=total))
     return 0

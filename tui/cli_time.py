@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from model import clock
 from model.i18n import _
-from tui.cli import PROG, Context, Failure, UsageError, command_group, emit
+from tui.cli import PROG, Context, Failure, UsageError, command_group, emit, say
 
 
 def register(*, commands, parents: list[argparse.ArgumentParser]) -> None:
@@ -120,7 +119,7 @@ def cmd_timer_start(ctx: Context, args: argparse.Namespace) -> int:
     if started.stopped is not None:
         stopped = started.stopped
         seconds = elapsed_seconds(start=stopped.start, end=stopped.end, now=clock.now())
-        print(
+        say(
             _(
                 "stopped task {id} after {duration}",
                 id=stopped.task_id,
@@ -129,7 +128,7 @@ def cmd_timer_start(ctx: Context, args: argparse.Namespace) -> int:
         )
     running = running_entry(ctx.engine, member_id=member_id)
     if running is not None:  # None only if another process stopped it in between
-        print(
+        say(
             _(
                 "started task {id}: {title} [{client}]",
                 id=args.task_id,
@@ -138,7 +137,7 @@ def cmd_timer_start(ctx: Context, args: argparse.Namespace) -> int:
             )
         )
     if started.over_budget:
-        print(_("warning: this client has used up this month's paid hours"), file=sys.stderr)
+        say(_("warning: this client has used up this month's paid hours"), err=True)
     return 0
 
 
@@ -151,7 +150,7 @@ def cmd_timer_stop(ctx: Context, args: argparse.Namespace) -> int:
     if entry is None:
         raise Failure(_("no timer is running"))
     seconds = elapsed_seconds(start=entry.start, end=entry.end, now=clock.now())
-    print(
+    say(
         _(
             "stopped task {id} at {at} after {duration}",
             id=entry.task_id,
@@ -168,10 +167,10 @@ def cmd_timer_status(ctx: Context, args: argparse.Namespace) -> int:
 
     running = running_entry(ctx.engine, member_id=_me(ctx))
     if running is None:
-        print(_("no timer is running"))
+        say(_("no timer is running"))
         return 1
     entry = running.entry
-    print(
+    say(
         _(
             "task {id}: {title} [{client}], since {since}, {elapsed}",
             id=entry.task_id,
@@ -182,8 +181,8 @@ def cmd_timer_status(ctx: Context, args: argparse.Namespace) -> int:
         )
     )
     if end_of_work_day(entry=entry, work_day_end=ctx.config.work_day_end) <= clock.now():
-        print(
+        say(
             _("this timer ran past the end of its working day; stop it with --at HH:MM"),
-            file=sys.stderr,
+            err=True,
         )
     return 0

@@ -34,6 +34,9 @@ def days_since(*, since: datetime, now: datetime) -> int:
 
 
 _CONTROL_PICTURES = {code: chr(0x2400 + code) for code in range(0x20)} | {0x7F: "\u2421"}
+_SHELL_PICTURES = {
+    code: picture for code, picture in _CONTROL_PICTURES.items() if code not in b"\t\n\r"
+}
 
 
 def literal(text: str) -> str:
@@ -42,3 +45,8 @@ def literal(text: str) -> str:
     A raw escape in a title must show as text, never reach the terminal as a command.
     """
     return text.translate(_CONTROL_PICTURES)
+
+
+def shell_text(text: str) -> str:
+    """Shell output made safe as `literal` makes screen text, keeping its line breaks and tabs."""
+    return text.translate(_SHELL_PICTURES)
