@@ -69,6 +69,25 @@ async def test_the_backlog_and_this_weeks_sprint(agency, make_app):
         assert headers == ["NWB", "KZ", "MK"], "every client, planned or not"
 
 
+async def test_a_smaller_terminal_keeps_the_selection_in_view_without_reading_again(
+    agency, make_app, monkeypatch
+):
+    engine, _ids = agency
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2", "tab")
+        screen = plan(app)
+        await walk_to(pilot, lambda row: row is screen.pane.rows[-1])
+        reads = []
+        monkeypatch.setattr(screen, "reload", lambda: reads.append(1))
+        await pilot.resize_terminal(120, 12)
+        await pilot.pause()
+        pane = screen.pane
+        assert pane.top <= pane.cursor < pane.top + pane.capacity
+        assert pane.cursor == len(pane.rows) - 1
+        assert not reads
+
+
 async def test_space_plans_a_task_into_the_sprint_and_undo_takes_it_back(agency, make_app):
     engine, ids = agency
     app = make_app(engine)

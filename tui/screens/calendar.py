@@ -251,7 +251,9 @@ class CalendarScreen(Screen):
             self.reload()
 
     def on_resize(self) -> None:
-        self.reload()
+        """Lay out again; the items on screen do not depend on its size."""
+        if self.is_mounted:
+            self._show()
 
     def _range(self) -> tuple[pendulum.Date, pendulum.Date]:
         if self.month_view:

@@ -180,6 +180,10 @@ class PlanPane(Widget):
         self.top = max(0, min(self.top, max(len(self.rows) - self.capacity, 0)))
         self.refresh()
 
+    def on_resize(self) -> None:
+        """A new height only moves what is in view: the rows stay as read."""
+        self._settle(step=1)
+
     def move(self, *, step: int) -> None:
         index = self.cursor + step
         while 0 <= index < len(self.rows) and not self.rows[index].selectable:
@@ -278,9 +282,6 @@ class PlanScreen(TaskActions, Screen):
     @property
     def pane(self) -> PlanPane:
         return self.panes[self.pane_index]
-
-    def on_resize(self) -> None:
-        self.reload()
 
     def on_screen_resume(self) -> None:
         """Budgets may have been set elsewhere meanwhile: read them again on the way back."""
