@@ -13,10 +13,11 @@ every task not yet done (never below zero per task).
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
 from enum import StrEnum
+from functools import lru_cache
 
 import pendulum
 from sqlalchemy.engine import Engine
@@ -28,7 +29,7 @@ from model.i18n import _
 from model.tables import Budget, Client, ClientStatus, Sprint, SprintState, Status, Task
 from model.tasks import NotFoundError, ValidationError
 from model.timetrack import hours_by_client, hours_by_task
-from model.weeks import month_span, month_start, working_days
+from model.weeks import month_span, month_start
 
 MAX_MONTHLY_HOURS = 10_000.0
 WARNING_SHARE = 0.8
@@ -89,20 +90,20 @@ def runs_out_on(
     lasts `budget / pace` working days counted from the month's first, so for a
     budget already used up this is about the day it ran out.
     """
-    first = month_start(day=month)
-    after = first.add(months=1)
-    elapsed = working_days(first=first, last=min(today.add(days=1), after))
+    days = _working_days_of(first=month_start(day=month))
+    elapsed = bisect_right(days, today)
     if budget is None or elapsed == 0 or spent <= 0:
         return None
     lasting = max(math.ceil(budget / (spent / elapsed)), 1)
-    day, end = date(first.year, first.month, first.day), date(after.year, after.month, after.day)
-    while day < end:
-        if day.weekday() < 5:
-            lasting -= 1
-            if lasting == 0:
-                return pendulum.date(day.year, day.month, day.day)
-        day += timedelta(days=1)
-    return None
+    return days[lasting - 1] if lasting <= len(days) else None
+
+
+@lru_cache(maxsize=32)
+def _working_days_of(*, first: pendulum.Date) -> tuple[pendulum.Date, ...]:
+    """Monday to Friday of the month from `first`: the same for every client of a status
+    screen, so it is worked out once rather than per client."""
+    days = (first.add(days=offset) for offset in range(31))
+    return tuple(day for day in days if day.month == first.month and day.weekday() < 5)
 
 
 def in_force(*, rows: Sequence[Budget], month: pendulum.Date) -> dict[int, float]:
@@ -160,7 +161,12 @@ def set_budget(
 def _planned(
     session: Session, *, month: pendulum.Date, client_ids: Sequence[int]
 ) -> dict[int, float]:
-    """Per client, estimate minus spent of unfinished tasks in the month's open sprints."""
+    """Per client, estimate minus spent of unfinished tasks in the month's open sprints.
+
+    The tasks are found through their sprints and the clients picked here: a client
+    filter in SQL would lead the planner to walk every task of every client.
+    """
+    planned = dict.fromkeys(client_ids, 0.0)
     rows = session.exec(
         select(Task.id, Task.client_id, Task.estimate_hours)
         .join(Sprint, Sprint.id == Task.sprint_id)
@@ -168,30 +174,37 @@ def _planned(
             Sprint.state == SprintState.OPEN,
             Sprint.week_start >= month,
             Sprint.week_start < month.add(months=1),
-            Task.client_id.in_(client_ids),
             Task.status != Status.DONE,
             Task.archived_at.is_(None),
             Task.estimate_hours.is_not(None),
         )
     ).all()
+    # In task order, so that each client's sum adds up the same way on every back end.
+    rows = sorted((row for row in rows if row.client_id in planned), key=lambda row: row.id)
     spent = hours_by_task(session, task_ids=[task_id for task_id, _client, _estimate in rows])
-    planned = dict.fromkeys(client_ids, 0.0)
     for task_id, client_id, estimate in rows:
         planned[client_id] += max(estimate - spent[task_id], 0.0)
     return planned
+
+
+def month_hours(
+    session: Session, *, month: pendulum.Date, client_ids: Sequence[int]
+) -> tuple[dict[int, float], dict[int, float]]:
+    """Per client, the paid hours of the month holding `month` (for those with a budget) and
+    the hours spent in it: what a status is made of, for a screen that shows no more."""
+    first = month_start(day=month)
+    paid = in_force(rows=_budget_rows(session, month=first, client_ids=client_ids), month=first)
+    span = month_span(month=first, zone=clock.zone())
+    return paid, hours_by_client(session, span=span, client_ids=client_ids)
 
 
 def _statuses(
     engine: Engine, *, month: pendulum.Date, client_ids: Sequence[int]
 ) -> dict[int, BudgetStatus]:
     first = month_start(day=month)
-    span = month_span(month=first, zone=clock.zone())
     today = clock.today()
     with reading(engine) as session:
-        budgets = in_force(
-            rows=_budget_rows(session, month=first, client_ids=client_ids), month=first
-        )
-        spent = hours_by_client(session, span=span, client_ids=client_ids)
+        budgets, spent = month_hours(session, month=first, client_ids=client_ids)
         planned = _planned(session, month=first, client_ids=client_ids)
     return {
         client_id: BudgetStatus(

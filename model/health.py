@@ -133,7 +133,15 @@ def promises(
     """Open promises and those that may have been settled since `since`, by deadline."""
     now, zone = clock.now(), clock.zone()
     first_day = pendulum.instance(since).in_timezone(zone).date().subtract(days=1)
-    query = select(Task).where(
+    query = select(
+        Task.id,
+        Task.client_id,
+        Task.title,
+        Task.due_date,
+        Task.due_time,
+        Task.promised_at,
+        Task.done_at,
+    ).where(
         Task.promised_at.is_not(None),
         Task.archived_at.is_(None),
         or_(Task.done_at.is_(None), Task.done_at >= since, Task.due_date >= first_day),
@@ -297,8 +305,12 @@ def client_health(
     else:
         budgets = {client.id: budget_status(engine, client_id=client.id) for client in clients}
     promised: dict[int, list[Promise]] = {client_id: [] for client_id in ids}
-    for promise in promises(engine, since=month.start, client_ids=ids):
-        promised[promise.client_id].append(promise)
+    # Every client's promises are read unfiltered and the archived clients' dropped here:
+    # a filter of every client id would lead the planner through each client's every task.
+    every = promises(engine, since=month.start, client_ids=None if client_id is None else ids)
+    for promise in every:
+        if promise.client_id in promised:
+            promised[promise.client_id].append(promise)
     out = []
     for client in clients:
         last = contacts.get(client.id)

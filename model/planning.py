@@ -28,12 +28,12 @@ The rules the Plan screen and the retro share:
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time
 
 import pendulum
-from sqlalchemy import and_, or_
+from sqlalchemy import or_
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -244,32 +244,36 @@ def restore_plan(engine: Engine, *, sprint_id: int, client_id: int, state: PlanS
 
 
 def added_mid_sprint(engine: Engine, *, sprint_id: int) -> set[int]:
-    """Tasks moved into the sprint after their client's plan for it was agreed."""
+    """Tasks moved into the sprint after their client's plan for it was agreed.
+
+    Only moves after the first agreement can count, so they are read by time (a join
+    on the plans would walk every task of every client) and each is held against its
+    own client's agreement here.
+    """
     with reading(engine) as session:
-        earliest = session.exec(
-            select(ClientPlan.agreed_at)
-            .where(ClientPlan.sprint_id == sprint_id, ClientPlan.agreed_at.is_not(None))
-            .order_by(ClientPlan.agreed_at)
-        ).first()
-        if earliest is None:
+        agreed = dict(
+            session.exec(
+                select(ClientPlan.client_id, ClientPlan.agreed_at).where(
+                    ClientPlan.sprint_id == sprint_id, ClientPlan.agreed_at.is_not(None)
+                )
+            ).all()
+        )
+        if not agreed:
             return set()
-        rows = session.exec(
-            select(TaskEvent.task_id)
+        moves = session.exec(
+            select(TaskEvent.task_id, TaskEvent.at, Task.client_id)
             .join(Task, Task.id == TaskEvent.task_id)
-            .join(
-                ClientPlan,
-                and_(ClientPlan.client_id == Task.client_id, ClientPlan.sprint_id == sprint_id),
-            )
             .where(
-                TaskEvent.at > earliest,
+                TaskEvent.at > min(agreed.values()),
                 TaskEvent.field == "sprint_id",
                 TaskEvent.new == str(sprint_id),
-                ClientPlan.agreed_at.is_not(None),
-                TaskEvent.at > ClientPlan.agreed_at,
             )
-            .distinct()
         ).all()
-    return set(rows)
+    return {
+        task_id
+        for task_id, at, client_id in moves
+        if client_id in agreed and at > agreed[client_id]
+    }
 
 
 # --- moving work in and out ----------------------------------------------------------------
@@ -360,9 +364,15 @@ _TASK_COLUMNS = (
 
 
 def _plan_tasks(
-    session: Session, *, where: list, today: pendulum.Date, coefficients: dict[str, float]
+    session: Session,
+    *,
+    where: list,
+    today: pendulum.Date,
+    coefficients: dict[str, float],
+    added: Collection[int] = (),
 ) -> list[PlanTask]:
-    """Tasks with their urgency, most urgent first (plain rows: thousands load in a blink)."""
+    """Tasks with their urgency, most urgent first (plain rows: thousands load in a blink);
+    `added` are those to mark as added mid-sprint."""
     rows = session.exec(
         select(*_TASK_COLUMNS, Member.initials)
         .join(Member, Member.id == Task.assignee_id, isouter=True)
@@ -370,23 +380,28 @@ def _plan_tasks(
     ).all()
     out = []
     for row in rows:
+        # Unpacked at once: reading a row's fields one by one by name costs about as much
+        # as scoring the task.
+        (task_id, client_id, title, status, priority, estimate, due_date, due_time, promised_at,
+         fire, _created, _carried, assignee_id, initials) = row  # fmt: skip
         scored = terms(task=row, today=today, coefficients=coefficients)
         out.append(
             PlanTask(
-                id=row.id,
-                client_id=row.client_id,
-                title=row.title,
-                status=row.status,
-                priority=row.priority,
-                estimate_hours=row.estimate_hours,
-                assignee_id=row.assignee_id,
-                assignee=row.initials or "",
-                due_date=row.due_date,
-                due_time=row.due_time,
-                promised=row.promised_at is not None,
-                fire=row.fire,
+                id=task_id,
+                client_id=client_id,
+                title=title,
+                status=status,
+                priority=priority,
+                estimate_hours=estimate,
+                assignee_id=assignee_id,
+                assignee=initials or "",
+                due_date=due_date,
+                due_time=due_time,
+                promised=promised_at is not None,
+                fire=fire,
                 urgency=round(sum(scored.values()), 2),
                 terms=scored,
+                added_mid_sprint=task_id in added,
             )
         )
     out.sort(key=lambda task: (-task.urgency, task.id))
@@ -415,6 +430,7 @@ def plan_view(
     """
     today = clock.today()
     default = config.default_estimate_hours
+    added = added_mid_sprint(engine, sprint_id=sprint.id)
     with reading(engine) as session:
         waiting = _plan_tasks(
             session,
@@ -426,7 +442,11 @@ def plan_view(
             coefficients=config.urgency,
         )
         planned = _plan_tasks(
-            session, where=[Task.sprint_id == sprint.id], today=today, coefficients=config.urgency
+            session,
+            where=[Task.sprint_id == sprint.id],
+            today=today,
+            coefficients=config.urgency,
+            added=added,
         )
         plans = {
             plan.client_id: plan
@@ -435,8 +455,6 @@ def plan_view(
         members = list(
             session.exec(select(Member).where(Member.active).order_by(Member.name)).all()
         )
-    added = added_mid_sprint(engine, sprint_id=sprint.id)
-    planned = [replace(task, added_mid_sprint=task.id in added) for task in planned]
     planned.sort(key=lambda task: task.status == Status.DONE)
     by_client = _by_client(planned)
     open_by_member: dict[int | None, list[float | None]] = {}

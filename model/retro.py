@@ -25,7 +25,8 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from functools import cached_property
 from typing import Any
 
 import pendulum
@@ -34,7 +35,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, select
 
 from model import clock
-from model.budgets import BudgetStatus, budget_statuses
+from model.budgets import month_hours
 from model.db import reading, transaction
 from model.i18n import N_, _, ngettext
 from model.promises import PromiseState, state
@@ -124,8 +125,16 @@ def _end(sprint: Sprint) -> tuple[datetime, bool]:
     """The instant the sprint's state is read at, and whether changes at that instant are after
     it: the close's own moves happen at `closed_at` and must not count as the sprint's."""
     if sprint.state == SprintState.CLOSED and sprint.closed_at is not None:
-        return sprint.closed_at, True
-    return clock.now(), False
+        return _plain(sprint.closed_at), True
+    return _plain(clock.now()), False
+
+
+def _plain(instant: datetime) -> datetime:
+    """The instant as the store returns instants: a standard datetime on `datetime.UTC`.
+    The history is replayed thousands of times, and pendulum's subtraction (or comparing
+    two different UTC objects) runs Python code where two of these compare in C."""
+    utc = instant.astimezone(UTC)
+    return datetime.combine(utc.date(), utc.time(), tzinfo=UTC)
 
 
 # --- task history --------------------------------------------------------------------------
@@ -159,13 +168,20 @@ class _History:
             return None if value is None else "archived"
         return None if value is None else str(value)
 
-    def value(self, *, field: str, at: datetime, strict: bool) -> str | None:
-        """The field at `at` (as stored in events): the old value of the first later change."""
-        for change in self.changes:
-            later = change.at >= at if strict else change.at > at
-            if change.field == field and later:
-                return change.old
-        return self._current(field)
+    @cached_property
+    def _latest(self) -> dict[str, str | None]:
+        return {field: self._current(field) for field in _HISTORY_FIELDS}
+
+    def fields(self, *, at: datetime, strict: bool) -> dict[str, str | None]:
+        """The tracked fields at `at` (as stored in events): each the old value of its first
+        later change, found by taking the current values back through the changes after `at`,
+        newest first. The result is shared: not to be changed."""
+        undone: dict[str, str | None] = {}
+        for change in reversed(self.changes):
+            if change.at < at or (change.at == at and not strict):
+                break
+            undone[change.field] = change.old
+        return {**self._latest, **undone} if undone else self._latest
 
     def exists(self, *, at: datetime) -> bool:
         return self.created_at <= at
@@ -186,13 +202,18 @@ class _History:
         return [(self.created_at, first), *[(change.at, change.new) for change in moves]]
 
 
-def _histories(session: Session, *, sprint_id: int) -> list[_History]:
-    """Tasks in the sprint now or moved in or out of it at any time, in two queries."""
-    key = str(sprint_id)
-    mentioned = select(TaskEvent.task_id).where(
-        TaskEvent.field == "sprint_id", or_(TaskEvent.old == key, TaskEvent.new == key)
-    )
-    members = or_(Task.sprint_id == sprint_id, Task.id.in_(mentioned))
+def _histories(session: Session, *, sprint_id: int, since: datetime) -> list[_History]:
+    """Tasks in the sprint now or taken out of it at `since` or later, in three queries.
+
+    `since` is the first instant the sprint is read at. A task taken out before it
+    was in the sprint at none of them, and one not in it now that was in it at any
+    was taken out after; so only the moves since are looked at, not every move ever.
+    """
+    moved_out = session.exec(
+        select(TaskEvent.task_id).where(
+            TaskEvent.at >= since, TaskEvent.field == "sprint_id", TaskEvent.old == str(sprint_id)
+        )
+    ).all()
     rows = session.exec(
         select(
             Task.id,
@@ -203,15 +224,12 @@ def _histories(session: Session, *, sprint_id: int) -> list[_History]:
             Task.archived_at,
             Task.created_at,
             Task.fire,
-        ).where(members)
+        ).where(or_(Task.sprint_id == sprint_id, Task.id.in_(moved_out)))
     ).all()
     histories = {row[0]: _History(*row, changes=[]) for row in rows}
     events = session.exec(
         select(TaskEvent.task_id, TaskEvent.at, TaskEvent.field, TaskEvent.old, TaskEvent.new)
-        .where(
-            TaskEvent.task_id.in_(select(Task.id).where(members)),
-            TaskEvent.field.in_(_HISTORY_FIELDS),
-        )
+        .where(TaskEvent.task_id.in_(list(histories)), TaskEvent.field.in_(_HISTORY_FIELDS))
         .order_by(TaskEvent.at, TaskEvent.id)
     ).all()
     for task_id, at, field, old, new in events:
@@ -219,32 +237,37 @@ def _histories(session: Session, *, sprint_id: int) -> list[_History]:
     return list(histories.values())
 
 
-def _in_sprint(history: _History, *, key: str, at: datetime, strict: bool) -> bool:
-    """In the sprint at `at` and not dropped from it by archiving (done work archived stays)."""
+def _sprint_fields(
+    history: _History, *, key: str, at: datetime, strict: bool
+) -> dict[str, str | None] | None:
+    """The task's fields at `at` when it was in the sprint then and not dropped from it by
+    archiving (done work archived stays); None when it was not the sprint's."""
     if not history.exists(at=at):
-        return False
-    if history.value(field="sprint_id", at=at, strict=strict) != key:
-        return False
-    archived = history.value(field="archived_at", at=at, strict=strict) is not None
-    return not archived or history.value(field="status", at=at, strict=strict) == Status.DONE
+        return None
+    fields = history.fields(at=at, strict=strict)
+    if fields["sprint_id"] != key:
+        return None
+    if fields["archived_at"] is not None and fields["status"] != Status.DONE:
+        return None
+    return fields
 
 
 def _remaining(histories: Iterable[_History], *, key: str, at: datetime, strict: bool) -> float:
     """Estimated hours of the sprint's unfinished tasks at `at`."""
     total = 0.0
     for history in histories:
-        if not _in_sprint(history, key=key, at=at, strict=strict):
+        fields = _sprint_fields(history, key=key, at=at, strict=strict)
+        if fields is None or fields["status"] == Status.DONE:
             continue
-        if history.value(field="status", at=at, strict=strict) == Status.DONE:
-            continue
-        estimate = history.value(field="estimate_hours", at=at, strict=strict)
+        estimate = fields["estimate_hours"]
         total += float(estimate) if estimate is not None else 0.0
     return total
 
 
-def _burn(histories: Sequence[_History], *, sprint: Sprint, key: str) -> tuple[float | None, ...]:
+def _burn(
+    histories: Sequence[_History], *, sprint: Sprint, key: str, end: datetime, strict: bool
+) -> tuple[float | None, ...]:
     """Remaining estimate at the end of each day of the week; None for days not yet begun."""
-    end, strict = _end(sprint)
     first = as_date(sprint.week_start)
     points: list[float | None] = []
     for offset in range(7):
@@ -252,14 +275,14 @@ def _burn(histories: Sequence[_History], *, sprint: Sprint, key: str) -> tuple[f
         if local_midnight(day=day, zone=clock.zone()) >= end:
             points.append(None)
             continue
-        at = min(local_midnight(day=day.add(days=1), zone=clock.zone()), end)
+        at = _plain(min(local_midnight(day=day.add(days=1), zone=clock.zone()), end))
         points.append(_remaining(histories, key=key, at=at, strict=strict and at == end))
     return tuple(points)
 
 
 def _waiting_seconds(histories: Iterable[_History], *, span: Span, until: datetime) -> float:
     """Time the tasks spent waiting on the client inside `span`, up to `until`."""
-    last = min(span.end, until)
+    first, last, until = _plain(span.start), _plain(min(span.end, until)), _plain(until)
     total = 0.0
     for history in histories:
         spells = history.statuses()
@@ -267,7 +290,7 @@ def _waiting_seconds(histories: Iterable[_History], *, span: Span, until: dateti
             if status != Status.WAITING:
                 continue
             ended = spells[index + 1][0] if index + 1 < len(spells) else until
-            seconds = (min(ended, last) - max(began, span.start)).total_seconds()
+            seconds = (min(ended, last) - max(began, first)).total_seconds()
             total += max(seconds, 0.0)
     return total
 
@@ -308,7 +331,7 @@ def _promises(session: Session, *, sprint: Sprint) -> tuple[int, int]:
     archived undone is no longer a promise."""
     first = as_date(sprint.week_start)
     tasks = session.exec(
-        select(Task).where(
+        select(Task.promised_at, Task.due_date, Task.due_time, Task.done_at).where(
             Task.promised_at.is_not(None),
             Task.due_date >= first,
             Task.due_date <= first.add(days=6),
@@ -327,29 +350,33 @@ def _client_hours(
     *,
     sprint: Sprint,
     span: Span,
+    plans: dict[int, float],
     client_ids: Collection[int],
-    budgets: dict[int, BudgetStatus],
 ) -> tuple[ClientHours, ...]:
-    plans = {
-        plan.client_id: plan.planned_hours
-        for plan in session.exec(select(ClientPlan).where(ClientPlan.sprint_id == sprint.id))
-    }
+    """Hours of the week per client, and of the month holding the sprint's first day against
+    its budget for the clients not archived."""
     week = hours_by_client(session, span=span)
     wanted = set(client_ids) | set(plans) | {cid for cid, hours in week.items() if hours > 0}
     if not wanted:
         return ()
-    clients = session.exec(select(Client).where(Client.id.in_(wanted))).all()
+    clients = session.exec(
+        select(Client.id, Client.code, Client.name, Client.status).where(Client.id.in_(wanted))
+    ).all()
+    current = [
+        client_id for client_id, _code, _name, status in clients if status != ClientStatus.ARCHIVED
+    ]
+    paid, spent = month_hours(session, month=as_date(sprint.week_start), client_ids=current)
     rows = [
         ClientHours(
-            client_id=client.id,
-            code=client.code,
-            name=client.name,
-            hours=week.get(client.id, 0.0),
-            planned_hours=plans.get(client.id),
-            month_hours=budgets[client.id].spent_hours if client.id in budgets else 0.0,
-            budget_hours=budgets[client.id].budget_hours if client.id in budgets else None,
+            client_id=client_id,
+            code=code,
+            name=name,
+            hours=week.get(client_id, 0.0),
+            planned_hours=plans.get(client_id),
+            month_hours=spent.get(client_id, 0.0),
+            budget_hours=paid.get(client_id),
         )
-        for client in clients
+        for client_id, code, name, _status in clients
     ]
     return tuple(sorted(rows, key=lambda row: (-row.hours, row.code.casefold())))
 
@@ -360,28 +387,33 @@ def sprint_numbers(engine: Engine, *, sprint_id: int) -> SprintNumbers:
     key = str(sprint.id)
     span = _span(sprint)
     end, strict = _end(sprint)
-    budgets = budget_statuses(engine, month=as_date(sprint.week_start))
+    # The first instant the figures are read at: the first day's end (the burn's first
+    # point) or, for a sprint not yet past it, `end`.
+    first_day_end = local_midnight(day=as_date(sprint.week_start).add(days=1), zone=clock.zone())
     with reading(engine) as session:
-        histories = _histories(session, sprint_id=sprint.id)
-        agreed = {
-            plan.client_id: plan.agreed_at
-            for plan in session.exec(select(ClientPlan).where(ClientPlan.sprint_id == sprint.id))
-        }
+        histories = _histories(session, sprint_id=sprint.id, since=min(end, first_day_end))
+        plans = session.exec(
+            select(ClientPlan.client_id, ClientPlan.planned_hours, ClientPlan.agreed_at).where(
+                ClientPlan.sprint_id == sprint.id
+            )
+        ).all()
         standups = session.exec(
             select(func.count())
             .select_from(Standup)
             .where(Standup.finished_at >= span.start, Standup.finished_at < span.end)
         ).one()
         kept, broken = _promises(session, sprint=sprint)
-        tasks = [h for h in histories if _in_sprint(h, key=key, at=end, strict=strict)]
+        at_end = {h.id: _sprint_fields(h, key=key, at=end, strict=strict) for h in histories}
+        tasks = [h for h in histories if at_end[h.id] is not None]
         clients = _client_hours(
             session,
             sprint=sprint,
             span=span,
+            plans={client_id: hours for client_id, hours, _agreed in plans},
             client_ids={h.client_id for h in tasks},
-            budgets=budgets,
         )
-    done = sum(1 for h in tasks if h.value(field="status", at=end, strict=strict) == Status.DONE)
+    agreed = {client_id: agreed_at for client_id, _hours, agreed_at in plans}
+    done = sum(1 for h in tasks if at_end[h.id]["status"] == Status.DONE)
     added = 0
     for history in tasks:
         agreed_at = agreed.get(history.client_id)
@@ -400,7 +432,7 @@ def sprint_numbers(engine: Engine, *, sprint_id: int) -> SprintNumbers:
         waiting_days=waited / 86400,
         standups=standups,
         clients=clients,
-        burn=_burn(histories, sprint=sprint, key=key),
+        burn=_burn(histories, sprint=sprint, key=key, end=end, strict=strict),
     )
 
 
@@ -446,14 +478,17 @@ def _timesheets(session: Session, *, sprint: Sprint, span: Span) -> tuple[bool, 
     ).all()
     if not members:
         return False, _("no one is on the team")
-    bounds = [(day, days_span(first=day, last=day, zone=clock.zone())) for day in days]
+    bounds = []
+    for day in days:
+        bound = days_span(first=day, last=day, zone=clock.zone())
+        bounds.append((day, _plain(bound.start), _plain(bound.end)))
     covered: set[tuple[int, pendulum.Date]] = set()
-    now = clock.now()
+    now = _plain(clock.now())
     for member_id, start, end in session.exec(
         select(TimeEntry.member_id, TimeEntry.start, TimeEntry.end).where(in_span(span=span))
     ):
-        for day, bound in bounds:
-            if start < bound.end and (end or now) > bound.start:
+        for day, first, last in bounds:
+            if start < last and (end or now) > first:
                 covered.add((member_id, day))
     missing = [
         f"{initials} " + " ".join(day.format("ddd") for day in gaps)
@@ -477,10 +512,12 @@ def _weekly_reports(session: Session, *, span: Span) -> tuple[bool, str]:
     ).all()
     if not clients:
         return True, _("no active clients")
+    # Asked per client, the week's reports come straight from the (client, time) index.
     reported = set(
         session.exec(
             select(Interaction.client_id)
             .where(
+                Interaction.client_id.in_([client_id for client_id, _code in clients]),
                 Interaction.kind == InteractionKind.REPORT,
                 Interaction.at >= span.start,
                 Interaction.at < span.end,
@@ -519,7 +556,7 @@ def _next_sprint_drafted(session: Session, *, sprint: Sprint) -> tuple[bool, str
 
 def _promise_hint(session: Session) -> str:
     tasks = session.exec(
-        select(Task).where(
+        select(Task.promised_at, Task.due_date, Task.due_time, Task.done_at).where(
             Task.promised_at.is_not(None), Task.done_at.is_(None), Task.archived_at.is_(None)
         )
     ).all()
@@ -534,18 +571,18 @@ def _promise_hint(session: Session) -> str:
 
 
 def _waiting_hint(session: Session) -> str:
-    since = session.exec(
-        select(Task.waiting_since).where(Task.status == Status.WAITING, Task.archived_at.is_(None))
-    ).all()
-    if not since:
+    count, earliest = session.exec(
+        select(func.count(), func.min(Task.waiting_since)).where(
+            Task.status == Status.WAITING, Task.archived_at.is_(None)
+        )
+    ).one()
+    if not count:
         return _("no task is waiting on a client")
-    known = [moment for moment in since if moment is not None]
-    now = clock.now()
-    longest = max((int((now - moment).total_seconds() // 86400) for moment in known), default=0)
+    longest = 0 if earliest is None else int((clock.now() - earliest).total_seconds() // 86400)
     return ngettext(
         "{n} task waiting on clients, the longest for {days} d",
         "{n} tasks waiting on clients, the longest for {days} d",
-        n=len(since),
+        n=count,
         days=longest,
     )
 

@@ -197,6 +197,25 @@ class Fire:
     assignee: str
 
 
+_TASK_COLUMNS = (
+    Task.id,
+    Task.title,
+    Task.status,
+    Task.priority,
+    Task.fire,
+    Task.blocked,
+    Task.position,
+    Task.sprint_id,
+    Task.assignee_id,
+    Task.due_date,
+    Task.promised_at,
+    Task.created_at,
+    Task.carried_over,
+    Task.waiting_since,
+)
+"""What the lists read of a task (its urgency included): plain rows, not whole tasks."""
+
+
 def _item(*, task: Task, code: str, **extra: Any) -> Item:
     return Item(
         task_id=task.id,
@@ -275,7 +294,7 @@ def member_lists(
             ).all()
         }
         open_rows = session.exec(
-            select(Task, Client.code)
+            select(*_TASK_COLUMNS, Client.code)
             .join(Client, Client.id == Task.client_id)
             .where(
                 Task.archived_at.is_(None),
@@ -290,16 +309,16 @@ def member_lists(
         wanted = {task_id for tasks in work.values() for task_id in tasks}
         wanted |= {task_id for task_id, _start in running.values()}
         touched = {
-            task.id: (task, code)
-            for task, code in session.exec(
-                select(Task, Client.code)
+            row.id: (row, row.code)
+            for row in session.exec(
+                select(*_TASK_COLUMNS, Client.code)
                 .join(Client, Client.id == Task.client_id)
                 .where(Task.id.in_(wanted))
             ).all()
         }
     open_by_member: dict[int, list[tuple[Task, str]]] = defaultdict(list)
-    for task, code in open_rows:
-        open_by_member[task.assignee_id].append((task, code))
+    for row in open_rows:
+        open_by_member[row.assignee_id].append((row, row.code))
     out = []
     for member in members:
         done = [
@@ -366,7 +385,16 @@ def fires(engine: Engine, *, since: pendulum.DateTime) -> list[Fire]:
     urgent = or_(Task.priority == Priority.URGENT, Task.fire.is_(True))
     with reading(engine) as session:
         rows = session.exec(
-            select(Task, Client.code, Member.initials)
+            select(
+                Task.id,
+                Task.title,
+                Task.status,
+                Task.priority,
+                Task.fire,
+                Task.created_at,
+                Client.code,
+                Member.initials,
+            )
             .join(Client, Client.id == Task.client_id)
             .join(Member, Member.id == Task.assignee_id, isouter=True)
             .where(
@@ -380,16 +408,16 @@ def fires(engine: Engine, *, since: pendulum.DateTime) -> list[Fire]:
         ).all()
     found = [
         Fire(
-            task_id=task.id,
+            task_id=task_id,
             client_code=code,
-            title=task.title,
-            status=task.status,
-            priority=task.priority,
-            fire=task.fire,
-            created_at=task.created_at,
+            title=title,
+            status=status,
+            priority=priority,
+            fire=fire,
+            created_at=created_at,
             assignee=initials or "",
         )
-        for task, code, initials in rows
+        for task_id, title, status, priority, fire, created_at, code, initials in rows
     ]
     return sorted(found, key=lambda fire: fire.status != Status.INBOX)
 

@@ -269,6 +269,29 @@ def test_the_burn_replays_membership_status_and_estimates(week):
     assert burn == (15, 7, 11, None, None, None, None)
 
 
+def test_tasks_taken_out_count_until_they_left(week):
+    for title, left in (
+        ("Out on Monday", at(16, 15)),
+        ("Out at Monday's end", at(17, 0)),
+        ("Out after midnight", at(17, 0, 30)),
+    ):
+        with at(16, 9):
+            made = create_task(
+                week.engine,
+                client_id=week.ids["GAMMA"],
+                title=title,
+                status=Status.TODO,
+                sprint_id=week.sprint,
+                estimate_hours=8,
+            )
+        with left:
+            update_task(week.engine, task_id=made.id, changes={"sprint_id": None})
+    numbers = sprint_numbers(week.engine, sprint_id=week.sprint)
+    # Only the last was still in the sprint when Monday ended; none of them is in it now.
+    assert numbers.burn == (23, 7, 11, None, None, None, None)
+    assert (numbers.planned, numbers.added, numbers.not_done) == (4, 2, 4)
+
+
 def test_a_client_plan_agreed_after_every_move_counts_everything_as_planned(week):
     with transaction(week.engine) as session:
         plan = session.exec(
