@@ -1,18 +1,22 @@
 """What the board shows: counts and one visible page per column.
 
 The board never loads a whole column: at agency scale a column holds
-thousands of tasks, and only the cards on screen are read, with their hours
-fetched in one query for the page.
+thousands of tasks, and only the cards on screen are read. Every column's
+count, page and hours come in three queries, however many columns there are:
+the board reloads after each key that changes data.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import lru_cache
 
-from sqlalchemy import func, or_
+from sqlalchemy import Select, bindparam, func, or_, union_all
+from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from model import timetrack
 from model.db import reading
@@ -111,14 +115,31 @@ def _where(*, scope: Scope, status: str) -> list:
     return conditions
 
 
+@lru_cache(maxsize=16)
+def _count_statement(*, scope: Scope, statuses: tuple[str, ...]) -> Select:
+    """Every column's count in one statement: a round trip per column was a third of a reload.
+
+    Kept per scope, since building the statement took as long as running it.
+    """
+    return sa_select(
+        *[
+            select(func.count())
+            .select_from(Task)
+            .where(*_where(scope=scope, status=status))
+            .scalar_subquery()
+            for status in statuses
+        ]
+    )
+
+
+def _counts(session: Session, *, scope: Scope, statuses: Sequence[str]) -> dict[str, int]:
+    row = session.exec(_count_statement(scope=scope, statuses=tuple(statuses))).one()
+    return dict(zip(statuses, row, strict=True))
+
+
 def column_counts(engine: Engine, *, scope: Scope, statuses: tuple[str, ...]) -> dict[str, int]:
     with reading(engine) as session:
-        return {
-            status: session.exec(
-                select(func.count()).select_from(Task).where(*_where(scope=scope, status=status))
-            ).one()
-            for status in statuses
-        }
+        return _counts(session, scope=scope, statuses=statuses)
 
 
 @dataclass(frozen=True)
@@ -142,43 +163,115 @@ class Card:
     labels: str
 
 
+CARD_FIELDS = (
+    Task.id,
+    Task.version,
+    Task.client_id,
+    Task.title,
+    Task.status,
+    Task.priority,
+    Task.due_date,
+    Task.due_time,
+    Task.estimate_hours,
+    Task.waiting_since,
+    Task.promised_at,
+    Task.fire,
+    Task.labels,
+)
+
+
+@lru_cache(maxsize=16)
+def _page_statement(*, scope: Scope, statuses: tuple[str, ...]) -> Select:
+    """The cards of several columns' pages, each from `offset_N` to `limit_N` (N: its place).
+
+    One statement reads every page: a reload used to pay a round trip per
+    column. Each page picks its ids in column order first, so only the cards
+    shown are joined to their client and assignee, and only the fields a card
+    shows are read. Kept per scope, since building it took as long as running it.
+    """
+    picks = [
+        select(Task.id)
+        .where(*_where(scope=scope, status=status))
+        .order_by(Task.position, Task.id)
+        .offset(bindparam(f"offset_{index}"))
+        .limit(bindparam(f"limit_{index}"))
+        .subquery()
+        for index, status in enumerate(statuses)
+    ]
+    return (
+        select(*CARD_FIELDS, Client.code, Client.colour, Member.initials)
+        .join(Client, Client.id == Task.client_id)
+        .join(Member, Member.id == Task.assignee_id, isouter=True)
+        .where(Task.id.in_(union_all(*[sa_select(pick.c.id) for pick in picks])))
+        .order_by(Task.position, Task.id)
+    )
+
+
+def _pages(
+    session: Session, *, scope: Scope, pages: Mapping[str, tuple[int, int]]
+) -> dict[str, list[Card]]:
+    """The cards of several columns' pages (status: offset and limit), with their hours spent."""
+    params = {}
+    for index, (offset, limit) in enumerate(pages.values()):
+        params[f"offset_{index}"], params[f"limit_{index}"] = offset, limit
+    rows = session.exec(_page_statement(scope=scope, statuses=tuple(pages)), params=params).all()
+    spent = timetrack.hours_by_task(session, task_ids=[row.id for row in rows])
+    cards: dict[str, list[Card]] = {status: [] for status in pages}
+    for row in rows:
+        cards[row.status].append(
+            Card(
+                id=row.id,
+                version=row.version,
+                client_id=row.client_id,
+                client_code=row.code,
+                client_colour=row.colour,
+                title=row.title,
+                status=row.status,
+                priority=row.priority,
+                due_date=row.due_date,
+                due_time=row.due_time,
+                estimate_hours=row.estimate_hours,
+                spent_hours=spent[row.id],
+                assignee=row.initials or "",
+                waiting_since=row.waiting_since,
+                promised=row.promised_at is not None,
+                fire=row.fire,
+                labels=row.labels,
+            )
+        )
+    return cards
+
+
 def column_page(
     engine: Engine, *, scope: Scope, status: str, offset: int, limit: int
 ) -> list[Card]:
     """The cards from `offset`, in column order, with their hours spent."""
     with reading(engine) as session:
-        rows = session.exec(
-            select(Task, Client.code, Client.colour, Member.initials)
-            .join(Client, Client.id == Task.client_id)
-            .join(Member, Member.id == Task.assignee_id, isouter=True)
-            .where(*_where(scope=scope, status=status))
-            .order_by(Task.position, Task.id)
-            .offset(offset)
-            .limit(limit)
-        ).all()
-    spent = timetrack.spent_hours(engine, task_ids=[task.id for task, *_ in rows])
-    return [
-        Card(
-            id=task.id,
-            version=task.version,
-            client_id=task.client_id,
-            client_code=code,
-            client_colour=colour,
-            title=task.title,
-            status=task.status,
-            priority=task.priority,
-            due_date=task.due_date,
-            due_time=task.due_time,
-            estimate_hours=task.estimate_hours,
-            spent_hours=spent.get(task.id, 0.0),
-            assignee=initials or "",
-            waiting_since=task.waiting_since,
-            promised=task.promised_at is not None,
-            fire=task.fire,
-            labels=task.labels,
-        )
-        for task, code, colour, initials in rows
-    ]
+        return _pages(session, scope=scope, pages={status: (offset, limit)})[status]
+
+
+def board_columns(
+    engine: Engine,
+    *,
+    scope: Scope,
+    statuses: Sequence[str],
+    place: Callable[[str, int], tuple[int, int] | None],
+) -> dict[str, list[Card]]:
+    """The columns' pages: `place` is told each column's count and picks its page (offset,
+    limit), or None to leave the column out.
+
+    Counts and pages are read in one read transaction, so a page never
+    disagrees with the count shown above it, in three queries however many
+    columns there are.
+    """
+    with reading(engine) as session:
+        counts = _counts(session, scope=scope, statuses=statuses)
+        pages = {
+            status: page
+            for status in statuses
+            if (page := place(status, counts[status])) is not None
+        }
+        return _pages(session, scope=scope, pages=pages) if pages else {}
 
 
 @dataclass(frozen=True)

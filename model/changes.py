@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func
+from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
@@ -24,6 +25,26 @@ class Fingerprint:
     other: tuple
 
 
+# One statement of scalar subqueries, built once: the app takes a fingerprint
+# after each of its own writes too, so building it and its round trips were
+# paid on every keystroke that changes data.
+_PARTS = sa_select(
+    *[
+        part.scalar_subquery()
+        for part in (
+            select(func.max(Task.updated_at)),
+            select(func.count(Task.id)),
+            select(func.max(TimeEntry.id)),
+            select(func.max(TimeEntry.end)),
+            select(func.count()).where(TimeEntry.end.is_(None)),
+            select(func.max(Interaction.id)),
+            select(func.max(Standup.id)),
+            select(func.max(ClientPlan.agreed_at)),
+        )
+    ]
+)
+
+
 def fingerprint(engine: Engine) -> Fingerprint:
     """Changes whenever a task, recorded time, a plan, an interaction or a stand-up changes.
 
@@ -31,14 +52,5 @@ def fingerprint(engine: Engine) -> Fingerprint:
     archived by someone else shows at the next change of any other kind.
     """
     with reading(engine) as session:
-        tasks = session.exec(select(func.max(Task.updated_at), func.count(Task.id))).one()
-        time = (
-            session.exec(select(func.max(TimeEntry.id))).one(),
-            session.exec(select(func.max(TimeEntry.end))).one(),
-            session.exec(select(func.count()).where(TimeEntry.end.is_(None))).one(),
-        )
-        other = tuple(
-            session.exec(select(func.max(column))).one()
-            for column in (Interaction.id, Standup.id, ClientPlan.agreed_at)
-        )
-    return Fingerprint(tasks=tuple(tasks), time=time, other=other)
+        row = session.exec(_PARTS).one()
+    return Fingerprint(tasks=tuple(row[:2]), time=tuple(row[2:5]), other=tuple(row[5:]))

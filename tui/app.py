@@ -380,8 +380,13 @@ class ClientDeck(App):
         if step is None:
             self.notify(_("Nothing to undo"), timeout=2)
             return
-        self.notify(_("Undone: {what}", what=step.label), timeout=2, markup=False)
         self._reload_screen()
+        # The undone change is shown first; mounting the toast that names it waits a
+        # frame, since even right after the change's frame it would hold up writing it.
+        self.set_timer(
+            1 / 60,
+            lambda: self.notify(_("Undone: {what}", what=step.label), timeout=2, markup=False),
+        )
 
     def go_to_client(self, client_id: int) -> None:
         self.switch_mode("board")

@@ -20,7 +20,7 @@ from textual.widget import Widget
 from textual.widgets import Input
 
 from model import clock
-from model.board import Card, Scope, column_counts, column_page, parse_filter
+from model.board import Card, Scope, board_columns, column_page, parse_filter
 from model.budgets import Level, budget_statuses
 from model.clients import active_clients
 from model.i18n import N_, _, language
@@ -37,6 +37,10 @@ from tui.widgets import DeckFooter, DeckHeader
 
 CARD_LINES = 4
 CARD_HEIGHT = CARD_LINES + 1
+
+A_FRAME = 1 / 60
+"""How long work that can wait waits: a frame is written by a thread that needs the
+interpreter, so work started the moment the frame is ready holds it up."""
 
 STATUS_TITLES = {
     Status.BACKLOG: N_("Backlog"),
@@ -134,11 +138,14 @@ class BoardColumn(Widget):
 
     def __init__(self, *, status: str) -> None:
         super().__init__(id=f"col-{status}")
+        # A card holds no links: looking for them in every repainted line is wasted.
+        self.auto_links = False
         self.state = ColumnState(status=status)
         self.cards: list[Card] = []
         self.active = False
         self._drawn: tuple = ()
         self._levels: dict | None = None
+        self._placed: tuple = ()
 
     @property
     def capacity(self) -> int:
@@ -149,9 +156,15 @@ class BoardColumn(Widget):
         index = self.state.cursor - self.state.offset
         return self.cards[index] if 0 <= index < len(self.cards) else None
 
-    def load(self, *, scope: Scope, count: int, follow: bool = False) -> None:
-        """Fetch the page that holds the cursor; with `follow`, the cursor stays on its card."""
-        kept = self.selected if follow else None
+    def can_wait(self, *, count: int, scope: Scope) -> bool:
+        """Whether re-reading can wait until the frame is shown: the column is not the
+        active one and shows the same scope at the same size with the same count, so
+        no card of ours moved in or out of it."""
+        return not self.active and self._placed == (scope, self.capacity, count, False)
+
+    def place(self, *, count: int, scope: Scope) -> tuple[int, int]:
+        """Take the column's new count and keep the cursor on screen; the page to fetch."""
+        self._placed = (scope, self.capacity, count, self.active)
         state = self.state
         state.count = count
         state.cursor = min(state.cursor, max(count - 1, 0))
@@ -160,17 +173,16 @@ class BoardColumn(Widget):
         elif state.cursor >= state.offset + self.capacity:
             state.offset = state.cursor - self.capacity + 1
         state.offset = max(0, min(state.offset, max(count - self.capacity, 0)))
-        self.cards = column_page(
-            self.app.engine,
-            scope=scope,
-            status=state.status,
-            offset=state.offset,
-            limit=self.capacity,
-        )
-        ids = [card.id for card in self.cards]
+        return state.offset, self.capacity
+
+    def load(self, *, cards: list[Card], kept: Card | None = None) -> None:
+        """Show the page `place` asked for; with `kept`, the cursor stays on that card."""
+        state = self.state
+        self.cards = cards
+        ids = [card.id for card in cards]
         if kept is not None and kept.id in ids:
             state.cursor = state.offset + ids.index(kept.id)
-        drawn = (tuple(self.cards), state.count, state.offset, state.cursor, self.active)
+        drawn = (tuple(cards), state.count, state.offset, state.cursor, self.active)
         if drawn != self._drawn or self.screen.levels is not self._levels:
             # Repainting a column that did not change is most of a key's cost.
             self._drawn, self._levels = drawn, self.screen.levels
@@ -255,18 +267,15 @@ class BoardScreen(TaskActions, Screen):
         self.client_index = -1
         self.column_index = 0
         self.filter_text = ""
+        self.columns = [BoardColumn(status=status) for status in BOARD_STATUSES]
+        """Made once, so a key finds its column without querying the DOM."""
 
     def compose(self) -> ComposeResult:
         yield DeckHeader(title=_("Board"))
         with Horizontal(id="columns"):
-            for status in BOARD_STATUSES:
-                yield BoardColumn(status=status)
+            yield from self.columns
         yield Input(placeholder=_("Filter: words, @member, #label, !priority"), id="filter")
         yield DeckFooter()
-
-    @property
-    def columns(self) -> list[BoardColumn]:
-        return list(self.query(BoardColumn))
 
     @property
     def column(self) -> BoardColumn:
@@ -310,11 +319,9 @@ class BoardScreen(TaskActions, Screen):
             self._levels_epoch = self.app.time_epoch
             statuses = budget_statuses(self.app.engine, month=clock.today())
             self.levels = {client_id: status.level for client_id, status in statuses.items()}
-        scope = self.scope
-        counts = column_counts(self.app.engine, scope=scope, statuses=BOARD_STATUSES)
         for index, column in enumerate(self.columns):
             column.active = index == self.column_index
-            column.load(scope=scope, count=counts[column.state.status], follow=follow)
+        self._load(self.columns, follow=follow, wait=True)
         clients = self.clients
         name = (
             clients[self.client_index].name
@@ -325,9 +332,35 @@ class BoardScreen(TaskActions, Screen):
         self.query_one(DeckHeader).set_scope(scope_text)
 
     def _reload_column(self, column: BoardColumn) -> None:
+        self._load([column])
+
+    def _load(
+        self, columns: list[BoardColumn], *, follow: bool = False, wait: bool = False
+    ) -> None:
+        """Counts and pages of `columns`, read for all of them together.
+
+        With `wait`, the columns that can wait are read a frame later instead:
+        after a move or its undo two columns change, and the other four need
+        not hold up showing them (they change only when someone else changed
+        data, and then they show a frame later).
+        """
         scope = self.scope
-        counts = column_counts(self.app.engine, scope=scope, statuses=(column.state.status,))
-        column.load(scope=scope, count=counts[column.state.status])
+        by_status = {column.state.status: column for column in columns}
+        kept = {status: column.selected if follow else None for status, column in by_status.items()}
+        later: list[BoardColumn] = []
+
+        def place(status: str, count: int) -> tuple[int, int] | None:
+            column = by_status[status]
+            if wait and column.can_wait(count=count, scope=scope):
+                later.append(column)
+                return None
+            return column.place(count=count, scope=scope)
+
+        loaded = board_columns(self.app.engine, scope=scope, statuses=tuple(by_status), place=place)
+        for status, cards in loaded.items():
+            by_status[status].load(cards=cards, kept=kept[status])
+        if later:
+            self.set_timer(A_FRAME, lambda: self._load(later, follow=follow))
 
     @property
     def selected(self) -> Card | None:
