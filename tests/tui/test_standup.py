@@ -106,6 +106,32 @@ async def test_opening_long_after_the_slot_does_not_start_it(day, make_app):
     assert standup_at(engine, slot_at=kyiv(11)) is None
 
 
+async def test_coming_back_reads_again_only_after_a_change_or_a_minute(day, make_app, monkeypatch):
+    engine, _ids = day
+    import tui.screens.standup as screen_module
+
+    reads = []
+    plain_meeting = screen_module.meeting
+    monkeypatch.setattr(
+        screen_module, "meeting", lambda *args, **kw: reads.append(1) or plain_meeting(*args, **kw)
+    )
+    with at(kyiv(12, 30)):
+        app = make_app(engine)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("3", "6", "3")
+            assert len(reads) == 1, "back within the minute, nothing changed"
+            with at(kyiv(12, 30, day=18).add(seconds=50)):
+                await pilot.press("6", "3")
+            assert len(reads) == 1
+            await pilot.press("6")
+            capture(engine, line="MK: one more thing", today=clock.today())
+            await pilot.press("3")
+            assert len(reads) == 2, "data changed meanwhile"
+            with at(kyiv(12, 31)):
+                await pilot.press("6", "3")
+            assert len(reads) == 3, "a minute later: times and ages may read differently"
+
+
 async def test_tab_cycles_members_and_their_lists(day, make_app):
     engine, _ids = day
     with at(kyiv(11, 5)):

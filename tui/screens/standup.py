@@ -304,6 +304,9 @@ class StandupScreen(TriageActions, Screen):
         super().__init__()
         translate_bindings(self)
         self.slot: pendulum.DateTime | None = None
+        self._read_for: tuple | None = None
+        """The slot and minute last read: coming back within the same minute, with no
+        change in between, shows what is on screen instead of reading it all again."""
         self.view: Meeting | None = None
         self.record: Standup | None = None
         self.member_index = 0
@@ -347,7 +350,10 @@ class StandupScreen(TriageActions, Screen):
         unstarted = record is None or record.started_at is None
         if unstarted and starts_on_open(slot=slot, now=now):
             start_standup(self.app.engine, slot_at=slot)
-        self.reload()
+        minute = (slot, now.replace(second=0, microsecond=0))
+        if self.app.stale(self) or minute != self._read_for:
+            self._read_for = minute
+            self.reload()
 
     def reload(self) -> None:
         """Read the slot at hand again (or show the recorded stand-up being browsed)."""
