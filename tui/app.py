@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import gc
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from importlib import import_module
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
@@ -33,6 +35,8 @@ from tui.themes import load_themes
 from tui.widgets import DeckHeader
 
 POLL_SECONDS = 2.0
+WARM_UP_AFTER = 1.0
+"""Seconds without a key or a click before the next mode's code loads."""
 
 MODE_KEYS = (
     ("1", "board", N_("Board")),
@@ -139,11 +143,35 @@ class ClientDeck(App):
         self.set_interval(1.0, self._tick)
         self._stop_noting = on_commit(self._note_own_write)
         self.call_after_refresh(self._start_polling)
+        self.call_after_refresh(self._warm_up)
         self.call_after_refresh(self._settle_memory)
         self.call_after_refresh(self._ask_about_a_forgotten_timer)
         self.call_after_refresh(
             lambda: import_module("tui.screens.standup").StandupReminders(app=self).start()
         )
+
+    _cold_modes: list[str] | None = None
+    _warm_timer = None
+
+    def _warm_up(self) -> None:
+        """Load one more mode's code while nobody types, so no mode makes its first
+        visit wait for it; a key or a click puts the next load off again."""
+        if self._cold_modes is None:
+            self._cold_modes = list(SCREENS)
+        else:
+            while self._cold_modes:
+                module_name = SCREENS[self._cold_modes.pop(0)].split(":")[0]
+                if module_name not in sys.modules:
+                    import_module(module_name)
+                    break
+        self._warm_timer = None
+        if self._cold_modes:
+            self._warm_timer = self.set_timer(WARM_UP_AFTER, self._warm_up)
+
+    async def on_event(self, event: events.Event) -> None:
+        if self._warm_timer is not None and isinstance(event, events.InputEvent):
+            self._warm_timer.reset()
+        await super().on_event(event)
 
     def _start_polling(self) -> None:
         """The poll starts after the first paint: its first fingerprint need not delay it."""

@@ -129,3 +129,29 @@ async def test_language_follows_the_config_then_lang(agency, make_app, monkeypat
     app = make_app(engine)
     async with app.run_test(size=(120, 36)):
         assert "Доска" in str(app.screen.query_one("DeckHeader").render())
+
+
+async def test_the_other_modes_load_while_nobody_types(agency, make_app, monkeypatch):
+    import tui.app
+
+    engine, _ids = agency
+    app = make_app(engine)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert app._cold_modes == list(tui.app.SCREENS), "waiting for a quiet second"
+        postponed = []
+        monkeypatch.setattr(app._warm_timer, "reset", lambda: postponed.append(1))
+        await pilot.press("j")
+        assert postponed, "a key puts the next load off"
+        loaded = []
+        monkeypatch.setattr(tui.app, "import_module", loaded.append)
+        monkeypatch.setitem(tui.app.sys.modules, "tui.screens.retro", None)
+        monkeypatch.delitem(tui.app.sys.modules, "tui.screens.retro")
+        modules = [path.split(":")[0] for path in tui.app.SCREENS.values()]
+        missing = [name for name in modules if name not in tui.app.sys.modules]
+        while app._warm_timer is not None:
+            before = len(loaded)
+            app._warm_up()
+            assert len(loaded) - before <= 1, "one module per quiet spell"
+        assert loaded == missing and "tui.screens.retro" in loaded, "each new module, once"
+        assert app._cold_modes == []
