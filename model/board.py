@@ -182,7 +182,7 @@ CARD_FIELDS = (
 
 @lru_cache(maxsize=16)
 def _page_statement(*, scope: Scope, statuses: tuple[str, ...]) -> Select:
-    """The cards of several columns' pages, each from `offset_N` to `limit_N` (N: its place).
+    """The cards of several columns' pages: `limit_N` cards from `offset_N` of the Nth status.
 
     One statement reads every page: a reload used to pay a round trip per
     column. Each page picks its ids in column order first, so only the cards

@@ -408,13 +408,16 @@ class ClientDeck(App):
         if step is None:
             self.notify(_("Nothing to undo"), timeout=2)
             return
-        self._reload_screen()
-        # The undone change is shown first; mounting the toast that names it waits a
-        # frame, since even right after the change's frame it would hold up writing it.
-        self.set_timer(
-            1 / 60,
-            lambda: self.notify(_("Undone: {what}", what=step.label), timeout=2, markup=False),
-        )
+        self._reload_screen(facts=False)
+
+        def afterwards() -> None:
+            self.refresh_facts()
+            self.notify(_("Undone: {what}", what=step.label), timeout=2, markup=False)
+
+        # The undone change is shown first; the header's facts and the toast naming it
+        # follow a frame later (even right after the change's frame they would hold up
+        # writing it: the frame is written by a thread that needs the interpreter).
+        self.set_timer(1 / 60, afterwards)
 
     def go_to_client(self, client_id: int) -> None:
         self.switch_mode("board")
@@ -425,8 +428,10 @@ class ClientDeck(App):
 
         self.push_screen(CardScreen(task_id=task_id), lambda _saved: self._reload_screen())
 
-    def _reload_screen(self) -> None:
-        self.refresh_facts()
+    def _reload_screen(self, *, facts: bool = True) -> None:
+        """Re-read what the screen shows, and with `facts` what every header shows."""
+        if facts:
+            self.refresh_facts()
         reload = getattr(self.screen, "reload", None)
         if reload is not None:
             reload()

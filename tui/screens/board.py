@@ -158,9 +158,13 @@ class BoardColumn(Widget):
 
     def can_wait(self, *, count: int, scope: Scope) -> bool:
         """Whether re-reading can wait until the frame is shown: the column is not the
-        active one and shows the same scope at the same size with the same count, so
-        no card of ours moved in or out of it."""
-        return not self.active and self._placed == (scope, self.capacity, count, False)
+        active one and shows the same scope at the same size with the same count and
+        budget levels, so no card of ours moved in or out of it."""
+        return (
+            not self.active
+            and self._placed == (scope, self.capacity, count, False)
+            and self._levels is self.screen.levels
+        )
 
     def place(self, *, count: int, scope: Scope) -> tuple[int, int]:
         """Take the column's new count and keep the cursor on screen; the page to fetch."""
@@ -304,15 +308,20 @@ class BoardScreen(TaskActions, Screen):
     def on_screen_resume(self) -> None:
         if self.size.height and self.app.stale(self):
             self._clients = None
-            self.reload()
+            self.reload(wait=False)
 
     def reload_after_others(self) -> None:
         """Someone else changed data: re-read, keeping each selected card selected."""
         self._clients = None
         self.reload(follow=True)
 
-    def reload(self, *, follow: bool = False) -> None:
-        """Re-read counts and the visible pages, keeping each column's cursor."""
+    def reload(self, *, follow: bool = False, wait: bool = True) -> None:
+        """Re-read counts and the visible pages, keeping each column's cursor.
+
+        With `wait`, columns that can wait are read a frame later (see `_load`);
+        a screen shown again reads them all at once, since they may show
+        changes made while it was away.
+        """
         if not self.is_mounted:
             return
         if self._levels_epoch != self.app.time_epoch:
@@ -321,7 +330,7 @@ class BoardScreen(TaskActions, Screen):
             self.levels = {client_id: status.level for client_id, status in statuses.items()}
         for index, column in enumerate(self.columns):
             column.active = index == self.column_index
-        self._load(self.columns, follow=follow, wait=True)
+        self._load(self.columns, follow=follow, wait=wait)
         clients = self.clients
         name = (
             clients[self.client_index].name
@@ -340,9 +349,9 @@ class BoardScreen(TaskActions, Screen):
         """Counts and pages of `columns`, read for all of them together.
 
         With `wait`, the columns that can wait are read a frame later instead:
-        after a move or its undo two columns change, and the other four need
-        not hold up showing them (they change only when someone else changed
-        data, and then they show a frame later).
+        a move or its undo changes two columns, and the other four need not
+        hold up showing them. Whatever else changed there (someone else's
+        write, say) shows a frame later.
         """
         scope = self.scope
         by_status = {column.state.status: column for column in columns}
