@@ -35,8 +35,11 @@ from tui.themes import load_themes
 from tui.widgets import DeckHeader
 
 POLL_SECONDS = 2.0
-WARM_UP_AFTER = 1.0
-"""Seconds without a key or a click before the next mode's code loads."""
+FULL_COLLECTION_THRESHOLD = 1_000
+"""Middle-generation collections between two automatic full ones (Python's default: 10);
+the quiet-time collection does them meanwhile."""
+QUIET_SECONDS = 1.0
+"""Seconds without a key or a click after which work no key should wait for is done."""
 
 MODE_KEYS = (
     ("1", "board", N_("Board")),
@@ -143,34 +146,40 @@ class ClientDeck(App):
         self.set_interval(1.0, self._tick)
         self._stop_noting = on_commit(self._note_own_write)
         self.call_after_refresh(self._start_polling)
-        self.call_after_refresh(self._warm_up)
         self.call_after_refresh(self._settle_memory)
+        self.call_after_refresh(self._quiet)
         self.call_after_refresh(self._ask_about_a_forgotten_timer)
         self.call_after_refresh(
             lambda: import_module("tui.screens.standup").StandupReminders(app=self).start()
         )
 
     _cold_modes: list[str] | None = None
-    _warm_timer = None
+    _quiet_timer = None
+    _busy = False
+    _thresholds: tuple[int, int, int] | None = None
 
-    def _warm_up(self) -> None:
-        """Load one more mode's code while nobody types, so no mode makes its first
-        visit wait for it; a key or a click puts the next load off again."""
+    def _quiet(self) -> None:
+        """A quiet second (no key, no click): do one piece of the work no key should wait
+        for. First the other modes' code loads, one module at a time, so no mode's first
+        visit waits for it; then, after each busy spell, a full garbage collection."""
         if self._cold_modes is None:
             self._cold_modes = list(SCREENS)
-        else:
+        elif self._cold_modes:
             while self._cold_modes:
                 module_name = SCREENS[self._cold_modes.pop(0)].split(":")[0]
                 if module_name not in sys.modules:
                     import_module(module_name)
                     break
-        self._warm_timer = None
-        if self._cold_modes:
-            self._warm_timer = self.set_timer(WARM_UP_AFTER, self._warm_up)
+        elif self._busy:
+            gc.collect()
+            self._busy = False
+        self._quiet_timer = self.set_timer(QUIET_SECONDS, self._quiet)
 
     async def on_event(self, event: events.Event) -> None:
-        if self._warm_timer is not None and isinstance(event, events.InputEvent):
-            self._warm_timer.reset()
+        if isinstance(event, events.InputEvent):
+            self._busy = True
+            if self._quiet_timer is not None:
+                self._quiet_timer.reset()
         await super().on_event(event)
 
     def _start_polling(self) -> None:
@@ -191,12 +200,18 @@ class ClientDeck(App):
                 header.refresh()
 
     def _settle_memory(self) -> None:
-        """Keep start-up's objects out of every later collection, so keys never wait on one."""
+        """Keep start-up's objects out of every later collection, and leave full
+        collections (15–50 ms at agency scale) to quiet moments, so keys never wait on one."""
         gc.freeze()
+        self._thresholds = gc.get_threshold()
+        young, middle, _old = self._thresholds
+        gc.set_threshold(young, middle, FULL_COLLECTION_THRESHOLD)
         gc.enable()
 
     def on_unmount(self) -> None:
         self._stop_noting()
+        if self._thresholds is not None:
+            gc.set_threshold(*self._thresholds)
 
     def stale(self, screen: Screen) -> bool:
         """Whether `screen` has yet to show the data as it is now; notes that it will."""
