@@ -35,11 +35,8 @@ from tui.themes import load_themes
 from tui.widgets import DeckHeader
 
 POLL_SECONDS = 2.0
-FULL_COLLECTION_THRESHOLD = 1_000
-"""Middle-generation collections between two automatic full ones (Python's default: 10);
-the quiet-time collection does them meanwhile."""
 QUIET_SECONDS = 1.0
-"""Seconds without a key or a click after which work no key should wait for is done."""
+"""Seconds without a key or a click before the next mode's code loads."""
 
 MODE_KEYS = (
     ("1", "board", N_("Board")),
@@ -155,31 +152,25 @@ class ClientDeck(App):
 
     _cold_modes: list[str] | None = None
     _quiet_timer = None
-    _busy = False
-    _thresholds: tuple[int, int, int] | None = None
 
     def _quiet(self) -> None:
-        """A quiet second (no key, no click): do one piece of the work no key should wait
-        for. First the other modes' code loads, one module at a time, so no mode's first
-        visit waits for it; then, after each busy spell, a full garbage collection."""
+        """A quiet second (no key, no click): load one more mode's code, so no mode's
+        first visit waits for it; a key or a click puts the next one off again."""
         if self._cold_modes is None:
             self._cold_modes = list(SCREENS)
-        elif self._cold_modes:
+        else:
             while self._cold_modes:
                 module_name = SCREENS[self._cold_modes.pop(0)].split(":")[0]
                 if module_name not in sys.modules:
                     import_module(module_name)
                     break
-        elif self._busy:
-            gc.collect()
-            self._busy = False
-        self._quiet_timer = self.set_timer(QUIET_SECONDS, self._quiet)
+        self._quiet_timer = None
+        if self._cold_modes:
+            self._quiet_timer = self.set_timer(QUIET_SECONDS, self._quiet)
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.InputEvent):
-            self._busy = True
-            if self._quiet_timer is not None:
-                self._quiet_timer.reset()
+        if self._quiet_timer is not None and isinstance(event, events.InputEvent):
+            self._quiet_timer.reset()
         await super().on_event(event)
 
     def _start_polling(self) -> None:
@@ -200,18 +191,12 @@ class ClientDeck(App):
                 header.refresh()
 
     def _settle_memory(self) -> None:
-        """Keep start-up's objects out of every later collection, and leave full
-        collections (15–50 ms at agency scale) to quiet moments, so keys never wait on one."""
+        """Keep start-up's objects out of every later collection, so keys never wait on one."""
         gc.freeze()
-        self._thresholds = gc.get_threshold()
-        young, middle, _old = self._thresholds
-        gc.set_threshold(young, middle, FULL_COLLECTION_THRESHOLD)
         gc.enable()
 
     def on_unmount(self) -> None:
         self._stop_noting()
-        if self._thresholds is not None:
-            gc.set_threshold(*self._thresholds)
 
     def stale(self, screen: Screen) -> bool:
         """Whether `screen` has yet to show the data as it is now; notes that it will."""
