@@ -102,6 +102,30 @@ def ticked(engine, sprint_id: int) -> dict[str, bool]:
     return {c.key: c.checked for c in checklist(engine, sprint_id=sprint_id, keys=KEYS)}
 
 
+async def test_shown_again_it_reads_only_what_changed_after_its_first_frame(
+    week, make_app, monkeypatch
+):
+    """Back on top, the retro paints what it showed, then reads again if data changed."""
+    import tui.screens.retro as screen_module
+
+    engine, _ids, sprint_id = week
+    reads = []
+    plain_view = screen_module.retro_view
+    monkeypatch.setattr(
+        screen_module, "retro_view", lambda *args, **kw: reads.append(1) or plain_view(*args, **kw)
+    )
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4", "1", "4")
+        assert len(reads) == 1, "nothing changed: nothing read"
+        await pilot.press("1")
+        add_note(engine, sprint_id=sprint_id, kind=WENT_WELL, text="Launch went smoothly")
+        await pilot.press("4")
+        await pilot.pause()
+        assert len(reads) == 2
+        assert "Launch went smoothly" in [row.text for row in retro(app).rows if row.text]
+
+
 async def test_tick_checklist_items_and_undo(week, make_app):
     engine, _ids, sprint_id = week
     app = make_app(engine)

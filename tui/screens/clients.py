@@ -34,6 +34,7 @@ from model.weeks import as_date, iso_week_label
 from tui.format import due_phrase, literal
 from tui.keys import translate_bindings
 from tui.screens.prompt import PickScreen
+from tui.screens.showing import ReadsAfterShowing
 from tui.widgets import DeckFooter, DeckHeader, SteadyTable
 
 CHANNEL_TITLES = {
@@ -187,7 +188,7 @@ def number(text: str, *, field: str, required: bool = False) -> float | None:
 # --- actions on a client -------------------------------------------------------------------
 
 
-class ClientActions:
+class ClientActions(ReadsAfterShowing):
     """What the list and the detail both do to a client; `reload` shows the result."""
 
     def current_client_id(self) -> int | None:
@@ -205,19 +206,6 @@ class ClientActions:
     def _undoable(self, *, label: str, revert: Callable[[], object]) -> None:
         """Make the change undoable; the screen shows it when it is back on top."""
         self.app.undo_stack.push(label=label, revert=revert)
-
-    _reload_pending = False
-
-    def on_screen_resume(self) -> None:
-        """Back on top (opened, a modal closed, undo): re-read once, however many resumes."""
-        if not self._reload_pending and self.app.stale(self):
-            self._reload_pending = True
-            self.call_after_refresh(self._reload_once)
-
-    def _reload_once(self) -> None:
-        self._reload_pending = False
-        if self.is_current:  # a prompt that opened another at once: wait for the last
-            self.reload()
 
     def action_log(self) -> None:
         """Log a contact in two steps: the channel, then what was said (and when)."""

@@ -42,6 +42,7 @@ from model.weeks import as_date, iso_week_label
 from tui.format import due_phrase, hours, literal
 from tui.keys import translate_bindings
 from tui.screens.board import PRIORITY_MARKS
+from tui.screens.showing import ReadsAfterShowing
 from tui.screens.task_actions import TaskActions
 from tui.widgets import DeckFooter, DeckHeader
 
@@ -235,7 +236,7 @@ class PlanPane(Widget):
         return Content("\n").join(lines)
 
 
-class PlanScreen(TaskActions, Screen):
+class PlanScreen(ReadsAfterShowing, TaskActions, Screen):
     CSS_PATH = "plan.tcss"
     BINDINGS = [
         Binding("up,k", "cursor(-1)", "Up", show=False, id="plan.up"),
@@ -283,11 +284,10 @@ class PlanScreen(TaskActions, Screen):
     def pane(self) -> PlanPane:
         return self.panes[self.pane_index]
 
-    def on_screen_resume(self) -> None:
+    def read_again(self) -> None:
         """Budgets may have been set elsewhere meanwhile: read them again on the way back."""
-        if self.app.stale(self):
-            self._budgets_for = None
-            self.reload()
+        self._budgets_for = None
+        self.reload()
 
     def _budget_statuses(self) -> dict[int, BudgetStatus]:
         """Budgets move only with recorded time: re-read them when it changed or the week did."""

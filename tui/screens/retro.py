@@ -63,6 +63,7 @@ from model.weeks import as_date, iso_week_label
 from tui.format import hours, literal
 from tui.keys import translate_bindings
 from tui.screens.prompt import DuePrompt, PickScreen
+from tui.screens.showing import ReadsAfterShowing
 from tui.screens.timer import MODAL_CSS
 from tui.widgets import DeckFooter, DeckHeader
 
@@ -339,7 +340,7 @@ class CloseSprintScreen(ModalScreen):
         self.dismiss(None)
 
 
-class RetroScreen(Screen):
+class RetroScreen(ReadsAfterShowing, Screen):
     CSS_PATH = "retro.tcss"
     BINDINGS = [
         Binding("down,j", "cursor(1)", "Down", show=False, id="retro.down"),
@@ -378,10 +379,6 @@ class RetroScreen(Screen):
     @property
     def lines(self) -> OptionList:
         return self.query_one("#retro-lines", OptionList)
-
-    def on_screen_resume(self) -> None:
-        if self.app.stale(self):
-            self.reload()
 
     def reload(self) -> None:
         """Re-read the retro; the cursor stays on the same line when it is still there."""
