@@ -31,6 +31,7 @@ from model.undo import UndoStack
 from model.weeks import as_date, iso_week_label
 from tui.format import literal
 from tui.keys import translate_bindings
+from tui.screens.showing import A_FRAME
 from tui.themes import load_themes
 from tui.widgets import DeckHeader
 
@@ -417,7 +418,7 @@ class ClientDeck(App):
         # The undone change is shown first; the header's facts and the toast naming it
         # follow a frame later (even right after the change's frame they would hold up
         # writing it: the frame is written by a thread that needs the interpreter).
-        self.set_timer(1 / 60, afterwards)
+        self.set_timer(A_FRAME, afterwards)
 
     def go_to_client(self, client_id: int) -> None:
         self.switch_mode("board")

@@ -32,15 +32,12 @@ from model.tasks import (
 )
 from tui.format import days_since, due_phrase, hours, literal
 from tui.keys import translate_bindings
+from tui.screens.showing import A_FRAME
 from tui.screens.task_actions import TaskActions
 from tui.widgets import DeckFooter, DeckHeader
 
 CARD_LINES = 4
 CARD_HEIGHT = CARD_LINES + 1
-
-A_FRAME = 1 / 60
-"""How long work that can wait waits: a frame is written by a thread that needs the
-interpreter, so work started the moment the frame is ready holds it up."""
 
 STATUS_TITLES = {
     Status.BACKLOG: N_("Backlog"),

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+A_FRAME = 1 / 60
+"""How long work that can wait waits: a frame is written by a thread that needs the
+interpreter, so work started the moment the frame is ready holds it up."""
+
 
 class ReadsAfterShowing:
     """Shown again (switched to, a prompt closed, an undo), the screen paints what it
-    showed last at once and reads what changed right after that frame: once, however
-    many times it was shown meanwhile, and only when data changed since."""
+    showed last at once and reads what changed a frame later: once, however many
+    times it was shown meanwhile, and only when data changed since."""
 
     _read_pending = False
 
     def on_screen_resume(self) -> None:
         if not self._read_pending and self.app.stale(self):
             self._read_pending = True
-            self.call_after_refresh(self._read_again)
+            self.set_timer(A_FRAME, self._read_again)
 
     def _read_again(self) -> None:
         self._read_pending = False
