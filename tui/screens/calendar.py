@@ -25,6 +25,7 @@ from model.promises import PromiseState
 from model.weeks import iso_week_label, sprint_start
 from tui.format import due_phrase, literal
 from tui.keys import translate_bindings
+from tui.screens.showing import ReadsAfterShowing
 from tui.widgets import DeckFooter, DeckHeader
 
 KIND_TITLES = {
@@ -205,7 +206,7 @@ class MonthGrid(Widget):
         return out
 
 
-class CalendarScreen(Screen):
+class CalendarScreen(ReadsAfterShowing, Screen):
     CSS_PATH = "calendar.tcss"
     BINDINGS = [
         Binding("left,h", "day(-1)", "Previous day", show=False, id="calendar.left"),
@@ -245,10 +246,6 @@ class CalendarScreen(Screen):
     @property
     def columns(self) -> list[DayColumn]:
         return list(self.query(DayColumn))
-
-    def on_screen_resume(self) -> None:
-        if self.app.stale(self):
-            self.reload()
 
     def on_resize(self) -> None:
         """Lay out again; the items on screen do not depend on its size."""

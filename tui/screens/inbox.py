@@ -46,6 +46,7 @@ from tui.keys import translate_bindings
 from tui.screens.board import PRIORITY_MARKS
 from tui.screens.card import CardScreen
 from tui.screens.prompt import PickScreen, _Modal
+from tui.screens.showing import ReadsAfterShowing
 from tui.screens.task_actions import TaskActions
 from tui.widgets import DeckFooter, DeckHeader
 
@@ -403,7 +404,7 @@ class InboxDetail(Static):
         self.update(Content.assemble(*parts))
 
 
-class InboxScreen(TriageActions, Screen):
+class InboxScreen(ReadsAfterShowing, TriageActions, Screen):
     CSS_PATH = "inbox.tcss"
     BINDINGS = [
         *TRIAGE_BINDINGS,
@@ -432,10 +433,6 @@ class InboxScreen(TriageActions, Screen):
 
     def on_resize(self) -> None:
         self.reload()
-
-    def on_screen_resume(self) -> None:
-        if self.app.stale(self):
-            self.reload()
 
     def reload(self) -> None:
         if not self.is_mounted:
