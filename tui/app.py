@@ -128,6 +128,8 @@ class ClientDeck(App):
         self.theme = config.theme if config.theme in self.available_themes else "clientdeck-dark"
         if config.keys:
             self.set_keymap(config.keys)
+        self._cold_modes = list(SCREENS)
+        """Modes whose code may not be loaded yet: quiet seconds load them."""
         self.running: RunningTimer | None = None
         self.inbox_size = 0
         self.time_epoch = 0
@@ -145,26 +147,25 @@ class ClientDeck(App):
         self._stop_noting = on_commit(self._note_own_write)
         self.call_after_refresh(self._start_polling)
         self.call_after_refresh(self._settle_memory)
-        self.call_after_refresh(self._quiet)
+        self.call_after_refresh(self._wait_for_quiet)
         self.call_after_refresh(self._ask_about_a_forgotten_timer)
         self.call_after_refresh(
             lambda: import_module("tui.screens.standup").StandupReminders(app=self).start()
         )
 
-    _cold_modes: list[str] | None = None
     _quiet_timer = None
 
     def _quiet(self) -> None:
         """A quiet second (no key, no click): load one more mode's code, so no mode's
         first visit waits for it; a key or a click puts the next one off again."""
-        if self._cold_modes is None:
-            self._cold_modes = list(SCREENS)
-        else:
-            while self._cold_modes:
-                module_name = SCREENS[self._cold_modes.pop(0)].split(":")[0]
-                if module_name not in sys.modules:
-                    import_module(module_name)
-                    break
+        while self._cold_modes:
+            module_name = SCREENS[self._cold_modes.pop(0)].split(":")[0]
+            if module_name not in sys.modules:
+                import_module(module_name)
+                break
+        self._wait_for_quiet()
+
+    def _wait_for_quiet(self) -> None:
         self._quiet_timer = None
         if self._cold_modes:
             self._quiet_timer = self.set_timer(QUIET_SECONDS, self._quiet)
