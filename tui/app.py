@@ -31,6 +31,7 @@ from model.undo import UndoStack
 from model.weeks import as_date, iso_week_label
 from tui.format import literal
 from tui.keys import translate_bindings
+from tui.reminders import StandupReminders
 from tui.screens.showing import A_FRAME
 from tui.themes import load_themes
 from tui.widgets import DeckHeader
@@ -149,9 +150,7 @@ class ClientDeck(App):
         self.call_after_refresh(self._settle_memory)
         self.call_after_refresh(self._wait_for_quiet)
         self.call_after_refresh(self._ask_about_a_forgotten_timer)
-        self.call_after_refresh(
-            lambda: import_module("tui.screens.standup").StandupReminders(app=self).start()
-        )
+        StandupReminders(app=self).start()
 
     _quiet_timer = None
 

@@ -20,7 +20,8 @@ from model.tables import Status
 from model.tasks import get_task, move_status
 from model.timetrack import add_entry
 from tests.conftest import ZONE
-from tui.screens.standup import StandupReminders, StandupScreen, fit_sections
+from tui.reminders import StandupReminders
+from tui.screens.standup import StandupScreen, fit_sections
 
 SIZE = (120, 36)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pendulum
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
@@ -28,7 +28,6 @@ from model.standup import (
     Meeting,
     MemberLists,
     current_slot,
-    due_reminder,
     finish_standup,
     meeting,
     meeting_seconds,
@@ -605,39 +604,3 @@ class StandupScreen(TriageActions, Screen):
         parts += ["\n", (_("[ older · ] newer"), "$text-muted")]
         self.query_one("#history-body", Static).update(Content.assemble(*parts))
         self._show_scope()
-
-
-class StandupReminders:
-    """A notification five minutes before each stand-up and one at its time, in any mode.
-
-    The app starts it once when it mounts: `StandupReminders(app=self).start()`.
-    """
-
-    CHECK_SECONDS = 5.0
-
-    def __init__(self, *, app: App) -> None:
-        self.app = app
-        self.checked = clock.now()
-
-    def start(self) -> None:
-        self.app.set_interval(self.CHECK_SECONDS, self.check)
-
-    def check(self) -> None:
-        now = clock.now()
-        reminder = due_reminder(
-            after=self.checked, until=now, times=self.app.config.standup_times, zone=clock.zone()
-        )
-        self.checked = now
-        if reminder is None:
-            return
-        when = reminder.slot.format("HH:mm")
-        if reminder.minutes_before:
-            message = ngettext(
-                "Stand-up at {time}, in {n} minute",
-                "Stand-up at {time}, in {n} minutes",
-                n=reminder.minutes_before,
-                time=when,
-            )
-        else:
-            message = _("Stand-up now ({time})", time=when)
-        self.app.notify(message, title=_("Stand-up"), timeout=60, markup=False)
