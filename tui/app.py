@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -29,6 +28,7 @@ from model.tasks import get_task, restore, snapshot
 from model.timetrack import RunningTimer, forgotten_timer, running_entry, start_timer, stop_timer
 from model.undo import UndoStack
 from model.weeks import as_date, iso_week_label
+from tui import collector
 from tui.format import literal
 from tui.keys import translate_bindings
 from tui.reminders import StandupReminders
@@ -110,6 +110,7 @@ class ClientDeck(App):
         set_language(code=config.language)
         clock.set_zone(name=config.time_zone)
         super().__init__()
+        collector.break_strip_cycles()
         translate_bindings(self)
         self.engine = engine
         self.config = config
@@ -131,6 +132,8 @@ class ClientDeck(App):
             self.set_keymap(config.keys)
         self._cold_modes = list(SCREENS)
         """Modes whose code may not be loaded yet: quiet seconds load them."""
+        self._settled_modes: set[str] = set()
+        """Modes whose screen has been painted and frozen out of collections."""
         self.running: RunningTimer | None = None
         self.inbox_size = 0
         self.time_epoch = 0
@@ -141,13 +144,13 @@ class ClientDeck(App):
 
     def on_mount(self) -> None:
         self.refresh_facts()
+        self.mode_change_signal.subscribe(self, self._mode_shown)
         self.switch_mode(self.start_mode)
         for notice in self.notices:
             self.notify(notice, severity="warning", timeout=10, markup=False)
         self.set_interval(1.0, self._tick)
         self._stop_noting = on_commit(self._note_own_write)
         self.call_after_refresh(self._start_polling)
-        self.call_after_refresh(self._settle_memory)
         self.call_after_refresh(self._wait_for_quiet)
         self.call_after_refresh(self._ask_about_a_forgotten_timer)
         StandupReminders(app=self).start()
@@ -191,10 +194,12 @@ class ClientDeck(App):
             for header in self.screen.query(DeckHeader):
                 header.refresh()
 
-    def _settle_memory(self) -> None:
-        """Keep start-up's objects out of every later collection, so keys never wait on one."""
-        gc.freeze()
-        gc.enable()
+    def _mode_shown(self, mode: str) -> None:
+        """A mode's first paint: its screen lives as long as the app, so no collection
+        need walk it again (see tui/collector.py)."""
+        if mode not in self._settled_modes:
+            self._settled_modes.add(mode)
+            self.call_after_refresh(collector.settle)
 
     def on_unmount(self) -> None:
         self._stop_noting()
