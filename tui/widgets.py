@@ -62,16 +62,22 @@ class DeckFooter(Widget):
     def _bindings_changed(self, _screen) -> None:
         self.refresh()
 
-    def _keys(self) -> tuple[list[tuple[Binding, bool]], tuple[Binding, bool] | None]:
-        """The shown keys, one per action as Textual shows them, and the palette's key."""
+    def _keys(self) -> tuple[list[tuple[Binding, bool]], list[tuple[Binding, bool]]]:
+        """The screen's keys, one per action as Textual shows them, and those pinned on
+        the right: help and the palette stay in sight however many keys a screen has."""
         shown: dict[str, tuple[Binding, bool]] = {}
-        palette = None
+        pinned: dict[str, tuple[Binding, bool]] = {}
         for key, active in self.screen.active_bindings.items():
+            entry = (active.binding, active.enabled)
             if key == self.app.COMMAND_PALETTE_BINDING and self.app.ENABLE_COMMAND_PALETTE:
-                palette = (active.binding, active.enabled)
+                pinned["palette"] = entry
+            elif active.binding.action == "help" and active.binding.show:
+                pinned.setdefault("help", entry)
             elif active.binding.show:
-                shown.setdefault(active.binding.action, (active.binding, active.enabled))
-        return list(shown.values()), palette
+                shown.setdefault(active.binding.action, entry)
+        return list(shown.values()), [
+            pinned[name] for name in ("help", "palette") if name in pinned
+        ]
 
     def _piece(self, binding: Binding, enabled: bool) -> Content:
         piece = Content.assemble(
@@ -81,9 +87,9 @@ class DeckFooter(Widget):
         return piece if enabled else piece.stylize("dim")
 
     def render(self) -> Content:
-        keys, palette = self._keys()
-        right = self._piece(*palette) if palette else Content("")
-        room = self.size.width - right.cell_length
+        keys, pinned = self._keys()
+        right = [(binding, enabled, self._piece(binding, enabled)) for binding, enabled in pinned]
+        room = self.size.width - sum(piece.cell_length for _b, _e, piece in right)
         pieces: list[Content] = []
         self._spans = []
         used = 0
@@ -94,11 +100,13 @@ class DeckFooter(Widget):
             self._spans.append((used, used + piece.cell_length, binding.key, enabled))
             pieces.append(piece)
             used += piece.cell_length
-        if palette:
-            start = self.size.width - right.cell_length
-            self._spans.append((start, self.size.width, palette[0].key, palette[1]))
-            pieces.append(Content(" " * (start - used)))
-            pieces.append(right)
+        if right:
+            pieces.append(Content(" " * (room - used)))
+            used = room
+        for binding, enabled, piece in right:
+            self._spans.append((used, used + piece.cell_length, binding.key, enabled))
+            pieces.append(piece)
+            used += piece.cell_length
         return Content("").join(pieces)
 
     def on_click(self, event: Click) -> None:

@@ -21,6 +21,9 @@ async def test_the_footer_follows_the_screen_shown(agency, make_app):
         plan = footer_text(app)
         assert "Agreed with client" in plan and "Agreed with client" not in board
         assert plan.rstrip().endswith("palette") and board.rstrip().endswith("palette")
+        await pilot.press("i")
+        await pilot.pause()
+        assert "? Help" in footer_text(app), "the inbox has more keys than fit; help stays"
 
 
 async def test_keys_that_do_not_fit_are_left_out_whole(agency, make_app):
@@ -34,7 +37,7 @@ async def test_keys_that_do_not_fit_are_left_out_whole(agency, make_app):
         assert text.rstrip().endswith("palette")
         pieces = [text[start:end] for start, end, _key, _enabled in footer._spans]
         assert all(piece.strip() for piece in pieces)
-        assert "Help" not in text, "the help key sits far right on the board and cannot fit"
+        assert text.rstrip().endswith("? Help  ^p palette"), "help stays beside the palette key"
 
 
 async def test_clicking_a_key_presses_it(agency, make_app):
