@@ -48,6 +48,9 @@ class BoardFilter:
         return not (self.words or self.members or self.labels or self.priorities)
 
 
+NO_FILTER = BoardFilter()
+
+
 def parse_filter(*, text: str) -> BoardFilter:
     words, members, labels, priorities = [], [], [], []
     for token in text.split():
@@ -87,7 +90,12 @@ def _where(*, scope: Scope, status: str) -> list:
         conditions.append(Task.sprint_id == scope.sprint_id)
     if scope.client_id is not None:
         conditions.append(Task.client_id == scope.client_id)
-    wanted = scope.filter
+    return conditions + filter_conditions(wanted=scope.filter)
+
+
+def filter_conditions(*, wanted: BoardFilter) -> list:
+    """The `/` filter as conditions on Task, for every list of tasks that offers it."""
+    conditions = []
     for word in wanted.words:
         pattern = f"%{_escape_like(word)}%"
         conditions.append(

@@ -381,6 +381,16 @@ def _sort_key(by: str):
     return keys[by]
 
 
+def matching_health(rows: Sequence[Health], *, text: str) -> list[Health]:
+    """The clients the `/` filter lets through: every word in the name or the code, any case."""
+    words = text.casefold().split()
+    return [
+        row
+        for row in rows
+        if all(word in f"{row.signals.name} {row.signals.code}".casefold() for word in words)
+    ]
+
+
 def sort_health(rows: Sequence[Health], *, by: str) -> list[Health]:
     """Riskiest, by name, most burnt, most silent, longest wait, least happy, or soonest due."""
     return sorted(rows, key=_sort_key(by))

@@ -7,6 +7,7 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from model.board import NO_FILTER, BoardFilter, filter_conditions
 from model.clients import find_client
 from model.db import reading
 from model.i18n import _
@@ -57,10 +58,15 @@ def capture(
     )
 
 
-def inbox_count(engine: Engine) -> int:
+def inbox_count(engine: Engine, *, wanted: BoardFilter = NO_FILTER) -> int:
+    """Requests waiting for triage; with `wanted`, those the `/` filter lets through."""
     with reading(engine) as session:
         return session.exec(
             select(func.count())
             .select_from(Task)
-            .where(Task.status == Status.INBOX, Task.archived_at.is_(None))
+            .where(
+                Task.status == Status.INBOX,
+                Task.archived_at.is_(None),
+                *filter_conditions(wanted=wanted),
+            )
         ).one()

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from model import clock
-from model.board import TaskHit, find_tasks
+from model.board import NO_FILTER, BoardFilter, TaskHit, filter_conditions, find_tasks
 from model.clients import client_by_id
 from model.db import reading
 from model.i18n import _
@@ -57,13 +57,19 @@ class InboxItem:
     estimate_hours: float | None
 
 
-def inbox_page(engine: Engine, *, offset: int, limit: int) -> list[InboxItem]:
-    """The visible page of the inbox, newest request first."""
+def inbox_page(
+    engine: Engine, *, offset: int, limit: int, wanted: BoardFilter = NO_FILTER
+) -> list[InboxItem]:
+    """The visible page of the inbox (of what the `/` filter lets through), newest first."""
     with reading(engine) as session:
         rows = session.exec(
             select(Task, Client.code, Client.name, Client.colour)
             .join(Client, Client.id == Task.client_id)
-            .where(Task.status == Status.INBOX, Task.archived_at.is_(None))
+            .where(
+                Task.status == Status.INBOX,
+                Task.archived_at.is_(None),
+                *filter_conditions(wanted=wanted),
+            )
             .order_by(Task.created_at.desc(), Task.id.desc())
             .offset(offset)
             .limit(limit)

@@ -21,6 +21,7 @@ from model.health import (
     Plan,
     Signals,
     client_health,
+    matching_health,
     promises,
     risk_level,
     risk_terms,
@@ -349,6 +350,19 @@ def test_the_query_count_does_not_grow_with_the_clients(store, agency):
             session.add(Client(name=f"Extra {index}", code=f"X{index}", created_at=clock.now()))
     assert queries() == few
     assert few <= 16
+
+
+def test_the_filter_keeps_clients_with_every_word_in_name_or_code(store, agency):
+    rows = list(by_code(store).values())
+
+    def kept(text: str) -> list[str]:
+        return sorted(h.signals.code for h in matching_health(rows, text=text))
+
+    assert kept("") == ["C", "N", "Q"]
+    assert kept("QUIET") == ["Q"]
+    assert kept("n") == ["N"], "the code N, or New; Quiet and Chatty hold no n"
+    assert kept("chatty c") == ["C"]
+    assert kept("chatty q") == []
 
 
 def test_sorts(store, agency):

@@ -8,7 +8,7 @@ import time_machine
 from sqlmodel import select
 
 from model import clock
-from model.board import Scope, column_page
+from model.board import Scope, column_page, parse_filter
 from model.db import reading
 from model.inbox import capture, inbox_count
 from model.sprints import current_sprint
@@ -71,6 +71,21 @@ def test_the_inbox_is_newest_first_a_page_at_a_time(agency):
     assert [item.id for item in inbox_page(engine, offset=1, limit=10)] == [ids["banner"]]
     first = inbox_page(engine, offset=0, limit=1)[0]
     assert (first.client_code, first.fire, first.priority) == ("NWB", True, "urgent")
+
+
+def test_the_inbox_filter_is_the_boards(agency):
+    engine, ids = agency
+    for text, expected in (
+        ("BANNER", [ids["banner"]]),
+        ("!urgent", [ids["down"]]),
+        ("site !urgent", [ids["down"]]),
+        ("nothing-like-it", []),
+        ("", [ids["down"], ids["banner"]]),
+    ):
+        wanted = parse_filter(text=text)
+        page = inbox_page(engine, offset=0, limit=10, wanted=wanted)
+        assert [item.id for item in page] == expected, text
+        assert inbox_count(engine, wanted=wanted) == len(expected), text
 
 
 def test_accept_puts_it_in_the_sprint_at_the_end_of_to_do(agency):

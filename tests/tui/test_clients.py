@@ -164,6 +164,23 @@ async def test_the_list_is_sorted_by_risk_and_other_keys(rich_agency, make_app):
         assert clients_screen(app).current_client_id() == ids["MK"], "the selection stays"
 
 
+async def test_slash_filters_clients_by_name_or_code(rich_agency, make_app):
+    engine, ids = rich_agency
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("6", "j")
+        table = clients_screen(app).query_one("DataTable")
+        await pilot.press("slash", *"north")
+        assert [h.signals.code for h in clients_screen(app).rows] == ["NWB"]
+        await pilot.press("enter")
+        assert app.focused is table, "Enter hands the keys back to the table"
+        await pilot.press("s")
+        assert [h.signals.code for h in clients_screen(app).rows] == ["NWB"], "sorting keeps it"
+        await pilot.press("escape")
+        assert [h.signals.code for h in clients_screen(app).rows] == ["NWB", "KZ", "MK"]
+        assert clients_screen(app).current_client_id() == ids["NWB"], "the selection stays"
+
+
 async def test_the_list_keeps_its_drawn_cells_until_the_theme_changes(rich_agency, make_app):
     """Coming back to the list redraws nothing; a new theme redraws it in the new colours."""
     engine, _ids = rich_agency

@@ -64,6 +64,23 @@ async def test_requests_newest_first_and_the_count_in_the_header(inbox, make_app
         assert "[bold]now[/]" in detail and "Northwind Bank" in detail
 
 
+async def test_slash_filters_the_requests_and_escape_brings_them_back(inbox, make_app):
+    engine, _ids = inbox
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("i", "slash", *"[bold]")
+        assert [item.title for item in screen(app).listing.items] == ["site is down [bold]now[/]"]
+        assert "/[bold]" in header(app), "the filter is shown literally"
+        await pilot.press("enter", "j")
+        assert app.focused is None, "Enter hands the keys back to the list"
+        assert screen(app).query_one("#filter").has_class("-shown")
+        await pilot.press("slash", "ctrl+u", *"nothing-like-it")
+        assert "Nothing matches the filter." in str(screen(app).listing.render())
+        await pilot.press("escape")
+        assert len(screen(app).listing.items) == 3
+        assert "Inbox 3" in header(app) and "/" not in header(app).split("│")[0]
+
+
 async def test_accept_asks_assignee_and_estimate_then_undo(inbox, make_app):
     engine, ids = inbox
     task_id = ids["price list update"]

@@ -17,7 +17,6 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Input
 
 from model import clock
 from model.board import Card, Scope, board_columns, column_page, parse_filter
@@ -32,6 +31,7 @@ from model.tasks import (
 )
 from tui.format import days_since, due_phrase, hours, literal
 from tui.keys import translate_bindings
+from tui.screens.filtering import FilterField, Filtering, filter_bindings
 from tui.screens.showing import A_FRAME
 from tui.screens.task_actions import TaskActions
 from tui.widgets import DeckFooter, DeckHeader
@@ -222,7 +222,7 @@ class BoardColumn(Widget):
         return Content("\n").join(lines)
 
 
-class BoardScreen(TaskActions, Screen):
+class BoardScreen(Filtering, TaskActions, Screen):
     CSS_PATH = "board.tcss"
     BINDINGS = [
         Binding("left,h", "cursor(-1, 0)", "Left", show=False, id="board.left"),
@@ -244,8 +244,7 @@ class BoardScreen(TaskActions, Screen):
         Binding("x", "archive", "Archive", show=False, id="board.archive"),
         Binding("T", "entries", "Time entries", show=False, id="board.entries"),
         Binding("R", "hours_report", "Hours report", show=False, id="board.hours_report"),
-        Binding("slash", "filter", "Filter", id="board.filter"),
-        Binding("escape", "clear_filter", "Clear filter", show=False, id="board.clear_filter"),
+        *filter_bindings(screen="board"),
         Binding(
             "left_square_bracket",
             "client(-1)",
@@ -275,7 +274,7 @@ class BoardScreen(TaskActions, Screen):
         yield DeckHeader(title=_("Board"))
         with Horizontal(id="columns"):
             yield from self.columns
-        yield Input(placeholder=_("Filter: words, @member, #label, !priority"), id="filter")
+        yield FilterField()
         yield DeckFooter()
 
     @property
@@ -513,27 +512,8 @@ class BoardScreen(TaskActions, Screen):
 
     # Filter
 
-    def action_filter(self) -> None:
-        field = self.query_one("#filter", Input)
-        field.add_class("-shown")
-        field.focus()
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "filter":
-            self.filter_text = event.value.strip()
-            for column in self.columns:
-                column.state.cursor = column.state.offset = 0
-            self.reload()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "filter":
-            self.set_focus(None)
-            event.input.set_class(bool(self.filter_text), "-shown")
-
-    def action_clear_filter(self) -> None:
-        field = self.query_one("#filter", Input)
-        if not self.filter_text and not field.has_class("-shown"):
-            return
-        field.value = ""
-        field.remove_class("-shown")
-        self.set_focus(None)
+    def filter_changed(self, *, text: str) -> None:
+        self.filter_text = text
+        for column in self.columns:
+            column.state.cursor = column.state.offset = 0
+        self.reload()

@@ -22,7 +22,15 @@ from textual.widgets import DataTable, Input, Label, Static
 from model import clock
 from model.clients import client_by_id
 from model.files import WriteError, reports_dir, write_private
-from model.health import SORTS, Health, Plan, client_health, risk_level, sort_health
+from model.health import (
+    SORTS,
+    Health,
+    Plan,
+    client_health,
+    matching_health,
+    risk_level,
+    sort_health,
+)
 from model.i18n import N_, _
 from model.interactions import CHANNELS, forget_interaction, log_interaction, report_sent
 from model.kpis import forget, rate_satisfaction
@@ -33,6 +41,7 @@ from model.tasks import ValidationError
 from model.weeks import as_date, iso_week_label
 from tui.format import due_phrase, literal
 from tui.keys import translate_bindings
+from tui.screens.filtering import FilterField, Filtering, filter_bindings
 from tui.screens.prompt import PickScreen
 from tui.screens.showing import ReadsAfterShowing
 from tui.widgets import DeckFooter, DeckHeader, SteadyTable
@@ -324,7 +333,7 @@ class ClientActions(ReadsAfterShowing):
 # --- the list ------------------------------------------------------------------------------
 
 
-class ClientsScreen(ClientActions, Screen):
+class ClientsScreen(Filtering, ClientActions, Screen):
     CSS_PATH = "clients.tcss"
     BINDINGS = [
         Binding("j", "cursor(1)", "Down", show=False, id="clients.down"),
@@ -335,18 +344,24 @@ class ClientsScreen(ClientActions, Screen):
         Binding("s", "sort", "Sort", id="clients.sort"),
         Binding("S", "satisfaction", "Satisfaction", show=False, id="clients.satisfaction"),
         Binding("b", "board", "Client's board", show=False, id="clients.board"),
+        *filter_bindings(screen="clients"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         translate_bindings(self)
         self.sort = "risk"
+        self.filter_text = ""
+        self.health: list[Health] = []
+        """Every client's signals as last read; the filter and the sort work on these."""
         self.rows: list[Health] = []
+        """The clients shown, in the order shown."""
 
     def compose(self) -> ComposeResult:
         yield DeckHeader(title=_("Clients"))
         yield SteadyTable(id="clients", cursor_type="row")
         yield Static("", id="clients-legend")
+        yield FilterField(hint=N_("Filter: client name or code"))
         yield DeckFooter()
 
     def on_mount(self) -> None:
@@ -367,16 +382,24 @@ class ClientsScreen(ClientActions, Screen):
         table.focus()
 
     def reload(self) -> None:
-        """Re-read every client's signals, keeping the selection on the same client."""
+        """Re-read every client's signals, then show them as filtered and sorted."""
         if not self.is_mounted:
             return
-        keep = self.current_client_id()
-        rows = client_health(
+        self.health = client_health(
             self.app.engine,
             sprint_id=self.app.sprint.id,
             silence_alert_days=self.app.config.silence_alert_days,
         )
-        self.rows = sort_health(rows, by=self.sort)
+        self.show_rows()
+
+    def filter_changed(self, *, text: str) -> None:
+        self.filter_text = text
+        self.show_rows()
+
+    def show_rows(self) -> None:
+        """Filter and sort what was read, keeping the selection on the same client."""
+        keep = self.current_client_id()
+        self.rows = sort_health(matching_health(self.health, text=self.filter_text), by=self.sort)
         table = self.query_one(DataTable)
         table.clear()
         colours = palette(self.app)
@@ -385,7 +408,10 @@ class ClientsScreen(ClientActions, Screen):
         ids = [health.signals.client_id for health in self.rows]
         if keep in ids:
             table.move_cursor(row=ids.index(keep))
-        self.query_one(DeckHeader).set_scope(_("sorted by {key}", key=_(SORT_TITLES[self.sort])))
+        scope = _("sorted by {key}", key=_(SORT_TITLES[self.sort]))
+        self.query_one(DeckHeader).set_scope(
+            literal(f"{scope} · /{self.filter_text}") if self.filter_text else scope
+        )
         self.query_one("#clients-legend", Static).update(
             _(
                 "Silent: working days since the last contact (alert past {days}) · "
@@ -472,7 +498,7 @@ class ClientsScreen(ClientActions, Screen):
 
     def action_sort(self) -> None:
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
-        self.reload()
+        self.show_rows()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()

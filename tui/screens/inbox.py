@@ -19,7 +19,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from model import clock
-from model.board import TaskHit
+from model.board import NO_FILTER, TaskHit, parse_filter
 from model.i18n import _
 from model.inbox import inbox_count
 from model.members import team
@@ -45,6 +45,7 @@ from tui.format import due_phrase, hours, literal
 from tui.keys import translate_bindings
 from tui.screens.board import PRIORITY_MARKS
 from tui.screens.card import CardScreen
+from tui.screens.filtering import FilterField, Filtering, filter_bindings
 from tui.screens.prompt import PickScreen, _Modal
 from tui.screens.showing import ReadsAfterShowing
 from tui.screens.task_actions import TaskActions
@@ -317,6 +318,7 @@ class InboxList(Widget):
     def __init__(self) -> None:
         super().__init__(id="inbox-list")
         self.items: list[InboxItem] = []
+        self.wanted = NO_FILTER
         self.count = 0
         self.top = 0
         self.cursor = 0
@@ -332,14 +334,14 @@ class InboxList(Widget):
 
     def load(self) -> None:
         engine = self.app.engine
-        self.count = inbox_count(engine)
+        self.count = inbox_count(engine, wanted=self.wanted)
         self.cursor = max(0, min(self.cursor, self.count - 1))
         if self.cursor < self.top:
             self.top = self.cursor
         elif self.cursor >= self.top + self.capacity:
             self.top = self.cursor - self.capacity + 1
         self.top = max(0, min(self.top, max(self.count - self.capacity, 0)))
-        self.items = inbox_page(engine, offset=self.top, limit=self.capacity)
+        self.items = inbox_page(engine, offset=self.top, limit=self.capacity, wanted=self.wanted)
         self.refresh()
 
     def move(self, step: int) -> None:
@@ -359,7 +361,12 @@ class InboxList(Widget):
         )
         lines = [title.truncate(width, pad=True)]
         if not self.count:
-            lines.append(Content.styled(_("Inbox zero: nothing to triage."), "$text-muted"))
+            empty = (
+                _("Nothing matches the filter.")
+                if not self.wanted.empty
+                else _("Inbox zero: nothing to triage.")
+            )
+            lines.append(Content.styled(empty, "$text-muted"))
         code_width = max((len(literal(item.client_code)) for item in self.items), default=0)
         for index, item in enumerate(self.items):
             tag = f" {literal(item.client_code):<{code_width}} "
@@ -404,7 +411,7 @@ class InboxDetail(Static):
         self.update(Content.assemble(*parts))
 
 
-class InboxScreen(ReadsAfterShowing, TriageActions, Screen):
+class InboxScreen(ReadsAfterShowing, Filtering, TriageActions, Screen):
     CSS_PATH = "inbox.tcss"
     BINDINGS = [
         *TRIAGE_BINDINGS,
@@ -414,6 +421,7 @@ class InboxScreen(ReadsAfterShowing, TriageActions, Screen):
         Binding("pagedown", "page(1)", "Page down", show=False, id="inbox.page_down"),
         Binding("enter", "open", "Open", id="inbox.open"),
         Binding("c", "create", "Capture", id="inbox.create"),
+        *filter_bindings(screen="inbox"),
     ]
 
     def __init__(self) -> None:
@@ -425,6 +433,7 @@ class InboxScreen(ReadsAfterShowing, TriageActions, Screen):
         with Horizontal(id="inbox"):
             yield InboxList()
             yield InboxDetail(id="inbox-detail")
+        yield FilterField()
         yield DeckFooter()
 
     @property
@@ -459,6 +468,12 @@ class InboxScreen(ReadsAfterShowing, TriageActions, Screen):
         self.app.push_screen(
             CardScreen(task_id=None, status="inbox"), lambda _saved: self._captured()
         )
+
+    def filter_changed(self, *, text: str) -> None:
+        self.listing.wanted = parse_filter(text=text)
+        self.listing.cursor = self.listing.top = 0
+        self.query_one(DeckHeader).set_scope(literal(f"/{text}") if text else "")
+        self.reload()
 
     def _captured(self) -> None:
         self.app.refresh_facts()
