@@ -286,3 +286,30 @@ async def test_names_in_a_pick_list_are_shown_literally(agency, make_app):
         await pilot.press("a")
         await pilot.pause()
         assert "[b]Bold[/b]" in app.export_screenshot()
+
+
+async def test_a_cursor_step_draws_only_the_card_it_selects(agency, make_app, monkeypatch):
+    import tui.screens.board as board_module
+
+    engine, _ids = agency
+    app = make_app(engine)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("l")
+        await pilot.pause()
+        column = board(app).column
+        assert len(column.cards) >= 4
+        drawn: list[str] = []
+        plain = board_module.Visual.to_strips
+
+        def to_strips(widget, visual, *args, **kwargs):
+            drawn.append(str(visual))
+            return plain(widget, visual, *args, **kwargs)
+
+        monkeypatch.setattr(board_module.Visual, "to_strips", to_strips)
+        await pilot.press("j")
+        await pilot.pause()
+        cards = [text for text in drawn if any(c.title[:6] in text for c in column.cards)]
+        assert len(cards) == 1 and column.cards[1].title[:6] in cards[0], (
+            "the card left was drawn unselected before and is kept; only the new one is drawn"
+        )
+        assert column.cards[0].title[:12] in str(column.render()), "a mouse selection sees it all"

@@ -15,7 +15,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
+from textual.geometry import Region
 from textual.screen import Screen
+from textual.strip import Strip
+from textual.visual import Visual
 from textual.widget import Widget
 
 from model import clock
@@ -38,6 +41,8 @@ from tui.widgets import DeckFooter, DeckHeader
 
 CARD_LINES = 4
 CARD_HEIGHT = CARD_LINES + 1
+CARD_STRIPS_KEPT = 512
+"""Cards whose drawn lines a column keeps: several pages of the longest column."""
 
 STATUS_TITLES = {
     Status.BACKLOG: N_("Backlog"),
@@ -143,6 +148,9 @@ class BoardColumn(Widget):
         self._drawn: tuple = ()
         self._levels: dict | None = None
         self._placed: tuple = ()
+        self._lines: list[Strip] = []
+        """This render's lines, read by `render_line`."""
+        self._card_strips: dict[tuple, list[Strip]] = {}
 
     @property
     def capacity(self) -> int:
@@ -189,37 +197,66 @@ class BoardColumn(Widget):
             self._drawn, self._levels = drawn, self.screen.levels
             self.refresh()
 
-    def render(self) -> Content:
-        width = max(self.size.width, 1)
+    def _parts(self, *, width: int) -> list[tuple[tuple | None, list[Content]]]:
+        """The column in pieces: its head, each card (with all its look depends on), its foot."""
         state = self.state
+        today, hour, lang = clock.today(), clock.now().start_of("hour"), language()
         title = Content.assemble(
             (_(STATUS_TITLES[Status(state.status)]), "bold"), (f" {state.count}", "$text-muted")
         ).truncate(width, pad=True)
-        lines = [title.stylize("underline" if self.active else "")]
-        if state.offset:
-            lines.append(Content.styled(_("↑ {n} more", n=state.offset), "$text-muted"))
-        else:
-            lines.append(Content(""))
-        today, hour = clock.today(), clock.now().start_of("hour")
+        above = (
+            Content.styled(_("↑ {n} more", n=state.offset), "$text-muted")
+            if state.offset
+            else Content("")
+        )
+        parts: list[tuple[tuple | None, list[Content]]] = [
+            (None, [title.stylize("underline" if self.active else ""), above])
+        ]
         for index, card in enumerate(self.cards):
-            selected = self.active and state.offset + index == state.cursor
-            level = self.screen.levels.get(card.client_id, Level.NONE)
-            lines.extend(
-                card_lines(
-                    card=card,
-                    width=width,
-                    selected=selected,
-                    level=level,
-                    today=today,
-                    hour=hour,
-                    language=language(),
-                )
-            )
-            lines.append(Content(""))
+            look = {
+                "card": card,
+                "width": width,
+                "selected": self.active and state.offset + index == state.cursor,
+                "level": self.screen.levels.get(card.client_id, Level.NONE),
+                "today": today,
+                "hour": hour,
+                "language": lang,
+            }
+            parts.append((tuple(look.values()), [*card_lines(**look), Content("")]))
         below = state.count - state.offset - len(self.cards)
         if below > 0:
-            lines.append(Content.styled(_("↓ {n} more", n=below), "$text-muted"))
-        return Content("\n").join(lines)
+            parts.append((None, [Content.styled(_("↓ {n} more", n=below), "$text-muted")]))
+        return parts
+
+    def render(self) -> Content:
+        """The whole column as one text, as a mouse selection sees it."""
+        parts = self._parts(width=max(self.size.width, 1))
+        return Content("\n").join([line for _look, lines in parts for line in lines])
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Each card's lines are kept while the card and its look are unchanged: laying out
+        a whole column's text again was most of what a move cost, and a move changes
+        two or three cards at most."""
+        width = max(self.size.width, 1)
+        style = self.visual_style
+        if len(self._card_strips) > CARD_STRIPS_KEPT:
+            self._card_strips.clear()
+        self._lines = []
+        for look, lines in self._parts(width=width):
+            kept = self._card_strips.get((look, style)) if look else None
+            if kept is None:
+                kept = Visual.to_strips(self, Content("\n").join(lines), width, None, style)
+                if look:
+                    self._card_strips[(look, style)] = kept
+            self._lines += kept
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        if self.text_selection is not None:
+            return super().render_line(y)
+        if y < len(self._lines):
+            return self._lines[y]
+        return Strip.blank(self.size.width, self.visual_style.rich_style)
 
 
 class BoardScreen(Filtering, TaskActions, Screen):
