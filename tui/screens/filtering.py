@@ -32,8 +32,9 @@ class FilterField(Input):
         return self.value.strip()
 
     def open(self) -> None:
-        """Show the field and take the keys at once: `focus()` would wait for the keys
-        already typed, so the letters of a quick "/word" would act on the list."""
+        """Show the field and take the keys at once: `focus()` waits for the keys already
+        typed, so the letters of a "/word" typed in one burst (a key macro) acted on the
+        list, and `x` archived a card. Such letters are now lost instead."""
         if not self.has_focus:
             self._before = self.screen.focused
         self.add_class("-shown")
