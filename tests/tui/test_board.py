@@ -313,3 +313,30 @@ async def test_a_cursor_step_draws_only_the_card_it_selects(agency, make_app, mo
             "the card left was drawn unselected before and is kept; only the new one is drawn"
         )
         assert column.cards[0].title[:12] in str(column.render()), "a mouse selection sees it all"
+
+
+async def test_the_board_is_read_once_at_start_and_again_when_a_resize_changes_pages(
+    agency, make_app, monkeypatch
+):
+    import tui.screens.board as board_module
+
+    reads: list[int] = []
+    plain = board_module.board_columns
+
+    def board_columns(*args, **kwargs):
+        reads.append(1)
+        return plain(*args, **kwargs)
+
+    monkeypatch.setattr(board_module, "board_columns", board_columns)
+    engine, _ids = agency
+    app = make_app(engine)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert len(reads) == 1, "the resize that comes with the first paint reads nothing"
+        await pilot.resize_terminal(120, 16)
+        await pilot.pause()
+        await pilot.pause()
+        assert len(reads) > 1
+        todo = board(app).columns[1]
+        assert len(todo.cards) == todo.capacity < 7, "the page fits the new height"

@@ -171,6 +171,10 @@ class BoardColumn(Widget):
             and self._levels is self.screen.levels
         )
 
+    def fits(self) -> bool:
+        """Whether the page shown was read for the column's present size."""
+        return bool(self._placed) and self._placed[1] == self.capacity
+
     def place(self, *, count: int, scope: Scope) -> tuple[int, int]:
         """Take the column's new count and keep the cursor on screen; the page to fetch."""
         self._placed = (scope, self.capacity, count, self.active)
@@ -336,10 +340,14 @@ class BoardScreen(Filtering, TaskActions, Screen):
         )
 
     def on_resize(self) -> None:
-        self.reload()
+        """Only a new size that changes how many cards a column holds needs a read: the
+        resize that comes with the first paint would otherwise read the board twice."""
+        if not all(column.fits() for column in self.columns):
+            self.reload()
 
     def on_screen_resume(self) -> None:
-        if self.size.height and self.app.stale(self):
+        # Columns not laid out yet are read by the resize that lays them out.
+        if self.column.size.height and self.app.stale(self):
             self._clients = None
             self.reload(wait=False)
 
@@ -357,6 +365,7 @@ class BoardScreen(Filtering, TaskActions, Screen):
         """
         if not self.is_mounted:
             return
+        self.app.stale(self)  # what is read now is the data as it is now
         if self._levels_epoch != self.app.time_epoch:
             self._levels_epoch = self.app.time_epoch
             statuses = budget_statuses(self.app.engine, month=clock.today())
