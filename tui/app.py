@@ -207,8 +207,12 @@ class ClientDeck(App):
     def stale(self, screen: Screen) -> bool:
         """Whether `screen` has yet to show the data as it is now; notes that it will."""
         seen = getattr(screen, "_data_version", None)
-        screen._data_version = self.data_version
+        self.mark_seen(screen)
         return seen != self.data_version
+
+    def mark_seen(self, screen: Screen) -> None:
+        """`screen` has just read the data as it is now."""
+        screen._data_version = self.data_version
 
     def _note_own_write(self, engine: Engine) -> None:
         """Our own changes are on screen already: the poll must not take them for others'."""

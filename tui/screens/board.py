@@ -365,7 +365,7 @@ class BoardScreen(Filtering, TaskActions, Screen):
         """
         if not self.is_mounted:
             return
-        self.app.stale(self)  # what is read now is the data as it is now
+        self.app.mark_seen(self)
         if self._levels_epoch != self.app.time_epoch:
             self._levels_epoch = self.app.time_epoch
             statuses = budget_statuses(self.app.engine, month=clock.today())
