@@ -90,24 +90,23 @@ class DeckFooter(Widget):
         keys, pinned = self._keys()
         right = [(binding, enabled, self._piece(binding, enabled)) for binding, enabled in pinned]
         room = self.size.width - sum(piece.cell_length for _b, _e, piece in right)
-        pieces: list[Content] = []
-        self._spans = []
+        left: list[tuple[Binding | None, bool, Content]] = []
         used = 0
         for binding, enabled in keys:
             piece = self._piece(binding, enabled)
             if used + piece.cell_length > room:
                 break
-            self._spans.append((used, used + piece.cell_length, binding.key, enabled))
-            pieces.append(piece)
+            left.append((binding, enabled, piece))
             used += piece.cell_length
-        if right:
-            pieces.append(Content(" " * (room - used)))
-            used = room
-        for binding, enabled, piece in right:
-            self._spans.append((used, used + piece.cell_length, binding.key, enabled))
-            pieces.append(piece)
-            used += piece.cell_length
-        return Content("").join(pieces)
+        gap = [(None, False, Content(" " * max(room - used, 0)))] if right else []
+        line = [*left, *gap, *right]
+        self._spans = []
+        x = 0
+        for binding, enabled, piece in line:
+            if binding is not None:
+                self._spans.append((x, x + piece.cell_length, binding.key, enabled))
+            x += piece.cell_length
+        return Content("").join([piece for _b, _e, piece in line])
 
     def on_click(self, event: Click) -> None:
         for start, end, key, enabled in self._spans:
