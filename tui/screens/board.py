@@ -34,7 +34,7 @@ from model.tasks import (
 )
 from tui.format import days_since, due_phrase, hours, literal
 from tui.keys import translate_bindings
-from tui.screens.filtering import FilterField, Filtering, filter_bindings
+from tui.screens.filtering import FilterField, Filtering, filter_bindings, with_filter
 from tui.screens.showing import A_FRAME
 from tui.screens.task_actions import TaskActions
 from tui.widgets import DeckFooter, DeckHeader
@@ -379,8 +379,7 @@ class BoardScreen(Filtering, TaskActions, Screen):
             if 0 <= self.client_index < len(clients)
             else _("All clients")
         )
-        scope_text = literal(f"{name} · /{self.filter_text}" if self.filter_text else name)
-        self.query_one(DeckHeader).set_scope(scope_text)
+        self.query_one(DeckHeader).set_scope(with_filter(scope=name, text=self.filter_text))
 
     def _reload_column(self, column: BoardColumn) -> None:
         self._load([column])

@@ -41,7 +41,7 @@ from model.tasks import ValidationError
 from model.weeks import as_date, iso_week_label
 from tui.format import due_phrase, literal
 from tui.keys import translate_bindings
-from tui.screens.filtering import FilterField, Filtering, filter_bindings
+from tui.screens.filtering import FilterField, Filtering, filter_bindings, with_filter
 from tui.screens.prompt import PickScreen
 from tui.screens.showing import ReadsAfterShowing
 from tui.widgets import DeckFooter, DeckHeader, SteadyTable
@@ -409,9 +409,7 @@ class ClientsScreen(Filtering, ClientActions, Screen):
         if keep in ids:
             table.move_cursor(row=ids.index(keep))
         scope = _("sorted by {key}", key=_(SORT_TITLES[self.sort]))
-        self.query_one(DeckHeader).set_scope(
-            literal(f"{scope} · /{self.filter_text}") if self.filter_text else scope
-        )
+        self.query_one(DeckHeader).set_scope(with_filter(scope=scope, text=self.filter_text))
         self.query_one("#clients-legend", Static).update(
             _(
                 "Silent: working days since the last contact (alert past {days}) · "

@@ -7,8 +7,16 @@ from textual.widget import Widget
 from textual.widgets import Input
 
 from model.i18n import N_, _
+from tui.format import literal
 
 TASKS_HINT = N_("Filter: words, @member, #label, !priority")
+
+
+def with_filter(*, scope: str, text: str) -> str:
+    """The header's scope with the filter after it, the filter shown literally."""
+    if not text:
+        return scope
+    return literal(f"{scope} · /{text}" if scope else f"/{text}")
 
 
 def filter_bindings(*, screen: str) -> list[Binding]:

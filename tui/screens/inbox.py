@@ -45,7 +45,7 @@ from tui.format import due_phrase, hours, literal
 from tui.keys import translate_bindings
 from tui.screens.board import PRIORITY_MARKS
 from tui.screens.card import CardScreen
-from tui.screens.filtering import FilterField, Filtering, filter_bindings
+from tui.screens.filtering import FilterField, Filtering, filter_bindings, with_filter
 from tui.screens.prompt import PickScreen, _Modal
 from tui.screens.showing import ReadsAfterShowing
 from tui.screens.task_actions import TaskActions
@@ -472,7 +472,7 @@ class InboxScreen(ReadsAfterShowing, Filtering, TriageActions, Screen):
     def filter_changed(self, *, text: str) -> None:
         self.listing.wanted = parse_filter(text=text)
         self.listing.cursor = self.listing.top = 0
-        self.query_one(DeckHeader).set_scope(literal(f"/{text}") if text else "")
+        self.query_one(DeckHeader).set_scope(with_filter(scope="", text=text))
         self.reload()
 
     def _captured(self) -> None:
