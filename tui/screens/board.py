@@ -307,7 +307,6 @@ class BoardScreen(Filtering, TaskActions, Screen):
         self._levels_epoch = -1
         self.client_index = -1
         self.column_index = 0
-        self.filter_text = ""
         self.columns = [BoardColumn(status=status) for status in BOARD_STATUSES]
         """Made once, so a key finds its column without querying the DOM."""
 
@@ -557,8 +556,7 @@ class BoardScreen(Filtering, TaskActions, Screen):
 
     # Filter
 
-    def filter_changed(self, *, text: str) -> None:
-        self.filter_text = text
+    def filter_changed(self) -> None:
         for column in self.columns:
             column.state.cursor = column.state.offset = 0
         self.reload()

@@ -351,7 +351,6 @@ class ClientsScreen(Filtering, ClientActions, Screen):
         super().__init__()
         translate_bindings(self)
         self.sort = "risk"
-        self.filter_text = ""
         self.health: list[Health] = []
         """Every client's signals as last read; the filter and the sort work on these."""
         self.rows: list[Health] = []
@@ -392,8 +391,7 @@ class ClientsScreen(Filtering, ClientActions, Screen):
         )
         self.show_rows()
 
-    def filter_changed(self, *, text: str) -> None:
-        self.filter_text = text
+    def filter_changed(self) -> None:
         self.show_rows()
 
     def show_rows(self) -> None:

@@ -65,7 +65,11 @@ class FilterField(Input):
 
 
 class Filtering:
-    """For a screen with a FilterField: `filter_changed(text=…)` is called on every edit."""
+    """For a screen with a FilterField: `filter_changed()` is called on every edit."""
+
+    @property
+    def filter_text(self) -> str:
+        return self.query_one(FilterField).text
 
     def action_filter(self) -> None:
         self.query_one(FilterField).open()
@@ -75,4 +79,4 @@ class Filtering:
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if isinstance(event.input, FilterField):
-            self.filter_changed(text=event.input.text)
+            self.filter_changed()

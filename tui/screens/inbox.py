@@ -469,10 +469,10 @@ class InboxScreen(ReadsAfterShowing, Filtering, TriageActions, Screen):
             CardScreen(task_id=None, status="inbox"), lambda _saved: self._captured()
         )
 
-    def filter_changed(self, *, text: str) -> None:
-        self.listing.wanted = parse_filter(text=text)
+    def filter_changed(self) -> None:
+        self.listing.wanted = parse_filter(text=self.filter_text)
         self.listing.cursor = self.listing.top = 0
-        self.query_one(DeckHeader).set_scope(with_filter(scope="", text=text))
+        self.query_one(DeckHeader).set_scope(with_filter(scope="", text=self.filter_text))
         self.reload()
 
     def _captured(self) -> None:
