@@ -29,6 +29,7 @@ from model.i18n import _
 from model.tables import Budget, Client, ClientStatus, Sprint, SprintState, Status, Task
 from model.tasks import NotFoundError, ValidationError
 from model.timetrack import hours_by_client, hours_by_task
+from model.undo import Done, Step, put_back, row_state
 from model.weeks import month_span, month_start
 
 MAX_MONTHLY_HOURS = 10_000.0
@@ -136,26 +137,76 @@ def paid_hours(engine: Engine, *, client_id: int, month: pendulum.Date) -> float
     return in_force(rows=rows, month=first).get(client_id)
 
 
+@dataclass(frozen=True)
+class BudgetChange:
+    """A budget set from a month on: what it was before, and whether that month is
+    already behind us (its hours may have been invoiced: allowed, but said)."""
+
+    client_id: int
+    from_month: pendulum.Date
+    hours: float
+    previous_hours: float | None
+    past_month: bool
+
+
 def set_budget(
     engine: Engine, *, client_id: int, from_month: pendulum.Date, hours: float
-) -> Budget:
+) -> Done[BudgetChange]:
     """Paid hours per month from `from_month` on; earlier months keep their budget."""
-    if not 0 <= hours <= MAX_MONTHLY_HOURS:
+    if not (isinstance(hours, int | float) and 0 <= hours <= MAX_MONTHLY_HOURS):
         raise ValidationError(
             _("the budget must be between 0 and {limit} hours", limit=int(MAX_MONTHLY_HOURS)),
             field="hours",
         )
     first = month_start(day=from_month)
     with transaction(engine) as session:
-        if session.get(Client, client_id) is None:
+        client = session.get(Client, client_id)
+        if client is None:
             raise NotFoundError(_("no client with id {id}", id=client_id))
+        previous = in_force(
+            rows=_budget_rows(session, month=first, client_ids=[client_id]), month=first
+        ).get(client_id)
         row = session.exec(
             select(Budget).where(Budget.client_id == client_id, Budget.from_month == first)
         ).first()
+        before = None if row is None else row_state(row)
         row = row or Budget(client_id=client_id, from_month=first, hours=hours)
         row.hours = hours
         session.add(row)
-        return row
+        session.flush()
+        row_id = row.id
+    change = BudgetChange(
+        client_id=client_id,
+        from_month=first,
+        hours=hours,
+        previous_hours=previous,
+        past_month=first < month_start(day=clock.today()),
+    )
+    return Done(
+        value=change,
+        undo=Step(
+            label=_("paid hours of {code}", code=client.code),
+            revert=lambda: put_back(engine, table=Budget, row_id=row_id, state=before),
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class BudgetRow:
+    from_month: pendulum.Date
+    hours: float
+
+
+def budget_history(engine: Engine, *, client_id: int) -> list[BudgetRow]:
+    """Every change of the client's paid hours, by the month it holds from."""
+    with reading(engine) as session:
+        rows = session.exec(
+            select(Budget).where(Budget.client_id == client_id).order_by(Budget.from_month)
+        ).all()
+    return [
+        BudgetRow(from_month=pendulum.date(r.from_month.year, r.from_month.month, 1), hours=r.hours)
+        for r in rows
+    ]
 
 
 def _planned(

@@ -54,15 +54,12 @@ from model.config import DEFAULT_RETRO_CHECKLIST
 from model.db import advance_sequences, bulk_insert, reading, transaction
 from model.tables import (
     Channel,
-    Client,
     ClientStatus,
     Direction,
     InteractionKind,
-    Member,
     Priority,
     SprintState,
     Status,
-    Task,
 )
 from model.weeks import month_start, sprint_start
 
@@ -604,11 +601,14 @@ class DemoSummary:
 
 
 def is_empty(*, engine: Engine) -> bool:
-    """True when the store has no clients, members or tasks: the only store `fill` may touch."""
+    """True when no table holds a row (the schema's version aside): the only store `fill`
+    may touch, since its rows come with their own ids. A store the app has been opened
+    on already holds this week's sprint, so it is not empty."""
     with reading(engine) as session:
         return all(
-            session.execute(select(table.id).limit(1)).first() is None
-            for table in (Client, Member, Task)
+            session.execute(select(*table.primary_key.columns).limit(1)).first() is None
+            for table in SQLModel.metadata.sorted_tables
+            if table.name != "alembic_version"
         )
 
 
@@ -974,6 +974,20 @@ class _Agency:
     def _members(self) -> None:
         for name, initials, role, capacity in BASE_MEMBERS:
             self._member(name=name, initials=initials, role=role, capacity=capacity, monday=None)
+        # A vacation next week and a sick day gone by: Plan's capacity shows the one ahead.
+        for member_id, first, days, kind in (
+            (4, self.week0.add(days=9), 3, "vacation"),
+            (5, self.week0.subtract(days=12), 1, "sick"),
+        ):
+            self._add(
+                "dayoff",
+                member_id=member_id,
+                first=first,
+                last=first.add(days=days - 1),
+                kind=kind,
+                note="",
+                archived_at=None,
+            )
         names = [f"{first} {last}" for first in MEMBER_FIRST for last in MEMBER_LAST]
         self.rng.shuffle(names)
         joins = self._joins(EXTRA_MEMBERS_PER_SCALE * (self.scale - 1))

@@ -5,7 +5,8 @@ every client at once in a few grouped queries:
 
 - budget burn this month: hours spent as a share of the paid hours;
 - silence: working days since the last contact (see `model.interactions`),
-  alerting past `silence_alert_days` of the config (default 2);
+  alerting past the client's own update cadence (`Client.cadence_days`), or
+  `silence_alert_days` of the config (default 2) for a client without one;
 - promises: open ones, overdue ones, and this month's kept and broken ones;
 - waiting on the client: how many tasks, and the longest current wait in days;
 - this sprint's plan: agreed with the client, not agreed, or nothing planned;
@@ -340,13 +341,13 @@ def client_health(
             next_deadline=deadlines.get(client.id),
             satisfaction=scores.get(client.id),
         )
+        # The client's own cadence, where one is set, says when silence becomes a vacuum.
+        alert_days = client.cadence_days or silence_alert_days
         out.append(
             Health(
                 signals=signals,
-                terms=risk_terms(
-                    signals=signals, silence_alert_days=silence_alert_days, today=today
-                ),
-                silence_alert=signals.silent_days > silence_alert_days,
+                terms=risk_terms(signals=signals, silence_alert_days=alert_days, today=today),
+                silence_alert=signals.silent_days > alert_days,
             )
         )
     return sort_health(out, by="risk")

@@ -220,16 +220,6 @@ def interaction_log(engine: Engine, *, client_id: int, limit: int = 100) -> list
     ]
 
 
-def contacts(engine: Engine, *, client_id: int) -> list[Contact]:
-    """The people at the client we talk to."""
-    with reading(engine) as session:
-        return list(
-            session.exec(
-                select(Contact).where(Contact.client_id == client_id).order_by(Contact.id)
-            ).all()
-        )
-
-
 @dataclass(frozen=True)
 class WaitingTask:
     task_id: int

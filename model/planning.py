@@ -41,6 +41,7 @@ from model import clock
 from model.budgets import BudgetStatus
 from model.clients import active_clients
 from model.config import Config
+from model.daysoff import available_days, off_days, off_workdays, week_hours
 from model.db import reading, transaction
 from model.i18n import _, ngettext
 from model.tables import (
@@ -54,7 +55,7 @@ from model.tables import (
 )
 from model.tasks import NotFoundError, ValidationError, get_task, update_task
 from model.urgency import terms
-from model.weeks import as_date, working_days
+from model.weeks import as_date
 
 BACKLOG_STATUSES = (Status.BACKLOG, Status.TODO)
 
@@ -68,11 +69,19 @@ def meeting_hours(*, config: Config, days: int) -> float:
     return (standups + config.retro_minutes) / 60
 
 
-def sprint_capacity(*, weekly_hours: float, config: Config, week_start: date) -> float:
-    """A member's hours for project work in the sprint of `week_start`."""
-    first = as_date(week_start)
-    days = working_days(first=first, last=first.add(days=7))
-    return max(weekly_hours - meeting_hours(config=config, days=days), 0.0)
+def sprint_capacity(
+    *,
+    weekly_hours: float,
+    config: Config,
+    week_start: date,
+    working_days: str = "12345",
+    off: Collection[date] = (),
+) -> float:
+    """A member's hours for project work in the sprint of `week_start`: their week's
+    share on the working days they are not off, less the meetings of those days."""
+    days = available_days(working_days=working_days, week_start=week_start, off=off)
+    hours = week_hours(weekly_hours=weekly_hours, working_days=working_days, available=days)
+    return max(hours - meeting_hours(config=config, days=days), 0.0)
 
 
 @dataclass(frozen=True)
@@ -101,6 +110,8 @@ class MemberLoad:
     initials: str
     capacity_hours: float | None
     load: Load
+    days_off: int = 0
+    """Working days of the sprint the member is off (already taken off the capacity)."""
 
     @property
     def overloaded(self) -> bool:
@@ -455,6 +466,8 @@ def plan_view(
         members = list(
             session.exec(select(Member).where(Member.active).order_by(Member.name)).all()
         )
+        week_first = as_date(sprint.week_start)
+        away = off_days(session, first=week_first, last=week_first.add(days=6))
     planned.sort(key=lambda task: task.status == Status.DONE)
     by_client = _by_client(planned)
     open_by_member: dict[int | None, list[float | None]] = {}
@@ -498,8 +511,15 @@ def plan_view(
                 weekly_hours=member.weekly_capacity_hours,
                 config=config,
                 week_start=sprint.week_start,
+                working_days=member.working_days,
+                off=away.get(member.id, ()),
             ),
             load=load_of(estimates=open_by_member.get(member.id, []), default=default),
+            days_off=off_workdays(
+                working_days=member.working_days,
+                week_start=week_first,
+                off=away.get(member.id, ()),
+            ),
         )
         for member in members
     ]

@@ -23,7 +23,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 # The newest revision in MIGRATIONS, kept here so that opening an up-to-date
 # store (every start but the first after an upgrade) never imports Alembic;
 # a test checks it against the migration scripts.
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0003"
 
 
 def _alembic_config(*, connection=None):
@@ -121,9 +121,11 @@ def open_store(*, url: str, migrate: bool = True) -> Opened:
         revision = current_revision(engine=engine)
     except (DatabaseError, OperationalError) as error:
         engine.dispose()
-        raise StoreError(
-            f"cannot read the database at {where}: {_first_line(error.orig)}"
-        ) from None
+        reason = _first_line(error.orig)
+        password = make_url(url).password
+        if password:  # a driver may echo what it was given; the password stays out
+            reason = reason.replace(str(password), "***")
+        raise StoreError(f"cannot read the database at {where}: {reason}") from None
     opened = Opened(engine=engine, url=url)
     if revision == HEAD_REVISION:
         return opened

@@ -87,6 +87,8 @@ class Client(SQLModel, table=True):
     site: str = ""
     preferred_channel: str = Channel.EMAIL
     status: str = ClientStatus.ACTIVE
+    cadence_days: int | None = None
+    """How often the client expects an update, in working days; None: the config's default."""
     created_at: datetime
 
 
@@ -109,6 +111,7 @@ class Contact(SQLModel, table=True):
     phone: str = ""
     messenger: str = ""
     notes: str = ""
+    archived_at: datetime | None = None
 
 
 class Member(SQLModel, table=True):
@@ -117,7 +120,28 @@ class Member(SQLModel, table=True):
     initials: str
     role: str = ""
     weekly_capacity_hours: float = 40.0
+    working_days: str = "12345"
+    """ISO weekdays the member works (1 Monday … 7 Sunday): capacity is spread over them."""
     active: bool = True
+
+
+class DayOffKind(StrEnum):
+    HOLIDAY = "holiday"
+    VACATION = "vacation"
+    SICK = "sick"
+
+
+class DayOff(SQLModel, table=True):
+    """Days from `first` to `last` (both included) a member does not work."""
+
+    __table_args__ = (Index("ix_dayoff_member_span", "member_id", "first", "last"),)
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id")
+    first: date
+    last: date
+    kind: str = DayOffKind.VACATION
+    note: str = ""
+    archived_at: datetime | None = None
 
 
 class Sprint(SQLModel, table=True):

@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 
 from model import clock
 from model.db import reading, transaction
+from model.errors import NotFoundError, ValidationError, check_text
 from model.i18n import _
 from model.parsing import MAX_ESTIMATE_HOURS
 from model.tables import (
@@ -66,14 +67,6 @@ EDITABLE = (
 )
 
 
-class ValidationError(ValueError):
-    """Input that breaks a rule; the message is for the user and names the field."""
-
-    def __init__(self, message: str, *, field: str = "") -> None:
-        super().__init__(message)
-        self.field = field
-
-
 class ConflictError(RuntimeError):
     """Someone else saved the task since it was loaded."""
 
@@ -83,20 +76,6 @@ class ConflictError(RuntimeError):
         self.expected = expected
         self.current = current
         """The stored fields as the other person left them (a snapshot, with `version`)."""
-
-
-class NotFoundError(LookupError):
-    """A row the user named does not exist (or is archived)."""
-
-
-def _check_text(*, value: str, field: str, limit: int, required: bool) -> str:
-    if "\x00" in value:
-        raise ValidationError(_("text cannot contain NUL characters"), field=field)
-    if required and not value.strip():
-        raise ValidationError(_("the title cannot be empty"), field=field)
-    if len(value) > limit:
-        raise ValidationError(_("too long: at most {limit} characters", limit=limit), field=field)
-    return value.strip() if required else value
 
 
 def normalise_labels(*, text: str) -> str:
@@ -116,11 +95,11 @@ def validate(*, changes: dict[str, Any]) -> dict[str, Any]:
         raise ValidationError(f"unknown task fields: {', '.join(sorted(unknown))}")
     out = dict(changes)
     if "title" in out:
-        out["title"] = _check_text(
+        out["title"] = check_text(
             value=out["title"], field="title", limit=MAX_TITLE, required=True
         )
     if "description" in out:
-        out["description"] = _check_text(
+        out["description"] = check_text(
             value=out["description"], field="description", limit=MAX_DESCRIPTION, required=False
         )
     if "status" in out and out["status"] not in Status.__members__.values():
@@ -323,7 +302,7 @@ def save_card(
     """Everything the card form edits (fields and checklist) in one transaction."""
     values = validate(changes=changes)
     for text, _done in checklist_items:
-        _check_text(value=text, field="checklist", limit=MAX_TITLE, required=False)
+        check_text(value=text, field="checklist", limit=MAX_TITLE, required=False)
     now = clock.now()
     with transaction(engine) as session:
         if task_id is None:

@@ -8,6 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import SQLModel
+
+from model.db import transaction
+from model.errors import ValidationError
+from model.i18n import _
+
+T = TypeVar("T")
 
 DEPTH = 50
 
@@ -27,6 +38,10 @@ class UndoStack:
         self._steps.append(Step(label=label, revert=revert))
         del self._steps[: -self._depth]
 
+    def add(self, step: Step) -> None:
+        """Push a step a model command returned (`Done.undo`)."""
+        self.push(label=step.label, revert=step.revert)
+
     def pop(self) -> Step | None:
         """Take back the latest change; returns it, or None when there is nothing to undo."""
         if not self._steps:
@@ -37,3 +52,43 @@ class UndoStack:
 
     def __len__(self) -> int:
         return len(self._steps)
+
+
+@dataclass(frozen=True)
+class Done(Generic[T]):
+    """What a model command made or changed, and the step that takes it back."""
+
+    value: T
+    undo: Step
+
+
+def row_state(row: SQLModel) -> dict[str, Any]:
+    """Every column of a row, for putting it back as it was."""
+    return {column.name: getattr(row, column.name) for column in row.__table__.columns}
+
+
+def put_back(
+    engine: Engine, *, table: type[SQLModel], row_id: int, state: dict[str, Any] | None
+) -> None:
+    """Undo of a change to one row: its columns as `state` had them, in one transaction.
+
+    With `state` None the row did not exist before (the undo of a create) and is
+    removed; a row that others now refer to (a task made for a new client) stays,
+    with a message saying why.
+    """
+    with transaction(engine) as session:
+        row = session.get(table, row_id)
+        if row is None:
+            return
+        if state is None:
+            session.delete(row)
+            try:
+                session.flush()
+            except IntegrityError:
+                raise ValidationError(
+                    _("it is in use now; archive it instead of undoing")
+                ) from None
+            return
+        for name, value in state.items():
+            setattr(row, name, value)
+        session.add(row)

@@ -89,3 +89,17 @@ def build(engine: Engine) -> dict[str, int]:
             )
         )
     return ids
+
+
+def contents(engine: Engine) -> dict[str, list[tuple]]:
+    """Every row of every table, for checking that a refused change left the store as it was."""
+    from sqlalchemy import select
+    from sqlmodel import SQLModel
+
+    with engine.connect() as connection:
+        return {
+            table.name: [
+                tuple(row) for row in connection.execute(select(table).order_by(*table.primary_key))
+            ]
+            for table in SQLModel.metadata.sorted_tables
+        }

@@ -18,10 +18,10 @@ from textual.widgets import DataTable, Label, Static
 from model import clock
 from model.board import Scope, column_counts, column_page
 from model.clients import client_by_id
+from model.contacts import contacts_of
 from model.health import Health, Promise, client_health, promises, risk_level
 from model.i18n import N_, _, ngettext
 from model.interactions import (
-    contacts,
     forget_interaction,
     interaction_log,
     nudge,
@@ -224,7 +224,7 @@ class ClientDetailScreen(ClientActions, Screen):
         parts.append(Content(literal(" · ".join(filter(None, [client.site, prefers])))))
         parts += self._signals(health)
         parts += ["", Content.styled(_("Contacts"), "bold $accent")]
-        people = contacts(self.app.engine, client_id=self.client_id)
+        people = contacts_of(self.app.engine, client_id=self.client_id)
         for person in people:
             parts.append(
                 Content.assemble(

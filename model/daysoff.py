@@ -1,0 +1,139 @@
+"""Days a member does not work (holidays, vacation, sick days), and what is left of a week.
+
+A week's capacity is spread over the member's own working days; every one of
+them that falls on a day off takes its share away, so Plan, the stand-up and
+the retro count the same hours. Days off are archived, never deleted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+import pendulum
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from model import clock
+from model.db import reading, transaction
+from model.errors import NotFoundError, ValidationError, check_line
+from model.i18n import _
+from model.tables import DayOff, DayOffKind, Member
+from model.undo import Done, Step, put_back, row_state
+
+MAX_SPAN_DAYS = 366
+
+
+def add_day_off(
+    engine: Engine,
+    *,
+    member_id: int,
+    first: date,
+    last: date,
+    kind: str = DayOffKind.VACATION,
+    note: str = "",
+) -> Done[DayOff]:
+    """Days off from `first` to `last`, both included."""
+    if last < first:
+        raise ValidationError(_("the days off end before they start"), field="last")
+    if (last - first).days >= MAX_SPAN_DAYS:
+        raise ValidationError(_("days off span at most a year"), field="last")
+    if kind not in DayOffKind.__members__.values():
+        raise ValidationError(_("a day off is a holiday, vacation or sick"), field="kind")
+    note = check_line(value=note, field="note", limit=200, required=False)
+    with transaction(engine) as session:
+        member = session.get(Member, member_id)
+        if member is None:
+            raise NotFoundError(_("no member with id {id}", id=member_id))
+        row = DayOff(member_id=member_id, first=first, last=last, kind=kind, note=note)
+        session.add(row)
+        session.flush()
+        row_id = row.id
+    return Done(
+        value=row,
+        undo=Step(
+            label=_("days off for {name}", name=member.name),
+            revert=lambda: put_back(engine, table=DayOff, row_id=row_id, state=None),
+        ),
+    )
+
+
+def archive_day_off(engine: Engine, *, day_off_id: int) -> Done[DayOff]:
+    with transaction(engine) as session:
+        row = session.get(DayOff, day_off_id)
+        if row is None:
+            raise NotFoundError(_("no days off with id {id}", id=day_off_id))
+        before: dict[str, Any] = row_state(row)
+        row.archived_at = clock.now()
+        session.add(row)
+    return Done(
+        value=row,
+        undo=Step(
+            label=_("remove days off"),
+            revert=lambda: put_back(engine, table=DayOff, row_id=day_off_id, state=before),
+        ),
+    )
+
+
+def days_off(
+    engine: Engine, *, member_id: int | None = None, since: date | None = None
+) -> list[DayOff]:
+    """Days off not archived, by start; one member's with `member_id`, ending on or after
+    `since` when given."""
+    with reading(engine) as session:
+        query = select(DayOff).where(DayOff.archived_at.is_(None)).order_by(DayOff.first)
+        if member_id is not None:
+            query = query.where(DayOff.member_id == member_id)
+        if since is not None:
+            query = query.where(DayOff.last >= since)
+        return list(session.exec(query).all())
+
+
+def off_days(session: Session, *, first: date, last: date) -> dict[int, set[date]]:
+    """Per member, the days in [first, last] they are off: one query for a whole team."""
+    rows = session.exec(
+        select(DayOff).where(
+            DayOff.archived_at.is_(None), DayOff.first <= last, DayOff.last >= first
+        )
+    ).all()
+    found: dict[int, set[date]] = {}
+    for row in rows:
+        start, end = max(row.first, first), min(row.last, last)
+        days = found.setdefault(row.member_id, set())
+        for offset in range((end - start).days + 1):
+            days.add(start + pendulum.duration(days=offset))
+    return found
+
+
+def workdays_in(*, working_days: str, first: date, days: int) -> list[date]:
+    """The member's working days among the `days` days from `first`."""
+    start = pendulum.date(first.year, first.month, first.day)
+    return [
+        start.add(days=offset)
+        for offset in range(days)
+        if str(start.add(days=offset).isoweekday()) in working_days
+    ]
+
+
+def off_workdays(*, working_days: str, week_start: date, off: Iterable[date]) -> int:
+    """Working days of the week from `week_start` that are days off."""
+    skipped = {(day.year, day.month, day.day) for day in off}
+    return sum(
+        (day.year, day.month, day.day) in skipped
+        for day in workdays_in(working_days=working_days, first=week_start, days=7)
+    )
+
+
+def available_days(*, working_days: str, week_start: date, off: Iterable[date]) -> int:
+    """Working days of the week from `week_start` that are not days off."""
+    off = list(off)
+    return len(workdays_in(working_days=working_days, first=week_start, days=7)) - off_workdays(
+        working_days=working_days, week_start=week_start, off=off
+    )
+
+
+def week_hours(*, weekly_hours: float, working_days: str, available: int) -> float:
+    """The share of a week's capacity on `available` of the member's working days."""
+    per_week = len(working_days) or 5
+    return weekly_hours * min(available, per_week) / per_week
