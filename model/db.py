@@ -31,13 +31,50 @@ def default_sqlite_path() -> Path:
 
 
 def resolve_url(*, db_path: str | None = None) -> str:
-    """`--db PATH` wins, then `CLIENTDECK_DB` (a SQLAlchemy URL), then the default file."""
-    if db_path:
-        return sqlite_url(path=Path(db_path))
-    env = os.environ.get("CLIENTDECK_DB", "").strip()
-    if env:
-        return env if "://" in env else sqlite_url(path=Path(env))
-    return sqlite_url(path=default_sqlite_path())
+    """`--db`, then `CLIENTDECK_DB`, then the default file.
+
+    Either one is a SQLAlchemy URL when it holds `://` and a SQLite file's path
+    otherwise, so `--db postgresql+psycopg://…` opens that server and never
+    becomes folders named after it.
+    """
+    value = (db_path or "").strip() or os.environ.get("CLIENTDECK_DB", "").strip()
+    if not value:
+        return sqlite_url(path=default_sqlite_path())
+    if "://" not in value:
+        return sqlite_url(path=Path(value))
+    _check_url(url=value)
+    return value
+
+
+def _check_url(*, url: str) -> None:
+    """A URL clientdeck can open, or a StoreError that never shows its password."""
+    from sqlalchemy.exc import ArgumentError
+
+    from model.i18n import _
+
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        # Unparsed, the password cannot be told apart: name only the scheme.
+        scheme = url.split("://", 1)[0]
+        raise StoreError(_("{scheme}://… is not a valid database URL", scheme=scheme)) from None
+    shown = parsed.render_as_string(hide_password=True)
+    try:
+        parsed.get_dialect().import_dbapi()
+    except ArgumentError:  # NoSuchModuleError: an unknown back end
+        raise StoreError(
+            _(
+                "{url}: clientdeck cannot open a {scheme} database",
+                url=shown,
+                scheme=parsed.drivername,
+            )
+        ) from None
+    except ImportError as error:
+        module = error.name or parsed.drivername
+        hint = " (pip install 'clientdeck[postgres]')" if module == "psycopg" else ""
+        raise StoreError(
+            _("{url} needs the Python module {module}", url=shown, module=module) + hint
+        ) from None
 
 
 def sqlite_url(*, path: Path) -> str:
