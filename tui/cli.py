@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -32,6 +33,8 @@ AREAS: tuple[str, ...] = (
     "tui.cli_clients",
     "tui.cli_retro",
     "tui.cli_exchange",
+    "tui.cli_agency",
+    "tui.cli_team",
 )
 
 GROUPS = {
@@ -94,13 +97,19 @@ def _version() -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, description=_("A terminal cockpit for a digital agency's week."))
-    parser.add_argument("--db", metavar="PATH", help=_("SQLite file to use instead of the default"))
+    parser.add_argument(
+        "--db",
+        metavar="PATH|URL",
+        help=_("a SQLite file, or a SQLAlchemy URL such as postgresql+psycopg://user@host/agency"),
+    )
     parser.add_argument("--demo", action="store_true", help=_("open on a fresh demo agency"))
     parser.add_argument("--version", action="version", version=f"{PROG} {_version()}")
     # Every subcommand takes --db too, so both `clientdeck --db X add` and
     # `clientdeck add --db X` work as a shell user expects.
     store = _Parser(add_help=False)
-    store.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    store.add_argument(
+        "--db", metavar="PATH|URL", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     add = commands.add_parser(
@@ -203,7 +212,12 @@ def cmd_config(ctx: Context, args: argparse.Namespace) -> int:
 
         sys.stdout.write(tomli_w.dumps(to_mapping(config=ctx.config)))
     else:
-        updated = set_value(config=ctx.config, key=args.key, value=args.value)
+        value = args.value
+        if args.key == "me":  # a member of the team, stored by full name
+            from tui.cli_team import me_name
+
+            value = me_name(ctx, text=value)
+        updated = set_value(config=ctx.config, key=args.key, value=value)
         save(config=updated, path=ctx.config_path)
     return 0
 
@@ -284,9 +298,13 @@ def run(argv: Sequence[str]) -> int:
     try:
         args = build_parser().parse_args(argv)
         ctx = Context(args=args)
-        if args.command == "demo" and not args.db:
+        if args.command == "demo" and not (args.db or os.environ.get("CLIENTDECK_DB", "").strip()):
             raise UsageError(
-                f"{PROG} demo: " + _("--db PATH is required (the demo never fills your own data)")
+                f"{PROG} demo: "
+                + _(
+                    "--db PATH|URL or CLIENTDECK_DB is required "
+                    "(the demo never fills your own data)"
+                )
             )
         if args.command is None:
             return open_app(ctx, demo_dataset=args.demo)

@@ -1,0 +1,123 @@
+"""`clientdeck demo` and `clientdeck import json` fill a server as well as a file.
+
+Each case runs on both back ends (the `store` fixture); the store is named by its
+URL, through `--db` or `CLIENTDECK_DB`, as a team would name its server.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+from sqlmodel import SQLModel
+
+from model import demo
+from model.db import reading, sqlite_url
+from model.sprints import current_sprint
+from model.tables import Task
+from tui.cli import run
+
+
+@pytest.fixture(autouse=True)
+def elsewhere(tmp_path, monkeypatch):
+    """Work in an empty directory: a URL taken for a path would show up in it as folders."""
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+    yield
+    assert list(cwd.iterdir()) == []
+
+
+def url_of(engine) -> str:
+    return engine.url.render_as_string(hide_password=False)
+
+
+def counts(engine) -> dict[str, int]:
+    with reading(engine) as session:
+        return {
+            table.name: session.scalar(select(func.count()).select_from(table))
+            for table in SQLModel.metadata.sorted_tables
+        }
+
+
+@pytest.fixture
+def export_file(tmp_path, capsys):
+    """An export of a demo agency made from a SQLite file."""
+    source, out = tmp_path / "source.db", tmp_path / "agency.json"
+    assert run(["demo", "--db", str(source)]) == 0
+    assert run(["export", "json", "--db", str(source), "--out", str(out)]) == 0
+    capsys.readouterr()
+    return out
+
+
+def test_a_store_with_only_the_schema_is_empty(store):
+    assert demo.is_empty(engine=store)
+
+
+def test_a_row_in_any_table_makes_the_store_not_empty(store):
+    # Opening the app writes this week's sprint and nothing else: the demo's own
+    # sprint ids would collide with it, so such a store is not empty.
+    current_sprint(store, start_weekday=0)
+    assert not demo.is_empty(engine=store)
+    with pytest.raises(ValueError, match="not empty"):
+        demo.fill(engine=store)
+
+
+def test_demo_fills_the_store_named_by_its_url(store, capsys):
+    assert run(["demo", "--db", url_of(store)]) == 0
+    assert "9 clients" in capsys.readouterr().out
+    filled = counts(store)
+    assert filled["task"] == 400 and filled["timeentry"] > 1000
+
+    assert run(["demo", "--db", url_of(store)]) == 1
+    assert "not empty" in capsys.readouterr().err
+    assert counts(store) == filled
+
+    assert run(["demo", "--db", url_of(store), "--force", "--seed", "2"]) == 0
+    assert counts(store)["task"] == 400
+
+
+def test_demo_fills_the_store_named_by_clientdeck_db(store, monkeypatch, capsys):
+    monkeypatch.setenv("CLIENTDECK_DB", url_of(store))
+    assert run(["demo"]) == 0
+    assert counts(store)["task"] == 400
+    # New rows get ids past the demo's own on PostgreSQL too.
+    assert run(["add", "BC: one more thing"]) == 0
+    with reading(store) as session:
+        assert session.scalar(select(func.max(Task.id))) == 401
+
+
+def test_demo_without_a_store_named_is_refused(capsys):
+    assert run(["demo"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "CLIENTDECK_DB" in err
+
+
+def test_import_json_restores_into_the_store_named_by_its_url(store, export_file, capsys):
+    assert run(["import", "json", str(export_file), "--db", url_of(store)]) == 0
+    out = capsys.readouterr().out
+    restored = counts(store)
+    assert out == f"restored {sum(restored.values())} rows\n"
+    source = open_counts(export_file.with_name("source.db"))
+    assert restored == source
+
+    assert run(["import", "json", str(export_file), "--db", url_of(store)]) == 1
+    assert "not empty" in capsys.readouterr().err
+    assert counts(store) == restored
+
+
+def test_import_json_refuses_a_store_the_app_has_been_opened_on(store, export_file, capsys):
+    current_sprint(store, start_weekday=0)
+    before = counts(store)
+    assert run(["import", "json", str(export_file), "--db", url_of(store)]) == 1
+    assert "not empty" in capsys.readouterr().err
+    assert counts(store) == before
+
+
+def open_counts(path) -> dict[str, int]:
+    from model.store import open_store
+
+    opened = open_store(url=sqlite_url(path=path))
+    try:
+        return counts(opened.engine)
+    finally:
+        opened.engine.dispose()
