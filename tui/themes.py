@@ -1,4 +1,5 @@
-"""Themes from TOML files: the product's own beside the repo, the user's in the config dir."""
+"""Themes from TOML files: the product's own shipped with the package, the user's in the
+config dir."""
 
 from __future__ import annotations
 
@@ -8,7 +9,23 @@ from pathlib import Path
 
 from textual.theme import Theme
 
-PRODUCT_THEMES = Path(__file__).resolve().parent.parent / "themes"
+_HERE = Path(__file__).resolve().parent
+
+
+def _product_themes() -> Path:
+    """An installed package has the themes inside it, as tui/_themes (pyproject.toml maps
+    the checkout's top-level themes/ there); a checkout and an editable install read them
+    from the checkout itself."""
+    installed = _HERE / "_themes"
+    if installed.is_dir():
+        return installed
+    checkout = _HERE.parent
+    if (checkout / "pyproject.toml").is_file() and (checkout / "themes").is_dir():
+        return checkout / "themes"
+    return installed
+
+
+PRODUCT_THEMES = _product_themes()
 THEME_FIELDS = {item.name for item in fields(Theme)}
 
 
