@@ -137,6 +137,15 @@ def paid_hours(engine: Engine, *, client_id: int, month: pendulum.Date) -> float
     return in_force(rows=rows, month=first).get(client_id)
 
 
+def check_hours(*, hours: float) -> None:
+    """Paid hours a month are a number from 0 to MAX_MONTHLY_HOURS (no NaN, no infinity)."""
+    if not (isinstance(hours, int | float) and 0 <= hours <= MAX_MONTHLY_HOURS):
+        raise ValidationError(
+            _("the budget must be between 0 and {limit} hours", limit=int(MAX_MONTHLY_HOURS)),
+            field="hours",
+        )
+
+
 @dataclass(frozen=True)
 class BudgetChange:
     """A budget set from a month on: what it was before, and whether that month is
@@ -153,11 +162,7 @@ def set_budget(
     engine: Engine, *, client_id: int, from_month: pendulum.Date, hours: float
 ) -> Done[BudgetChange]:
     """Paid hours per month from `from_month` on; earlier months keep their budget."""
-    if not (isinstance(hours, int | float) and 0 <= hours <= MAX_MONTHLY_HOURS):
-        raise ValidationError(
-            _("the budget must be between 0 and {limit} hours", limit=int(MAX_MONTHLY_HOURS)),
-            field="hours",
-        )
+    check_hours(hours=hours)
     first = month_start(day=from_month)
     with transaction(engine) as session:
         client = session.get(Client, client_id)

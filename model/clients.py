@@ -11,16 +11,18 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import delete, func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from model import clock
+from model.budgets import check_hours
 from model.db import reading, transaction
 from model.errors import NotFoundError, ValidationError, check_line, check_text
 from model.i18n import N_, _
-from model.tables import Channel, Client, ClientStatus, TimeEntry
+from model.tables import Budget, Channel, Client, ClientStatus, TimeEntry
 from model.undo import Done, Step, put_back, row_state
+from model.weeks import month_start
 
 MAX_NAME = 120
 MAX_CODE = 10
@@ -141,28 +143,51 @@ def _check_code_free(session: Session, *, code: str, client_id: int | None) -> N
         )
 
 
-def create_client(engine: Engine, *, values: dict[str, Any]) -> Done[Client]:
-    """A new active client; its undo removes it while nothing refers to it yet."""
+def insert_client(
+    session: Session, *, values: dict[str, Any], monthly_hours: float | None = None
+) -> Client:
+    """Add a checked client (and its paid hours from this month) inside the caller's
+    transaction, so an import can make its client in the same one."""
     fields = clean_client(values=values)
     for required in ("name", "code"):
         if required not in fields:
             clean_client(values={required: ""})
+    if monthly_hours is not None:
+        check_hours(hours=monthly_hours)
+    _check_code_free(session, code=fields["code"], client_id=None)
+    if "colour" not in fields:
+        count = session.exec(select(func.count()).select_from(Client)).one()
+        fields["colour"] = COLOURS[count % len(COLOURS)]
+    client = Client(**fields, created_at=clock.now())
+    session.add(client)
+    session.flush()
+    if monthly_hours is not None:
+        first = month_start(day=clock.today())
+        session.add(Budget(client_id=client.id, from_month=first, hours=monthly_hours))
+    return client
+
+
+def create_client(
+    engine: Engine, *, values: dict[str, Any], monthly_hours: float | None = None
+) -> Done[Client]:
+    """A new active client, with its paid hours from this month when given, in one
+    transaction; its undo removes both while nothing else refers to the client."""
     with transaction(engine) as session:
-        _check_code_free(session, code=fields["code"], client_id=None)
-        if "colour" not in fields:
-            count = session.exec(select(func.count()).select_from(Client)).one()
-            fields["colour"] = COLOURS[count % len(COLOURS)]
-        client = Client(**fields, created_at=clock.now())
-        session.add(client)
-        session.flush()
+        client = insert_client(session, values=values, monthly_hours=monthly_hours)
         client_id = client.id
     return Done(
         value=client,
         undo=Step(
             label=_("new client {code}", code=client.code),
-            revert=lambda: put_back(engine, table=Client, row_id=client_id, state=None),
+            revert=lambda: _forget_new_client(engine, client_id=client_id),
         ),
     )
+
+
+def _forget_new_client(engine: Engine, *, client_id: int) -> None:
+    with transaction(engine) as session:
+        session.execute(delete(Budget).where(Budget.client_id == client_id))
+    put_back(engine, table=Client, row_id=client_id, state=None)
 
 
 def edit_client(engine: Engine, *, client_id: int, values: dict[str, Any]) -> Done[Client]:

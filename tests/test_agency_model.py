@@ -311,3 +311,16 @@ def test_impossible_paid_hours_are_refused(store, frozen, hours):
         field="hours",
         says="between 0 and",
     )
+
+
+def test_a_client_made_with_paid_hours_has_them_this_month_and_undo_takes_both(store, frozen):
+    done = create_client(store, values={"name": "ACME", "code": "ACME"}, monthly_hours=40)
+    assert paid_hours(store, client_id=done.value.id, month=pendulum.date(2026, 11, 5)) == 40
+    refused(
+        store,
+        lambda: create_client(store, values={"name": "B", "code": "B"}, monthly_hours=-5),
+        field="hours",
+        says="between 0 and",
+    )
+    done.undo.revert()
+    assert contents(store)["client"] == [] and contents(store)["budget"] == []

@@ -278,3 +278,39 @@ def test_import_json_refuses_what_is_not_a_whole_export_before_making_a_database
     assert run(["import", "json", str(make(tmp_path)), "--db", str(target)]) == 1
     assert says in one_line_error(capsys)
     assert not target.exists()
+
+
+# --- import trello into a client that does not exist yet -------------------------------------
+
+
+def _client_codes(db: Path) -> list[str]:
+    engine = engine_of(db)
+    with engine.connect() as connection:
+        codes = [row[0] for row in connection.exec_driver_sql("SELECT code FROM client")]
+    engine.dispose()
+    return sorted(codes)
+
+
+def test_an_unknown_client_is_refused_without_create_client(db, capsys):
+    before = _client_codes(db)
+    assert run(["import", "trello", str(BOARD), "--client", "NEWCO", "--db", str(db)]) == 1
+    assert "no client matches 'NEWCO'" in one_line_error(capsys)
+    assert _client_codes(db) == before
+
+
+def test_the_dry_run_says_it_would_create_the_client_and_writes_nothing(db, capsys):
+    before = _client_codes(db)
+    argv = ["import", "trello", str(BOARD), "--client", "newco", "--create-client", "--dry-run"]
+    assert run([*argv, "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Would create the client ") and "(NEWCO)" in out.splitlines()[0]
+    assert _client_codes(db) == before
+
+
+def test_create_client_makes_the_client_and_imports_in_one_go(db, capsys):
+    argv = ["import", "trello", str(BOARD), "--client", "newco", "--create-client"]
+    assert run([*argv, "--db", str(db)]) == 0
+    assert capsys.readouterr().out.startswith("Created the client ")
+    assert "NEWCO" in _client_codes(db)
+    assert run([*argv, "--db", str(db)]) == 0  # now it exists: imported again, nothing new
+    assert "tasks: 0 new" in capsys.readouterr().out

@@ -21,6 +21,11 @@ def register(*, commands, parents: list[argparse.ArgumentParser]) -> None:
     trello.add_argument("file", metavar="FILE", help=_("the board's JSON export"))
     trello.add_argument("--client", required=True, help=_("client code or name"))
     trello.add_argument(
+        "--create-client",
+        action="store_true",
+        help=_("make the client (code from --client, name from the board) when none matches"),
+    )
+    trello.add_argument(
         "--dry-run", action="store_true", help=_("show what would change and write nothing")
     )
     trello.add_argument(
@@ -111,6 +116,7 @@ def _summary_lines(plan: Plan, *, dry_run: bool) -> list[str]:
 
 def cmd_import_trello(ctx: Context, args: argparse.Namespace) -> int:
     from model.clients import find_client
+    from model.errors import NotFoundError
     from model.importers import FileRefused
     from model.importers.trello import import_board, map_lists, read_board
 
@@ -119,15 +125,28 @@ def cmd_import_trello(ctx: Context, args: argparse.Namespace) -> int:
     except FileRefused as error:
         raise Failure(str(error)) from None
     mapping = map_lists(board=board, overrides=args.map)
-    client = find_client(ctx.engine, text=args.client)
+    try:
+        client_id, new_client = find_client(ctx.engine, text=args.client).id, None
+    except NotFoundError:
+        if not args.create_client:
+            raise
+        client_id, new_client = None, {"name": board.name or args.client, "code": args.client}
     plan = import_board(
         ctx.engine,
         board=board,
-        client_id=client.id,
+        client_id=client_id,
+        new_client=new_client,
         mapping=mapping,
         who=ctx.me(),
         dry_run=args.dry_run,
     )
+    if new_client is not None:
+        made = (
+            _("Would create the client {name} ({code})")
+            if args.dry_run
+            else _("Created the client {name} ({code})")
+        )
+        say(made.format(name=plan.client.name, code=plan.client.code))
     say("\n".join(_summary_lines(plan, dry_run=args.dry_run)))
     for warning in board.warnings():
         say(_("warning: {text}", text=warning), err=True)

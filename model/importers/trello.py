@@ -28,6 +28,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from model import clock
+from model.clients import insert_client
 from model.db import reading, transaction
 from model.i18n import _
 from model.importers import FileRefused, read_json
@@ -931,18 +932,42 @@ def import_board(
     engine: Engine,
     *,
     board: Board,
-    client_id: int,
+    client_id: int | None = None,
+    new_client: dict[str, Any] | None = None,
     mapping: list[ListMapping],
     who: int | None = None,
     dry_run: bool = False,
 ) -> Plan:
-    """Import `board` into the client's tasks in one transaction, or only plan it (dry run)."""
-    if dry_run:
-        with reading(engine) as session:
-            return _plan(
-                session=session, board=board, client_id=client_id, mapping=mapping, lock=False
+    """Import `board` into the client's tasks in one transaction, or only plan it (dry run).
+
+    With `new_client` (a client's fields) the client is made in the same transaction;
+    a dry run makes it too, to plan against, and rolls everything back.
+    """
+    if new_client is None:
+        if client_id is None:
+            raise ValueError("import_board needs client_id or new_client")
+        if dry_run:
+            with reading(engine) as session:
+                return _plan(
+                    session=session, board=board, client_id=client_id, mapping=mapping, lock=False
+                )
+        with transaction(engine) as session:
+            plan = _plan(
+                session=session, board=board, client_id=client_id, mapping=mapping, lock=True
             )
+            _write(session=session, plan=plan, who=who)
+            return plan
+    if dry_run:
+        with Session(engine, expire_on_commit=False) as session:
+            try:
+                made = insert_client(session, values=new_client)
+                return _plan(
+                    session=session, board=board, client_id=made.id, mapping=mapping, lock=False
+                )
+            finally:
+                session.rollback()
     with transaction(engine) as session:
-        plan = _plan(session=session, board=board, client_id=client_id, mapping=mapping, lock=True)
+        made = insert_client(session, values=new_client)
+        plan = _plan(session=session, board=board, client_id=made.id, mapping=mapping, lock=True)
         _write(session=session, plan=plan, who=who)
         return plan
