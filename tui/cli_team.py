@@ -84,7 +84,9 @@ def _member_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--capacity", type=number, metavar="HOURS", help=_("hours a week (default 40)")
     )
-    parser.add_argument("--days", metavar="mon-fri", help=_("working days: mon-fri, 1-5, mon,wed"))
+    parser.add_argument(
+        "--days", metavar="mon-fri", help=_("working days: mon-fri, mon,wed,fri or 135")
+    )
 
 
 # --- finding members ------------------------------------------------------------------------
