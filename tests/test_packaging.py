@@ -98,7 +98,12 @@ def test_the_wheel_holds_every_module_and_data_file_of_the_tree(wheel):
         "model/migrations/*.mako",
     )
     names = set(wheel.namelist())
-    assert expected - names == set()
+    missing = expected - names
+    folders = sorted({name.rsplit("/", 1)[0].replace("/", ".") for name in missing})
+    assert not missing, (
+        f"the wheel lacks {sorted(missing)}: add {folders} to [tool.setuptools] packages "
+        "in pyproject.toml"
+    )
     outside = {
         name for name in names if name.split("/")[0] not in ("model", "tui", *_dist_info(names))
     }
