@@ -261,3 +261,24 @@ def set_value(*, config: Config, key: str, value: str) -> Config:
         return replace(config, **{head: PARSERS[head](raw)})
     except (ValueError, TypeError) as error:
         raise ConfigError(f"{key}: {error}") from None
+
+
+def system_zone() -> str:
+    """The machine's time zone name (TZ, then the system's setting), or UTC when unknown:
+    the default a first start offers."""
+    candidates = [os.environ.get("TZ", "").lstrip(":")]
+    try:
+        candidates.append(Path("/etc/timezone").read_text(encoding="utf-8").strip())
+    except OSError:
+        pass
+    try:
+        candidates.append(pendulum.local_timezone().name)
+    except Exception:  # no zone can be read: fall back, never fail a start
+        pass
+    for name in candidates:
+        try:
+            _zone(name)
+        except (ValueError, TypeError):
+            continue
+        return name
+    return "UTC"

@@ -189,6 +189,7 @@ class Signals:
     plan: Plan = Plan.NONE
     next_deadline: date | None = None
     satisfaction: int | None = None
+    paused: bool = False
 
 
 def risk_terms(*, signals: Signals, silence_alert_days: int, today: date) -> dict[str, int]:
@@ -340,6 +341,7 @@ def client_health(
             plan=plans.get(client.id, Plan.NONE),
             next_deadline=deadlines.get(client.id),
             satisfaction=scores.get(client.id),
+            paused=client.status == ClientStatus.PAUSED,
         )
         # The client's own cadence, where one is set, says when silence becomes a vacuum.
         alert_days = client.cadence_days or silence_alert_days

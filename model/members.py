@@ -197,3 +197,16 @@ def edit_member(
             revert=lambda: put_back(engine, table=Member, row_id=member_id, state=before),
         ),
     )
+
+
+def needs_setup(engine: Engine, *, me_id: int | None) -> bool:
+    """A first start: nobody is on the team, or the team has members but none is me and
+    there is no client yet (a new colleague joining a shared store picks themselves)."""
+    from model.tables import Client
+
+    with reading(engine) as session:
+        has_member = session.exec(select(Member.id).limit(1)).first() is not None
+        has_client = session.exec(select(Client.id).limit(1)).first() is not None
+    if not has_member:
+        return True
+    return me_id is None and not has_client

@@ -20,7 +20,7 @@ from model.config import Config, save
 from model.db import on_commit
 from model.i18n import N_, _, set_language
 from model.inbox import inbox_count
-from model.members import find_member, team
+from model.members import find_member, needs_setup, team
 from model.parsing import Due
 from model.sprints import current_sprint
 from model.standup import next_slot
@@ -146,6 +146,8 @@ class ClientDeck(App):
         self.refresh_facts()
         self.mode_change_signal.subscribe(self, self._mode_shown)
         self.switch_mode(self.start_mode)
+        if needs_setup(self.engine, me_id=self.me_id):
+            self.call_after_refresh(self.action_setup)
         for notice in self.notices:
             self.notify(notice, severity="warning", timeout=10, markup=False)
         self.set_interval(1.0, self._tick)
@@ -343,7 +345,9 @@ class ClientDeck(App):
         self.notify(_("Report written to {path} and copied", path=path), timeout=6, markup=False)
 
     def with_me(self, then: Callable[[], object]) -> None:
-        """Run `then` as the configured member, asking once who that is and saving it."""
+        """Run `then` as the configured member, asking once who that is and saving it.
+
+        With nobody on the team yet, the setup opens: "who are you" has an answer there."""
         if self.me_id is not None:
             then()
             return
@@ -351,22 +355,45 @@ class ClientDeck(App):
 
         members = team(self.engine)
         if not members:
-            self.notify(_("Add the team first"), severity="error")
+            self.notify(_("First say who you are"), timeout=4)
+            self.action_setup()
             return
 
         def chosen(member_id) -> None:
             if member_id is PickScreen.CANCELLED:
                 return
-            member = next(m for m in members if m.id == member_id)
-            self.me_id = member.id
-            self.config = replace(self.config, me=member.name)
-            self._save_config()
+            self.become(next(m for m in members if m.id == member_id))
             then()
 
         self.push_screen(
             PickScreen(title=_("Who are you?"), options=[(m.name, m.id) for m in members]),
             chosen,
         )
+
+    def become(self, member) -> None:
+        """`member` is me from now on, in this app and in the config."""
+        self.me_id = member.id
+        self.settle_config(replace(self.config, me=member.name))
+        self.refresh_facts()
+
+    def settle_config(self, config: Config) -> None:
+        """Use `config` from now on and save it."""
+        self.config = config
+        clock.set_zone(name=config.time_zone)
+        self._save_config()
+
+    def action_setup(self) -> None:
+        """The first-start setup, again: every step can be done or redone later."""
+        from tui.screens.setup import SetupScreen
+
+        if not isinstance(self.screen, SetupScreen):
+            self.push_screen(SetupScreen())
+
+    def action_team(self) -> None:
+        from tui.screens.team import TeamScreen
+
+        if not isinstance(self.screen, TeamScreen):
+            self.push_screen(TeamScreen())
 
     def _save_config(self) -> None:
         if self.config_path is None:
@@ -449,6 +476,14 @@ class ClientDeck(App):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand(_("Theme"), _("Change the colour theme"), self.action_change_theme)
         yield SystemCommand(_("Help"), _("Show every key of this screen"), self.action_help)
+        yield SystemCommand(
+            _("Set up the agency"),
+            _("Who you are, settings, first clients and colleagues, or bring your data"),
+            self.action_setup,
+        )
+        yield SystemCommand(
+            _("Team"), _("Add, edit and deactivate members; days off"), self.action_team
+        )
         yield SystemCommand(
             _("My time today"), _("List, add and edit my time entries"), self.action_my_time
         )

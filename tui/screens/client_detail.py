@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Label, Static
 
 from model import clock
 from model.board import Scope, column_counts, column_page
+from model.budgets import budget_history
 from model.clients import client_by_id
 from model.contacts import contacts_of
 from model.health import Health, Promise, client_health, promises, risk_level
@@ -42,20 +43,19 @@ from model.kpis import (
 )
 from model.parsing import parse_due
 from model.promises import PromiseState
-from model.tables import Hypothesis, Status
+from model.tables import ClientStatus, Hypothesis, Status
 from model.tasks import ValidationError
 from model.weeks import month_span
+from tui.dialogs.form import Field, FormScreen, number
 from tui.format import due_phrase, hours, literal
 from tui.keys import translate_bindings
+from tui.labels import CHANNEL_TITLES, CLIENT_STATUS_TITLES
 from tui.screens.board import STATUS_TITLES
+from tui.screens.client_admin import ClientAdmin
 from tui.screens.clients import (
-    CHANNEL_TITLES,
     PLAN_MARKS,
     ClientActions,
-    Field,
-    FormScreen,
     cell,
-    number,
     palette,
     tag_style,
 )
@@ -114,7 +114,7 @@ def _when(instant) -> str:
     return local.format("D MMM HH:mm" if local.year == clock.today().year else "D MMM YYYY")
 
 
-class ClientDetailScreen(ClientActions, Screen):
+class ClientDetailScreen(ClientAdmin, ClientActions, Screen):
     CSS_PATH = "clients.tcss"
     BINDINGS = [
         Binding("escape", "back", "Back", id="client.back"),
@@ -130,6 +130,13 @@ class ClientDetailScreen(ClientActions, Screen):
         Binding("u", "add_idea", "Add upsell idea", show=False, id="client.add_idea"),
         Binding("S", "satisfaction", "Satisfaction", show=False, id="client.satisfaction"),
         Binding("c", "create", "Create task", show=False, id="client.create"),
+        Binding("e", "edit_client", "Edit client", show=False, id="client.edit"),
+        Binding("B", "paid_hours", "Paid hours", show=False, id="client.paid_hours"),
+        Binding("C", "new_contact", "Add contact", show=False, id="client.new_contact"),
+        Binding("E", "edit_contact", "Edit contact", show=False, id="client.edit_contact"),
+        Binding("X", "archive_contact", "Archive contact", show=False, id="client.archive_contact"),
+        Binding("p", "pause_client", "Pause / resume", show=False, id="client.pause"),
+        Binding("x", "archive_client", "Archive client", show=False, id="client.archive"),
     ]
 
     def __init__(self, *, client_id: int) -> None:
@@ -222,8 +229,24 @@ class ClientDetailScreen(ClientActions, Screen):
         channel = _(CHANNEL_TITLES.get(client.preferred_channel, client.preferred_channel))
         prefers = _("prefers {channel}", channel=channel.lower())
         parts.append(Content(literal(" · ".join(filter(None, [client.site, prefers])))))
+        if client.status != ClientStatus.ACTIVE:
+            parts.append(Content.styled(_(CLIENT_STATUS_TITLES[client.status]), "bold $warning"))
         parts += self._signals(health)
-        parts += ["", Content.styled(_("Contacts"), "bold $accent")]
+        parts += ["", Content.styled(_("Paid hours · B changes"), "bold $accent")]
+        changes = budget_history(self.app.engine, client_id=self.client_id)
+        for change in changes[-4:]:
+            parts.append(
+                Content(
+                    _(
+                        "{hours} h a month from {month}",
+                        hours=f"{change.hours:g}",
+                        month=change.from_month.format("YYYY-MM"),
+                    )
+                )
+            )
+        if not changes:
+            parts.append(Content.styled(_("none set"), "$text-muted"))
+        parts += ["", Content.styled(_("Contacts · C adds, E edits, X archives"), "bold $accent")]
         people = contacts_of(self.app.engine, client_id=self.client_id)
         for person in people:
             parts.append(

@@ -9,15 +9,13 @@ contact, send the weekly report, rate satisfaction.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from rich.color import Color, ColorParseError
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Input, Label, Static
+from textual.screen import Screen
+from textual.widgets import DataTable, Static
 
 from model import clock
 from model.clients import client_by_id
@@ -36,23 +34,17 @@ from model.interactions import CHANNELS, forget_interaction, log_interaction, re
 from model.kpis import forget, rate_satisfaction
 from model.parsing import parse_moment
 from model.reports.week import render_markdown, week_report
-from model.tables import Channel
 from model.tasks import ValidationError
 from model.weeks import as_date, iso_week_label
+from tui.dialogs.form import Field, FormScreen, number
 from tui.format import due_phrase, literal
 from tui.keys import translate_bindings
+from tui.labels import CHANNEL_TITLES
+from tui.screens.client_admin import ClientAdmin
 from tui.screens.filtering import FilterField, Filtering, filter_bindings, with_filter
 from tui.screens.prompt import PickScreen
 from tui.screens.showing import ReadsAfterShowing
 from tui.widgets import DeckFooter, DeckHeader, SteadyTable
-
-CHANNEL_TITLES = {
-    Channel.EMAIL: N_("Email"),
-    Channel.CHAT: N_("Chat"),
-    Channel.CALL: N_("Call"),
-    Channel.MESSENGER: N_("Messenger"),
-    Channel.MEETING: N_("Meeting"),
-}
 
 SORT_TITLES = {
     "risk": N_("risk"),
@@ -103,95 +95,6 @@ def client_tag(*, code: str, colour: str) -> Text:
 def cell(text: str, style: str = "") -> Text:
     """A table cell shown literally: `[bold]` in a client's name stays as typed."""
     return Text(literal(text), style=style, no_wrap=True, overflow="ellipsis")
-
-
-# --- a small form --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Field:
-    name: str
-    label: str
-    value: str = ""
-    placeholder: str = ""
-
-
-class FormScreen(ModalScreen):
-    """A few text fields saved together by `save`, which raises what is wrong, by field.
-
-    Enter moves to the next field and saves on the last one; nothing is written
-    until `save` accepts every value.
-    """
-
-    CSS_PATH = "clients.tcss"
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="form.save", priority=True),
-        Binding("escape", "cancel", "Cancel", id="form.cancel"),
-    ]
-
-    def __init__(
-        self, *, title: str, fields: list[Field], save: Callable[[dict[str, str]], object]
-    ) -> None:
-        super().__init__()
-        translate_bindings(self)
-        self.heading = title
-        self.fields = fields
-        self.saver = save
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(literal(self.heading), classes="title", markup=False)
-            for field in self.fields:
-                yield Label(literal(field.label), classes="label", markup=False)
-                yield Input(
-                    field.value, placeholder=field.placeholder, id=f"f-{field.name}", compact=True
-                )
-                yield Static("", classes="error", id=f"error-{field.name}", markup=False)
-            yield Static("", classes="error", id="error-form", markup=False)
-            yield Static(_("enter goes on · ctrl+s saves · escape cancels"), classes="hint")
-
-    def on_mount(self) -> None:
-        self.query_one(f"#f-{self.fields[0].name}", Input).focus()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        names = [field.name for field in self.fields]
-        index = names.index((event.input.id or "").removeprefix("f-"))
-        if index + 1 < len(names):
-            self.query_one(f"#f-{names[index + 1]}", Input).focus()
-        else:
-            self.action_save()
-
-    def action_save(self) -> None:
-        values = {f.name: self.query_one(f"#f-{f.name}", Input).value for f in self.fields}
-        for widget in self.query(".error"):
-            widget.update("")
-            widget.remove_class("-shown")
-        try:
-            result = self.saver(values)
-        except ValueError as error:
-            field = getattr(error, "field", "")
-            shown = self.query_one(f"#error-{field}" if field in values else "#error-form", Static)
-            shown.update(str(error))
-            shown.add_class("-shown")
-            if field in values:
-                self.query_one(f"#f-{field}", Input).focus()
-            self.app.bell()
-            return
-        self.dismiss(result)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-def number(text: str, *, field: str, required: bool = False) -> float | None:
-    """A typed number (a comma works as the decimal mark), or None when left empty."""
-    cleaned = text.strip().replace(" ", "").replace(",", ".")
-    if not cleaned and not required:
-        return None
-    try:
-        return float(cleaned)
-    except ValueError:
-        raise ValidationError(_("enter a number"), field=field) from None
 
 
 # --- actions on a client -------------------------------------------------------------------
@@ -333,12 +236,19 @@ class ClientActions(ReadsAfterShowing):
 # --- the list ------------------------------------------------------------------------------
 
 
-class ClientsScreen(Filtering, ClientActions, Screen):
+class ClientsScreen(Filtering, ClientAdmin, ClientActions, Screen):
     CSS_PATH = "clients.tcss"
     BINDINGS = [
         Binding("j", "cursor(1)", "Down", show=False, id="clients.down"),
         Binding("k", "cursor(-1)", "Up", show=False, id="clients.up"),
         Binding("enter", "open", "Open", id="clients.open"),
+        Binding("c", "new_client", "New client", id="clients.new"),
+        Binding("e", "edit_client", "Edit client", show=False, id="clients.edit"),
+        Binding("B", "paid_hours", "Paid hours", show=False, id="clients.paid_hours"),
+        Binding("C", "new_contact", "Add contact", show=False, id="clients.new_contact"),
+        Binding("p", "pause_client", "Pause / resume", show=False, id="clients.pause"),
+        Binding("x", "archive_client", "Archive client", show=False, id="clients.archive"),
+        Binding("A", "archived_clients", "Archived clients", show=False, id="clients.archived"),
         Binding("n", "log", "Log contact", id="clients.log"),
         Binding("r", "report", "Weekly report", id="clients.report"),
         Binding("s", "sort", "Sort", id="clients.sort"),
@@ -464,6 +374,8 @@ class ClientsScreen(Filtering, ClientActions, Screen):
             )
         )
         name = Text.assemble(client_tag(code=s.code, colour=s.colour), " ", cell(s.name))
+        if s.paused:
+            name.append(" · " + _("paused"), style="dim italic")
         name.no_wrap, name.overflow = True, "ellipsis"
         return [
             cell(str(health.risk), colours[risk_style]),

@@ -255,6 +255,7 @@ class PlanScreen(ReadsAfterShowing, TaskActions, Screen):
         Binding("y", "copy_plan", "Copy plan for client", id="plan.copy"),
         Binding("N", "week(1)", "Next week", id="plan.next_week"),
         Binding("P", "week(-1)", "Previous week", id="plan.previous_week"),
+        Binding("m", "app.team", "Team", show=False, id="plan.team"),
     ]
 
     def __init__(self) -> None:

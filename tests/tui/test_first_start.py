@@ -1,0 +1,103 @@
+"""A new agency on an empty store, by keys alone: from the setup to a running timer.
+
+Nothing here is prepared in the store: every client, member, budget and contact
+is typed, as a new user would.
+"""
+
+from __future__ import annotations
+
+import time_machine
+
+from model.budgets import budget_status
+from model.clients import find_client
+from model.contacts import contacts_of
+from model.members import find_member, team
+from model.tables import Status
+from model.tasks import get_task
+from tests.conftest import FROZEN_AT
+from tui.screens.board import BoardScreen
+from tui.screens.setup import SetupScreen
+
+SIZE = (120, 36)
+
+
+def screen_text(app) -> str:
+    """What the screen shows now (its SVG, whose text is the screen's)."""
+    return app.export_screenshot()
+
+
+async def type_in(pilot, *keys: str) -> None:
+    for key in keys:
+        if len(key) > 1 and key not in ("enter", "tab", "escape", "down", "up", "ctrl+u", "slash"):
+            await pilot.press(*key)
+        else:
+            await pilot.press(key)
+    await pilot.pause()
+
+
+async def test_an_empty_store_opens_the_setup_and_ends_with_a_running_timer(
+    store, frozen, make_app
+):
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, SetupScreen)
+        # 1 · me
+        await type_in(
+            pilot, "Olena Kovalenko", "enter", "enter", "account manager", "enter", "30", "enter"
+        )
+        me = find_member(store, name="OK")
+        assert me is not None and app.me_id == me.id and app.config.me == "Olena Kovalenko"
+        # 2 · the agency: language and sprint day as shown, the zone and stand-ups confirmed
+        await type_in(pilot, "tab", "tab", "enter", "enter")
+        assert app.config.language == "en" and app.config.time_zone == "Europe/Kyiv"
+        # 3 · two clients with their paid hours
+        await type_in(pilot, "Northwind Bank", "enter", "nwb", "enter", "40", "enter")
+        await type_in(pilot, "Brightcart", "enter", "BC", "enter", "20", "enter")
+        await type_in(pilot, "enter")  # an empty name: on to the colleagues
+        # 4 · two colleagues
+        await type_in(pilot, "Dmytro Savchuk", "enter", "PPC", "enter", "40", "enter")
+        await type_in(pilot, "Iryna Melnyk", "enter", "SEO", "enter", "32", "enter")
+        assert [m.initials for m in team(store)] == ["DS", "IM", "OK"]
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, BoardScreen)
+
+        # a contact at the client, from its detail
+        await type_in(pilot, "6", "slash", "northwind", "enter", "enter")
+        await type_in(pilot, "C", "Anna Petrenko", "enter", "Marketing lead", "enter")
+        await type_in(pilot, "anna@nwb.test", "enter", "enter", "enter", "enter")
+        nwb = find_client(store, text="NWB")
+        assert [c.name for c in contacts_of(store, client_id=nwb.id)] == ["Anna Petrenko"]
+        await pilot.press("escape")
+
+        # a request captured and accepted into the sprint for me
+        await type_in(pilot, "i", "c", "Landing page copy", "tab", "enter", "down", "down", "enter")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await type_in(pilot, "1", "down", "down", "down", "enter", "ctrl+u", "2", "enter")
+        task = get_task(store, task_id=1)
+        assert (task.client_id, task.status, task.assignee_id, task.sprint_id) == (
+            nwb.id,
+            Status.TODO,
+            me.id,
+            app.sprint.id,
+        )
+
+        # my timer on it, an hour of work, and the client's hours move
+        assert budget_status(store, client_id=nwb.id).spent_hours == 0
+        await type_in(pilot, "6", "1", "l")  # on the inbox 1 triages: leave by 6
+        assert app.screen.selected_task_id() == task.id
+        await type_in(pilot, "t")
+        assert app.running is not None and app.running.entry.task_id == task.id
+        with time_machine.travel(FROZEN_AT.add(hours=1), tick=False):
+            await type_in(pilot, "t")
+            assert app.running is None
+            assert budget_status(store, client_id=nwb.id).spent_hours == 1
+            await type_in(pilot, "6")
+            table = app.screen.query_one("#clients")
+            burn = {
+                str(table.get_row_at(r)[1]).split()[0]: str(table.get_row_at(r)[2])
+                for r in range(table.row_count)
+            }
+            # the list still holds its /northwind filter: 1 of 40 paid hours, half to even
+            assert burn == {"NWB": "2%"}
