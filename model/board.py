@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 
 from model import timetrack
 from model.db import reading
-from model.tables import Client, Member, Priority, Status, Task
+from model.tables import Client, ClientStatus, Member, Priority, Status, Task
 
 PRIORITY_WORDS = {
     "u": Priority.URGENT,
@@ -84,8 +84,15 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def shown_task() -> list:
+    """A task the screens show: not archived, and of a client that is not archived (an
+    archived client's work stays in its history and reports, off boards and pickers)."""
+    archived = select(Client.id).where(Client.status == ClientStatus.ARCHIVED)
+    return [Task.archived_at.is_(None), Task.client_id.not_in(archived.scalar_subquery())]
+
+
 def _where(*, scope: Scope, status: str) -> list:
-    conditions = [Task.status == status, Task.archived_at.is_(None)]
+    conditions = [Task.status == status, *shown_task()]
     if status == Status.DONE:
         conditions.append(Task.sprint_id == scope.sprint_id)
     if scope.client_id is not None:
@@ -292,7 +299,7 @@ class TaskHit:
 
 def find_tasks(engine: Engine, *, text: str, limit: int = 200) -> list[TaskHit]:
     """Open tasks whose title holds every word typed, newest first, for "go to task…"."""
-    conditions = [Task.archived_at.is_(None)]
+    conditions = shown_task()
     for word in text.casefold().split():
         conditions.append(func.lower(Task.title).like(f"%{_escape_like(word)}%", escape="\\"))
     with reading(engine) as session:

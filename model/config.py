@@ -6,6 +6,7 @@ with a message that names the file and the line, and the caller shows it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tomllib
 from dataclasses import dataclass, field, fields, replace
@@ -267,14 +268,10 @@ def system_zone() -> str:
     """The machine's time zone name (TZ, then the system's setting), or UTC when unknown:
     the default a first start offers."""
     candidates = [os.environ.get("TZ", "").lstrip(":")]
-    try:
+    with contextlib.suppress(OSError):
         candidates.append(Path("/etc/timezone").read_text(encoding="utf-8").strip())
-    except OSError:
-        pass
-    try:
+    with contextlib.suppress(Exception):  # no zone can be read: fall back, never fail a start
         candidates.append(pendulum.local_timezone().name)
-    except Exception:  # no zone can be read: fall back, never fail a start
-        pass
     for name in candidates:
         try:
             _zone(name)

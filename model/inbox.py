@@ -7,7 +7,7 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from model.board import NO_FILTER, BoardFilter, filter_conditions
+from model.board import NO_FILTER, BoardFilter, filter_conditions, shown_task
 from model.clients import find_client
 from model.db import reading
 from model.i18n import _
@@ -66,7 +66,7 @@ def inbox_count(engine: Engine, *, wanted: BoardFilter = NO_FILTER) -> int:
             .select_from(Task)
             .where(
                 Task.status == Status.INBOX,
-                Task.archived_at.is_(None),
+                *shown_task(),
                 *filter_conditions(wanted=wanted),
             )
         ).one()

@@ -20,7 +20,14 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from model import clock
-from model.board import NO_FILTER, BoardFilter, TaskHit, filter_conditions, find_tasks
+from model.board import (
+    NO_FILTER,
+    BoardFilter,
+    TaskHit,
+    filter_conditions,
+    find_tasks,
+    shown_task,
+)
 from model.clients import client_by_id
 from model.db import reading
 from model.i18n import _
@@ -67,7 +74,7 @@ def inbox_page(
             .join(Client, Client.id == Task.client_id)
             .where(
                 Task.status == Status.INBOX,
-                Task.archived_at.is_(None),
+                *shown_task(),
                 *filter_conditions(wanted=wanted),
             )
             .order_by(Task.created_at.desc(), Task.id.desc())

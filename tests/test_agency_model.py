@@ -324,3 +324,20 @@ def test_a_client_made_with_paid_hours_has_them_this_month_and_undo_takes_both(s
     )
     done.undo.revert()
     assert contents(store)["client"] == [] and contents(store)["budget"] == []
+
+
+def test_an_archived_clients_work_leaves_the_board_the_inbox_and_go_to(store, frozen):
+    from model.board import Scope, column_counts, find_tasks
+    from model.inbox import inbox_count
+
+    acme = create_client(store, values={"name": "ACME", "code": "ACME"}).value
+    create_task(store, client_id=acme.id, title="Banner", status=Status.TODO)
+    create_task(store, client_id=acme.id, title="Banner copy", status=Status.INBOX)
+    sprint = current_sprint(store, start_weekday=0)
+    scope = Scope(client_id=None, sprint_id=sprint.id)
+    assert column_counts(store, scope=scope, statuses=(Status.TODO,))[Status.TODO] == 1
+    set_client_status(store, client_id=acme.id, status=ClientStatus.ARCHIVED)
+    assert column_counts(store, scope=scope, statuses=(Status.TODO,))[Status.TODO] == 0
+    assert inbox_count(store) == 0 and find_tasks(store, text="banner") == []
+    set_client_status(store, client_id=acme.id, status=ClientStatus.ACTIVE)
+    assert inbox_count(store) == 1 and len(find_tasks(store, text="banner")) == 2
