@@ -44,11 +44,11 @@ from itertools import accumulate, product
 from typing import Any, NamedTuple
 
 import pendulum
-from sqlalchemy import delete, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
 from model import clock
+from model.blank import clear_rows, holds_work
 from model.budgets import MAX_MONTHLY_HOURS
 from model.config import DEFAULT_RETRO_CHECKLIST
 from model.db import advance_sequences, bulk_insert, reading, transaction
@@ -601,25 +601,15 @@ class DemoSummary:
 
 
 def is_empty(*, engine: Engine) -> bool:
-    """True when no table holds a row (the schema's version aside): the only store `fill`
-    may touch, since its rows come with their own ids. A store the app has been opened
-    on already holds this week's sprint, so it is not empty."""
+    """True when the store holds no work (see `model.blank`): the only store `fill` takes."""
     with reading(engine) as session:
-        return all(
-            session.execute(select(*table.primary_key.columns).limit(1)).first() is None
-            for table in SQLModel.metadata.sorted_tables
-            if table.name != "alembic_version"
-        )
+        return not holds_work(session)
 
 
 def clear(*, engine: Engine) -> None:
-    """Delete every row of every table, children first, in one transaction.
-
-    For starting the demo over: the schema and its version stay.
-    """
+    """Delete every row of every table, in one transaction, to start the demo over."""
     with transaction(engine) as session:
-        for table in reversed(SQLModel.metadata.sorted_tables):
-            session.execute(delete(table))
+        clear_rows(session)
 
 
 def fill(
@@ -641,6 +631,9 @@ def fill(
     report("generating the demo agency")
     rows = _Agency(scale=scale, seed=seed).build()
     with transaction(engine) as session:
+        if holds_work(session):
+            raise ValueError("the store is not empty: the demo only fills an empty store")
+        clear_rows(session)  # the sprint of a first opening and the like: demo ids replace them
         _write(session=session, rows=rows, report=report)
     return DemoSummary(
         clients=len(rows["client"]),

@@ -21,6 +21,7 @@ from sqlmodel import Session, SQLModel
 
 import model.tables  # noqa: F401  (every table in the metadata)
 from model import clock
+from model.blank import clear_rows, holds_work
 from model.db import advance_sequences, bulk_insert, reading, transaction
 from model.i18n import _
 from model.importers import FileRefused
@@ -140,13 +141,6 @@ def _rows(*, table: Table, entry: Any) -> list[dict[str, Any]]:
     return rows
 
 
-def _is_empty(*, session: Session) -> bool:
-    return all(
-        session.execute(select(*table.primary_key.columns).limit(1)).first() is None
-        for table in _tables()
-    )
-
-
 def import_json(engine: Engine, *, data: dict[str, Any]) -> dict[str, int]:
     """Restore an export into an empty store of the same schema; returns rows per table."""
     schema = current_revision(engine=engine)
@@ -164,10 +158,11 @@ def import_json(engine: Engine, *, data: dict[str, Any]) -> dict[str, int]:
     rows = {table.name: _rows(table=table, entry=data["tables"][table.name]) for table in _tables()}
     try:
         with transaction(engine) as session:
-            if not _is_empty(session=session):
+            if holds_work(session):
                 raise FileRefused(
                     _("the database is not empty: restore an export into a new database")
                 )
+            clear_rows(session)  # the app's own bookkeeping: the export's rows replace it
             filled = [table for table in _tables() if rows.get(table.name)]
             for table in filled:
                 _insert(session=session, table=table, rows=rows[table.name])
