@@ -21,7 +21,7 @@ class ContactForm(FormScreen):
         fields = [
             Field(name, label, getattr(contact, name) if contact else "")
             for name, label in (
-                ("name", _("Name")),
+                ("name", _("Full name")),
                 ("role", _("Role")),
                 ("email", _("Email")),
                 ("phone", _("Phone")),

@@ -27,7 +27,7 @@ class MemberForm(FormScreen):
         self.member = member
         capacity = f"{member.weekly_capacity_hours:g}" if member else "40"
         fields = [
-            Field("name", _("Name"), member.name if member else ""),
+            Field("name", _("Full name"), member.name if member else ""),
             Field("initials", _("Initials"), member.initials if member else "", _("from the name")),
             Field("role", _("Role"), member.role if member else "", _("PPC, SEO, design…")),
             Field("weekly_capacity_hours", _("Hours a week"), capacity),

@@ -140,7 +140,7 @@ class SetupScreen(Screen):
             yield Label("", id="colleague-title", classes="step")
             yield Static("", id="colleague-list", classes="list", markup=False)
             yield _row(
-                _("Name"),
+                _("Full name"),
                 Input(compact=True, id="colleague-name", placeholder=_("e.g. Dmytro Savchuk")),
             )
             yield _row(

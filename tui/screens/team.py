@@ -53,12 +53,12 @@ class TeamScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for label, width in (
-            (_("Name"), 26),
+        for label, width in (  # 68 columns of cells and 12 of padding: 80 in all
+            (_("Full name"), 20),
             (_("Initials"), 8),
-            (_("Role"), 18),
-            (_("Hours a week"), 12),
-            (_("Working days"), 16),
+            (_("Role"), 11),
+            (_("h/week"), 7),
+            (_("Working days"), 12),
             (_("State"), 10),
         ):
             table.add_column(label, width=width)
