@@ -137,3 +137,28 @@ def week_hours(*, weekly_hours: float, working_days: str, available: int) -> flo
     """The share of a week's capacity on `available` of the member's working days."""
     per_week = len(working_days) or 5
     return weekly_hours * min(available, per_week) / per_week
+
+
+def team_days_off(session: Session, *, week_start: date) -> int:
+    """Working days the active members are off in the week from `week_start`."""
+    first = pendulum.date(week_start.year, week_start.month, week_start.day)
+    away = off_days(session, first=first, last=first.add(days=6))
+    if not away:
+        return 0
+    members = session.exec(
+        select(Member.id, Member.working_days).where(Member.active, Member.id.in_(list(away)))
+    ).all()
+    return sum(
+        off_workdays(working_days=days, week_start=first, off=away[member_id])
+        for member_id, days in members
+    )
+
+
+def away_today(session: Session, *, today: date) -> dict[int, str]:
+    """Members off on `today`, with the kind of day off."""
+    rows = session.exec(
+        select(DayOff.member_id, DayOff.kind).where(
+            DayOff.archived_at.is_(None), DayOff.first <= today, DayOff.last >= today
+        )
+    ).all()
+    return {member_id: kind for member_id, kind in rows}

@@ -36,6 +36,7 @@ from sqlmodel import Session, SQLModel, select
 
 from model import clock
 from model.budgets import month_hours
+from model.daysoff import team_days_off
 from model.db import reading, transaction
 from model.i18n import N_, _, ngettext
 from model.promises import PromiseState, state
@@ -324,6 +325,8 @@ class SprintNumbers:
     standups: int
     clients: tuple[ClientHours, ...]
     burn: tuple[float | None, ...]
+    days_off: int = 0
+    """Working days the active team was off in the sprint week (they took its capacity)."""
 
 
 def _promises(session: Session, *, sprint: Sprint) -> tuple[int, int]:
@@ -403,6 +406,7 @@ def sprint_numbers(engine: Engine, *, sprint_id: int) -> SprintNumbers:
             .where(Standup.finished_at >= span.start, Standup.finished_at < span.end)
         ).one()
         kept, broken = _promises(session, sprint=sprint)
+        days_off = team_days_off(session, week_start=as_date(sprint.week_start))
         at_end = {h.id: _sprint_fields(h, key=key, at=end, strict=strict) for h in histories}
         tasks = [h for h in histories if at_end[h.id] is not None]
         clients = _client_hours(
@@ -433,6 +437,7 @@ def sprint_numbers(engine: Engine, *, sprint_id: int) -> SprintNumbers:
         standups=standups,
         clients=clients,
         burn=_burn(histories, sprint=sprint, key=key, end=end, strict=strict),
+        days_off=days_off,
     )
 
 

@@ -26,6 +26,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from model import clock
+from model.daysoff import away_today
 from model.db import reading, transaction
 from model.i18n import N_, _, ngettext
 from model.members import team
@@ -179,6 +180,8 @@ class MemberLists:
     next: tuple[Item, ...]
     next_total: int
     blocked: tuple[Item, ...]
+    away: str = ""
+    """The kind of day off when the member is off today (a `DayOffKind`), else empty."""
 
     @property
     def done_hours(self) -> float:
@@ -306,6 +309,7 @@ def member_lists(
                 ),
             )
         ).all()
+        away = away_today(session, today=today)
         wanted = {task_id for tasks in work.values() for task_id in tasks}
         wanted |= {task_id for task_id, _start in running.values()}
         touched = {
@@ -365,6 +369,7 @@ def member_lists(
                 next=tuple(todo[:NEXT_SHOWN]),
                 next_total=len(todo),
                 blocked=tuple(blocked),
+                away=away.get(member.id, ""),
             )
         )
     return out

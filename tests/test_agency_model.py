@@ -341,3 +341,33 @@ def test_an_archived_clients_work_leaves_the_board_the_inbox_and_go_to(store, fr
     assert inbox_count(store) == 0 and find_tasks(store, text="banner") == []
     set_client_status(store, client_id=acme.id, status=ClientStatus.ACTIVE)
     assert inbox_count(store) == 1 and len(find_tasks(store, text="banner")) == 2
+
+
+def test_days_off_show_in_the_stand_up_and_the_retro_numbers(store, frozen):
+    from model.retro import sprint_numbers
+    from model.standup import member_lists
+
+    olena = add_member(store, values={"name": "Olena", "working_days": "mon-fri"}).value
+    add_member(store, values={"name": "Ivan", "working_days": "mon-wed"})
+    ivan = find_member(store, name="Ivan")
+    sprint = current_sprint(store, start_weekday=0)
+    # Olena is sick today (Wednesday 18 Nov); Ivan is away Tuesday to Friday, but
+    # works Monday to Wednesday only: two of his working days are off.
+    add_day_off(
+        store, member_id=olena.id, first=MONDAY.add(days=2), last=MONDAY.add(days=2), kind="sick"
+    )
+    add_day_off(store, member_id=ivan.id, first=MONDAY.add(days=1), last=MONDAY.add(days=4))
+    lists = {
+        m.name: m
+        for m in member_lists(
+            store,
+            since=frozen.subtract(hours=2),
+            until=frozen,
+            sprint_id=sprint.id,
+            coefficients={},
+        )
+    }
+    assert (lists["Olena"].away, lists["Ivan"].away) == ("sick", "vacation")
+    assert sprint_numbers(store, sprint_id=sprint.id).days_off == 3
+    edit_member(store, member_id=ivan.id, active=False)
+    assert sprint_numbers(store, sprint_id=sprint.id).days_off == 1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from model.i18n import N_
-from model.tables import Channel, ClientStatus
+from model.tables import Channel, ClientStatus, DayOffKind
 
 CHANNEL_TITLES = {
     Channel.EMAIL: N_("Email"),
@@ -17,4 +17,10 @@ CLIENT_STATUS_TITLES = {
     ClientStatus.ACTIVE: N_("Active"),
     ClientStatus.PAUSED: N_("Paused"),
     ClientStatus.ARCHIVED: N_("Archived"),
+}
+
+KIND_TITLES = {
+    DayOffKind.VACATION: N_("Vacation"),
+    DayOffKind.HOLIDAY: N_("Holiday"),
+    DayOffKind.SICK: N_("Sick"),
 }

@@ -5,17 +5,12 @@ from __future__ import annotations
 from model import clock
 from model.daysoff import add_day_off
 from model.errors import ValidationError
-from model.i18n import N_, _
+from model.i18n import _
 from model.parsing import parse_due
 from model.tables import DayOff, DayOffKind
 from model.undo import Done
 from tui.dialogs.form import Field, FormScreen
-
-KIND_TITLES = {
-    DayOffKind.VACATION: N_("Vacation"),
-    DayOffKind.HOLIDAY: N_("Holiday"),
-    DayOffKind.SICK: N_("Sick"),
-}
+from tui.labels import KIND_TITLES
 
 
 class DayOffForm(FormScreen):

@@ -394,6 +394,12 @@ class PlanScreen(ReadsAfterShowing, TaskActions, Screen):
                     bar,
                     (f" {figures}", style),
                     (f" ?{load.unestimated}" if load.unestimated else "", "$warning"),
+                    (
+                        " " + ngettext("{n} day off", "{n} days off", n=member.days_off)
+                        if member.days_off
+                        else "",
+                        "$text-muted",
+                    ),
                 )
             )
         if any(member.load.unestimated for member in members):

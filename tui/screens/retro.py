@@ -142,7 +142,7 @@ class SprintPane(Widget):
             ),
             (_("Waiting on clients"), _("{days} d", days=_number(numbers.waiting_days)), ""),
             (_("Stand-ups held"), str(numbers.standups), ""),
-            ("", "", ""),
+            (_("Days off"), str(numbers.days_off), ""),
         )
         half = width // 2
         out = []

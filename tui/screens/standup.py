@@ -43,6 +43,7 @@ from model.tables import Priority, Standup, Status
 from model.tasks import ValidationError
 from tui.format import hours, literal
 from tui.keys import translate_bindings
+from tui.labels import KIND_TITLES
 from tui.screens.board import PRIORITY_MARKS
 from tui.screens.inbox import TRIAGE_BINDINGS, TriageActions, received, status_title
 from tui.widgets import DeckFooter, DeckHeader
@@ -111,13 +112,16 @@ class TeamList(Widget):
             member = members[index]
             selected = index == screen.member_index
             noted = "✎" if screen.notes.get(member.member_id, "").strip() else " "
+            # a member off today gets a short mark the name cannot push off the line
+            mark = Content.styled(" " + _("off"), "bold $warning") if member.away else Content("")
             head = Content.assemble(
                 ("▸ " if selected else "  ", "$accent"),
                 (member.initials, "bold"),
                 " ",
                 literal(member.name),
                 f" {noted}",
-            ).truncate(width, ellipsis=True, pad=True)
+            ).truncate(max(width - mark.cell_length, 1), ellipsis=True, pad=True)
+            head = Content.assemble(head, mark)
             counts = Content.assemble(
                 "    ",
                 _counts(
@@ -169,6 +173,13 @@ class MemberPanel(Widget):
             (literal(member.name), "bold"),
             (f" · {literal(member.role)}" if member.role else "", "$text-muted"),
         )
+        away = (
+            Content.styled(
+                _("off today: {why}", why=_(KIND_TITLES[member.away]).lower()), "bold $warning"
+            )
+            if member.away
+            else Content("")
+        )
         sections = (
             (
                 _("Done since {when}", when=since),
@@ -191,7 +202,7 @@ class MemberPanel(Widget):
             sizes=[max(total, 1) for _title, _items, total in sections],
             budget=self.size.height - 2 - 2 * len(sections),
         )
-        lines = [head.truncate(width), Content("")]
+        lines = [head.truncate(width), away.truncate(width)]
         for (title, items, total), cap in zip(sections, caps, strict=True):
             lines.append(Content.styled(title, "bold underline"))
             if not total:

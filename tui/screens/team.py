@@ -19,10 +19,11 @@ from model.i18n import _
 from model.members import edit_member, team
 from model.tables import Member
 from model.weeks import as_date
-from tui.dialogs.day_off_form import KIND_TITLES, DayOffForm
+from tui.dialogs.day_off_form import DayOffForm
 from tui.dialogs.member_form import MemberForm, days_text
 from tui.format import literal
 from tui.keys import translate_bindings
+from tui.labels import KIND_TITLES
 from tui.screens.prompt import PickScreen
 from tui.widgets import DeckFooter, DeckHeader, SteadyTable
 
