@@ -101,3 +101,53 @@ async def test_an_empty_store_opens_the_setup_and_ends_with_a_running_timer(
             }
             # the list still holds its /northwind filter: 1 of 40 paid hours, half to even
             assert burn == {"NWB": "2%"}
+
+
+async def test_a_refused_step_says_why_keeps_the_typing_and_changes_nothing(
+    store, frozen, make_app
+):
+    from model.clients import create_client
+    from tests.agency import contents
+
+    create_client(store, values={"name": "Northwind Bank", "code": "NWB"})
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, SetupScreen)
+        app.screen.query_one("#client-name").focus()
+        before = contents(store)
+        await type_in(pilot, "Other Bank", "enter", "nwb", "enter", "10", "enter")
+        assert contents(store) == before
+        assert app.screen.query_one("#client-name").value == "Other Bank"
+        assert app.screen.focused.id == "client-code"
+        (toast,) = [n for n in app._notifications if n.severity == "error"]
+        assert "the code NWB is taken by Northwind Bank" in toast.message
+
+
+async def test_a_trello_board_brought_in_at_the_setup_makes_its_client(store, frozen, make_app):
+    from pathlib import Path
+
+    board = Path(__file__).resolve().parents[1] / "fixtures" / "trello" / "board.json"
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#trello-file").focus()
+        await type_in(pilot, str(board), "enter", "shop", "enter")
+        shop = find_client(store, text="SHOP")
+        assert shop.code == "SHOP"
+        assert "Imported" in list(app._notifications)[-1].message
+
+
+async def test_on_a_shared_store_a_newcomer_picks_themselves(store, frozen, make_app):
+    from model.members import add_member
+
+    add_member(store, values={"name": "Dmytro Savchuk"})
+    add_member(store, values={"name": "Iryna Melnyk"})
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, SetupScreen)
+        assert app.screen.focused.id == "me-pick"
+        await type_in(pilot, "down", "down", "enter")  # the list opens with nobody picked
+        assert app.config.me == "Iryna Melnyk"
+        assert "1 · You ✓" in str(app.screen.query_one("#me-title").render())

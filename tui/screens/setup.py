@@ -173,7 +173,6 @@ class SetupScreen(Screen):
                 ),
             )
             yield Button(_("Restore it"), id="restore-run", compact=True)
-            yield Static("", id="setup-said", markup=False)
         yield DeckFooter()
 
     @staticmethod
@@ -278,11 +277,13 @@ class SetupScreen(Screen):
         self.show()
 
     def said(self, text: str, *, error: bool = False) -> None:
-        shown = self.query_one("#setup-said", Static)
-        shown.update(text)
-        shown.set_class(error, "-error")
-        if not error:
-            self.app.notify(text, timeout=4, markup=False)
+        """A step's outcome as a toast: it is seen wherever the screen is scrolled to."""
+        self.app.notify(
+            text,
+            severity="error" if error else "information",
+            timeout=8 if error else 4,
+            markup=False,
+        )
 
     def _value(self, widget_id: str) -> str:
         return self.query_one(f"#{widget_id}", Input).value
