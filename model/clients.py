@@ -68,7 +68,15 @@ def find_client(engine: Engine, *, text: str, archived: bool = False) -> Client:
             raise AmbiguousError(
                 _("{text!r} matches several clients: {names}", text=text, names=names)
             )
-    known = ", ".join(f"{c.name} ({c.code})" for c in clients) or _("none yet")
+    if not clients:
+        raise NotFoundError(
+            _(
+                "no client matches {text!r}: there are no clients yet; add one with "
+                "clientdeck client add NAME --code CODE, or c on the Clients screen (6)",
+                text=text,
+            )
+        )
+    known = ", ".join(f"{c.name} ({c.code})" for c in clients)
     raise NotFoundError(_("no client matches {text!r}; clients: {known}", text=text, known=known))
 
 

@@ -338,3 +338,15 @@ def test_a_new_agency_by_shell_commands_only(deck, capsys, frozen):
     assert [(c["code"], c["paid_hours"]) for c in clients] == [("NWB", 40.0), ("MK", 25.0)]
     task = get_task(deck.engine, task_id=task_id)
     assert task.status == Status.TODO and task.assignee_id == find_member(deck.engine, name="AK").id
+
+
+def test_on_an_empty_store_each_first_step_says_what_to_do_first(deck, capsys):
+    line = refused(deck, capsys, "add", "ACME: first request", code=1)
+    assert "there are no clients yet" in line and "clientdeck client add" in line
+    add(deck, capsys, "client", "add", "ACME", "--code", "ACME")
+    assert add(deck, capsys, "add", "ACME: first request").strip() == "1"
+    line = refused(deck, capsys, "timer", "start", "1", code=1)
+    assert "no members yet" in line and "clientdeck member add" in line
+    add(deck, capsys, "member", "add", "Olena Kovalenko")
+    line = refused(deck, capsys, "timer", "start", "1", code=1)
+    assert "config set me" in line and "Olena Kovalenko" in line

@@ -254,14 +254,14 @@ def cmd_member_off(ctx: Context, args: argparse.Namespace) -> int:
 # --- whoami ---------------------------------------------------------------------------------
 
 
-def cmd_whoami(ctx: Context, args: argparse.Namespace) -> int:
+def who_am_i(ctx: Context):
+    """The member `me` names, or a refusal that says how to become one of the team."""
     from model.members import find_member, team
 
     me = ctx.config.me
     member = find_member(ctx.engine, name=me) if me.strip() else None
     if member is not None:
-        say(_introduce(member))
-        return 0
+        return member
     members = team(ctx.engine)
     if not members:
         raise Failure(
@@ -285,6 +285,11 @@ def cmd_whoami(ctx: Context, args: argparse.Namespace) -> int:
             names=_names(members),
         )
     )
+
+
+def cmd_whoami(ctx: Context, args: argparse.Namespace) -> int:
+    say(_introduce(who_am_i(ctx)))
+    return 0
 
 
 # --- accept ---------------------------------------------------------------------------------

@@ -9,6 +9,16 @@ from model.i18n import _
 from tui.cli import PROG, Context, Failure, UsageError, command_group, emit, say
 
 
+def _task_id(text: str) -> int:
+    """An argparse type: a task's id, never more than the database holds (exit 2, not a crash)."""
+    from model.parsing import parse_id
+
+    try:
+        return parse_id(text=text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def register(*, commands, parents: list[argparse.ArgumentParser]) -> None:
     hours = command_group(commands=commands, name="report", parents=parents).add_parser(
         "hours", parents=parents, help=_("hours worked for a client, against its budget")
@@ -26,7 +36,7 @@ def register(*, commands, parents: list[argparse.ArgumentParser]) -> None:
     timer = commands.add_parser("timer", parents=parents, help=_("start, stop or show your timer"))
     actions = timer.add_subparsers(dest="action", required=True)
     start = actions.add_parser("start", parents=parents, help=_("time a task (stops the last)"))
-    start.add_argument("task_id", type=int, metavar="TASK_ID")
+    start.add_argument("task_id", type=_task_id, metavar="TASK_ID")
     start.add_argument("--note", default="", help=_("what you are doing"))
     start.set_defaults(handler=cmd_timer_start)
     stop = actions.add_parser("stop", parents=parents, help=_("stop your running timer"))
@@ -94,10 +104,9 @@ def cmd_report_hours(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _me(ctx: Context) -> int:
-    member_id = ctx.me()
-    if member_id is None:
-        raise Failure(_("who are you? run: clientdeck config set me NAME"))
-    return member_id
+    from tui.cli_team import who_am_i
+
+    return who_am_i(ctx).id
 
 
 def _duration(seconds: float) -> str:
@@ -112,7 +121,9 @@ def _when(instant) -> str:
 
 
 def cmd_timer_start(ctx: Context, args: argparse.Namespace) -> int:
-    from model.timetrack import elapsed_seconds, running_entry, start_timer
+    from model.clients import client_by_id
+    from model.tasks import get_task
+    from model.timetrack import elapsed_seconds, start_timer
 
     member_id = _me(ctx)
     started = start_timer(ctx.engine, task_id=args.task_id, member_id=member_id, note=args.note)
@@ -126,16 +137,18 @@ def cmd_timer_start(ctx: Context, args: argparse.Namespace) -> int:
                 duration=_duration(seconds),
             )
         )
-    running = running_entry(ctx.engine, member_id=member_id)
-    if running is not None:  # None only if another process stopped it in between
-        say(
-            _(
-                "started task {id}: {title} [{client}]",
-                id=args.task_id,
-                title=running.task_title,
-                client=running.client_code,
-            )
+    # The started entry's own task: the member's latest timer may already be another one,
+    # started by a second process in between.
+    task = get_task(ctx.engine, task_id=started.entry.task_id)
+    client = client_by_id(ctx.engine, client_id=task.client_id)
+    say(
+        _(
+            "started task {id}: {title} [{client}]",
+            id=task.id,
+            title=task.title,
+            client=client.code,
         )
+    )
     if started.over_budget:
         say(_("warning: this client has used up this month's paid hours"), err=True)
     return 0
