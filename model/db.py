@@ -126,7 +126,9 @@ def make_engine(*, url: str) -> Engine:
         if path is None:
             kwargs["poolclass"] = StaticPool
         else:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            if not path.parent.exists():  # the data folder: its owner's only
+                path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+                path.parent.chmod(0o700)
             if not path.exists():
                 old_umask = os.umask(0o077)
                 try:

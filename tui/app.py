@@ -16,7 +16,7 @@ from textual.screen import ModalScreen, Screen
 
 from model import clock
 from model.changes import fingerprint
-from model.config import Config, save
+from model.config import Config, ConfigError, changed_values, load, write_keys
 from model.db import on_commit
 from model.i18n import N_, _, set_language
 from model.inbox import inbox_count
@@ -117,6 +117,10 @@ class ClientDeck(App):
         self.config_path = config_path
         self.undo_stack = UndoStack()
         self.notices = list(notices)
+        if config_path is not None:  # the file's problems, on screen and in the user's language
+            self.notices += load(path=config_path).notices()
+        self._config_written = config
+        """The settings as last written: a save writes only what changed since."""
         self.start_mode = start_mode
         me = find_member(engine, name=config.me)
         self.me_id: int | None = me.id if me else None
@@ -396,12 +400,17 @@ class ClientDeck(App):
             self.push_screen(TeamScreen())
 
     def _save_config(self) -> None:
-        if self.config_path is None:
+        """Write the settings changed since the last write, and only those: everything else
+        in the user's file (unknown keys, comments, values it cannot use) stays as it is."""
+        values = changed_values(before=self._config_written, after=self.config)
+        if self.config_path is None or not values:
             return
         try:
-            save(config=self.config, path=self.config_path)
-        except OSError as error:
+            write_keys(path=self.config_path, values=values)
+        except (ConfigError, OSError) as error:
             self.notify(str(error), severity="error", markup=False)
+            return
+        self._config_written = self.config
 
     def watch_theme(self, theme: str) -> None:
         """Remember the theme picked in the palette."""

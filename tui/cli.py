@@ -17,7 +17,7 @@ from importlib import import_module
 from pathlib import Path
 
 from model import clock
-from model.config import Config, ConfigError, load, save, set_value, to_mapping
+from model.config import Config, ConfigError, load, to_mapping, unset_keys, write_keys
 from model.db import StoreError, resolve_url, sqlite_file
 from model.i18n import N_, _, set_language
 from tui.format import shell_text
@@ -127,6 +127,10 @@ def build_parser() -> argparse.ArgumentParser:
     config_set = config_commands.add_parser("set", parents=[store], help=_("change one setting"))
     config_set.add_argument("key")
     config_set.add_argument("value")
+    config_unset = config_commands.add_parser(
+        "unset", parents=[store], help=_("remove one setting from the file (back to its default)")
+    )
+    config_unset.add_argument("key", help=_("e.g. language, urgency.fire, keys.board.archive"))
 
     db = commands.add_parser("db", parents=[store], help=_("database upkeep"))
     db_commands = db.add_subparsers(dest="action", required=True, parser_class=_Parser)
@@ -162,12 +166,12 @@ class Context:
 
     def __init__(self, *, args: argparse.Namespace) -> None:
         loaded = load()
-        if loaded.problem:
-            say(f"{PROG}: {loaded.problem}", err=True)
         self.config: Config = loaded.config
         self.config_path = loaded.path
         clock.set_zone(name=self.config.time_zone)
         set_language(code=self.config.language)
+        if loaded.problem and args.command is not None:  # the app shows them on its screen
+            say(f"{PROG}: {loaded.problem}", err=True)
         self.url = resolve_url(db_path=args.db)
         self._opened = None
 
@@ -211,14 +215,15 @@ def cmd_config(ctx: Context, args: argparse.Namespace) -> int:
         import tomli_w
 
         sys.stdout.write(tomli_w.dumps(to_mapping(config=ctx.config)))
+    elif args.action == "unset":
+        unset_keys(path=ctx.config_path, keys=[args.key])
     else:
         value = args.value
         if args.key == "me":  # a member of the team, stored by full name
             from tui.cli_team import me_name
 
             value = me_name(ctx, text=value)
-        updated = set_value(config=ctx.config, key=args.key, value=value)
-        save(config=updated, path=ctx.config_path)
+        write_keys(path=ctx.config_path, values={args.key: value})  # only that key changes
     return 0
 
 
