@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from model.i18n import _
@@ -25,7 +26,8 @@ def write_private(*, path: Path, text: str) -> Path:
     """Reports name clients and hours: the file is created readable by its owner only."""
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.fchmod(descriptor, 0o600)
+        if stat.S_ISREG(os.fstat(descriptor).st_mode):  # never a device: --out /dev/stdout
+            os.fchmod(descriptor, 0o600)
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
     except OSError as error:

@@ -29,3 +29,22 @@ def test_the_config_has_no_place_for_a_database_url(capsys):
     assert "unknown setting" in capsys.readouterr().err
     assert run(["config", "show"]) == 0
     assert "postgresql" not in capsys.readouterr().out
+
+
+def test_writing_to_a_device_leaves_its_mode_alone(tmp_path):
+    """`--out /dev/stdout` or a FIFO is written to, never made private: a shared device
+    chmod-ed to 0600 breaks every other program on the machine."""
+    import os
+    import stat
+
+    from model.files import write_private
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo, 0o666)
+    os.chmod(fifo, 0o666)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        write_private(path=fifo, text="x")
+    finally:
+        os.close(reader)
+    assert stat.S_IMODE(fifo.stat().st_mode) == 0o666

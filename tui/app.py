@@ -21,6 +21,7 @@ from model.db import on_commit
 from model.i18n import N_, _, set_language
 from model.inbox import inbox_count
 from model.members import find_member, needs_setup, team
+from model.outage import OUTAGES, outage_message
 from model.parsing import Due
 from model.sprints import current_sprint
 from model.standup import next_slot
@@ -29,8 +30,10 @@ from model.timetrack import RunningTimer, forgotten_timer, running_entry, start_
 from model.undo import UndoStack
 from model.weeks import as_date, iso_week_label
 from tui import collector
+from tui.compat import NoLocalsOnCrash
 from tui.format import literal
 from tui.keys import translate_bindings
+from tui.outage import SurvivesOutages
 from tui.reminders import StandupReminders
 from tui.screens.showing import A_FRAME
 from tui.themes import load_themes
@@ -76,7 +79,7 @@ def _mode_screen(mode: str) -> Callable[[], Screen]:
     return build
 
 
-class ClientDeck(App):
+class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
     CSS_PATH = "app.tcss"
     TITLE = "clientdeck"
     # Screens act on their own keys; only forms and prompts take focus.
@@ -142,6 +145,9 @@ class ClientDeck(App):
         self.inbox_size = 0
         self.time_epoch = 0
         """Goes up whenever recorded time changes, so screens know budgets need a new look."""
+        self.offline: str | None = None
+        """Why the database cannot be reached now (None when it can): the header says so
+        and the poll keeps trying."""
         self.data_version = 0
         """Goes up with every change, ours or others', so a screen shown again knows
         whether it must re-read (switching back and forth costs nothing otherwise)."""
@@ -226,9 +232,40 @@ class ClientDeck(App):
             self._seen = fingerprint(engine)
             self.data_version += 1
 
+    def went_offline(self, error: BaseException, *, asked: bool = True) -> None:
+        """The database could not be reached (or stayed locked): mark the header and let
+        the poll find out when it is back. Nothing was half-written: the transaction
+        that failed was rolled back whole. What a person asked for is always answered;
+        the poll's own failures are said once."""
+        first = self.offline is None
+        self.offline = outage_message(error)
+        for header in self.screen.query(DeckHeader):
+            header.refresh()
+        if first or asked:
+            self.notify(
+                _("{reason}. Nothing was saved; retrying.", reason=self.offline),
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
+
+    def _back_online(self) -> None:
+        self.offline = None
+        self.notify(_("The database is back: all is saved from here on"), timeout=5)
+        self.data_version += 1
+        self._reload_screen()
+
     def _poll(self) -> None:
         """Show what others changed, unless a form or prompt is open (it keeps its typing)."""
-        seen = fingerprint(self.engine)
+        try:
+            seen = fingerprint(self.engine)
+        except OUTAGES as error:
+            self.went_offline(error, asked=False)
+            return
+        if self.offline is not None:
+            self._seen = seen
+            self._back_online()
+            return
         if seen == self._seen or isinstance(self.screen, ModalScreen):
             return
         if seen.time != self._seen.time:
@@ -427,6 +464,7 @@ class ClientDeck(App):
         when = slot.format("HH:mm") if slot.date() == clock.today() else slot.format("ddd HH:mm")
         week = iso_week_label(day=start).split("-")[1]
         return [
+            *([_("⚠ offline, retrying")] if self.offline else []),
             *([self._timer_fact(self.running)] if self.running else []),
             _("{week} {start}–{end}", week=week, start=start.format("D"), end=end.format("D MMM")),
             _("Stand-up {when}", when=when),

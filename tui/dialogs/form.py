@@ -21,6 +21,7 @@ from model.errors import ValidationError
 from model.i18n import _
 from tui.format import literal
 from tui.keys import translate_bindings
+from tui.outage import SurvivesOutages
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class Field:
     """(label, value) pairs: the field is a choice instead of typed text."""
 
 
-class FormScreen(ModalScreen[object]):
+class FormScreen(SurvivesOutages, ModalScreen[object]):
     """Dismisses with what `save` returned, or None when cancelled."""
 
     CSS_PATH = "form.tcss"

@@ -34,6 +34,7 @@ from model.tasks import (
 )
 from tui.format import days_since, due_phrase, hours, literal
 from tui.keys import translate_bindings
+from tui.outage import SurvivesOutages
 from tui.screens.filtering import FilterField, Filtering, filter_bindings, with_filter
 from tui.screens.showing import A_FRAME
 from tui.screens.task_actions import TaskActions
@@ -263,7 +264,7 @@ class BoardColumn(Widget):
         return Strip.blank(self.size.width, self.visual_style.rich_style)
 
 
-class BoardScreen(Filtering, TaskActions, Screen):
+class BoardScreen(SurvivesOutages, Filtering, TaskActions, Screen):
     CSS_PATH = "board.tcss"
     BINDINGS = [
         Binding("left,h", "cursor(-1, 0)", "Left", show=False, id="board.left"),

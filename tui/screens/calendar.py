@@ -25,6 +25,7 @@ from model.promises import PromiseState
 from model.weeks import iso_week_label, sprint_start
 from tui.format import due_phrase, literal
 from tui.keys import translate_bindings
+from tui.outage import SurvivesOutages
 from tui.screens.showing import ReadsAfterShowing
 from tui.widgets import DeckFooter, DeckHeader
 
@@ -206,7 +207,7 @@ class MonthGrid(Widget):
         return out
 
 
-class CalendarScreen(ReadsAfterShowing, Screen):
+class CalendarScreen(SurvivesOutages, ReadsAfterShowing, Screen):
     CSS_PATH = "calendar.tcss"
     BINDINGS = [
         Binding("left,h", "day(-1)", "Previous day", show=False, id="calendar.left"),

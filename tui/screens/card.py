@@ -32,6 +32,7 @@ from model.tasks import (
 )
 from tui.format import hours, literal
 from tui.keys import translate_bindings
+from tui.outage import SurvivesOutages
 from tui.screens.board import STATUS_TITLES
 from tui.screens.conflict import ConflictScreen
 from tui.screens.prompt import ConfirmScreen
@@ -79,7 +80,7 @@ def _value(*, field: str, value: str | None) -> str:
     return value
 
 
-class CardScreen(ModalScreen):
+class CardScreen(SurvivesOutages, ModalScreen):
     CSS_PATH = "card.tcss"
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="card.save", priority=True),

@@ -50,6 +50,7 @@ from tui.dialogs.form import Field, FormScreen, number
 from tui.format import due_phrase, hours, literal
 from tui.keys import translate_bindings
 from tui.labels import CHANNEL_TITLES, CLIENT_STATUS_TITLES
+from tui.outage import SurvivesOutages
 from tui.screens.board import STATUS_TITLES
 from tui.screens.client_admin import ClientAdmin
 from tui.screens.clients import (
@@ -114,7 +115,7 @@ def _when(instant) -> str:
     return local.format("D MMM HH:mm" if local.year == clock.today().year else "D MMM YYYY")
 
 
-class ClientDetailScreen(ClientAdmin, ClientActions, Screen):
+class ClientDetailScreen(SurvivesOutages, ClientAdmin, ClientActions, Screen):
     CSS_PATH = "clients.tcss"
     BINDINGS = [
         Binding("escape", "back", "Back", id="client.back"),

@@ -40,6 +40,7 @@ from tui.dialogs.form import Field, FormScreen, number
 from tui.format import due_phrase, literal
 from tui.keys import translate_bindings
 from tui.labels import CHANNEL_TITLES
+from tui.outage import SurvivesOutages
 from tui.screens.client_admin import ClientAdmin
 from tui.screens.filtering import FilterField, Filtering, filter_bindings, with_filter
 from tui.screens.prompt import PickScreen
@@ -236,7 +237,7 @@ class ClientActions(ReadsAfterShowing):
 # --- the list ------------------------------------------------------------------------------
 
 
-class ClientsScreen(Filtering, ClientAdmin, ClientActions, Screen):
+class ClientsScreen(SurvivesOutages, Filtering, ClientAdmin, ClientActions, Screen):
     CSS_PATH = "clients.tcss"
     BINDINGS = [
         Binding("j", "cursor(1)", "Down", show=False, id="clients.down"),

@@ -11,9 +11,10 @@ from textual.widgets import Button, DataTable, Label, Static
 from model.i18n import _
 from tui.format import literal
 from tui.keys import translate_bindings
+from tui.outage import SurvivesOutages
 
 
-class ConflictScreen(ModalScreen):
+class ConflictScreen(SurvivesOutages, ModalScreen):
     """Dismisses with "mine", "theirs", "merge" or None (back to the form)."""
 
     DEFAULT_CSS = """

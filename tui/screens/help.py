@@ -11,6 +11,7 @@ from textual.widgets import Static
 
 from model.i18n import _
 from tui.keys import translate_bindings
+from tui.outage import SurvivesOutages
 
 
 def key_groups(*, screen: Screen) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -27,7 +28,7 @@ def key_groups(*, screen: Screen) -> list[tuple[str, list[tuple[str, str]]]]:
     return groups
 
 
-class HelpScreen(ModalScreen):
+class HelpScreen(SurvivesOutages, ModalScreen):
     CSS_PATH = "help.tcss"
     BINDINGS = [
         Binding("escape,question_mark,q", "dismiss", "Close", id="help.close"),

@@ -43,6 +43,7 @@ from model.triage import (
 )
 from tui.format import due_phrase, hours, literal
 from tui.keys import translate_bindings
+from tui.outage import SurvivesOutages
 from tui.screens.board import PRIORITY_MARKS
 from tui.screens.card import CardScreen
 from tui.screens.filtering import FilterField, Filtering, filter_bindings, with_filter
@@ -411,7 +412,7 @@ class InboxDetail(Static):
         self.update(Content.assemble(*parts))
 
 
-class InboxScreen(ReadsAfterShowing, Filtering, TriageActions, Screen):
+class InboxScreen(SurvivesOutages, ReadsAfterShowing, Filtering, TriageActions, Screen):
     CSS_PATH = "inbox.tcss"
     BINDINGS = [
         *TRIAGE_BINDINGS,

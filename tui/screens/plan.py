@@ -41,6 +41,7 @@ from model.tables import Priority, Sprint, Status
 from model.weeks import as_date, iso_week_label
 from tui.format import due_phrase, hours, literal
 from tui.keys import translate_bindings
+from tui.outage import SurvivesOutages
 from tui.screens.board import PRIORITY_MARKS
 from tui.screens.showing import ReadsAfterShowing
 from tui.screens.task_actions import TaskActions
@@ -236,7 +237,7 @@ class PlanPane(Widget):
         return Content("\n").join(lines)
 
 
-class PlanScreen(ReadsAfterShowing, TaskActions, Screen):
+class PlanScreen(SurvivesOutages, ReadsAfterShowing, TaskActions, Screen):
     CSS_PATH = "plan.tcss"
     BINDINGS = [
         Binding("up,k", "cursor(-1)", "Up", show=False, id="plan.up"),

@@ -15,9 +15,10 @@ from model.i18n import _
 from model.parsing import Due, parse_due
 from tui.format import literal
 from tui.keys import translate_bindings
+from tui.outage import SurvivesOutages
 
 
-class _Modal(ModalScreen):
+class _Modal(SurvivesOutages, ModalScreen):
     DEFAULT_CSS = """
     _Modal { align: center middle; }
     _Modal > Vertical {

@@ -62,6 +62,7 @@ from model.tasks import ValidationError
 from model.weeks import as_date, iso_week_label
 from tui.format import hours, literal
 from tui.keys import translate_bindings
+from tui.outage import SurvivesOutages
 from tui.screens.prompt import DuePrompt, PickScreen
 from tui.screens.showing import ReadsAfterShowing
 from tui.screens.timer import MODAL_CSS
@@ -229,7 +230,7 @@ class SprintPane(Widget):
         return [title, *rows, days, values]
 
 
-class LinePrompt(ModalScreen):
+class LinePrompt(SurvivesOutages, ModalScreen):
     """One line of text, checked as a retro line before it is accepted."""
 
     DEFAULT_CSS = MODAL_CSS.format(name="LinePrompt")
@@ -260,7 +261,7 @@ class LinePrompt(ModalScreen):
         self.dismiss(None)
 
 
-class CloseSprintScreen(ModalScreen):
+class CloseSprintScreen(SurvivesOutages, ModalScreen):
     """What the close will move; ticked tasks go back to the backlog instead."""
 
     DEFAULT_CSS = MODAL_CSS.format(name="CloseSprintScreen")
@@ -340,7 +341,7 @@ class CloseSprintScreen(ModalScreen):
         self.dismiss(None)
 
 
-class RetroScreen(ReadsAfterShowing, Screen):
+class RetroScreen(SurvivesOutages, ReadsAfterShowing, Screen):
     CSS_PATH = "retro.tcss"
     BINDINGS = [
         Binding("down,j", "cursor(1)", "Down", show=False, id="retro.down"),

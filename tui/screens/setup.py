@@ -28,6 +28,7 @@ from model.members import add_member, team
 from tui.dialogs.form import number
 from tui.format import literal
 from tui.keys import translate_bindings
+from tui.outage import SurvivesOutages
 from tui.widgets import DeckFooter, DeckHeader
 
 LANGUAGE_NAMES = {"en": "English", "uk": "Українська", "ru": "Русский"}
@@ -50,7 +51,7 @@ def _row(label: str, widget) -> Horizontal:
     return Horizontal(Label(label, classes="label"), widget, classes="row")
 
 
-class SetupScreen(Screen):
+class SetupScreen(SurvivesOutages, Screen):
     CSS_PATH = "setup.tcss"
     BINDINGS = [
         Binding("ctrl+s", "finish", "Start working", id="setup.finish", priority=True),

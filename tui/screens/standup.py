@@ -44,6 +44,7 @@ from model.tasks import ValidationError
 from tui.format import hours, literal
 from tui.keys import translate_bindings
 from tui.labels import KIND_TITLES
+from tui.outage import SurvivesOutages
 from tui.screens.board import PRIORITY_MARKS
 from tui.screens.inbox import TRIAGE_BINDINGS, TriageActions, received, status_title
 from tui.widgets import DeckFooter, DeckHeader
@@ -293,7 +294,7 @@ class FiresList(Widget):
         return Content("\n").join(lines)
 
 
-class StandupScreen(TriageActions, Screen):
+class StandupScreen(SurvivesOutages, TriageActions, Screen):
     CSS_PATH = "standup.tcss"
     BINDINGS = [
         Binding("tab", "member(1)", "Next member", id="standup.next_member"),

@@ -24,11 +24,12 @@ from tui.dialogs.member_form import MemberForm, days_text
 from tui.format import literal
 from tui.keys import translate_bindings
 from tui.labels import KIND_TITLES
+from tui.outage import SurvivesOutages
 from tui.screens.prompt import PickScreen
 from tui.widgets import DeckFooter, DeckHeader, SteadyTable
 
 
-class TeamScreen(Screen):
+class TeamScreen(SurvivesOutages, Screen):
     CSS_PATH = "team.tcss"
     BINDINGS = [
         Binding("escape", "back", "Back", id="team.back"),

@@ -31,6 +31,7 @@ from model.timetrack import (
 )
 from tui.format import hours, literal
 from tui.keys import translate_bindings
+from tui.outage import SurvivesOutages
 from tui.screens.prompt import ConfirmScreen
 
 MODAL_CSS = """
@@ -64,7 +65,7 @@ def _local(instant) -> str:
     return local.format("HH:mm" if local.date() == clock.today() else "D MMM HH:mm")
 
 
-class ForgottenTimerScreen(ModalScreen):
+class ForgottenTimerScreen(SurvivesOutages, ModalScreen):
     """A timer still running after its working day: keep it, end it then, or end it at a time."""
 
     DEFAULT_CSS = MODAL_CSS.format(name="ForgottenTimerScreen")
@@ -127,7 +128,7 @@ class ForgottenTimerScreen(ModalScreen):
         self.dismiss(None)
 
 
-class EntryForm(ModalScreen):
+class EntryForm(SurvivesOutages, ModalScreen):
     """Start, end and note of one entry; an overlap is refused with an offer to trim."""
 
     DEFAULT_CSS = MODAL_CSS.format(name="EntryForm")
@@ -245,7 +246,7 @@ class EntryForm(ModalScreen):
         self.dismiss(False)
 
 
-class EntriesScreen(ModalScreen):
+class EntriesScreen(SurvivesOutages, ModalScreen):
     """The time entries of a task, or of one member's day, with add, edit and archive."""
 
     DEFAULT_CSS = MODAL_CSS.format(name="EntriesScreen")
