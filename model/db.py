@@ -8,12 +8,15 @@ is a single transaction that either lands whole or not at all.
 from __future__ import annotations
 
 import os
+import re
+import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlalchemy import Table, event, insert, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
@@ -35,15 +38,39 @@ def resolve_url(*, db_path: str | None = None) -> str:
 
     Either one is a SQLAlchemy URL when it holds `://` and a SQLite file's path
     otherwise, so `--db postgresql+psycopg://…` opens that server and never
-    becomes folders named after it.
+    becomes folders named after it, and `sqlite:///…` is a URL too (its scheme
+    in any case). A back end's name and a colon without `//` (`sqlite:deck.db`)
+    is refused rather than taken for a file of that name; `./sqlite:deck.db` is one.
     """
     value = (db_path or "").strip() or os.environ.get("CLIENTDECK_DB", "").strip()
     if not value:
         return sqlite_url(path=default_sqlite_path())
     if "://" not in value:
+        if shaped := _URL_WITHOUT_SLASHES.match(value):
+            from model.i18n import _
+
+            raise StoreError(
+                _(
+                    "'{scheme}:' without '//' is neither a path nor a database URL: "
+                    "write {scheme}://… for a URL, or ./{scheme}:… for a file of that name",
+                    scheme=shaped.group(1),
+                )
+            )
         return sqlite_url(path=Path(value))
-    _check_url(url=value)
+    scheme, rest = value.split("://", 1)
+    value = f"{scheme.lower()}://{rest}"
+    try:
+        _check_url(url=value)
+    except StoreError as error:  # a password in the query is as secret as one in the address
+        raise StoreError(scrub(text=str(error), url=value)) from None
     return value
+
+
+# The name of a back end SQLAlchemy ships, as the start of a value that has no `://`.
+_URL_WITHOUT_SLASHES = re.compile(
+    r"^((?:sqlite|postgres|postgresql|mysql|mariadb|oracle|mssql)(?:\+\w+)?):(?!//)",
+    re.IGNORECASE,
+)
 
 
 def _check_url(*, url: str) -> None:
@@ -77,8 +104,48 @@ def _check_url(*, url: str) -> None:
         ) from None
 
 
+# Query parameters whose values are as secret as a password (libpq's and drivers' names).
+_SECRET_WORDS = ("pass", "pwd", "secret", "token", "key")
+
+
+def _secrets(*, url: str) -> list[str]:
+    try:
+        parsed = make_url(url)
+    except Exception:  # an unparsed URL: nothing can be told apart
+        return []
+    found = [str(parsed.password)] if parsed.password else []
+    for key, value in parsed.query.items():
+        if any(word in key.lower() for word in _SECRET_WORDS):
+            found += [value] if isinstance(value, str) else list(value)
+    return [secret for secret in found if secret]
+
+
+def shown_url(*, url: str) -> str:
+    """`url` as a message may show it: the password, in the address or the query, as ***."""
+    try:
+        parsed = make_url(url)
+    except Exception:  # unparsed, a password cannot be told apart: the scheme only
+        return url.split("://", 1)[0] + "://…"
+    hidden = {
+        key: "***" for key in parsed.query if any(word in key.lower() for word in _SECRET_WORDS)
+    }
+    if hidden:
+        parsed = parsed.update_query_dict(hidden)
+    # The query is percent-encoded when rendered: the stars of a hidden value too.
+    return parsed.render_as_string(hide_password=True).replace("=%2A%2A%2A", "=***")
+
+
+def scrub(*, text: str, url: str) -> str:
+    """`text` (a driver's message, say) without any secret of `url` in it."""
+    for secret in sorted(_secrets(url=url), key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
+
+
 def sqlite_url(*, path: Path) -> str:
-    return f"sqlite:///{path.expanduser().absolute()}"
+    """The URL of a SQLite file; `?`, `#` and `%` in its name stay part of the name."""
+    database = str(path.expanduser().absolute())
+    return URL.create("sqlite", database=database).render_as_string(hide_password=False)
 
 
 def sqlite_file(*, url: str) -> Path | None:
@@ -116,15 +183,59 @@ def _sqlite_begin(conn) -> None:
     conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
-def make_engine(*, url: str) -> Engine:
+def sqlite_read_uri(*, path: Path) -> str:
+    """A SQLite URI that reads `path` and can never write it: `mode=ro`, or `immutable=1`
+    when not even the WAL index (`-shm`) could be made beside it (a read-only folder)."""
+    shm = path.with_name(path.name + "-shm")
+    flag = "mode=ro" if os.access(path.parent, os.W_OK) or shm.exists() else "immutable=1"
+    return f"file:{quote(str(path.absolute()))}?{flag}"
+
+
+def _sqlite_read_pragmas(dbapi_connection, _record) -> None:
+    # As _sqlite_pragmas, less what would write: the file keeps its journal mode.
+    dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.close()
+
+
+def _refusing_writes(*, path: Path) -> Callable:
+    """A `begin` listener for a read-only store: readers go on, a writer gets one line."""
+
+    def begin(conn) -> None:
+        if not conn.get_execution_options().get("clientdeck_read_only", False):
+            from model.i18n import _
+
+            raise StoreError(
+                _(
+                    "{path} is read-only: clientdeck can read it (export, report) "
+                    "but cannot change it",
+                    path=path,
+                )
+            )
+        conn.exec_driver_sql("BEGIN")
+
+    return begin
+
+
+def make_engine(*, url: str, read_only: bool = False) -> Engine:
+    """The engine of `url`. `read_only` (a SQLite file) reads it through `sqlite_read_uri`
+    and refuses every transaction that is not `reading` with a StoreError."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         path = sqlite_file(url=url)
+        read_only = read_only and path is not None
         kwargs: dict = {
             "connect_args": {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
         }
         if path is None:
             kwargs["poolclass"] = StaticPool
+        elif read_only:
+            uri = sqlite_read_uri(path=path)
+            kwargs["creator"] = lambda: sqlite3.connect(
+                uri, uri=True, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
+            )
         else:
             if not path.parent.exists():  # the data folder: its owner's only
                 path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -136,10 +247,10 @@ def make_engine(*, url: str) -> Engine:
                 finally:
                     os.umask(old_umask)
         engine = create_engine(url, **kwargs)
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_read_pragmas if read_only else _sqlite_pragmas)
         # pysqlite's own transaction handling is turned off so BEGIN is ours.
         event.listen(engine, "connect", lambda conn, _rec: setattr(conn, "isolation_level", None))
-        event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "begin", _refusing_writes(path=path) if read_only else _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
 

@@ -21,7 +21,7 @@ from sqlmodel import SQLModel
 import model.store as store
 import model.tables  # noqa: F401  (registers every table on the metadata)
 from model import clock
-from model.db import BUSY_TIMEOUT_MS, StoreError, make_engine, sqlite_url, transaction
+from model.db import BUSY_TIMEOUT_MS, StoreError, make_engine, reading, sqlite_url, transaction
 from model.tables import Client, Task
 
 HEAD = store.HEAD_REVISION
@@ -288,7 +288,7 @@ def test_a_file_that_is_not_sqlite_is_refused(db_path, content):
     assert db_path.read_bytes() == content
 
 
-def test_a_read_only_store_is_refused(db_path, monkeypatch):
+def test_a_read_only_store_is_read_but_never_written(db_path, monkeypatch):
     create_at_head(db_path)
     db_path.chmod(0o400)
     if os.access(db_path, os.W_OK):
@@ -303,8 +303,16 @@ def test_a_read_only_store_is_refused(db_path, monkeypatch):
         monkeypatch.setattr(os, "access", access)
     before = sha256(db_path)
     try:
-        with pytest.raises(StoreError, match="read-only"):
-            store.open_store(url=sqlite_url(path=db_path))
+        opened = store.open_store(url=sqlite_url(path=db_path))
+        try:
+            assert opened.read_only
+            with reading(opened.engine) as session:
+                assert session.execute(sa.text("SELECT code FROM client")).all() == [("ACME",)]
+            beta = Client(name="Beta", code="BETA", created_at=pendulum.now("UTC"))
+            with pytest.raises(StoreError, match="read-only"), transaction(opened.engine) as s:
+                s.add(beta)
+        finally:
+            opened.engine.dispose()
     finally:
         db_path.chmod(0o600)
     assert sha256(db_path) == before

@@ -102,6 +102,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH|URL",
         help=_("a SQLite file, or a SQLAlchemy URL such as postgresql+psycopg://user@host/agency"),
     )
+    parser.add_argument(
+        "--create",
+        action="store_true",
+        help=_("make the folders of a --db file that do not exist yet (owner-only)"),
+    )
     parser.add_argument("--demo", action="store_true", help=_("open on a fresh demo agency"))
     parser.add_argument("--version", action="version", version=f"{PROG} {_version()}")
     # Every subcommand takes --db too, so both `clientdeck --db X add` and
@@ -109,6 +114,9 @@ def build_parser() -> argparse.ArgumentParser:
     store = _Parser(add_help=False)
     store.add_argument(
         "--db", metavar="PATH|URL", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
+    store.add_argument(
+        "--create", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
     )
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
 
@@ -140,7 +148,13 @@ def build_parser() -> argparse.ArgumentParser:
     backup = db_commands.add_parser(
         "backup", parents=[store], help=_("copy the database while it is in use")
     )
-    backup.add_argument("file", nargs="?", help=_("where to write the copy"))
+    backup.add_argument(
+        "file",
+        nargs="?",
+        metavar="FILE|DIR",
+        help=_("where to write the copy: a new file, or a folder to put a dated copy in"),
+    )
+    backup.add_argument("--force", action="store_true", help=_("replace FILE if it exists"))
     db_commands.add_parser("check", parents=[store], help=_("check the database's integrity"))
 
     demo = commands.add_parser(
@@ -173,6 +187,14 @@ class Context:
         if loaded.problem and args.command is not None:  # the app shows them on its screen
             say(f"{PROG}: {loaded.problem}", err=True)
         self.url = resolve_url(db_path=args.db)
+        # A store the user named (--db, CLIENTDECK_DB) gets no folders unless --create
+        # asks; the default one, in the user data folder, is made on the first start.
+        self.create = bool(getattr(args, "create", False)) or not (
+            (args.db or "").strip() or os.environ.get("CLIENTDECK_DB", "").strip()
+        )
+        self.for_app = args.command is None
+        self.notices: list[str] = []
+        """What the user must know about the store; the app shows them on its screen too."""
         self._opened = None
 
     @property
@@ -180,9 +202,24 @@ class Context:
         if self._opened is None:
             from model.store import open_store
 
-            self._opened = open_store(url=self.url)
-            if self._opened.backup is not None:
-                say(_("backed up the database to {path}", path=self._opened.backup), err=True)
+            opened = open_store(url=self.url, create=self.create)
+            if opened.read_only and self.for_app:  # every screen writes: refuse at the door
+                opened.engine.dispose()
+                raise StoreError(
+                    _(
+                        "{path} is read-only and the app writes to its database; "
+                        "the shell's read commands (export, report) still work",
+                        path=sqlite_file(url=self.url),
+                    )
+                )
+            self._opened = opened
+            if opened.backup is not None:
+                notice = _(
+                    "the database was upgraded; a copy from before the upgrade is at {path}",
+                    path=opened.backup,
+                )
+                self.notices.append(notice)
+                say(notice, err=True)
         return self._opened.engine
 
     def me(self) -> int | None:
@@ -228,7 +265,7 @@ def cmd_config(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_db(ctx: Context, args: argparse.Namespace) -> int:
-    from model.store import backup_sqlite, integrity_problems, timestamped_backup_path
+    from model.store import backup_sqlite, backup_target, integrity_problems
 
     if args.action == "upgrade":
         ctx.engine  # noqa: B018  (opening the store is the upgrade)
@@ -246,10 +283,10 @@ def cmd_db(ctx: Context, args: argparse.Namespace) -> int:
     if path is None:
         raise Failure(_("db backup copies SQLite files; use 'clientdeck export json' for a server"))
     ctx.engine  # noqa: B018  (a backup of a file we cannot open would be worthless)
-    target = (
-        Path(args.file) if args.file else timestamped_backup_path(db_file=path, reason="backup")
+    target = backup_target(
+        db_file=path, target=Path(args.file) if args.file else None, replace=args.force
     )
-    say(backup_sqlite(source=path, target=target))
+    say(backup_sqlite(source=path, target=target, replace=args.force))
     return 0
 
 
@@ -291,8 +328,13 @@ def open_app(ctx: Context, *, demo_dataset: bool, start_mode: str = "board") -> 
         demo.fill(engine=ctx.engine, scale=1, seed=1)
     from tui.app import ClientDeck
 
+    engine = ctx.engine
     ClientDeck(
-        engine=ctx.engine, config=ctx.config, config_path=ctx.config_path, start_mode=start_mode
+        engine=engine,
+        config=ctx.config,
+        config_path=ctx.config_path,
+        notices=ctx.notices,
+        start_mode=start_mode,
     ).run()
     return 0
 
