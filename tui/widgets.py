@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+
 from textual.binding import Binding
 from textual.content import Content
 from textual.events import Click
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import DataTable
+
+SCOPE_KEPT = 24
+"""Characters of a header's scope kept before facts are left off on a narrow terminal."""
 
 
 class DeckHeader(Widget):
@@ -26,9 +34,25 @@ class DeckHeader(Widget):
         self.refresh()
 
     def render(self) -> Content:
-        facts = " │ ".join(self.app.header_facts())
-        where = f"{self.title} · {self.scope}" if self.scope else self.title
-        return Content.assemble((f" {where} ", "bold"), "│ ", facts)
+        """All of it when it fits; else the scope shortened, then the last facts left off."""
+        facts = self.app.header_facts()
+        width = self.size.width or 1_000
+
+        def line(scope: Content, facts: list[str]) -> Content:
+            where = Content.assemble(self.title, " · ", scope) if scope else Content(self.title)
+            head = Content.assemble(" ", where, " ").stylize("bold")
+            return Content.assemble(head, "│ ", " │ ".join(facts)) if facts else head
+
+        scope = Content(self.scope)
+        shown = line(scope, facts)
+        if shown.cell_length <= width:
+            return shown
+        over = shown.cell_length - width
+        keep = max(scope.cell_length - over, min(SCOPE_KEPT, scope.cell_length))
+        scope = scope.truncate(keep, ellipsis=True)
+        while facts and line(scope, facts).cell_length > width:
+            facts = facts[:-1]
+        return line(scope, facts)
 
 
 class DeckFooter(Widget):
@@ -142,3 +166,122 @@ class SteadyTable(DataTable):
             return
         self._drawn_with = drawn_with
         super().notify_style_update()
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column as a screen wants it: its width when there is room, how far it may
+    shrink before others drop, and when it drops (the highest `drop` first; 0 never)."""
+
+    key: str
+    label: str
+    width: int
+    least: int | None = None
+    drop: int = 0
+    grow: bool = False
+
+
+class TableRow(NamedTuple):
+    """A row of a fitted table: its key, its cells by column key, its height in lines."""
+
+    key: str | None
+    cells: dict[str, object]
+    height: int = 1
+
+
+def fit_columns(
+    columns: Sequence[Column], *, room: int, padding: int = 1
+) -> list[tuple[Column, int]]:
+    """The columns that fit in `room` cells and their widths: the flexible ones shrink to
+    their least width first, then columns drop; a growing column takes what is left."""
+    kept = list(columns)
+    while True:
+        widths = {column.key: column.width for column in kept}
+        over = sum(width + 2 * padding for width in widths.values()) - room
+        for column in kept:
+            if over > 0 and column.least is not None:
+                give = min(column.width - column.least, over)
+                widths[column.key] -= give
+                over -= give
+        droppable = [column for column in kept if column.drop]
+        if over <= 0 or not droppable:
+            break
+        kept.remove(max(droppable, key=lambda column: column.drop))
+    for column in kept:  # room left: first back to the width wanted, then to a grower
+        if over < 0 and column.least is not None:
+            back = min(column.width - widths[column.key], -over)
+            widths[column.key] += back
+            over += back
+    for column in kept:
+        if over < 0 and column.grow:
+            widths[column.key] -= over
+            over = 0
+    return [(column, widths[column.key]) for column in kept]
+
+
+class FittedTable(SteadyTable):
+    """A table whose columns drop or shrink to fit its width, and come back when it widens.
+
+    The screen gives the columns it wants (`set_columns`) and rows as cells by column key
+    (`show_rows`); the table keeps them, so a new width lays them out again by itself.
+    """
+
+    class Refitted(Message):
+        """The columns on show changed: what was dropped may be shown elsewhere."""
+
+        def __init__(self, table: FittedTable) -> None:
+            super().__init__()
+            self.table = table
+
+        @property
+        def control(self) -> FittedTable:
+            return self.table
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.wanted: list[Column] = []
+        self.fitted: list[tuple[Column, int]] = []
+        self._rows: list[TableRow] = []
+
+    @property
+    def room(self) -> int:
+        """The width columns may take, a vertical scroll bar's always kept free."""
+        if not self.size.width:
+            return 1_000_000
+        return max(self.content_region.width - self.styles.scrollbar_size_vertical, 1)
+
+    @property
+    def dropped(self) -> list[Column]:
+        shown = {column.key for column, _width in self.fitted}
+        return [column for column in self.wanted if column.key not in shown]
+
+    def set_columns(self, columns: Sequence[Column]) -> None:
+        self.wanted = list(columns)
+        self.fitted = []
+        self._refit()
+
+    def show_rows(self, rows: Sequence[TableRow]) -> None:
+        """The rows, all cells kept: a column dropped now may come back with more room."""
+        self._rows = list(rows)
+        self.clear()
+        keys = [column.key for column, _width in self.fitted]
+        for row in self._rows:
+            cells = [row.cells.get(name, "") for name in keys]
+            self.add_row(*cells, key=row.key, height=row.height)
+
+    def on_resize(self) -> None:
+        self._refit()
+
+    def _refit(self) -> None:
+        fitted = fit_columns(self.wanted, room=self.room, padding=self.cell_padding)
+        if [(c.key, w) for c, w in fitted] == [(c.key, w) for c, w in self.fitted]:
+            return
+        row = self.cursor_row
+        self.fitted = fitted
+        self.clear(columns=True)
+        for column, width in fitted:
+            self.add_column(column.label, width=width, key=column.key)
+        self.show_rows(self._rows)
+        if self._rows:
+            self.move_cursor(row=min(row, len(self._rows) - 1))
+        self.post_message(self.Refitted(self))

@@ -8,6 +8,8 @@ long they have waited and how often the client was nudged.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -60,7 +62,7 @@ from tui.screens.clients import (
     palette,
     tag_style,
 )
-from tui.widgets import DeckFooter, DeckHeader, SteadyTable
+from tui.widgets import Column, DeckFooter, DeckHeader, FittedTable, TableRow
 
 # The order an account manager reads a client's work in: what the client holds up first.
 TASK_ORDER = (
@@ -110,6 +112,35 @@ def _number(value: float | None, unit: str = "") -> str:
     return f"{text}{unit}" if unit == "%" else f"{text} {unit}".strip()
 
 
+TABLES = {
+    # the widths wanted; a narrow terminal shrinks those with `least`, then drops the
+    # highest `drop` first
+    "tasks": (
+        Column("status", N_("Status"), 9),
+        Column("task", N_("Task"), 28, least=21),
+        Column("due", N_("Due"), 12, drop=1),
+        Column("note", N_("Note"), 16, drop=2),
+    ),
+    "kpis": (
+        Column("kpi", N_("KPI"), 24, least=16),
+        Column("baseline", N_("Baseline"), 9, drop=2),
+        Column("target", N_("Target"), 9, drop=1),
+        Column("now", N_("Now"), 9),
+        Column("history", N_("History"), 12, drop=3),
+    ),
+    "hypotheses": (
+        Column("decide", N_("Decide"), 10),
+        Column("hypothesis", N_("Hypothesis"), 44, least=21),
+        Column("result", N_("Result"), 14, drop=1),
+    ),
+    "log": (
+        Column("when", N_("When"), 12),
+        Column("channel", N_("Channel"), 11, least=8),
+        Column("what", N_("What"), 46, least=21),
+    ),
+}
+
+
 def _when(instant) -> str:
     local = clock.to_local(instant)
     return local.format("D MMM HH:mm" if local.year == clock.today().year else "D MMM YYYY")
@@ -148,6 +179,9 @@ class ClientDetailScreen(SurvivesOutages, ClientAdmin, ClientActions, Screen):
         self.kpi_rows: list[KpiView] = []
         self.hypothesis_rows: list[Hypothesis] = []
 
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    """Below 100 columns the profile narrows so the tables keep their titles."""
+
     def compose(self) -> ComposeResult:
         yield DeckHeader(title=_("Client"))
         with Horizontal(id="detail"):
@@ -155,34 +189,21 @@ class ClientDetailScreen(SurvivesOutages, ClientAdmin, ClientActions, Screen):
                 yield Static(id="profile-text")
             with Vertical(id="tables"):
                 yield Label("", id="tasks-title", classes="section")
-                yield SteadyTable(id="tasks", cursor_type="row")
+                yield FittedTable(id="tasks", cursor_type="row")
                 yield Label(_("KPIs · v records a value, K adds one"), classes="section")
-                yield SteadyTable(id="kpis", cursor_type="row")
+                yield FittedTable(id="kpis", cursor_type="row")
                 yield Label(
                     _("Hypotheses · enter writes the result, y adds one"), classes="section"
                 )
-                yield SteadyTable(id="hypotheses", cursor_type="row")
+                yield FittedTable(id="hypotheses", cursor_type="row")
                 yield Label(_("Interactions · n logs one"), classes="section")
-                yield SteadyTable(id="log", cursor_type="row")
+                yield FittedTable(id="log", cursor_type="row")
         yield DeckFooter()
 
     def on_mount(self) -> None:
-        columns = {
-            "tasks": ((_("Status"), 9), (_("Task"), 28), (_("Due"), 12), (_("Note"), 16)),
-            "kpis": (
-                (_("KPI"), 24),
-                (_("Baseline"), 9),
-                (_("Target"), 9),
-                (_("Now"), 9),
-                (_("History"), 12),
-            ),
-            "hypotheses": ((_("Decide"), 10), (_("Hypothesis"), 44), (_("Result"), 14)),
-            "log": ((_("When"), 12), (_("Channel"), 11), (_("What"), 46)),
-        }
-        for table_id, labels in columns.items():
-            table = self.query_one(f"#{table_id}", DataTable)
-            for label, width in labels:
-                table.add_column(label, width=width)
+        for table_id, columns in TABLES.items():
+            table = self.query_one(f"#{table_id}", FittedTable)
+            table.set_columns([replace(column, label=_(column.label)) for column in columns])
         self.query_one("#tasks", DataTable).focus()
 
     def current_client_id(self) -> int | None:
@@ -355,9 +376,9 @@ class ClientDetailScreen(SurvivesOutages, ClientAdmin, ClientActions, Screen):
         scope = Scope(sprint_id=self.app.sprint.id, client_id=self.client_id)
         counts = column_counts(engine, scope=scope, statuses=TASK_ORDER)
         waits = {w.task_id: w for w in waiting_on_client(engine, client_id=self.client_id)}
-        table = self.query_one("#tasks", DataTable)
+        table = self.query_one("#tasks", FittedTable)
         keep = self.selected_task_id()
-        table.clear()
+        rows: list[TableRow] = []
         self.task_ids = []
         today = clock.today()
         for status in TASK_ORDER:
@@ -377,14 +398,15 @@ class ClientDetailScreen(SurvivesOutages, ClientAdmin, ClientActions, Screen):
                     note.append("⏳" + _("{n}d", n=wait.days))
                     if wait.nudges:
                         note.append(_("nudged {n}×", n=wait.nudges))
-                table.add_row(
-                    cell(_(STATUS_NAMES[status]), "dim"),
-                    cell(card.title),
-                    cell(due, colours["error"] if late else ""),
-                    cell(" ".join(note), colours["warning"] if wait else colours["accent"]),
-                    key=str(card.id),
-                )
+                cells = {
+                    "status": cell(_(STATUS_NAMES[status]), "dim"),
+                    "task": cell(card.title),
+                    "due": cell(due, colours["error"] if late else ""),
+                    "note": cell(" ".join(note), colours["warning"] if wait else colours["accent"]),
+                }
+                rows.append(TableRow(str(card.id), cells))
                 self.task_ids.append(card.id)
+        table.show_rows(rows)
         open_count = sum(counts[s] for s in TASK_ORDER if s not in (Status.WAITING, Status.DONE))
         self.query_one("#tasks-title", Label).update(
             _(
@@ -398,25 +420,31 @@ class ClientDetailScreen(SurvivesOutages, ClientAdmin, ClientActions, Screen):
             table.move_cursor(row=self.task_ids.index(keep))
 
     def _fill_kpis(self) -> None:
-        table = self.query_one("#kpis", DataTable)
+        table = self.query_one("#kpis", FittedTable)
         row = table.cursor_row
-        table.clear()
         self.kpi_rows = kpis(self.app.engine, client_id=self.client_id)
-        for kpi in self.kpi_rows:
-            table.add_row(
-                cell(kpi.name),
-                cell(_number(kpi.baseline, kpi.unit)),
-                cell(_number(kpi.target, kpi.unit)),
-                cell(_number(kpi.current, kpi.unit), "bold"),
-                cell(sparkline([value for _at, value in kpi.history[-12:]])),
-            )
+        table.show_rows(
+            [
+                TableRow(
+                    None,
+                    {
+                        "kpi": cell(kpi.name),
+                        "baseline": cell(_number(kpi.baseline, kpi.unit)),
+                        "target": cell(_number(kpi.target, kpi.unit)),
+                        "now": cell(_number(kpi.current, kpi.unit), "bold"),
+                        "history": cell(sparkline([value for _at, value in kpi.history[-12:]])),
+                    },
+                )
+                for kpi in self.kpi_rows
+            ]
+        )
         if self.kpi_rows:
             table.move_cursor(row=min(row, len(self.kpi_rows) - 1))
 
     def _fill_hypotheses(self, colours: dict[str, str]) -> None:
-        table = self.query_one("#hypotheses", DataTable)
+        table = self.query_one("#hypotheses", FittedTable)
         row = table.cursor_row
-        table.clear()
+        shown: list[TableRow] = []
         rows = self.hypothesis_rows = hypotheses(self.app.engine, client_id=self.client_id)
         for h in rows:
             details = " · ".join(filter(None, [h.metric, h.budget, h.risk_note]))
@@ -424,26 +452,29 @@ class ClientDetailScreen(SurvivesOutages, ClientAdmin, ClientActions, Screen):
             due = h.decision_on is not None and not h.result and h.decision_on <= clock.today()
             text = cell(h.statement)
             text.append("\n" + literal(details), style="dim")
-            table.add_row(
-                cell(decide, colours["warning"] if due else ""),
-                text,
-                cell(h.result or "—", "" if h.result else "dim"),
-                height=2,
-            )
+            cells = {
+                "decide": cell(decide, colours["warning"] if due else ""),
+                "hypothesis": text,
+                "result": cell(h.result or "—", "" if h.result else "dim"),
+            }
+            shown.append(TableRow(None, cells, height=2))
+        table.show_rows(shown)
         if rows:
             table.move_cursor(row=min(row, len(rows) - 1))
 
     def _fill_log(self, colours: dict[str, str]) -> None:
-        table = self.query_one("#log", DataTable)
-        table.clear()
+        table = self.query_one("#log", FittedTable)
+        rows: list[TableRow] = []
         for entry in interaction_log(self.app.engine, client_id=self.client_id):
             arrow = "↙" if entry.direction == "in" else "↗"
             channel = _(CHANNEL_TITLES.get(entry.channel, entry.channel))
-            table.add_row(
-                cell(_when(entry.at), colours["accent"] if entry.planned else ""),
-                cell(f"{arrow} {channel}"),
-                cell(entry.summary),
-            )
+            cells = {
+                "when": cell(_when(entry.at), colours["accent"] if entry.planned else ""),
+                "channel": cell(f"{arrow} {channel}"),
+                "what": cell(entry.summary),
+            }
+            rows.append(TableRow(None, cells))
+        table.show_rows(rows)
 
     # Selection
 

@@ -9,11 +9,13 @@ contact, send the weekly report, rate satisfaction.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from rich.color import Color, ColorParseError
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
@@ -45,7 +47,7 @@ from tui.screens.client_admin import ClientAdmin
 from tui.screens.filtering import FilterField, Filtering, filter_bindings, with_filter
 from tui.screens.prompt import PickScreen
 from tui.screens.showing import ReadsAfterShowing
-from tui.widgets import DeckFooter, DeckHeader, SteadyTable
+from tui.widgets import Column, DeckFooter, DeckHeader, FittedTable, TableRow
 
 SORT_TITLES = {
     "risk": N_("risk"),
@@ -56,6 +58,21 @@ SORT_TITLES = {
     "satisfaction": N_("satisfaction"),
     "deadline": N_("next deadline"),
 }
+
+COLUMNS = (
+    # key, title, width; a narrow terminal drops the highest `drop` first
+    Column("risk", N_("Risk"), 5),
+    Column("client", N_("Client"), 30, least=22),
+    Column("burn", N_("Burn"), 6, drop=2),
+    Column("silent", N_("Silent"), 7, drop=1),
+    Column("promises", N_("Promises"), 9, drop=3),
+    Column("month", N_("Month"), 8, drop=7),
+    Column("waiting", N_("Waiting"), 9, drop=4),
+    Column("plan", N_("Plan"), 5, drop=6),
+    Column("due", N_("Next due"), 14, drop=5),
+    Column("mood", N_("Mood"), 5, drop=8),
+)
+"""The list's columns; those a narrow terminal drops show for the selected client below."""
 
 PLAN_MARKS = {
     Plan.AGREED: ("✓", "success"),
@@ -269,26 +286,15 @@ class ClientsScreen(SurvivesOutages, Filtering, ClientAdmin, ClientActions, Scre
 
     def compose(self) -> ComposeResult:
         yield DeckHeader(title=_("Clients"))
-        yield SteadyTable(id="clients", cursor_type="row")
+        yield FittedTable(id="clients", cursor_type="row")
+        yield Static("", id="clients-more")
         yield Static("", id="clients-legend")
         yield FilterField(hint=N_("Filter: client name or code"))
         yield DeckFooter()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for label, width in (
-            (_("Risk"), 5),
-            (_("Client"), 30),
-            (_("Burn"), 6),
-            (_("Silent"), 7),
-            (_("Promises"), 9),
-            (_("Month"), 8),
-            (_("Waiting"), 9),
-            (_("Plan"), 5),
-            (_("Next due"), 14),
-            (_("Mood"), 5),
-        ):
-            table.add_column(label, width=width)
+        table = self.query_one(FittedTable)
+        table.set_columns([replace(column, label=_(column.label)) for column in COLUMNS])
         table.focus()
 
     def reload(self) -> None:
@@ -309,14 +315,22 @@ class ClientsScreen(SurvivesOutages, Filtering, ClientAdmin, ClientActions, Scre
         """Filter and sort what was read, keeping the selection on the same client."""
         keep = self.current_client_id()
         self.rows = sort_health(matching_health(self.health, text=self.filter_text), by=self.sort)
-        table = self.query_one(DataTable)
-        table.clear()
+        table = self.query_one(FittedTable)
         colours = palette(self.app)
-        for health in self.rows:
-            table.add_row(*self._cells(health, colours), key=str(health.signals.client_id))
+        keys = [column.key for column in COLUMNS]
+        table.show_rows(
+            [
+                TableRow(
+                    str(health.signals.client_id),
+                    dict(zip(keys, self._cells(health, colours), strict=True)),
+                )
+                for health in self.rows
+            ]
+        )
         ids = [health.signals.client_id for health in self.rows]
         if keep in ids:
             table.move_cursor(row=ids.index(keep))
+        self._show_more()
         scope = _("sorted by {key}", key=_(SORT_TITLES[self.sort]))
         self.query_one(DeckHeader).set_scope(with_filter(scope=scope, text=self.filter_text))
         self.query_one("#clients-legend", Static).update(
@@ -327,6 +341,32 @@ class ClientsScreen(SurvivesOutages, Filtering, ClientAdmin, ClientActions, Scre
                 days=self.app.config.silence_alert_days,
             )
         )
+
+    def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
+        self._show_more()
+
+    def on_fitted_table_refitted(self, _event: FittedTable.Refitted) -> None:
+        self._show_more()
+
+    def _show_more(self) -> None:
+        """The selected client's figures in the columns a narrow terminal leaves off."""
+        table = self.query_one(FittedTable)
+        more = self.query_one("#clients-more", Static)
+        dropped = table.dropped
+        more.display = bool(dropped)
+        row = table.cursor_row
+        if not dropped or not 0 <= row < len(self.rows):
+            more.update("")
+            return
+        keys = [column.key for column in COLUMNS]
+        cells = dict(zip(keys, self._cells(self.rows[row], palette(self.app)), strict=True))
+        parts = [
+            Content.assemble(
+                (column.label, "$text-muted"), " ", Content.from_rich_text(cells[column.key])
+            )
+            for column in dropped
+        ]
+        more.update(Content("  ").join(parts))
 
     def _cells(self, health: Health, colours: dict[str, str]) -> list[Text]:
         s = health.signals
