@@ -212,10 +212,11 @@ def fit_columns(
             back = min(column.width - widths[column.key], -over)
             widths[column.key] += back
             over += back
-    for column in kept:
-        if over < 0 and column.grow:
-            widths[column.key] -= over
-            over = 0
+    growing = [column for column in kept if column.grow]
+    for index, column in enumerate(growing):  # the rest shared out among the growers
+        share = -over // (len(growing) - index) if over < 0 else 0
+        widths[column.key] += share
+        over += share
     return [(column, widths[column.key]) for column in kept]
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pendulum
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Static
 
@@ -33,11 +33,12 @@ from tui.format import hours, literal
 from tui.keys import translate_bindings
 from tui.outage import SurvivesOutages
 from tui.screens.prompt import ConfirmScreen
+from tui.widgets import Column, FittedTable, TableRow
 
 MODAL_CSS = """
 {name} {{ align: center middle; }}
 {name} > Vertical {{
-    width: 90; height: auto; max-height: 90%;
+    width: 90; max-width: 100%; height: auto; max-height: 90%;
     padding: 1 2; background: $surface; border: round $accent;
 }}
 {name} .title {{ text-style: bold; margin-bottom: 1; }}
@@ -48,6 +49,17 @@ MODAL_CSS = """
 {name} Input {{ background: $panel; margin-bottom: 1; }}
 {name} DataTable {{ height: auto; max-height: 20; }}
 """
+
+
+WIDEST_TEXT = 40
+"""Cells a task's title or a note takes at most when there is room for more."""
+TEXT_KEPT = 21
+"""Cells a title or a note keeps however narrow: 20 characters and the ellipsis."""
+
+
+def _cell(text: str, style: str = "") -> Text:
+    """A cell shown as typed, cut with an ellipsis at its column's width."""
+    return Text(text, style=style, no_wrap=True, overflow="ellipsis")
 
 
 def undoable_time_change(app, *, label: str, revert) -> None:
@@ -270,18 +282,21 @@ class EntriesScreen(SurvivesOutages, ModalScreen):
         self.task_id = task_id
         self.day = day or clock.today()
         self.entries: list[TimeEntry] = []
+        self.titles: dict[int, str] = {}
+        self.cells: list[dict[str, str]] = []
+        """Each entry's cells by column, kept to lay them out again at a new width."""
+        self._stacked = False
         self.names = {member.id: member.initials for member in team(self.app.engine)}
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label("", classes="title", id="entries-title", markup=False)
-            yield DataTable(cursor_type="row", zebra_stripes=True)
+            yield FittedTable(cursor_type="row", zebra_stripes=True)
             yield Static("", id="entries-total")
             yield Static(_("n adds · e edits · x archives · ctrl+z undoes"), classes="hint")
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns(_("Start"), _("End"), _("Hours"), _("Who"), _("Task"), _("Note"))
+        table = self.query_one(FittedTable)
         self.reload()
         table.focus()
 
@@ -294,28 +309,71 @@ class EntriesScreen(SurvivesOutages, ModalScreen):
             title = _("My time on {day}", day=self.day.format("dddd D MMMM"))
             self.entries = entries_for_member_day(engine, member_id=self.member_id, day=self.day)
         self.query_one("#entries-title", Label).update(literal(title))
-        table = self.query_one(DataTable)
-        table.clear()
-        total = 0.0
-        now = clock.now()
-        titles = {
+        self.titles = {
             task_id: get_task(engine, task_id=task_id).title
             for task_id in {entry.task_id for entry in self.entries}
         }
-        for entry in self.entries:
-            seconds = ((entry.end or now) - entry.start).total_seconds()
-            total += seconds / 3600
-            table.add_row(
-                _local(entry.start),
-                _local(entry.end) if entry.end else _("running"),
-                hours(round(seconds / 3600, 2)),
-                self.names.get(entry.member_id, ""),
-                Content(literal(titles[entry.task_id][:30])),
-                Content(literal(entry.note[:30])),
-            )
+        now = clock.now()
+        self.cells = [
+            {
+                "start": _local(entry.start),
+                "end": _local(entry.end) if entry.end else _("running"),
+                "hours": hours(round(((entry.end or now) - entry.start).total_seconds() / 3600, 2)),
+                "who": self.names.get(entry.member_id, ""),
+                "task": " ".join(literal(self.titles[entry.task_id]).split()),
+                "note": " ".join(literal(entry.note).split()),
+            }
+            for entry in self.entries
+        ]
+        total = sum(((entry.end or now) - entry.start).total_seconds() for entry in self.entries)
+        self.query_one(FittedTable).set_columns(self._columns())
+        self._show_rows()
         self.query_one("#entries-total", Static).update(
-            _("Total {hours} h", hours=hours(round(total, 2)))
+            _("Total {hours} h", hours=hours(round(total / 3600, 2)))
         )
+
+    def _columns(self) -> list[Column]:
+        """As wide as what they hold; a narrow terminal stacks the note under the task."""
+
+        def widest(key: str, label: str, *, least: int = 1, most: int = 1_000) -> int:
+            values = [len(cells[key]) for cells in self.cells]
+            return min(max([len(label), least, *values]), most)
+
+        def text(key: str, label: str, *, drop: int) -> Column:
+            width = widest(key, label, least=TEXT_KEPT, most=WIDEST_TEXT)
+            return Column(key, label, width, least=TEXT_KEPT, drop=drop, grow=True)
+
+        return [
+            Column("start", _("Start"), widest("start", _("Start"))),
+            Column("end", _("End"), widest("end", _("End"))),
+            Column("hours", _("Hours"), widest("hours", _("Hours"))),
+            Column("who", _("Who"), widest("who", _("Who")), drop=1),
+            text("task", _("Task"), drop=0),
+            text("note", _("Note"), drop=2),
+        ]
+
+    def _show_rows(self) -> None:
+        """The entries; with no room for the note beside the task, it goes under it."""
+        table = self.query_one(FittedTable)
+        stacked = any(column.key == "note" for column in table.dropped)
+        rows = []
+        for cells in self.cells:
+            shown = {key: _cell(value) for key, value in cells.items()}
+            height = 1
+            if stacked and cells["note"]:
+                both = Text.assemble(_cell(cells["task"]), "\n", _cell(cells["note"], "dim"))
+                both.no_wrap, both.overflow = True, "ellipsis"
+                shown["task"], height = both, 2
+            rows.append(TableRow(None, shown, height=height))
+        table.show_rows(rows)
+        self._stacked = stacked
+
+    def on_fitted_table_refitted(self, _event: FittedTable.Refitted) -> None:
+        """A new width may stack the note under the task, or put it back beside it."""
+        if self._stacked != any(
+            column.key == "note" for column in self.query_one(FittedTable).dropped
+        ):
+            self._show_rows()
 
     def _selected(self) -> TimeEntry | None:
         table = self.query_one(DataTable)
