@@ -429,6 +429,9 @@ class InboxScreen(SurvivesOutages, ReadsAfterShowing, Filtering, TriageActions, 
         super().__init__()
         translate_bindings(self)
 
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    """Below 100 columns the request on show goes under the list, which keeps the width."""
+
     def compose(self) -> ComposeResult:
         yield DeckHeader(title=_("Inbox"))
         with Horizontal(id="inbox"):
