@@ -286,3 +286,46 @@ class FittedTable(SteadyTable):
         if self._rows:
             self.move_cursor(row=min(row, len(self._rows) - 1))
         self.post_message(self.Refitted(self))
+
+
+class FlowText(Widget):
+    """Short items one under another in a narrow column; side by side, wrapped as whole
+    items, when laid out across a wide strip (as a narrow terminal stacks it)."""
+
+    DEFAULT_CSS = """
+    FlowText { height: auto; }
+    """
+
+    FLOW_WIDTH = 48
+    """From this width on the items flow side by side."""
+    GAP = "   "
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.items: list[Content] = []
+
+    def show(self, items: Sequence[Content]) -> None:
+        self.items = list(items)
+        self.refresh(layout=True)
+
+    def _text(self, width: int) -> Content:
+        if width < self.FLOW_WIDTH:
+            return Content("\n").join(self.items)
+        lines: list[list[Content]] = [[]]
+        used = 0
+        for item in self.items:
+            if not item.cell_length:
+                continue
+            wanted = item.cell_length + (len(self.GAP) if lines[-1] else 0)
+            if lines[-1] and used + wanted > width:
+                lines.append([])
+                used, wanted = 0, item.cell_length
+            lines[-1].append(item)
+            used += wanted
+        return Content("\n").join(Content(self.GAP).join(line) for line in lines)
+
+    def get_content_height(self, container, viewport, width: int) -> int:
+        return len(self._text(width).wrap(max(width, 1)))
+
+    def render(self) -> Content:
+        return self._text(self.size.width)

@@ -45,7 +45,7 @@ from tui.outage import SurvivesOutages
 from tui.screens.board import PRIORITY_MARKS
 from tui.screens.showing import ReadsAfterShowing
 from tui.screens.task_actions import TaskActions
-from tui.widgets import DeckFooter, DeckHeader
+from tui.widgets import DeckFooter, DeckHeader, FlowText
 
 STATUS_MARKS = {
     Status.INBOX: ("·", "$text-muted"),
@@ -66,6 +66,10 @@ TERM_TITLES = {
     "waiting": N_("waiting"),
     "carried_over": N_("carried over"),
 }
+
+
+TITLE_KEPT = 21
+"""Cells a task's title keeps (20 characters and the ellipsis) before other columns go."""
 
 
 @dataclass(frozen=True)
@@ -110,8 +114,15 @@ def task_line(*, task: PlanTask, width: int, planned: bool) -> Content:
         right.append((f" {as_date(task.due_date).format('DD.MM')}", "$error" if late else ""))
     else:
         right.append(("      ", ""))
+
+    def title_room() -> int:
+        tail = sum(len(text) for text, _style in right)
+        return width - lead.cell_length - marks.cell_length - tail - 1
+
+    while len(right) > 1 and title_room() < TITLE_KEPT:  # narrow: the due date goes, then who
+        right.pop()
     tail = Content.assemble(*right)
-    room = max(width - lead.cell_length - marks.cell_length - tail.cell_length - 1, 1)
+    room = max(title_room(), 1)
     title = Content(literal(task.title)).truncate(room, ellipsis=True, pad=True)
     if task.status == Status.DONE:
         title = title.stylize("strike $text-muted")
@@ -268,13 +279,16 @@ class PlanScreen(SurvivesOutages, ReadsAfterShowing, TaskActions, Screen):
         self._budgets: dict[int, BudgetStatus] = {}
         self._budgets_for: tuple | None = None
 
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    """Below 100 columns capacity goes under the backlog and the sprint, which keep the width."""
+
     def compose(self) -> ComposeResult:
         yield DeckHeader(title=_("Plan"))
         with Horizontal(id="plan-body"):
             yield PlanPane(pane_id="backlog")
             yield PlanPane(pane_id="sprint")
             with VerticalScroll(id="capacity"):
-                yield Static(id="capacity-text")
+                yield FlowText(id="capacity-text")
         yield Static(id="plan-detail")
         yield DeckFooter()
 
@@ -349,7 +363,7 @@ class PlanScreen(SurvivesOutages, ReadsAfterShowing, TaskActions, Screen):
         for index, pane in enumerate(self.panes):
             pane.active = index == self.pane_index
             pane.refresh()
-        self.query_one("#capacity-text", Static).update(self._capacity_text(view.members))
+        self.query_one("#capacity-text", FlowText).show(self._capacity_text(view.members))
         self._show_detail()
         self.query_one(DeckHeader).set_scope(self._week_label())
 
@@ -366,7 +380,7 @@ class PlanScreen(SurvivesOutages, ReadsAfterShowing, TaskActions, Screen):
             label += " · " + _("planning ahead")
         return label
 
-    def _capacity_text(self, members: list[MemberLoad]) -> Content:
+    def _capacity_text(self, members: list[MemberLoad]) -> list[Content]:
         lines = [Content.styled(_("Capacity"), "bold")]
         overloaded = sum(member.overloaded for member in members)
         if overloaded:
@@ -414,7 +428,7 @@ class PlanScreen(SurvivesOutages, ReadsAfterShowing, TaskActions, Screen):
                     "$warning",
                 )
             )
-        return Content("\n").join(lines)
+        return lines
 
     def row_line(self, *, row: Row, width: int, pane: str | None) -> Content:
         if row.note is not None:
