@@ -97,9 +97,82 @@ class TeamList(Widget):
         self.top = max(0, min(self.top, max(count - capacity, 0)))
         return range(self.top, min(self.top + capacity, count))
 
+    STRIP_WIDTH = 48
+    """From this width on (a strip across a narrow terminal) the members sit side by side."""
+
+    def _strip(self, *, width: int) -> Content:
+        """The members side by side in as many lines as the strip has, the selected one
+        always among them; the legend follows when there is room."""
+        screen = self.screen
+        members = screen.view.members if screen.view else ()
+        height = max(self.size.height, 1)
+        pieces = []
+        for index, member in enumerate(members):
+            selected = index == screen.member_index
+            noted = "✎" if screen.notes.get(member.member_id, "").strip() else " "
+            piece = Content.assemble(
+                ("▸" if selected else " ", "$accent"),
+                (member.initials, "bold"),
+                f"{noted}",
+                (" " + _("off"), "bold $warning") if member.away else "",
+                " ",
+                _counts(
+                    done=len(member.done),
+                    doing=len(member.doing),
+                    next_=member.next_total,
+                    blocked=len(member.blocked),
+                ),
+            ).rstrip()
+            pieces.append(piece.stylize("reverse") if selected else piece)
+        legend = [Content.styled(f"{mark} {_(name)}", "$text-muted") for mark, name in COUNT_MARKS]
+        title = Content.styled(_("Team"), "bold")
+        self.top = min(self.top, screen.member_index)
+        while True:
+            lines, shown = self._flow(
+                title=title, pieces=pieces[self.top :], legend=legend, width=width, height=height
+            )
+            if self.top + shown > screen.member_index or self.top >= len(pieces) - 1:
+                break
+            self.top += 1
+        for _attempt in range(2):  # say which are on show; saying it may leave one off
+            if shown >= len(pieces) - self.top and not self.top:
+                break
+            where = f" {self.top + 1}–{self.top + shown}/{len(pieces)}"
+            lines, shown = self._flow(
+                title=Content.assemble(title, (where, "$text-muted")),
+                pieces=pieces[self.top :],
+                legend=[],
+                width=width,
+                height=height,
+            )
+        return Content("\n").join(line.truncate(width) for line in lines)
+
+    @staticmethod
+    def _flow(
+        *, title: Content, pieces: list[Content], legend: list[Content], width: int, height: int
+    ) -> tuple[list[Content], int]:
+        """The title, then the pieces side by side in at most `height` lines, then the
+        legend if every piece fitted; how many pieces fitted."""
+        lines = [title]
+        shown = 0
+        for piece, counted in [(p, True) for p in pieces] + [(p, False) for p in legend]:
+            if not counted and shown < len(pieces):
+                break
+            line = Content.assemble(lines[-1], "  ", piece)
+            if line.cell_length <= width:
+                lines[-1] = line
+            elif len(lines) < height:
+                lines.append(piece)
+            else:
+                break
+            shown += counted
+        return lines, shown
+
     def render(self) -> Content:
         screen = self.screen
         width = max(self.size.width, 1)
+        if width >= self.STRIP_WIDTH:
+            return self._strip(width=width)
         view = screen.view
         members = view.members if view else ()
         window = self._window(count=len(members), index=screen.member_index)
@@ -199,11 +272,14 @@ class MemberPanel(Widget):
                 len(member.blocked),
             ),
         )
-        caps = fit_sections(
-            sizes=[max(total, 1) for _title, _items, total in sections],
-            budget=self.size.height - 2 - 2 * len(sections),
-        )
-        lines = [head.truncate(width), away.truncate(width)]
+        sizes = [max(total, 1) for _title, _items, total in sections]
+        # a blank line after each list while all fits, else every line for the lists
+        spaced = 2 + sum(sizes) + 2 * len(sections) <= self.size.height
+        chrome = 2 + 2 * len(sections) if spaced else 1 + bool(member.away) + len(sections)
+        caps = fit_sections(sizes=sizes, budget=self.size.height - chrome)
+        lines = [head.truncate(width)]
+        if spaced or member.away:
+            lines.append(away.truncate(width))
         for (title, items, total), cap in zip(sections, caps, strict=True):
             lines.append(Content.styled(title, "bold underline"))
             if not total:
@@ -214,7 +290,8 @@ class MemberPanel(Widget):
             if total > len(shown):
                 more = ngettext("…and {n} more", "…and {n} more", n=total - len(shown))
                 lines.append(Content.styled(f"  {more}", "$text-muted"))
-            lines.append(Content(""))
+            if spaced:
+                lines.append(Content(""))
         return Content("\n").join(lines)
 
     @staticmethod
@@ -325,6 +402,10 @@ class StandupScreen(SurvivesOutages, TriageActions, Screen):
         self.general = ""
         self.shown: Standup | None = None
         """The finished stand-up on show while leafing through the history, else None."""
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    """Below 110 columns the team goes along the top and the fires column narrows, so the
+    member's lists keep the middle."""
 
     def compose(self) -> ComposeResult:
         yield DeckHeader(title=_("Stand-up"))
