@@ -42,6 +42,8 @@ from tui.widgets import DeckFooter, DeckHeader
 
 CARD_LINES = 4
 CARD_HEIGHT = CARD_LINES + 1
+COLUMN_LEAST = 19
+"""Cells a column takes at least (16 for a card's lines): a narrow board shows fewer columns."""
 CARD_STRIPS_KEPT = 512
 """Cards whose drawn lines a column keeps: several pages of the longest column."""
 
@@ -146,6 +148,8 @@ class BoardColumn(Widget):
         self.state = ColumnState(status=status)
         self.cards: list[Card] = []
         self.active = False
+        self.edges = (False, False)
+        """Whether columns are left off the screen before this one, and after it."""
         self._drawn: tuple = ()
         self._levels: dict | None = None
         self._placed: tuple = ()
@@ -206,9 +210,14 @@ class BoardColumn(Widget):
         """The column in pieces: its head, each card (with all its look depends on), its foot."""
         state = self.state
         today, hour, lang = clock.today(), clock.now().start_of("hour"), language()
+        before, after = self.edges
         title = Content.assemble(
-            (_(STATUS_TITLES[Status(state.status)]), "bold"), (f" {state.count}", "$text-muted")
-        ).truncate(width, pad=True)
+            ("‹ " if before else "", "$text-muted"),
+            (_(STATUS_TITLES[Status(state.status)]), "bold"),
+            (f" {state.count}", "$text-muted"),
+        ).truncate(width - 2 * after, pad=True)
+        if after:
+            title = Content.assemble(title, (" ›", "$text-muted"))
         above = (
             Content.styled(_("↑ {n} more", n=state.offset), "$text-muted")
             if state.offset
@@ -307,9 +316,45 @@ class BoardScreen(SurvivesOutages, Filtering, TaskActions, Screen):
         self._clients = None
         self._levels_epoch = -1
         self.client_index = -1
-        self.column_index = 0
         self.columns = [BoardColumn(status=status) for status in BOARD_STATUSES]
         """Made once, so a key finds its column without querying the DOM."""
+        self.first_shown = 0
+        """The first column on screen when not all fit."""
+        self.column_index = 0
+
+    @property
+    def column_index(self) -> int:
+        return self._column_index
+
+    @column_index.setter
+    def column_index(self, index: int) -> None:
+        """The selected column, always one of those on screen."""
+        self._column_index = index
+        self._show_columns()
+
+    def _show_columns(self) -> None:
+        """As many columns as keep their cards readable, the selected one among them."""
+        width = self.size.width if self.is_mounted else 0
+        count = len(self.columns)
+        fit = max(1, min(count, width // COLUMN_LEAST)) if width else count
+        first = min(max(self.first_shown, self.column_index - fit + 1), self.column_index)
+        self.first_shown = first = max(0, min(first, count - fit))
+        uncovered = False
+        for index, column in enumerate(self.columns):
+            shown = first <= index < first + fit
+            edges = (shown and index == first > 0, shown and index == first + fit - 1 < count - 1)
+            uncovered |= shown and not column.display
+            column.display = shown
+            if edges != column.edges:
+                column.edges = edges
+                column.refresh()
+        if uncovered:  # read once laid out: a column off screen held a page for no height
+            self.call_after_refresh(self._load_unfit)
+
+    def _load_unfit(self) -> None:
+        unfit = [column for column in self.columns if column.display and not column.fits()]
+        if self.is_mounted and unfit:
+            self._load(unfit)
 
     def compose(self) -> ComposeResult:
         yield DeckHeader(title=_("Board"))
@@ -342,6 +387,7 @@ class BoardScreen(SurvivesOutages, Filtering, TaskActions, Screen):
     def on_resize(self) -> None:
         """Only a new size that changes how many cards a column holds needs a read: the
         resize that comes with the first paint would otherwise read the board twice."""
+        self._show_columns()
         if not all(column.fits() for column in self.columns):
             self.reload()
 
