@@ -69,6 +69,9 @@ MONTH_TITLES = (
 """Month names as a title on their own (the calendar's locale data has only the "of" forms)."""
 
 MONTH_CELL_LINES = 5
+"""Lines a day of the month takes when the screen has the height."""
+DAY_LEAST = 24
+"""Cells a day of the week takes when not all seven get 16: titles keep 20 characters."""
 
 
 def item_lines(*, item: Item, width: int) -> list[Content]:
@@ -98,16 +101,23 @@ class DayColumn(Widget):
         self.day = clock.today()
         self.items: list[Item] = []
         self.top = 0
+        self.edges = (False, False)
+        """Whether days of the week are left off the screen before this one, and after it."""
 
     def render(self) -> Content:
         screen = self.screen
         width = max(self.size.width, 1)
         selected_day = self.day == screen.day
         today = self.day == clock.today()
-        title = Content.styled(
-            self.day.format("ddd D MMM"),
-            "bold reverse $accent" if today else "bold",
-        ).truncate(width, pad=True)
+        before, after = self.edges
+        title = Content.assemble(
+            ("‹ " if before else "", "$text-muted"),
+            Content.styled(
+                self.day.format("ddd D MMM"), "bold reverse $accent" if today else "bold"
+            ),
+        ).truncate(width - 2 * after, pad=True)
+        if after:
+            title = Content.assemble(title, (" ›", "$text-muted"))
         lines = [title.stylize("underline") if selected_day else title]
         lines.append(
             Content.styled(_("↑ {n} more", n=self.top), "$text-muted") if self.top else Content("")
@@ -144,6 +154,25 @@ class DayColumn(Widget):
             self.top += 1
 
 
+def count_lines(*, counts: DayCounts, compact: bool = False) -> list[Content]:
+    """A day's counts in words, one a line; `compact`, as marks on one line ("2◷ 1⚑")."""
+    late = "$error" if counts.overdue else ""
+    found = []  # (in words, as a mark, style)
+    if counts.deadlines:
+        words = ngettext("{n} deadline", "{n} deadlines", n=counts.deadlines)
+        found.append((words, f"{counts.deadlines}{KIND_MARKS[Kind.DEADLINE]}", late))
+    if counts.promises:
+        words = ngettext("{n} promise", "{n} promises", n=counts.promises)
+        found.append((words, f"{counts.promises}{KIND_MARKS[Kind.PROMISE]}", late))
+    if counts.meetings:
+        words = ngettext("{n} meeting", "{n} meetings", n=counts.meetings)
+        found.append((words, f"{counts.meetings}{KIND_MARKS[Kind.MEETING]}", "$accent"))
+    if not compact:
+        return [Content.styled(words, style) for words, _mark, style in found]
+    marks = [Content.styled(mark, style) for _words, mark, style in found]
+    return [Content(" ").join(marks)] if marks else []
+
+
 class MonthGrid(Widget):
     """The month as weeks of days, each day with its counts."""
 
@@ -163,39 +192,44 @@ class MonthGrid(Widget):
             ]
         )
         lines = [names]
+        # as many lines a day as the height gives, at least two (its number, its counts)
+        height = self.size.height or len(self.weeks) * MONTH_CELL_LINES + 1
+        rows_per_day = min(MONTH_CELL_LINES, max(2, (height - 1) // max(len(self.weeks), 1)))
+        words = [
+            count_lines(counts=self.counts.get(day, DayCounts()))
+            for week in self.weeks
+            for day in week
+        ]
+        longest = max((line.cell_length for day in words for line in day), default=0)
+        most = max((len(day) for day in words), default=0)
+        compact = most > rows_per_day - 1 or longest + 2 > cell
         for week in self.weeks:
-            rows = [[] for _ in range(MONTH_CELL_LINES)]
+            rows = [[] for _ in range(rows_per_day)]
             for day in week:
                 for number, line in enumerate(
-                    self._cell(day=day, width=cell, selected=day == screen.day)
+                    self._cell(
+                        day=day,
+                        width=cell,
+                        selected=day == screen.day,
+                        rows=rows_per_day,
+                        compact=compact,
+                    )
                 ):
                     rows[number].append(line)
             lines += [Content.assemble(*row) for row in rows]
         return Content("\n").join(lines)
 
-    def _cell(self, *, day: pendulum.Date, width: int, selected: bool) -> list[Content]:
+    def _cell(
+        self, *, day: pendulum.Date, width: int, selected: bool, rows: int, compact: bool
+    ) -> list[Content]:
         screen = self.screen
-        counts: DayCounts = self.counts.get(day, DayCounts())
         outside = day.month != screen.day.month
         today = day == clock.today()
         number_style = "bold reverse $accent" if today else ("$text-muted" if outside else "bold")
         lines = [Content.styled(f"{day.day:>2}", number_style)]
-        late = "$error" if counts.overdue else ""
-        if counts.deadlines:
-            lines.append(
-                Content.styled(ngettext("{n} deadline", "{n} deadlines", n=counts.deadlines), late)
-            )
-        if counts.promises:
-            lines.append(
-                Content.styled(ngettext("{n} promise", "{n} promises", n=counts.promises), late)
-            )
-        if counts.meetings:
-            lines.append(
-                Content.styled(
-                    ngettext("{n} meeting", "{n} meetings", n=counts.meetings), "$accent"
-                )
-            )
-        lines += [Content("")] * (MONTH_CELL_LINES - len(lines))
+        lines += count_lines(counts=self.counts.get(day, DayCounts()), compact=compact)
+        lines = lines[:rows]
+        lines += [Content("")] * (rows - len(lines))
         out = []
         for line in lines:
             line = Content.assemble(" ", line).truncate(width - 1, pad=True)
@@ -230,6 +264,8 @@ class CalendarScreen(SurvivesOutages, ReadsAfterShowing, Screen):
         self.month_view = False
         self.found: list[Item] = []
         self._loaded_for: tuple | None = None
+        self.first_day: int | None = None
+        """The first day of the week on screen when not all seven fit (None: around today)."""
 
     def compose(self) -> ComposeResult:
         yield DeckHeader(title=_("Calendar"))
@@ -283,6 +319,7 @@ class CalendarScreen(SurvivesOutages, ReadsAfterShowing, Screen):
             grid.counts = day_counts(found=self.found)
             grid.refresh()
         else:
+            self._show_days()
             for offset, column in enumerate(self.columns):
                 day = self.week_start.add(days=offset)
                 if column.day != day:
@@ -295,6 +332,24 @@ class CalendarScreen(SurvivesOutages, ReadsAfterShowing, Screen):
                 column.refresh()
         self._show_detail()
         self.query_one(DeckHeader).set_scope(self._scope())
+
+    def _show_days(self) -> None:
+        """All seven days when each gets 16 cells, else as many as get 24, the day at
+        hand among them."""
+        width = self.size.width
+        columns = self.columns
+        count = len(columns)
+        fit = count if not width or width // count >= 16 else max(1, width // DAY_LEAST)
+        at = (self.day - self.week_start).days
+        first = at - fit // 2 if self.first_day is None else self.first_day
+        first = min(max(first, at - fit + 1), at)
+        self.first_day = first = max(0, min(first, count - fit))
+        for index, column in enumerate(columns):
+            column.display = first <= index < first + fit
+            column.edges = (
+                column.display and index == first > 0,
+                column.display and index == first + fit - 1 < count - 1,
+            )
 
     def _scope(self) -> str:
         if self.month_view:
@@ -321,10 +376,14 @@ class CalendarScreen(SurvivesOutages, ReadsAfterShowing, Screen):
             summary = self.day.format("ddd D MMMM YYYY")
             if counts.empty:
                 summary += " · " + _("nothing due")
+            # the counts in words: a short month's cells have only their marks
+            words = [Content(""), *count_lines(counts=counts)] if not counts.empty else []
             detail.update(
                 Content("\n").join(
                     [
-                        Content.styled(summary, "bold"),
+                        Content.assemble(
+                            Content.styled(summary, "bold"), Content(" · ").join(words)
+                        ),
                         Content.styled(_("enter opens the week"), "$text-muted"),
                     ]
                 )
