@@ -95,6 +95,10 @@ def _number(value: float, *, places: int = 1) -> str:
     return f"{value:.0f}" if places == 0 else hours(round(value, places), places=places)
 
 
+TWO_COLUMNS = 50
+"""Cells from which the sprint's figures stand in two columns."""
+
+
 class SprintPane(Widget):
     """The sprint's numbers, hours per client (as many as fit) and the burn chart."""
 
@@ -120,8 +124,12 @@ class SprintPane(Widget):
         ]
         burn = self._burn(view, width=width)
         room = max(self.size.height - len(lines) - len(burn) - 1, 2)
+        clients = len(view.numbers.clients)
+        if room < clients + 1 and self.size.height:  # short: the clients' hours before the chart
+            burn, room = [], max(self.size.height - len(lines), 2)
         lines += self._hours(view, width=width, room=room)
-        lines += [Content(""), *burn]
+        if burn:
+            lines += [Content(""), *burn]
         return Content("\n").join(line.truncate(width) for line in lines)
 
     @staticmethod
@@ -145,6 +153,13 @@ class SprintPane(Widget):
             (_("Stand-ups held"), str(numbers.standups), ""),
             (_("Days off"), str(numbers.days_off), ""),
         )
+        if width < TWO_COLUMNS:  # narrow: one column, the left figures first
+            return [
+                Content.assemble(
+                    Content(label).truncate(width - 8, pad=True), (f"{value:>8}", style)
+                )
+                for label, value, style in (*left, *right)
+            ]
         half = width // 2
         out = []
         for (label, value, style), (label2, value2, style2) in zip(left, right, strict=True):
@@ -162,8 +177,12 @@ class SprintPane(Widget):
     @staticmethod
     def _hours(view: RetroView, *, width: int, room: int) -> list[Content]:
         clients = view.numbers.clients
+        # code, week, plan, month / paid: narrower figures and code when the pane is
+        code, week, month = (10, 7, 16) if width >= 40 else (max(width - 26, 4), 6, 14)
         head = Content.styled(
-            f"{_('Hours'):<10}{_('week'):>7}{_('plan'):>7}{_('month / paid'):>16}", "bold"
+            f"{_('Hours'):<{code}}{_('week'):>{week}}{_('plan'):>{week}}"
+            f"{_('month / paid'):>{month}}",
+            "bold",
         )
         lines = [head]
         shown = clients if len(clients) <= room - 1 else clients[: max(room - 2, 0)]
@@ -174,10 +193,13 @@ class SprintPane(Widget):
             level = level_of(spent=row.month_hours, budget=row.budget_hours)
             lines.append(
                 Content.assemble(
-                    Content(literal(row.code)).truncate(10, pad=True),
-                    (_number(row.hours).rjust(7), "$warning" if over else ""),
-                    plan.rjust(7),
-                    (f"{_number(row.month_hours)} / {paid}".rjust(16), LEVEL_STYLES.get(level, "")),
+                    Content(literal(row.code)).truncate(code, pad=True),
+                    (_number(row.hours).rjust(week), "$warning" if over else ""),
+                    plan.rjust(week),
+                    (
+                        f"{_number(row.month_hours)} / {paid}".rjust(month),
+                        LEVEL_STYLES.get(level, ""),
+                    ),
                 )
             )
         if not clients:
@@ -367,6 +389,9 @@ class RetroScreen(SurvivesOutages, ReadsAfterShowing, Screen):
         self.sprint_id: int = self.app.sprint.id
         self.view: RetroView | None = None
         self.rows: list[Row] = []
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    """Below 100 columns the numbers narrow to one column, so the lines keep room to read."""
 
     def compose(self) -> ComposeResult:
         yield DeckHeader(title=_("Retro"))
