@@ -114,12 +114,15 @@ class CardScreen(SurvivesOutages, ModalScreen):
 
     # Layout
 
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    """Below 100 columns the checklist and the history go under the fields."""
+
     def compose(self) -> ComposeResult:
         task = self.edited
         title = _("Task {id}", id=task.id) if task else _("New task")
         with Vertical(id="card"):
             yield Label(title, id="card-title")
-            with Horizontal():
+            with Horizontal(id="card-body"):
                 with VerticalScroll(id="fields"):
                     yield from self._field(
                         "title",
