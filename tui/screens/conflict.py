@@ -20,7 +20,7 @@ class ConflictScreen(SurvivesOutages, ModalScreen):
     DEFAULT_CSS = """
     ConflictScreen { align: center middle; }
     ConflictScreen > Vertical {
-        width: 100; height: auto; max-height: 90%;
+        width: 100; max-width: 100%; height: auto; max-height: 90%;
         padding: 1 2; background: $surface; border: round $error;
     }
     ConflictScreen .title { text-style: bold; }
