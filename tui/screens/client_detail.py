@@ -117,7 +117,7 @@ TABLES = {
     # highest `drop` first
     "tasks": (
         Column("status", N_("Status"), 9),
-        Column("task", N_("Task"), 28, least=21),
+        Column("task", N_("Task"), 28, least=21, grow=True),
         Column("due", N_("Due"), 12, drop=1),
         Column("note", N_("Note"), 16, drop=2),
     ),
@@ -130,13 +130,13 @@ TABLES = {
     ),
     "hypotheses": (
         Column("decide", N_("Decide"), 10),
-        Column("hypothesis", N_("Hypothesis"), 44, least=21),
+        Column("hypothesis", N_("Hypothesis"), 44, least=21, grow=True),
         Column("result", N_("Result"), 14, drop=1),
     ),
     "log": (
         Column("when", N_("When"), 12),
         Column("channel", N_("Channel"), 11, least=8),
-        Column("what", N_("What"), 46, least=21),
+        Column("what", N_("What"), 46, least=21, grow=True),
     ),
 }
 
