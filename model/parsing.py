@@ -16,6 +16,11 @@ import pendulum
 from model.i18n import _
 
 MAX_ESTIMATE_HOURS = 1000.0
+MAX_WHOLE = 2**31 - 1
+"""The largest whole number every back end stores (PostgreSQL's integer): ids, counts."""
+EARLIEST_DATE = pendulum.date(2000, 1, 1)
+YEARS_AHEAD = 10
+"""A date typed more than this many years after today is a slip of the keys (+9999m)."""
 
 _HOURS = r"(?:h|hr|hrs|hours?|ч|час|часа|часов|г|год|годин[аи]?)"
 _MINUTES = r"(?:m|min|mins|minutes?|м|мин|минут[аы]?|хв|хвилин[аи]?)"
@@ -24,6 +29,15 @@ _DURATION = re.compile(
     re.IGNORECASE,
 )
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$")
+
+
+def parse_id(*, text: str) -> int:
+    """The id of a row as typed (`42`): a whole number the database can hold."""
+    cleaned = text.strip()
+    digits = cleaned.isascii() and cleaned.isdigit() and len(cleaned) <= len(str(MAX_WHOLE))
+    if not digits or not 1 <= int(cleaned) <= MAX_WHOLE:
+        raise ValueError(_("{text!r} is not an id: give a whole number such as 42", text=text))
+    return int(cleaned)
 
 
 def parse_hours(*, text: str) -> float:
@@ -146,6 +160,16 @@ def parse_due(*, text: str, today: pendulum.Date) -> Due:
             )
         )
     day = _day(parts[0], today=today)
+    last = today.add(years=YEARS_AHEAD)
+    if not EARLIEST_DATE <= day <= last:
+        raise ValueError(
+            _(
+                "{text!r} is out of range: dates run from {first} to {last}",
+                text=text,
+                first=EARLIEST_DATE.isoformat(),
+                last=last.isoformat(),
+            )
+        )
     return Due(date=day, time=parse_time_of_day(text=parts[1]) if len(parts) == 2 else None)
 
 

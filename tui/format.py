@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 import pendulum
@@ -33,10 +34,20 @@ def days_since(*, since: datetime, now: datetime) -> int:
     return max(0, int((now - since).total_seconds() // 86400))
 
 
-_CONTROL_PICTURES = {code: chr(0x2400 + code) for code in range(0x20)} | {0x7F: "\u2421"}
+_UNSHOWABLE = "\ufffd"
+"""C1 controls (U+0080–U+009F) have no pictures of their own; U+009B alone is a CSI to some
+terminals. They show as the replacement character, as do lone surrogates (bytes of the
+command line that were not UTF-8), which no terminal or file could take anyway."""
+
+_CONTROL_PICTURES = (
+    {code: chr(0x2400 + code) for code in range(0x20)}
+    | {0x7F: "\u2421"}
+    | dict.fromkeys(range(0x80, 0xA0), _UNSHOWABLE)
+)
 _SHELL_PICTURES = {
     code: picture for code, picture in _CONTROL_PICTURES.items() if code not in b"\t\n\r"
-}
+} | dict.fromkeys(range(0xD800, 0xE000), _UNSHOWABLE)
+_LONE_RETURN = re.compile("\r(?!\n)")
 
 
 def literal(text: str) -> str:
@@ -48,5 +59,14 @@ def literal(text: str) -> str:
 
 
 def shell_text(text: str) -> str:
-    """Shell output made safe as `literal` makes screen text, keeping its line breaks and tabs."""
-    return text.translate(_SHELL_PICTURES)
+    """Shell output made safe as `literal` makes screen text, keeping its line breaks and tabs.
+
+    A line break is a newline or CRLF (an iCalendar file has those); a carriage return on
+    its own would let text overwrite what was printed before it, so it shows as ␍.
+    """
+    return _LONE_RETURN.sub("\u240d", text).translate(_SHELL_PICTURES)
+
+
+def shell_line(text: str) -> str:
+    """`shell_text` for what must stay one line, such as an error: line breaks show as ␊."""
+    return text.translate(_CONTROL_PICTURES).translate(_SHELL_PICTURES)
