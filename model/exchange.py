@@ -10,12 +10,15 @@ nothing at all.
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Callable
 from datetime import date, datetime, time
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.types import TypeDecorator, TypeEngine
 from sqlmodel import Session, SQLModel
 
@@ -23,11 +26,25 @@ import model.tables  # noqa: F401  (every table in the metadata)
 from model import clock
 from model.blank import clear_rows, holds_work
 from model.db import advance_sequences, bulk_insert, reading, transaction
-from model.i18n import _
+from model.errors import ValidationError, check_line, check_text
+from model.i18n import _, ngettext
 from model.importers import FileRefused
+from model.parsing import MAX_WHOLE
 from model.store import current_revision
+from model.tables import (
+    Channel,
+    ClientStatus,
+    DayOffKind,
+    Direction,
+    InteractionKind,
+    Priority,
+    SprintState,
+    Status,
+)
 
 FORMAT = "clientdeck-export"
+SHOWN_PROBLEMS = 10
+"""A restore that is refused names this many bad rows, then says how many more there are."""
 
 
 def _tables() -> list[Table]:
@@ -109,26 +126,32 @@ def check_export(*, data: Any, name: str) -> dict[str, Any]:
     return data
 
 
-def _rows(*, table: Table, entry: Any) -> list[dict[str, Any]]:
-    """The rows of one table in the export as column → value, every value of the right type."""
+def _rows(*, table: Table, entry: Any) -> tuple[list[dict[str, Any]], list[str]]:
+    """The rows of one table in the export as column → value, and what is wrong with them.
+
+    A row is checked as the app checks what people type before it stores it, so a restore
+    can bring in nothing the app itself would have refused.
+    """
     expected = [column.name for column in table.columns]
     if not isinstance(entry, dict) or entry.get("columns") != expected:
         raise FileRefused(
             _("the export's table {table} does not have this schema's columns", table=table.name)
         )
+    listed = entry.get("rows") or []
+    if not isinstance(listed, list):
+        raise FileRefused(_("the export's table {table} holds no list of rows", table=table.name))
     kinds = [_python_type(table.c[name].type) for name in expected]
-    rows = []
-    for number, row in enumerate(entry.get("rows") or [], start=1):
+    rows, problems = [], []
+    for number, row in enumerate(listed, start=1):
         if not isinstance(row, list) or len(row) != len(expected):
-            raise FileRefused(
-                _("row {n} of table {table} is malformed", n=number, table=table.name)
-            )
+            problems.append(_("row {n} of table {table} is malformed", n=number, table=table.name))
+            continue
         values = {}
         for name, kind, value in zip(expected, kinds, row, strict=True):
             try:
                 values[name] = _decode(kind=kind, value=value)
             except (TypeError, ValueError):
-                raise FileRefused(
+                problems.append(
                     _(
                         "row {n} of table {table}: {value!r} is not a valid {column}",
                         n=number,
@@ -136,9 +159,180 @@ def _rows(*, table: Table, entry: Any) -> list[dict[str, Any]]:
                         value=value,
                         column=name,
                     )
-                ) from None
-        rows.append(values)
-    return rows
+                )
+                break
+        else:
+            reason = _row_problem(table=table, values=values)
+            if reason is None:
+                rows.append(values)
+            else:
+                problems.append(
+                    _(
+                        "row {n} of table {table}: {reason}",
+                        n=number,
+                        table=table.name,
+                        reason=reason,
+                    )
+                )
+    return rows, problems
+
+
+# --- checking rows as the app checks what people type -----------------------------------------
+
+
+def _value_problem(*, table: Table, name: str, value: Any) -> str | None:
+    """What every column of every table must be, whatever the table."""
+    column = table.c[name]
+    if value is None:
+        return None if column.nullable else _("{column} is missing", column=name)
+    if isinstance(value, str):
+        if "\x00" in value:
+            return f"{name}: " + _("text cannot contain NUL characters")
+        if not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return f"{name}: " + _("text that is not valid Unicode (a lone surrogate)")
+    elif isinstance(value, float) and not math.isfinite(value):
+        return f"{name}: " + _("{value} is not a finite number", value=value)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        if not -MAX_WHOLE - 1 <= value <= MAX_WHOLE:
+            return f"{name}: " + _("{value} is more than the database holds", value=value)
+        if column.primary_key and value < 1:
+            return f"{name}: " + _("an id is a whole number from 1")
+    return None
+
+
+def _row_problem(*, table: Table, values: dict[str, Any]) -> str | None:
+    """The first thing wrong with a decoded row, in words for the user, or None."""
+    for name, value in values.items():
+        if (problem := _value_problem(table=table, name=name, value=value)) is not None:
+            return problem
+    for name, allowed in _ENUMS.get(table.name, {}).items():
+        if values[name] not in allowed:
+            return f"{name}: " + _(
+                "{value!r} is not one of {allowed}",
+                value=values[name],
+                allowed=", ".join(repr(str(choice)) for choice in allowed),
+            )
+    check = _checks().get(table.name)
+    if check is None:
+        return None
+    try:
+        check(values)
+    except ValidationError as error:
+        return f"{error.field}: {error}" if error.field else str(error)
+    return None
+
+
+_ENUMS: dict[str, dict[str, tuple[str, ...]]] = {
+    "client": {"preferred_channel": tuple(Channel), "status": tuple(ClientStatus)},
+    "dayoff": {"kind": tuple(DayOffKind)},
+    "sprint": {"state": tuple(SprintState)},
+    "task": {"status": tuple(Status), "priority": tuple(Priority)},
+    "interaction": {
+        "channel": tuple(Channel),
+        "direction": tuple(Direction),
+        "kind": tuple(InteractionKind),
+    },
+}
+
+
+def _at_least(values: dict[str, Any], *, column: str, minimum: float) -> None:
+    if values[column] is not None and values[column] < minimum:
+        raise ValidationError(
+            _("{value} is below {minimum}", value=values[column], minimum=minimum), field=column
+        )
+
+
+@cache
+def _checks() -> dict[str, Callable[[dict[str, Any]], None]]:
+    """Per table, the model's own check of what a person may store (each raises by field)."""
+    from model import budgets, clients, contacts, daysoff, kpis, members, retro, tasks, timetrack
+
+    def task(values: dict[str, Any]) -> None:
+        fields = ("title", "description", "status", "priority", "estimate_hours", "labels")
+        tasks.validate(changes={name: values[name] for name in fields})
+        for column, minimum in (("waiting_seconds", 0), ("carried_over", 0), ("version", 1)):
+            _at_least(values, column=column, minimum=minimum)
+
+    def client(values: dict[str, Any]) -> None:
+        clients.clean_client(values={name: values[name] for name in clients.EDITABLE})
+
+    def member(values: dict[str, Any]) -> None:
+        members.clean_member(values={name: values[name] for name in members.EDITABLE})
+
+    def contact(values: dict[str, Any]) -> None:
+        contacts.clean_contact(values={name: values[name] for name in contacts.FIELDS})
+
+    def day_off(values: dict[str, Any]) -> None:
+        if values["last"] < values["first"]:
+            raise ValidationError(_("the days off end before they start"), field="last")
+        if (values["last"] - values["first"]).days >= daysoff.MAX_SPAN_DAYS:
+            raise ValidationError(_("days off span at most a year"), field="last")
+        check_line(value=values["note"], field="note", limit=200, required=False)
+
+    def budget(values: dict[str, Any]) -> None:
+        try:
+            budgets.check_hours(hours=values["hours"])
+        except ValidationError as error:
+            raise ValidationError(str(error), field=error.field or "hours") from None
+
+    def plan(values: dict[str, Any]) -> None:
+        _at_least(values, column="planned_hours", minimum=0)
+
+    def time_entry(values: dict[str, Any]) -> None:
+        if values["end"] is not None and values["end"] < values["start"]:
+            raise ValidationError(_("the end must be after the start"), field="end")
+        check_text(value=values["note"], field="note", limit=timetrack.MAX_NOTE, required=False)
+
+    def retro_note(values: dict[str, Any]) -> None:
+        if values["kind"] not in retro.NOTE_KINDS:
+            raise ValidationError(
+                _(
+                    "{value!r} is not one of {allowed}",
+                    value=values["kind"],
+                    allowed=", ".join(repr(kind) for kind in retro.NOTE_KINDS),
+                ),
+                field="kind",
+            )
+
+    def satisfaction(values: dict[str, Any]) -> None:
+        if values["score"] not in kpis.SCORES:
+            raise ValidationError(_("the score is a whole number from 0 to 10"), field="score")
+
+    return {
+        "task": task,
+        "client": client,
+        "member": member,
+        "contact": contact,
+        "dayoff": day_off,
+        "budget": budget,
+        "clientplan": plan,
+        "timeentry": time_entry,
+        "retronote": retro_note,
+        "satisfaction": satisfaction,
+    }
+
+
+def _refusal(problems: list[str]) -> FileRefused:
+    shown = "; ".join(problems[:SHOWN_PROBLEMS])
+    if len(problems) > SHOWN_PROBLEMS:
+        shown += "; " + _("and {n} more", n=len(problems) - SHOWN_PROBLEMS)
+    return FileRefused(
+        ngettext(
+            "nothing was restored: {n} row of the export is refused: {problems}",
+            "nothing was restored: {n} rows of the export are refused: {problems}",
+            len(problems),
+            problems=shown,
+        )
+    )
+
+
+def _first_line(error: Exception) -> str:
+    """A driver's message without its detail lines (PostgreSQL adds the row's values there)."""
+    text = str(getattr(error, "orig", None) or error)
+    return text.strip().splitlines()[0] if text.strip() else type(error).__name__
 
 
 def import_json(engine: Engine, *, data: dict[str, Any]) -> dict[str, int]:
@@ -155,7 +349,12 @@ def import_json(engine: Engine, *, data: dict[str, Any]) -> dict[str, int]:
         )
     if set(data["tables"]) != {table.name for table in _tables()}:
         raise FileRefused(_("the export does not hold this schema's tables"))
-    rows = {table.name: _rows(table=table, entry=data["tables"][table.name]) for table in _tables()}
+    rows, problems = {}, []
+    for table in _tables():
+        rows[table.name], found = _rows(table=table, entry=data["tables"][table.name])
+        problems += found
+    if problems:
+        raise _refusal(problems)
     try:
         with transaction(engine) as session:
             if holds_work(session):
@@ -169,7 +368,11 @@ def import_json(engine: Engine, *, data: dict[str, Any]) -> dict[str, int]:
             advance_sequences(session, tables=filled)
     except IntegrityError as error:
         raise FileRefused(
-            _("the export's rows do not fit together: {error}", error=error.orig)
+            _("the export's rows do not fit together: {error}", error=_first_line(error))
+        ) from None
+    except DataError as error:  # what the checks above missed; never the values themselves
+        raise FileRefused(
+            _("the database refused a value of the export: {error}", error=_first_line(error))
         ) from None
     return {name: len(table_rows) for name, table_rows in rows.items()}
 

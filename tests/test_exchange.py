@@ -171,7 +171,7 @@ def _set(table: str, row: int, column: str, value):
         (_set("budget", 0, "hours", True), "not a valid hours"),
         (_set("task", 3, "client_id", 999), "do not fit together"),
         (_set("member", 1, "name", "Olena Koval"), "do not fit together"),
-        (_set("client", 0, "name", None), "do not fit together"),
+        (_set("client", 0, "name", None), "row 1 of table client: name is missing"),
     ],
 )
 def test_a_damaged_export_is_refused_and_nothing_is_written(store, agency_export, damage, says):
