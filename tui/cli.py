@@ -340,7 +340,18 @@ def open_app(ctx: Context, *, demo_dataset: bool, start_mode: str = "board") -> 
 
 
 def run(argv: Sequence[str]) -> int:
+    from model.importers import FileRefused
+    from model.outage import OUTAGES, outage_message
     from model.tasks import ConflictError, ValidationError
+    from tui.format import shell_line
+
+    def refuse(message: str, *, code: int = 1) -> int:  # one line, whatever the words held
+        print(shell_line(message), file=sys.stderr)
+        return code
+
+    def unexpected(error: Exception) -> int:  # a bug: its message may hold rows or a URL
+        kind = type(error).__name__
+        return refuse(f"{PROG}: " + _("unexpected error ({kind}); please report it", kind=kind))
 
     try:
         args = build_parser().parse_args(argv)
@@ -358,21 +369,36 @@ def run(argv: Sequence[str]) -> int:
         gc.enable()
         return args.handler(ctx, args)
     except UsageError as error:
-        say(error, err=True)
-        return 2
+        return refuse(str(error), code=2)
+    except (KeyError, IndexError) as error:  # LookupErrors, but bugs unlike NotFoundError
+        return unexpected(error)
     except (
         Failure,
         StoreError,
         ConfigError,
         ValidationError,
+        FileRefused,
         LookupError,
         ConflictError,
         OSError,
     ) as error:
-        say(f"{PROG}: {error}", err=True)
-        return 1
+        return refuse(f"{PROG}: {error}")
+    except OverflowError:  # an id or count past what SQLite's integer holds
+        return refuse(f"{PROG}: " + _("a number is larger than the database can hold"))
+    except OUTAGES as error:  # the server gone, a lock held past the busy timeout
+        return refuse(f"{PROG}: {outage_message(error)}")
+    except UnicodeEncodeError:  # argv bytes that were not UTF-8 reach the store as surrogates
+        return refuse(f"{PROG}: " + _("the command line holds bytes that are not UTF-8 text"))
     except KeyboardInterrupt:
         return 130
+    except Exception as error:
+        if isinstance(error, ValueError) and "embedded null" in str(error):  # os's and sqlite3's
+            return refuse(f"{PROG}: " + _("a file name cannot contain NUL characters"))
+        driver = getattr(error, "orig", None)  # under SQLAlchemy's wrapper; SQLSTATE class 22
+        if str(getattr(driver, "sqlstate", None) or "").startswith("22"):  # is "data exception"
+            reason = next(iter(str(driver).splitlines()), "")  # not the statement or its rows
+            return refuse(f"{PROG}: " + _("the database refused a value: {reason}", reason=reason))
+        return unexpected(error)
 
 
 def main() -> None:
