@@ -16,6 +16,7 @@ import os
 import re
 import tempfile
 import tomllib
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -189,9 +190,24 @@ def _times(value: Any) -> tuple[str, ...]:
     return times
 
 
+MAX_TEXT = 200
+"""A theme's name is a short line; `me` holds a member's name as it is stored."""
+
+
 def _text(value: Any) -> str:
     _no_container(value)
     return str(value)
+
+
+def _short_line(value: Any) -> str:
+    text = _text(value)
+    if len(text) > MAX_TEXT or any(unicodedata.category(char) == "Cc" for char in text):
+        raise Invalid(
+            N_("{value} is not a short line of text (at most {limit} characters)"),
+            value=repr(text[:40]),
+            limit=MAX_TEXT,
+        )
+    return text
 
 
 def _names(value: Any) -> tuple[str, ...]:
@@ -286,7 +302,7 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "me": _text,
     "time_zone": _zone,
     "language": _language,
-    "theme": _text,
+    "theme": _short_line,
     "standup_times": _times,
     "standup_minutes": _minutes,
     "sprint_start": _weekday,

@@ -271,7 +271,7 @@ def test_accept_without_me_leaves_the_task_unassigned(deck, capsys):
         (["accept", "{id}", "--assignee", "Olga"], 1, "no member is called 'Olga'"),
         (["accept", "{id}", "--estimate", "soon"], 2, "not a duration"),
         (["accept", "{id}", "--estimate", "5000"], 2, "more than"),
-        (["accept", "two"], 2, "invalid int"),
+        (["accept", "two"], 2, "not an id"),
         (["accept"], 2, "TASK_ID"),
     ],
 )
@@ -350,3 +350,13 @@ def test_on_an_empty_store_each_first_step_says_what_to_do_first(deck, capsys):
     add(deck, capsys, "member", "add", "Olena Kovalenko")
     line = refused(deck, capsys, "timer", "start", "1", code=1)
     assert "config set me" in line and "Olena Kovalenko" in line
+
+
+def test_accept_takes_an_id_the_database_can_hold_or_refuses_it_as_usage(deck, capsys):
+    line = refused(deck, capsys, "accept", "99999999999999999999999", code=2)
+    assert "not an id" in line or "is not" in line
+
+
+def test_config_refuses_a_name_with_control_characters_or_too_long(deck, capsys):
+    assert refused(deck, capsys, "config", "set", "theme", "dark\x1b[31m", code=1)
+    assert refused(deck, capsys, "config", "set", "theme", "x" * 5000, code=1)

@@ -375,7 +375,8 @@ def err_lines(capsys) -> list[str]:
 def test_shell_set_keeps_every_other_setting_and_warns_about_the_unknown_key(user_file, capsys):
     assert run(["config", "set", "language", "en"]) == 0
     (warning,) = err_lines(capsys)
-    assert str(user_file) in warning and "line 4: colour" in warning
+    # worded in the file's own language (Ukrainian here): the key and its line are named
+    assert str(user_file) in warning and " 4: colour" in warning
     assert user_file.read_text(encoding="utf-8") == USER_FILE.replace('"uk"', '"en"')
     assert backup_path(user_file).read_text(encoding="utf-8") == USER_FILE
 
@@ -393,7 +394,7 @@ def test_shell_set_a_table_entry(user_file, capsys):
 def test_shell_refuses_a_number_that_is_not_finite(user_file, capsys, number):
     assert run(["config", "set", "urgency.fire", number]) == 1
     lines = err_lines(capsys)
-    assert "urgency.fire" in lines[-1] and "finite" in lines[-1]
+    assert "urgency.fire" in lines[-1] and repr(number) in lines[-1]  # worded in Ukrainian
     assert user_file.read_text(encoding="utf-8") == USER_FILE
 
 
@@ -413,7 +414,7 @@ def test_shell_unset_refusals(user_file, capsys):
     assert len(err_lines(capsys)) == 1
     assert run(["config", "unset", "nonsense"]) == 1
     lines = err_lines(capsys)
-    assert "'nonsense' is not set" in lines[-1]
+    assert lines[-1].startswith("clientdeck: 'nonsense' ")  # "… is not set", in Ukrainian
     assert user_file.read_text(encoding="utf-8") == USER_FILE
 
 
@@ -441,7 +442,7 @@ def test_the_app_gets_the_config_problem_and_stderr_stays_quiet(
     assert run(["--db", str(tmp_path / "app.db")]) == 0
     assert err_lines(capsys) == []
     (notices,) = shown
-    assert any("line 4: colour" in notice for notice in notices)
+    assert any(" 4: colour" in notice for notice in notices)  # in the file's language
 
 
 def test_shell_show_prints_the_settings_in_force(user_file, capsys):

@@ -64,6 +64,16 @@ class Failure(Exception):
     """The command could not do its work (exit 1)."""
 
 
+def task_id_arg(text: str) -> int:
+    """An argparse type: a task's id, never more than the database holds (exit 2, not a crash)."""
+    from model.parsing import parse_id
+
+    try:
+        return parse_id(text=text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # one line, exit 2, as the rest of the CLI
         raise UsageError(f"{self.prog}: {message}")

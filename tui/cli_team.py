@@ -12,7 +12,7 @@ from typing import Any
 
 from model import clock
 from model.i18n import N_, _
-from tui.cli import PROG, Context, Failure, UsageError, say
+from tui.cli import PROG, Context, Failure, UsageError, say, task_id_arg
 from tui.cli_agency import changes_of, number, print_json, table
 from tui.format import hours
 
@@ -72,7 +72,7 @@ def register(*, commands, parents: list[argparse.ArgumentParser]) -> None:
     accept = commands.add_parser(
         "accept", parents=parents, help=_("take an inbox task into this week's sprint")
     )
-    accept.add_argument("task_id", type=int, metavar="TASK_ID")
+    accept.add_argument("task_id", type=task_id_arg, metavar="TASK_ID")
     accept.add_argument("--assignee", metavar="NAME", help=_("who does it (default: you)"))
     accept.add_argument("--estimate", metavar="HOURS", help=_("1.5, 90m, 1h30…"))
     accept.set_defaults(handler=cmd_accept)

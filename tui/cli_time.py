@@ -5,18 +5,8 @@ from __future__ import annotations
 import argparse
 
 from model import clock
-from model.i18n import _
-from tui.cli import PROG, Context, Failure, UsageError, command_group, emit, say
-
-
-def _task_id(text: str) -> int:
-    """An argparse type: a task's id, never more than the database holds (exit 2, not a crash)."""
-    from model.parsing import parse_id
-
-    try:
-        return parse_id(text=text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
+from model.i18n import SUPPORTED, _, set_language
+from tui.cli import PROG, Context, Failure, UsageError, command_group, emit, say, task_id_arg
 
 
 def register(*, commands, parents: list[argparse.ArgumentParser]) -> None:
@@ -30,13 +20,14 @@ def register(*, commands, parents: list[argparse.ArgumentParser]) -> None:
     period.add_argument("--from", dest="first", metavar="DATE", help=_("first day"))
     hours.add_argument("--to", dest="last", metavar="DATE", help=_("last day, with --from"))
     hours.add_argument("--format", choices=("md", "csv"), default="md")
+    hours.add_argument("--lang", choices=SUPPORTED, help=_("the report's language"))
     hours.add_argument("--out", metavar="FILE", help=_("write to a file instead of the screen"))
     hours.set_defaults(handler=cmd_report_hours)
 
     timer = commands.add_parser("timer", parents=parents, help=_("start, stop or show your timer"))
     actions = timer.add_subparsers(dest="action", required=True)
     start = actions.add_parser("start", parents=parents, help=_("time a task (stops the last)"))
-    start.add_argument("task_id", type=_task_id, metavar="TASK_ID")
+    start.add_argument("task_id", type=task_id_arg, metavar="TASK_ID")
     start.add_argument("--note", default="", help=_("what you are doing"))
     start.set_defaults(handler=cmd_timer_start)
     stop = actions.add_parser("stop", parents=parents, help=_("stop your running timer"))
@@ -89,6 +80,8 @@ def cmd_report_hours(ctx: Context, args: argparse.Namespace) -> int:
 
     span, label = _period(args)
     client = find_client(ctx.engine, text=args.client)
+    if args.lang:
+        set_language(code=args.lang)
     report = hours_report(
         ctx.engine,
         client_id=client.id,
