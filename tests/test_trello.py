@@ -592,3 +592,21 @@ def test_created_events_carry_the_cards_creation_time(shop, board_data):
         ).all()
     assert rows and all(created == at for created, at in rows)
     assert all(at < clock.now() - timedelta(days=30) for _created, at in rows)
+
+
+@pytest.mark.parametrize(("name", "initials"), [("_x", "X"), ("___", "XX"), ("a_b c", "AC")])
+def test_derived_initials_are_letters_and_digits_as_the_team_allows(name, initials):
+    from model.members import clean_member
+
+    assert derive_initials(name=name) == initials
+    clean_member(values={"name": "Someone", "initials": initials})
+
+
+def test_a_member_name_is_cut_to_what_the_team_allows(board_data):
+    from model.members import clean_member
+
+    board_data["members"][0]["fullName"] = "N" * 500
+    board = parse_board(data=board_data, name="board.json")
+    (longest,) = [m for m in board.members if m.name.startswith("N")]
+    assert len(longest.name) == 120
+    clean_member(values={"name": longest.name})

@@ -374,6 +374,10 @@ def _comments(actions: list, *, names: dict[str, str]) -> dict[str, list[TrelloC
     return by_card
 
 
+MAX_MEMBER_NAME = 120
+"""As long as a member's name may be in the app (model/members.py), so a restore takes it."""
+
+
 def _members(data: dict) -> tuple[TrelloMember, ...]:
     members = []
     for index, member in enumerate(_get(data, "members", list, where=_("the board"), default=[])):
@@ -383,7 +387,7 @@ def _members(data: dict) -> tuple[TrelloMember, ...]:
         members.append(
             TrelloMember(
                 id=_get(member, "id", str, where=where),
-                name=_clean(name, limit=MAX_TITLE).strip(),
+                name=_clean(name, limit=MAX_MEMBER_NAME).strip(),
                 username=username,
             )
         )
@@ -562,8 +566,11 @@ def derive_initials(*, name: str) -> str:
     """First letters of the first and last words, or the first two letters of a single word."""
     words = re.findall(r"\w+", name)
     if len(words) >= 2:
-        return (words[0][0] + words[-1][0]).upper()
-    return (words[0][:2] if words else name[:2]).upper()
+        initials = words[0][0] + words[-1][0]
+    else:
+        initials = words[0][:2] if words else name[:2]
+    # letters and digits only, as the team's initials are everywhere else
+    return "".join(char for char in initials if char.isalnum()).upper() or "XX"
 
 
 def local_due(*, due: datetime, zone: str) -> tuple[date, time]:
