@@ -34,7 +34,9 @@ class DeckHeader(Widget):
         self.refresh()
 
     def render(self) -> Content:
-        """All of it when it fits; else the scope shortened, then the last facts left off."""
+        """All of it when it fits; else without the sprint week (the app's facts end with the
+        week, the next stand-up and the inbox), then with the scope shortened, then with
+        the last facts left off."""
         facts = self.app.header_facts()
         width = self.size.width or 1_000
 
@@ -47,6 +49,11 @@ class DeckHeader(Widget):
         shown = line(scope, facts)
         if shown.cell_length <= width:
             return shown
+        if len(facts) >= 3:
+            facts = facts[:-3] + facts[-2:]
+            shown = line(scope, facts)
+            if shown.cell_length <= width:
+                return shown
         over = shown.cell_length - width
         keep = max(scope.cell_length - over, min(SCOPE_KEPT, scope.cell_length))
         scope = scope.truncate(keep, ellipsis=True)
