@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from functools import partial
 from importlib import import_module
 from pathlib import Path
 
@@ -18,7 +20,7 @@ from model import clock
 from model.changes import fingerprint
 from model.config import Config, ConfigError, changed_values, load, write_keys
 from model.db import on_commit
-from model.i18n import N_, _, set_language
+from model.i18n import N_, _, language, set_language
 from model.inbox import inbox_count
 from model.members import find_member, needs_setup, team
 from model.outage import OUTAGES, outage_message
@@ -32,7 +34,7 @@ from model.weeks import as_date, iso_week_label
 from tui import collector
 from tui.compat import NoLocalsOnCrash
 from tui.format import literal
-from tui.keys import translate_bindings
+from tui.keys import NOT_APPLIED, check_keymap, translate_bindings
 from tui.outage import SurvivesOutages
 from tui.reminders import StandupReminders
 from tui.screens.showing import A_FRAME
@@ -64,6 +66,12 @@ SCREENS = {
     "clients": "tui.screens.clients:ClientsScreen",
     "inbox": "tui.screens.inbox:InboxScreen",
 }
+
+LANGUAGE_NAMES = (("en", "English"), ("uk", "Українська"), ("ru", "Русский"))
+"""Each language by its own name, as the palette offers them."""
+
+RELABEL_MODE = "relabel"
+"""A blank mode shown for the moment the modes are built again in a new language."""
 
 
 def _provider(name: str) -> Callable[[], type]:
@@ -135,8 +143,10 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
             self.register_theme(theme)
         self.notices += problems
         self.theme = config.theme if config.theme in self.available_themes else "clientdeck-dark"
-        if config.keys:
-            self.set_keymap(config.keys)
+        if config.keys:  # a remap that cannot work is said, and the default key stays
+            keymap, problems = check_keymap(config.keys)
+            self.notices += [_(NOT_APPLIED, problem=problem) for problem in problems]
+            self.set_keymap(keymap)
         self._cold_modes = list(SCREENS)
         """Modes whose code may not be loaded yet: quiet seconds load them."""
         self._settled_modes: set[str] = set()
@@ -503,6 +513,43 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
         # writing it: the frame is written by a thread that needs the interpreter).
         self.set_timer(A_FRAME, afterwards)
 
+    def action_change_language(self) -> None:
+        """The palette's languages, each by its own name; the one in use says so."""
+        self.search_commands(
+            [
+                (
+                    name,
+                    partial(self.change_language, code),
+                    _("in use") if code == language() else None,
+                )
+                for code, name in LANGUAGE_NAMES
+            ],
+            placeholder=_("Search for languages…"),
+        )
+
+    def change_language(self, code: str) -> None:
+        """Speak `code` from now on: saved, and every screen built again in it."""
+        set_language(code=code)
+        self.settle_config(replace(self.config, language=code))
+        translate_bindings(self)
+        self.run_worker(self._build_modes_again(), group="language", exclusive=True)
+
+    async def _build_modes_again(self) -> None:
+        """Each mode's screen was composed in the old language: the modes are made anew
+        (a blank screen is shown meanwhile, as the mode in use cannot be removed) and
+        the one in use is shown again. What was open over it closes."""
+        shown = self.current_mode
+        if RELABEL_MODE not in self._modes:
+            self.add_mode(RELABEL_MODE, Screen)
+        self._settled_modes = {RELABEL_MODE}
+        await self.switch_mode(RELABEL_MODE)
+        for _key, mode, _title in MODE_KEYS:
+            await self.remove_mode(mode)
+            self.add_mode(mode, _mode_screen(mode))
+        gc.unfreeze()  # the old screens were frozen out of collections: they may go now
+        await self.switch_mode(shown)
+        self.refresh_facts()
+
     def go_to_client(self, client_id: int) -> None:
         self.switch_mode("board")
         self.call_after_refresh(lambda: self.screen.show_client(client_id=client_id))
@@ -522,6 +569,9 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand(_("Theme"), _("Change the colour theme"), self.action_change_theme)
+        yield SystemCommand(
+            _("Language"), _("English, Ukrainian or Russian"), self.action_change_language
+        )
         yield SystemCommand(_("Help"), _("Show every key of this screen"), self.action_help)
         yield SystemCommand(
             _("Set up the agency"),

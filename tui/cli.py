@@ -270,6 +270,9 @@ def cmd_config(ctx: Context, args: argparse.Namespace) -> int:
             from tui.cli_team import me_name
 
             value = me_name(ctx, text=value)
+        from tui.keys import refuse_bad_remap  # an unknown binding, or a key another one has
+
+        refuse_bad_remap(keymap=ctx.config.keys, key=args.key, value=value)
         write_keys(path=ctx.config_path, values={args.key: value})  # only that key changes
     return 0
 

@@ -10,17 +10,18 @@ from model.board import find_tasks
 from model.clients import active_clients
 from model.i18n import _
 from tui.format import literal
+from tui.keys import in_force
 
 
 class ScreenActionsProvider(Provider):
-    """Each key binding of the current screen, by its description."""
+    """Each key binding of the current screen, by its description, with its key in force."""
 
     def _commands(self) -> list[tuple[str, str, str]]:
         screen = self.screen
         seen: set[str] = set()
         out = []
         for node in (screen, self.app):
-            for key, bindings in node._bindings.key_to_bindings.items():
+            for key, bindings in in_force(node).key_to_bindings.items():
                 for binding in bindings:
                     if binding.description and binding.action not in seen:
                         seen.add(binding.action)

@@ -15,7 +15,7 @@ from tui.themes import PRODUCT_THEMES, read_theme
 
 
 async def test_mode_keys_switch_screens_and_one_returns(agency, make_app):
-    """Triage keys 1–5 win on the stand-up and the inbox; 6 and i still leave them."""
+    """1–6 and i switch screens from every screen, the stand-up and the inbox too."""
     engine, _ids = agency
     app = make_app(engine)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -24,6 +24,8 @@ async def test_mode_keys_switch_screens_and_one_returns(agency, make_app):
             ("4", "retro"),
             ("5", "calendar"),
             ("3", "standup"),
+            ("i", "inbox"),
+            ("2", "plan"),
             ("i", "inbox"),
             ("6", "clients"),
         ):

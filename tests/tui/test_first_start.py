@@ -74,7 +74,7 @@ async def test_an_empty_store_opens_the_setup_and_ends_with_a_running_timer(
         await type_in(pilot, "i", "c", "Landing page copy", "tab", "enter", "down", "down", "enter")
         await pilot.press("ctrl+s")
         await pilot.pause()
-        await type_in(pilot, "1", "down", "down", "down", "enter", "ctrl+u", "2", "enter")
+        await type_in(pilot, "a", "down", "down", "down", "enter", "ctrl+u", "2", "enter")
         task = get_task(store, task_id=1)
         assert (task.client_id, task.status, task.assignee_id, task.sprint_id) == (
             nwb.id,
@@ -85,7 +85,7 @@ async def test_an_empty_store_opens_the_setup_and_ends_with_a_running_timer(
 
         # my timer on it, an hour of work, and the client's hours move
         assert budget_status(store, client_id=nwb.id).spent_hours == 0
-        await type_in(pilot, "6", "1", "l")  # on the inbox 1 triages: leave by 6
+        await type_in(pilot, "1", "l")
         assert app.screen.selected_task_id() == task.id
         await type_in(pilot, "t")
         assert app.running is not None and app.running.entry.task_id == task.id

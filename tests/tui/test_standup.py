@@ -194,7 +194,7 @@ async def test_finish_with_notes_then_find_it_in_history(day, make_app):
                 assert text in shown
             await pilot.press("left_square_bracket")
             assert standup(app).shown.id == record.id, "nothing older"
-            await pilot.press("1")
+            await pilot.press("a")
             assert get_task(engine, task_id=ids["prices"]).status == Status.INBOX, "no triage"
             await pilot.press("right_square_bracket")
             assert standup(app).shown is None
@@ -231,7 +231,7 @@ async def test_fires_are_triaged_with_the_inbox_keys_and_undone(day, make_app):
             assert fire_titles(app)[0] == "price list update"
             await pilot.press("ctrl+z")
             assert get_task(engine, task_id=ids["down"]).status == Status.INBOX
-            await pilot.press("k", "2")
+            await pilot.press("k", "b")
             assert get_task(engine, task_id=ids["prices"]).status == Status.BACKLOG
             assert "price list update" not in fire_titles(app)
             await pilot.press("ctrl+z")

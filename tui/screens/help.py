@@ -9,17 +9,20 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-from model.i18n import _
-from tui.keys import translate_bindings
+from model.i18n import N_, _
+from tui.keys import in_force, translate_bindings
 from tui.outage import SurvivesOutages
+
+SCHEME = N_("1–6 and i switch screens everywhere; letters act on the screen at hand.")
 
 
 def key_groups(*, screen: Screen) -> list[tuple[str, list[tuple[str, str]]]]:
-    """(group title, [(keys, what they do)]) for the screen's own keys, then the app's."""
+    """(group title, [(keys, what they do)]) for the screen's own keys, then the app's,
+    as they are in force: a key remapped in the config shows its new key."""
     groups: list[tuple[str, list[tuple[str, str]]]] = []
     for title, node in ((_("This screen"), screen), (_("Everywhere"), screen.app)):
         rows: dict[str, list[str]] = {}
-        for key, bindings in node._bindings.key_to_bindings.items():
+        for key, bindings in in_force(node).key_to_bindings.items():
             for binding in bindings:
                 if binding.description:
                     label = screen.app.get_key_display(binding.__class__(key, binding.action))
@@ -40,7 +43,7 @@ class HelpScreen(SurvivesOutages, ModalScreen):
         self.for_screen = for_screen
 
     def compose(self) -> ComposeResult:
-        parts: list = []
+        parts: list = [Content.styled(_(SCHEME) + "\n\n", "$text-muted")]
         for title, rows in key_groups(screen=self.for_screen):
             parts.append(Content.styled(title + "\n", "bold $accent"))
             for keys, what in rows:

@@ -52,12 +52,14 @@ from tui.screens.showing import ReadsAfterShowing
 from tui.screens.task_actions import TaskActions
 from tui.widgets import DeckFooter, DeckHeader
 
+# Letters, never digits: 1–6 and i switch screens everywhere, so a key that leaves one
+# screen never changes data on another. None of them is an app-wide key.
 TRIAGE_BINDINGS = [
-    Binding("1", "accept", "Accept", id="triage.accept"),
-    Binding("2", "backlog", "Backlog", id="triage.backlog"),
-    Binding("3", "waiting", "Waiting", id="triage.waiting"),
-    Binding("4", "decline", "Decline", id="triage.decline"),
-    Binding("5", "duplicate", "Duplicate", id="triage.duplicate"),
+    Binding("a", "accept", "Accept", id="triage.accept"),
+    Binding("b", "backlog", "Backlog", id="triage.backlog"),
+    Binding("w", "waiting", "Waiting", id="triage.waiting"),
+    Binding("x", "decline", "Decline", id="triage.decline"),
+    Binding("u", "duplicate", "Duplicate", id="triage.duplicate"),
     Binding("f", "fire", "Fire", id="triage.fire"),
 ]
 

@@ -42,7 +42,7 @@ from model.standup import (
 from model.tables import Priority, Standup, Status
 from model.tasks import ValidationError
 from tui.format import hours, literal
-from tui.keys import translate_bindings
+from tui.keys import key_hint, translate_bindings
 from tui.labels import KIND_TITLES
 from tui.outage import SurvivesOutages
 from tui.screens.board import PRIORITY_MARKS
@@ -51,7 +51,12 @@ from tui.widgets import DeckFooter, DeckHeader
 
 SLOT_FORMAT = "ddd D MMM HH:mm"
 COUNT_MARKS = (("✓", N_("done")), ("▶", N_("doing")), ("→", N_("next")), ("⊘", N_("blocked")))
-TRIAGE_HINT = N_("1 accept · 2 backlog · 3 waiting · 4 decline · 5 duplicate · f fire")
+TRIAGE_IDS = tuple(binding.id for binding in TRIAGE_BINDINGS)
+
+
+def triage_hint(screen: Screen) -> str:
+    """The fires' keys as they are in force, named under the fires, three to a line."""
+    return key_hint(screen, ids=TRIAGE_IDS, per_line=3)
 
 
 def _clock_text(units: int) -> str:
@@ -417,7 +422,7 @@ class StandupScreen(SurvivesOutages, TriageActions, Screen):
                 yield Input(id="member-note", compact=True)
             with Vertical(id="fires-column"):
                 yield FiresList()
-                yield Static(_(TRIAGE_HINT), id="triage-hint", markup=False)
+                yield Static(triage_hint(self), id="triage-hint", markup=False)
                 yield Label(_("Note for everyone (N)"), id="general-note-label", markup=False)
                 yield Input(id="general-note", compact=True)
         with VerticalScroll(id="history"):
