@@ -22,6 +22,12 @@ def reports_dir() -> Path:
     return folder
 
 
+def file_part(text: str) -> str:
+    """`text` as a safe piece of a file name: letters and digits kept, anything else
+    (a slash, dots, control characters in an imported client's code) becomes _."""
+    return "".join(char if char.isalnum() else "_" for char in text)[:40] or "_"
+
+
 def write_private(*, path: Path, text: str) -> Path:
     """Reports name clients and hours: the file is created readable by its owner only."""
     try:

@@ -48,3 +48,13 @@ def test_writing_to_a_device_leaves_its_mode_alone(tmp_path):
     finally:
         os.close(reader)
     assert stat.S_IMODE(fifo.stat().st_mode) == 0o666
+
+
+def test_a_client_code_from_outside_never_escapes_the_reports_folder():
+    """Board R, plan y and the clients' r name their files after the client's code; a code
+    from an old store or an import may hold a slash or dots."""
+    from model.files import file_part
+
+    assert file_part("../../etc/x") == "______etc_x"
+    assert file_part("NWB") == "NWB" and file_part("") == "_"
+    assert "/" not in file_part("a/b\x1b[0m") and len(file_part("x" * 500)) == 40

@@ -374,7 +374,7 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
     def hours_report(self, *, client_id: int) -> None:
         """Write this month's hours report for a client and put it on the clipboard."""
         from model.clients import client_by_id
-        from model.files import WriteError, reports_dir, write_private
+        from model.files import WriteError, file_part, reports_dir, write_private
         from model.reports.hours import hours_report, render_markdown
         from model.weeks import month_span
 
@@ -388,7 +388,8 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
         )
         text = render_markdown(report)
         try:
-            path = write_private(path=reports_dir() / f"hours-{client.code}-{month}.md", text=text)
+            name = f"hours-{file_part(client.code)}-{month}.md"
+            path = write_private(path=reports_dir() / name, text=text)
         except WriteError as error:
             self.notify(str(error), severity="error", markup=False)
             return

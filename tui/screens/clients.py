@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Static
 
 from model import clock
 from model.clients import client_by_id
-from model.files import WriteError, reports_dir, write_private
+from model.files import WriteError, file_part, reports_dir, write_private
 from model.health import (
     SORTS,
     Health,
@@ -233,7 +233,7 @@ class ClientActions(ReadsAfterShowing):
         week_start = as_date(self.app.sprint.week_start)
         week = iso_week_label(day=week_start)
         text = render_markdown(week_report(engine, client_id=client_id, week_start=week_start))
-        code = "".join(char if char.isalnum() else "_" for char in client.code)
+        code = file_part(client.code)
         try:
             path = write_private(path=reports_dir() / f"week-{code}-{week}.md", text=text)
         except WriteError as error:

@@ -21,7 +21,7 @@ from textual.widgets import Static
 
 from model import clock
 from model.budgets import BudgetStatus, budget_statuses
-from model.files import WriteError, reports_dir, write_private
+from model.files import WriteError, file_part, reports_dir, write_private
 from model.i18n import N_, _, ngettext
 from model.planning import (
     ClientPlanRow,
@@ -610,7 +610,7 @@ class PlanScreen(SurvivesOutages, ReadsAfterShowing, TaskActions, Screen):
             self.app.engine, sprint=self.sprint, client_id=client.client_id, config=self.app.config
         )
         week = iso_week_label(day=as_date(self.sprint.week_start))
-        name = f"plan-{client.code}-{week}.md"
+        name = f"plan-{file_part(client.code)}-{week}.md"
         try:
             path = write_private(path=reports_dir() / name, text=text)
         except WriteError as error:
