@@ -44,6 +44,7 @@ from model.config import Config
 from model.daysoff import available_days, off_days, off_workdays, week_hours
 from model.db import reading, transaction
 from model.i18n import _, ngettext
+from model.sprints import check_open
 from model.tables import (
     Client,
     ClientPlan,
@@ -291,7 +292,9 @@ def added_mid_sprint(engine: Engine, *, sprint_id: int) -> set[int]:
 
 
 def toggle_sprint(engine: Engine, *, task_id: int, sprint_id: int, who: int | None) -> Task:
-    """Into the sprint (a backlog task becomes to do), or out of it; done work stays."""
+    """Into the sprint (a backlog task becomes to do), or out of it; done work stays, and a
+    closed sprint's work stays as it closed."""
+    check_open(engine, sprint_id=sprint_id)
     task = get_task(engine, task_id=task_id)
     if task.sprint_id == sprint_id:
         if task.status == Status.DONE:

@@ -20,6 +20,7 @@ from model.db import reading, transaction
 from model.errors import NotFoundError, ValidationError, check_text
 from model.i18n import _
 from model.parsing import MAX_ESTIMATE_HOURS
+from model.sprints import refuse_closed
 from model.tables import (
     PRIORITY_ORDER,
     ChecklistItem,
@@ -95,9 +96,7 @@ def validate(*, changes: dict[str, Any]) -> dict[str, Any]:
         raise ValidationError(f"unknown task fields: {', '.join(sorted(unknown))}")
     out = dict(changes)
     if "title" in out:
-        out["title"] = check_text(
-            value=out["title"], field="title", limit=MAX_TITLE, required=True
-        )
+        out["title"] = check_text(value=out["title"], field="title", limit=MAX_TITLE, required=True)
     if "description" in out:
         out["description"] = check_text(
             value=out["description"], field="description", limit=MAX_DESCRIPTION, required=False
@@ -209,6 +208,7 @@ def add_task(
 ) -> Task:
     if session.get(Client, client_id) is None:
         raise NotFoundError(_("no client with id {id}", id=client_id))
+    refuse_closed(session, sprint_id=values.get("sprint_id"))
     position = values.pop("position", None)
     if position is None:
         place = top_position if values.get("fire") else bottom_position
@@ -261,6 +261,8 @@ def change_task(
     if expected_version is not None and task.version != expected_version:
         current = {**snapshot(task), "version": task.version}
         raise ConflictError(task_id=task_id, expected=expected_version, current=current)
+    if values.get("sprint_id", task.sprint_id) != task.sprint_id:
+        refuse_closed(session, sprint_id=values["sprint_id"])
     if "status" in values:
         values = {**status_effects(task=task, status=values["status"], now=now), **values}
         if values["status"] != task.status and "position" not in values:

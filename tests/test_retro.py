@@ -63,7 +63,14 @@ from model.tables import (
     Standup,
     Status,
 )
-from model.tasks import ValidationError, archive_task, create_task, get_task, update_task
+from model.tasks import (
+    NotFoundError,
+    ValidationError,
+    archive_task,
+    create_task,
+    get_task,
+    update_task,
+)
 from model.timetrack import add_entry
 from model.weeks import Span
 from tui.cli import run
@@ -590,8 +597,8 @@ def test_undo_close_puts_everything_back(week):
             old.carried_over,
             old.position,
         )
-    made = get_task(engine, task_id=next(iter(closing.created_tasks.values())))
-    assert made.archived_at is not None and made.sprint_id is None
+    with pytest.raises(NotFoundError):  # untouched since: gone again, not left archived
+        get_task(engine, task_id=next(iter(closing.created_tasks.values())))
     assert [a.task_id for a in action_items(engine, sprint_id=week.sprint)] == [None]
     sprint = find_sprint(engine, week_start=pendulum.date(2026, 11, 16))
     assert (sprint.state, sprint.closed_at) == (SprintState.OPEN, None)

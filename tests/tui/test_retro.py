@@ -23,7 +23,7 @@ from model.retro import (
 )
 from model.sprints import ensure_sprint, find_sprint
 from model.tables import ClientPlan, Interaction, Retro, SprintState, Standup, Status
-from model.tasks import create_task, get_task, update_task
+from model.tasks import NotFoundError, create_task, get_task, update_task
 from tests.conftest import ZONE
 from tui.screens.retro import CloseSprintScreen, LinePrompt, RetroScreen
 
@@ -236,7 +236,8 @@ async def test_close_the_sprint_then_undo_the_close(week, make_app):
             assert (task.sprint_id, task.carried_over) == (sprint_id, 0)
             assert task.status != Status.BACKLOG
         assert find_sprint(engine, week_start=THIS_WEEK.add(weeks=1)) is None
-        assert get_task(engine, task_id=item.task_id).archived_at is not None
+        with pytest.raises(NotFoundError):  # the task the close made is gone again
+            get_task(engine, task_id=item.task_id)
         assert action_items(engine, sprint_id=sprint_id)[0].task_id is None
 
 

@@ -53,7 +53,6 @@ from model.retro import (
     render_markdown,
     retro_view,
     set_check,
-    undo_close,
     unfinished,
     week_title,
 )
@@ -772,10 +771,7 @@ class RetroScreen(SurvivesOutages, ReadsAfterShowing, Screen):
             except ValidationError as error:
                 self.notify(str(error), severity="error", markup=False)
                 return
-            self._push(
-                label=_("close {week}", week=view.week),
-                revert=lambda: self._reopen(closing),
-            )
+            self._push(label=closing.undo.label, revert=lambda: self._reopen(closing))
             moved = _(
                 "{week} closed: {rolled} moved to {next}, {back} back to the backlog",
                 week=view.week,
@@ -803,7 +799,11 @@ class RetroScreen(SurvivesOutages, ReadsAfterShowing, Screen):
         )
 
     def _reopen(self, closing: Closing) -> None:
-        undo_close(self.app.engine, closing=closing, who=self.app.me_id)
+        """The close's own undo; then the app reads the reopened sprint."""
+        try:
+            closing.undo.revert()
+        except ValidationError as error:
+            self.notify(str(error), severity="error", markup=False)
         self._sprint_changed(sprint_id=closing.sprint_id)
 
     def _sprint_changed(self, *, sprint_id: int) -> None:
