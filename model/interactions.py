@@ -11,7 +11,8 @@ A nudge is a contact about a task waiting on the client: it is logged like any
 other, tied to the task, and restarts nothing. The task's wait keeps counting
 until it leaves "waiting", because that wait is the evidence of who stalled.
 Waits are counted in calendar days, as on the board: a deadline does not stop
-for the weekend.
+for the weekend. `nudge_text` is the reminder itself, ready to send: the nudged
+task first, then anything else the client holds up, each with its days.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from sqlmodel import Session, select
 
 from model import clock
 from model.db import reading, transaction
-from model.i18n import _
+from model.i18n import _, language, ngettext
 from model.tables import (
     Channel,
     Client,
@@ -151,7 +152,10 @@ def nudge(engine: Engine, *, task_id: int) -> Interaction:
 
 
 def report_sent(engine: Engine, *, client_id: int, week: str) -> Interaction:
-    """Log that the weekly report went to the client, so the retro sees every client got one."""
+    """Log that the weekly report went to the client, so the retro sees every client got one.
+
+    The one way a report is logged as sent: the app's `r` and the shell's
+    `report week --sent` both come here, so the retro counts them alike."""
     with reading(engine) as session:
         client = session.get(Client, client_id)
     if client is None:
@@ -269,3 +273,51 @@ def waiting_on_client(engine: Engine, *, client_id: int) -> list[WaitingTask]:
             )
         )
     return out
+
+
+# --- the reminder to send ------------------------------------------------------------------
+
+
+def quoted(title: str) -> str:
+    """A title in the quotation marks of the text's language."""
+    title = " ".join(title.split())
+    return f"«{title}»" if language() in ("uk", "ru") else f"“{title}”"
+
+
+def _waited(wait: WaitingTask) -> str:
+    if wait.days == 0:
+        return _("since today")
+    return ngettext("{n} day", "{n} days", n=wait.days)
+
+
+def render_nudge(*, waits: Sequence[WaitingTask]) -> str:
+    """A short, polite reminder in the UI language: what we wait for, and for how long."""
+    lines = [_("Hello!")]
+    if len(waits) == 1:
+        (wait,) = waits
+        lines.append(
+            _(
+                "A gentle reminder: we are still waiting for your reply on {title} ({days}).",
+                title=quoted(wait.title),
+                days=_waited(wait),
+            )
+        )
+    else:
+        lines.append(_("A gentle reminder: we are still waiting for your reply on these tasks:"))
+        lines += [f"- {quoted(wait.title)} ({_waited(wait)})" for wait in waits]
+    lines.append(_("As soon as we hear from you, we will carry on. Thank you!"))
+    return "\n".join(lines) + "\n"
+
+
+def nudge_text(engine: Engine, *, task_id: int) -> str:
+    """The reminder for a nudge about `task_id`: that task first, then the client's other
+    waits (the longest first), so one message asks for everything we wait on."""
+    with reading(engine) as session:
+        task_client = session.exec(select(Task.client_id).where(Task.id == task_id)).first()
+    if task_client is None:
+        raise NotFoundError(_("no task with id {id}", id=task_id))
+    waits = waiting_on_client(engine, client_id=task_client)
+    first = [wait for wait in waits if wait.task_id == task_id]
+    if not first:
+        raise ValidationError(_("only a task waiting on the client can be nudged"), field="task")
+    return render_nudge(waits=[*first, *(wait for wait in waits if wait.task_id != task_id)])

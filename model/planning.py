@@ -23,6 +23,12 @@ The rules the Plan screen and the retro share:
 - **Added mid-sprint**: a task whose event setting `sprint_id` to the sprint
   (field "sprint_id", new value the sprint id) happened after its client's
   plan for that sprint was agreed — whether or not it is still in the sprint.
+- **The plan message** (`plan_message`) is what the client is sent: each of the
+  client's open sprint tasks once (tasks of the same title, or marked as a
+  duplicate of one another, are one line), in words the client reads — no ids,
+  no internal tasks by title (`model.reports.hours.is_internal`: their hours are
+  one "account management" line), done work apart, and work due after the week
+  apart from the week's. Its total is `client_load`, the Plan screen's figure.
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ from model.config import Config
 from model.daysoff import available_days, off_days, off_workdays, week_hours
 from model.db import reading, transaction
 from model.i18n import _, ngettext
+from model.reports.hours import is_internal, md_text, status_words
 from model.sprints import check_open
 from model.tables import (
     Client,
@@ -102,6 +109,16 @@ def load_of(*, estimates: Iterable[float | None], default: float) -> Load:
         else:
             hours += estimate
     return Load(hours=hours, unestimated=unestimated)
+
+
+def client_load(tasks: Iterable[PlanTask], *, default: float) -> Load:
+    """A client's planned hours in a sprint: its tasks not done, unestimated at `default`.
+
+    The Plan screen's hours per client and the plan message's total are both this."""
+    return load_of(
+        estimates=[task.estimate_hours for task in tasks if task.status != Status.DONE],
+        default=default,
+    )
 
 
 @dataclass(frozen=True)
@@ -494,10 +511,7 @@ def plan_view(
                 code=client.code,
                 name=client.name,
                 colour=client.colour,
-                load=load_of(
-                    estimates=[t.estimate_hours for t in mine if t.status != Status.DONE],
-                    default=default,
-                ),
+                load=client_load(mine, default=default),
                 tasks=len(mine),
                 budget_hours=status.budget_hours if status else None,
                 left_hours=status.remaining_hours if status else None,
@@ -548,39 +562,167 @@ def plan_view(
 # --- the message to the client -------------------------------------------------------------
 
 
-def render_plan_message(*, client_name: str, week_start: date, tasks: list[PlanTask]) -> str:
-    """The plan as Markdown for the client: the tasks, their estimates and deadlines."""
-    first = as_date(week_start)
+@dataclass(frozen=True)
+class MessageLine:
+    """One piece of work as the client reads it: one task, or tasks that are the same work."""
+
+    title: str
+    hours: float
+    guessed: bool  # some of it has no estimate yet: counted at the default
+    due_date: date | None
+    due_time: time | None
+    waiting: bool  # waiting on the client
+
+
+@dataclass(frozen=True)
+class PlanMessage:
+    client_name: str
+    week_start: date
+    this_week: tuple[MessageLine, ...]
+    later: tuple[MessageLine, ...]  # in the sprint, due after its last day
+    account_hours: float  # the internal tasks' hours, told without their titles
+    done: tuple[str, ...]
+    load: Load  # the Plan screen's planned hours of the client: the message's total
+
+
+def _same_work(title: str) -> str:
+    return " ".join(title.split()).casefold()
+
+
+def _message_lines(tasks: list[PlanTask], *, twin_of: dict[int, int], default: float):
+    """Open tasks grouped into lines: a task marked as a duplicate of another goes with it,
+    and tasks of the same title are one line (the client sees one piece of work)."""
+    by_id = {task.id: task for task in tasks}
+    groups: dict[str, list[PlanTask]] = {}
+    titles: dict[str, str] = {}
+    for task in tasks:
+        root = task
+        seen = {task.id}
+        while (parent := twin_of.get(root.id)) in by_id and parent not in seen:
+            seen.add(parent)
+            root = by_id[parent]
+        key = _same_work(root.title)
+        titles.setdefault(key, root.title)
+        groups.setdefault(key, []).append(task)
+    lines = []
+    for key, group in groups.items():
+        dated = [task for task in group if task.due_date is not None]
+        first = min(
+            dated, key=lambda task: (task.due_date, task.due_time or time.max), default=None
+        )
+        load = load_of(estimates=[task.estimate_hours for task in group], default=default)
+        lines.append(
+            MessageLine(
+                title=titles[key],
+                hours=load.hours,
+                guessed=load.unestimated > 0,
+                due_date=first.due_date if first else None,
+                due_time=first.due_time if first else None,
+                waiting=any(task.status == Status.WAITING for task in group),
+            )
+        )
+    lines.sort(key=lambda line: (line.due_date is None, line.due_date or date.min))
+    return lines
+
+
+def build_plan_message(
+    *,
+    client_name: str,
+    client_code: str,
+    week_start: date,
+    tasks: list[PlanTask],
+    labels: dict[int, str],
+    twin_of: dict[int, int],
+    default: float,
+) -> PlanMessage:
+    """What the message tells, from the client's sprint tasks (most urgent first)."""
+    last = as_date(week_start).add(days=6)
+    internal = {
+        task.id
+        for task in tasks
+        if is_internal(labels=labels.get(task.id, ""), client_code=client_code)
+    }
+    open_tasks = [task for task in tasks if task.status != Status.DONE]
+    shown = _message_lines(
+        [task for task in open_tasks if task.id not in internal], twin_of=twin_of, default=default
+    )
+    still_open = {_same_work(task.title) for task in open_tasks}
+    done: list[str] = []
+    for task in tasks:
+        key = _same_work(task.title)
+        if task.status == Status.DONE and task.id not in internal and key not in still_open:
+            still_open.add(key)
+            done.append(task.title)
+    return PlanMessage(
+        client_name=client_name,
+        week_start=week_start,
+        this_week=tuple(line for line in shown if line.due_date is None or line.due_date <= last),
+        later=tuple(line for line in shown if line.due_date is not None and line.due_date > last),
+        account_hours=load_of(
+            estimates=[task.estimate_hours for task in open_tasks if task.id in internal],
+            default=default,
+        ).hours,
+        done=tuple(done),
+        load=client_load(tasks, default=default),
+    )
+
+
+def _due_words(line: MessageLine, *, week_start: pendulum.Date) -> str:
+    due = as_date(line.due_date).format("ddd D MMM")
+    if line.due_time is not None:
+        due += f" {line.due_time:%H:%M}"
+    if as_date(line.due_date) < week_start:
+        return _("was due {when}", when=due)
+    return _("due {when}", when=due)
+
+
+def _message_item(line: MessageLine, *, week_start: pendulum.Date) -> str:
+    hours = _number(line.hours)
+    details = [_("about {hours} h", hours=hours) if line.guessed else _("{hours} h", hours=hours)]
+    if line.due_date is not None:
+        details.append(_due_words(line, week_start=week_start))
+    if line.waiting:
+        details.append(status_words(Status.WAITING))
+    return f"- {md_text(line.title)} ({', '.join(details)})"
+
+
+def render_plan_message(message: PlanMessage) -> str:
+    """The plan as Markdown for the client: the work, its hours and deadlines, the total."""
+    first = as_date(message.week_start)
     last = first.add(days=6)
     lines = [
         "# "
-        + _(
-            "Plan for {client}: {start} – {end}",
-            client=client_name,
-            start=first.format("D MMMM"),
-            end=last.format("D MMMM YYYY"),
+        + md_text(
+            _(
+                "Plan for {client}: {start} – {end}",
+                client=message.client_name,
+                start=first.format("D MMMM"),
+                end=last.format("D MMMM YYYY"),
+            )
         ),
         "",
     ]
-    if not tasks:
+    items = [_message_item(line, week_start=first) for line in message.this_week]
+    if message.account_hours:
+        hours = _("{hours} h", hours=_number(message.account_hours))
+        items.append(f"- {_('Account management and coordination')} ({hours})")
+    if not items and not message.later:
         lines.append(_("Nothing is planned for this week yet."))
-    known = 0.0
-    for task in tasks:
-        details = []
-        if task.estimate_hours is not None:
-            known += task.estimate_hours
-            details.append(_("{hours} h", hours=_number(task.estimate_hours)))
-        if task.due_date is not None:
-            due = as_date(task.due_date).format("ddd D MMM")
-            if task.due_time is not None:
-                due += f" {task.due_time:%H:%M}"
-            details.append(_("due {when}", when=due))
-        if task.status == Status.DONE:
-            details.append(_("done"))
-        suffix = f" ({', '.join(details)})" if details else ""
-        lines.append(f"- {task.title}{suffix}")
-    if tasks:
-        lines += ["", _("Total: {hours} h", hours=_number(known))]
+    lines += items
+    if message.later:
+        lines += ["", _("Started this week, due later:"), ""]
+        lines += [_message_item(line, week_start=first) for line in message.later]
+    if message.done:
+        lines += ["", _("Already done:"), ""]
+        lines += [f"- {md_text(title)}" for title in message.done]
+    if message.load.hours or items or message.later:
+        hours = _number(message.load.hours)
+        total = (
+            _("Total: about {hours} h", hours=hours)
+            if message.load.unestimated
+            else _("Total: {hours} h", hours=hours)
+        )
+        lines += ["", total]
     return "\n".join(lines) + "\n"
 
 
@@ -590,11 +732,20 @@ def plan_message(engine: Engine, *, sprint: Sprint, client_id: int, config: Conf
         client = session.get(Client, client_id)
         if client is None:
             raise NotFoundError(_("no client with id {id}", id=client_id))
-        tasks = _plan_tasks(
-            session,
-            where=[Task.sprint_id == sprint.id, Task.client_id == client_id],
-            today=clock.today(),
-            coefficients=config.urgency,
-        )
-    tasks.sort(key=lambda task: (task.due_date is None, task.due_date or date.min, -task.urgency))
-    return render_plan_message(client_name=client.name, week_start=sprint.week_start, tasks=tasks)
+        where = [Task.sprint_id == sprint.id, Task.client_id == client_id]
+        tasks = _plan_tasks(session, where=where, today=clock.today(), coefficients=config.urgency)
+        extra = session.exec(
+            select(Task.id, Task.labels, Task.duplicate_of_id).where(
+                Task.archived_at.is_(None), *where
+            )
+        ).all()
+    message = build_plan_message(
+        client_name=client.name,
+        client_code=client.code,
+        week_start=sprint.week_start,
+        tasks=tasks,
+        labels={task_id: labels for task_id, labels, _twin in extra},
+        twin_of={task_id: twin for task_id, _labels, twin in extra if twin is not None},
+        default=config.default_estimate_hours,
+    )
+    return render_plan_message(message)

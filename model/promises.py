@@ -3,6 +3,9 @@
 A promise is kept when the task is done by its deadline, to the minute: the
 due time when there is one, else the end of the due day in the configured
 time zone. Done a minute late is broken.
+
+`confirmation_text` is what the account manager sends the client on promising:
+the work and its deadline in words, exactly as the promise will be held to.
 """
 
 from __future__ import annotations
@@ -14,9 +17,15 @@ import pendulum
 from sqlalchemy.engine import Engine
 
 from model import clock
-from model.i18n import _
+from model.i18n import N_, _
+from model.interactions import quoted
 from model.tables import Task
 from model.tasks import ValidationError, get_task, update_task
+
+DAY_FORMAT = N_("dddd, D MMMM")
+DAY_YEAR_FORMAT = N_("dddd, D MMMM YYYY")
+"""The deadline's day inside the confirmation (in another year: with it): pendulum formats,
+so that each language words the day as its sentence needs."""
 
 
 class PromiseState(StrEnum):
@@ -71,3 +80,28 @@ def promise_task(
     elif task.due_date is None:
         raise ValidationError(_("a promise needs a deadline: set the due date"), field="due")
     return update_task(engine, task_id=task_id, changes=changes, who=who)
+
+
+def confirmation_text(*, task: Task) -> str:
+    """The message confirming a promise to the client, in the UI language: the work, the day
+    and the time (or the end of the day) it is due. A task without a due date has none."""
+    if task.due_date is None:
+        raise ValidationError(_("a promise needs a deadline: set the due date"), field="due")
+    day = pendulum.date(task.due_date.year, task.due_date.month, task.due_date.day)
+    when = day.format(_(DAY_FORMAT if day.year == clock.today().year else DAY_YEAR_FORMAT))
+    if task.due_time is not None:
+        promise = _(
+            "Confirming: we will deliver {title} on {day} by {time}.",
+            title=quoted(task.title),
+            day=when,
+            time=f"{task.due_time:%H:%M}",
+        )
+    else:
+        promise = _(
+            "Confirming: we will deliver {title} by the end of {day}.",
+            title=quoted(task.title),
+            day=when,
+        )
+    return (
+        "\n".join([_("Hello!"), promise, _("We will let you know as soon as it is ready.")]) + "\n"
+    )

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import pendulum
 
+from model.i18n import N_
+
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -115,3 +117,21 @@ def working_days(*, first: pendulum.Date, last: pendulum.Date) -> int:
 def as_date(value) -> pendulum.Date:
     """A stored `datetime.date` as a pendulum date, for the arithmetic above."""
     return pendulum.date(value.year, value.month, value.day)
+
+
+MONTH_NAMES = (
+    N_("January"),
+    N_("February"),
+    N_("March"),
+    N_("April"),
+    N_("May"),
+    N_("June"),
+    N_("July"),
+    N_("August"),
+    N_("September"),
+    N_("October"),
+    N_("November"),
+    N_("December"),
+)
+"""Month names on their own, as a title (pendulum's locale data has only the "of" forms
+that follow a day): the calendar's heading and the reports' "November 2026"."""

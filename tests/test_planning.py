@@ -356,12 +356,12 @@ def test_the_plan_message_lists_tasks_estimates_and_deadlines(shop):
     assert text == (
         "# Plan for Acme: 16 November – 22 November 2026\n"
         "\n"
-        "- Call (due Wed 18 Nov 15:00)\n"
+        "- Call (about 2 h, due Wed 18 Nov 15:00)\n"
         "- Report (1.5 h, due Fri 20 Nov)\n"
-        "- Audit [bold]x[/] (3 h)\n"
+        "- Audit \\[bold\\]x\\[/\\] (3 h)\n"
         "\n"
-        "Total: 4.5 h\n"
-    )
+        "Total: about 6.5 h\n"
+    ), "the unestimated call counts at the default, as on the Plan screen"
 
 
 def test_the_plan_message_speaks_the_ui_language(shop):

@@ -181,7 +181,7 @@ def test_a_week_report_of_an_empty_client_says_so(store, nwb):
         "Nothing is planned yet.",
         "We are not waiting for anything from you.",
         "No KPIs are agreed yet.",
-        "Paid hours (2026-11): none",
+        "Paid hours (November 2026): none",
     ):
         assert phrase in text
 

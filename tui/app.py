@@ -328,7 +328,7 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
         if task_id is None:
             self.notify(_("Select a task to promise"), severity="warning", timeout=3)
             return
-        from model.promises import promise_task
+        from model.promises import confirmation_text, promise_task
         from tui.screens.prompt import DuePrompt
 
         task = get_task(self.engine, task_id=task_id)
@@ -337,14 +337,15 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
         def promise(due) -> None:
             if due is None:
                 return
-            promise_task(
+            promised = promise_task(
                 self.engine, task_id=task_id, due_date=due.date, due_time=due.time, who=self.me_id
             )
+            self.copy_to_clipboard(confirmation_text(task=promised))
             self.undo_stack.push(
                 label=_("promise: {title}", title=task.title),
                 revert=lambda: restore(self.engine, states={task_id: before}, who=self.me_id),
             )
-            self.notify(_("Promised to the client"), timeout=3)
+            self.notify(_("Promised to the client; the confirmation is copied"), timeout=3)
             self._reload_screen()
 
         if task.due_date is not None:

@@ -3,12 +3,21 @@
 Entries are clipped to the period, so a report for a week or a month adds up
 with the reports of the neighbouring periods. Rows are sorted by hours, then by
 name, so the same data always renders the same text.
+
+The Markdown is written for the client: task titles without our ids, statuses
+in words, and the team's internal tasks (see `is_internal`) folded into one
+"account management" line, so the hours still add up to the total. The CSV is
+the same report as data: a row per task, with its id.
+
+This module also holds what every text meant for a client shares: `md_text`
+(user text that stays literal in Markdown), `status_words` and `is_internal`.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 
 import pendulum
@@ -18,14 +27,53 @@ from sqlmodel import select
 from model import clock
 from model.budgets import paid_hours
 from model.db import reading
-from model.i18n import _
-from model.tables import Client, Member, Task, TimeEntry
+from model.i18n import N_, _
+from model.tables import Client, Member, Status, Task, TimeEntry
 from model.tasks import NotFoundError
 from model.timetrack import clipped_seconds, in_span
 from model.weeks import Span, month_start
 
-# A spreadsheet runs a cell that starts with one of these as a formula.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet runs a cell that starts with one of these as a formula (full-width forms too:
+# some spreadsheets fold them to the plain ones), even after leading blanks.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+AGENCY_CODE = "AGENCY"
+"""The agency's own client (model.retro creates it for action items): all its work is internal."""
+INTERNAL_LABEL = "internal"
+ACCOUNT_LABELS = frozenset({INTERNAL_LABEL, "admin", "access", "billing", "call", "plan", "report"})
+"""Labels of the account manager's upkeep of a client rather than of work delivered to it."""
+
+STATUS_WORDS = {
+    Status.INBOX: N_("received"),
+    Status.BACKLOG: N_("not scheduled yet"),
+    Status.TODO: N_("planned"),
+    Status.DOING: N_("in progress"),
+    Status.WAITING: N_("waiting for your reply"),
+    Status.REVIEW: N_("being checked"),
+    Status.DONE: N_("done"),
+}
+"""A task's status as the client reads it, in the report's language."""
+
+
+def status_words(status: str) -> str:
+    return _(STATUS_WORDS[Status(status)]) if status in STATUS_WORDS else status
+
+
+def is_internal(*, labels: str, client_code: str) -> bool:
+    """Whether a task is the team's own business, not something to tell the client about.
+
+    It is when it belongs to the agency's own client (code `AGENCY`), carries the
+    label `internal`, or carries only account-management labels (`access`,
+    `admin`, `billing`, `call`, `plan`, `report`): "Invoice for October"
+    (`billing`), "Weekly report to the client" (`report`) or "Agree the sprint plan
+    with the client" (`plan`) are the account manager's upkeep, while "PPC report
+    for October" (`ppc,report`) or "Media plan for December" (`ppc,plan`) are work
+    delivered to the client. A task without labels is client-facing.
+    """
+    if client_code == AGENCY_CODE:
+        return True
+    names = {name.strip().casefold() for name in labels.split(",") if name.strip()}
+    return INTERNAL_LABEL in names or (bool(names) and names <= ACCOUNT_LABELS)
 
 
 @dataclass(frozen=True)
@@ -34,6 +82,7 @@ class TaskHours:
     title: str
     status: str
     hours: float
+    internal: bool = False
 
 
 @dataclass(frozen=True)
@@ -88,7 +137,15 @@ def hours_report(engine: Engine, *, client_id: int, span: Span, title: str) -> H
         if client is None:
             raise NotFoundError(_("no client with id {id}", id=client_id))
         rows = session.exec(
-            select(Task.id, Task.title, Task.status, Member.name, TimeEntry.start, TimeEntry.end)
+            select(
+                Task.id,
+                Task.title,
+                Task.status,
+                Task.labels,
+                Member.name,
+                TimeEntry.start,
+                TimeEntry.end,
+            )
             .join(Task, Task.id == TimeEntry.task_id)
             .join(Member, Member.id == TimeEntry.member_id)
             .where(Task.client_id == client_id, in_span(span=span))
@@ -96,7 +153,7 @@ def hours_report(engine: Engine, *, client_id: int, span: Span, title: str) -> H
     tasks: dict[int, TaskHours] = {}
     members: dict[str, float] = {}
     total = 0.0
-    for task_id, task_title, status, member, start, end in rows:
+    for task_id, task_title, status, labels, member, start, end in rows:
         hours = clipped_seconds(start=start, end=end, span=span, now=now) / 3600
         held = tasks.get(task_id)
         tasks[task_id] = TaskHours(
@@ -104,6 +161,7 @@ def hours_report(engine: Engine, *, client_id: int, span: Span, title: str) -> H
             title=task_title,
             status=status,
             hours=hours + (held.hours if held else 0.0),
+            internal=is_internal(labels=labels, client_code=client.code),
         )
         members[member] = members.get(member, 0.0) + hours
         total += hours
@@ -142,29 +200,66 @@ def md_cell(text: str) -> str:
     return " ".join(text.replace("\\", "\\\\").replace("|", "\\|").split())
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_INLINE = re.compile(r"([\\`*_\[\]<>|~])")
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+_BLOCK_START = re.compile(r"^(?:[#>]|[-+](?=\s|$)|\d{1,9}(?=[.)](?:\s|$)))")
+_CLOSING_HASHES = re.compile(r"(?<=\s)#+$")
+
+
+def md_text(text: str) -> str:
+    """User text that reads literally wherever it is put in a Markdown line.
+
+    One line (blanks collapse, control characters go); every character that
+    would style, link, quote or cut a table is escaped; so is a start that would
+    open a heading, a quote or a list, and a heading's closing `#`s.
+    """
+    line = " ".join(_CONTROL.sub(" ", text).split())
+    line = _ENTITY.sub("\\\\&", _INLINE.sub(r"\\\1", line))
+    line = _CLOSING_HASHES.sub(lambda found: "\\#" * len(found.group()), line)
+    found = _BLOCK_START.match(line)
+    if found is None:
+        return line
+    if found.group()[0].isdigit():
+        end = found.end()
+        return line[:end] + "\\" + line[end:]
+    return "\\" + line
+
+
+def client_lines(report: HoursReport) -> list[tuple[str, str, float]]:
+    """The task rows the client reads: (title, status in words, hours), with the internal
+    tasks' hours in one "account management" row where the hours would sort it."""
+    rows = [(t.title, status_words(t.status), t.hours) for t in report.tasks if not t.internal]
+    internal = sum(t.hours for t in report.tasks if t.internal)
+    if any(t.internal for t in report.tasks):
+        rows.append((_("Account management and coordination"), "", internal))
+        rows.sort(key=lambda row: -row[2])
+    return rows
+
+
 def render_markdown(report: HoursReport) -> str:
     """The report as a Markdown document to paste into an email or a chat."""
     lines = [
-        f"# {md_cell(report.title)}",
+        f"# {md_text(report.title)}",
         "",
-        f"- {_('Client')}: {md_cell(report.client_name)} ({md_cell(report.client_code)})",
+        f"- {_('Client')}: {md_text(report.client_name)} ({md_text(report.client_code)})",
         f"- {_('Period')}: {report.first_day.isoformat()} – {report.last_day.isoformat()}",
         "",
         f"## {_('Tasks')}",
         "",
     ]
     if report.tasks:
-        lines += [f"| # | {_('Task')} | {_('Status')} | {_('Hours')} |", "|---:|---|---|---:|"]
+        lines += [f"| {_('Task')} | {_('Status')} | {_('Hours')} |", "|---|---|---:|"]
         lines += [
-            f"| {t.task_id} | {md_cell(t.title)} | {_(t.status)} | {_number(t.hours)} |"
-            for t in report.tasks
+            f"| {md_text(title)} | {status} | {_number(hours)} |"
+            for title, status, hours in client_lines(report)
         ]
     else:
         lines.append(_("No time recorded."))
     lines += ["", f"## {_('People')}", ""]
     if report.members:
         lines += [f"| {_('Person')} | {_('Hours')} |", "|---|---:|"]
-        lines += [f"| {md_cell(m.name)} | {_number(m.hours)} |" for m in report.members]
+        lines += [f"| {md_text(m.name)} | {_number(m.hours)} |" for m in report.members]
     else:
         lines.append(_("No time recorded."))
     lines += [
@@ -182,7 +277,7 @@ def render_markdown(report: HoursReport) -> str:
 
 def _csv_cell(text: str) -> str:
     """Text that a spreadsheet shows as text, never runs as a formula."""
-    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
+    return f"'{text}" if text.lstrip(" ").startswith(_FORMULA_STARTS) else text
 
 
 def render_csv(report: HoursReport) -> str:
@@ -191,7 +286,9 @@ def render_csv(report: HoursReport) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([_("section"), _("id"), _("name"), _("status"), _("hours")])
     for t in report.tasks:
-        writer.writerow([_("task"), t.task_id, _csv_cell(t.title), t.status, _number(t.hours)])
+        writer.writerow(
+            [_("task"), t.task_id, _csv_cell(t.title), status_words(t.status), _number(t.hours)]
+        )
     for m in report.members:
         writer.writerow([_("person"), "", _csv_cell(m.name), "", _number(m.hours)])
     writer.writerow(

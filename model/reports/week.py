@@ -9,11 +9,22 @@ Done work and hours belong to the week (entries clipped to it, the month's
 hours up to the week's end); in-progress work, waits and open promises are as
 they stand when the report is written, since the report is sent at once.
 "Next week" is the client's part of next week's sprint, or, before it is
-planned, the client's tasks to do.
+planned, the client's tasks to do; a task already listed as in progress is not
+repeated there.
+
+It is written for the client: titles without our ids, statuses in words, and
+no internal tasks (`model.reports.hours.is_internal`) in the lists of work;
+the hours still count all of them. When the week spans two months, "month to
+date" is the month the week ends in, so the report names it and says how many of
+the week's hours fall in the month before.
+
+Which week a report "for this week" means is `report_week_start`: the week
+just ended while the new one has not really begun, on its first working day.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -24,17 +35,48 @@ from sqlmodel import select
 from model import clock
 from model.db import reading
 from model.health import Promise, promises
-from model.i18n import N_, _, ngettext
+from model.i18n import N_, _, language, ngettext
 from model.interactions import WaitingTask, waiting_on_client
 from model.kpis import kpis
 from model.promises import PromiseState
-from model.reports.hours import _number, hours_report, md_cell
+from model.reports.hours import _number, hours_report, is_internal, md_text, status_words
 from model.tables import Client, Sprint, Status, Task
 from model.tasks import NotFoundError
-from model.weeks import Span, iso_week_label, local_midnight, month_start, week_span
+from model.weeks import (
+    MONTH_NAMES,
+    Span,
+    iso_week_label,
+    local_midnight,
+    month_start,
+    sprint_start,
+    week_span,
+)
 
 IN_PROGRESS = (Status.DOING, Status.REVIEW)
 STATE_WORDS = {PromiseState.OPEN: N_("open"), PromiseState.OVERDUE: N_("overdue")}
+
+
+def month_name(month: date) -> str:
+    """ "November 2026", "листопад 2026": the month in words, as it reads inside a sentence."""
+    name = _(MONTH_NAMES[month.month - 1])
+    if language() in ("uk", "ru"):
+        name = name.lower()
+    return f"{name} {month.year}"
+
+
+def report_week_start(*, today: date, start_weekday: int) -> pendulum.Date:
+    """The week that a report "for this week" means on `today`.
+
+    It is the sprint week holding `today`, except up to the week's first working
+    day (Monday to Friday) inclusive: nothing of the new week is done yet, and
+    the report the client waits for is the one of the week that just ended.
+    """
+    day = pendulum.date(today.year, today.month, today.day)
+    start = sprint_start(day=day, start_weekday=start_weekday)
+    first_working = start
+    while first_working.weekday() >= 5:
+        first_working = first_working.add(days=1)
+    return start.subtract(days=7) if day <= first_working else start
 
 
 @dataclass(frozen=True)
@@ -74,6 +116,8 @@ class WeekReport:
     month: pendulum.Date
     month_hours: float
     budget_hours: float | None
+    earlier_month_hours: float
+    """The week's hours that fall in the month before `month`, when the week spans two."""
     waiting: tuple[WaitingTask, ...]
     kept: tuple[Promise, ...]
     broken: tuple[Promise, ...]
@@ -95,7 +139,11 @@ class WeekReport:
         return self.month_hours / self.budget_hours * 100
 
 
-def _lines(tasks, *, hours: dict[int, float]) -> tuple[TaskLine, ...]:
+def _lines(
+    tasks, *, hours: dict[int, float], client_code: str, listed: Collection[int] = ()
+) -> tuple[TaskLine, ...]:
+    """The lines of the client's own work: internal tasks are not the client's business,
+    and a task in `listed` is already told in another section."""
     return tuple(
         TaskLine(
             task_id=task.id,
@@ -105,6 +153,7 @@ def _lines(tasks, *, hours: dict[int, float]) -> tuple[TaskLine, ...]:
             hours=hours.get(task.id, 0.0),
         )
         for task in tasks
+        if task.id not in listed and not is_internal(labels=task.labels, client_code=client_code)
     )
 
 
@@ -147,28 +196,40 @@ def week_report(engine: Engine, *, client_id: int, week_start: pendulum.Date) ->
     title = _("Weekly report")
     week = hours_report(engine, client_id=client_id, span=span, title=title)
     month = month_start(day=clock.to_local(as_of).subtract(microseconds=1).date())
+    month_begins = local_midnight(day=month, zone=zone)
     month_to_date = hours_report(
-        engine,
-        client_id=client_id,
-        span=Span(start=local_midnight(day=month, zone=zone), end=as_of),
-        title=title,
+        engine, client_id=client_id, span=Span(start=month_begins, end=as_of), title=title
     )
+    earlier = 0.0
+    if span.start < month_begins:
+        earlier = hours_report(
+            engine, client_id=client_id, span=Span(start=span.start, end=month_begins), title=title
+        ).total_hours
     worked = {line.task_id: line.hours for line in week.tasks}
     settled = promises(engine, since=span.start, client_ids=[client_id])
+    code = client.code
+    doing = _lines(
+        sorted(in_progress, key=lambda t: (IN_PROGRESS.index(t.status), *_by_due(t))),
+        hours=worked,
+        client_code=code,
+    )
     return WeekReport(
         client_name=client.name,
-        client_code=client.code,
+        client_code=code,
         week_start=week_start,
-        done=_lines(done, hours=worked),
-        in_progress=_lines(
-            sorted(in_progress, key=lambda t: (IN_PROGRESS.index(t.status), *_by_due(t))),
+        done=_lines(done, hours=worked, client_code=code),
+        in_progress=doing,
+        next_week=_lines(
+            sorted(planned, key=_by_due),
             hours=worked,
+            client_code=code,
+            listed={line.task_id for line in doing},
         ),
-        next_week=_lines(sorted(planned, key=_by_due), hours=worked),
         week_hours=week.total_hours,
         month=month,
         month_hours=month_to_date.total_hours,
         budget_hours=month_to_date.budget_hours,
+        earlier_month_hours=earlier,
         waiting=tuple(waiting_on_client(engine, client_id=client_id)),
         kept=tuple(p for p in settled if p.state == PromiseState.KEPT and p.settled_in(span)),
         broken=tuple(p for p in settled if p.state != PromiseState.KEPT and p.settled_in(span)),
@@ -218,7 +279,7 @@ def _section(title: str, lines: list[str], *, empty: str) -> list[str]:
 def _task_table(lines: tuple[TaskLine, ...], *, status: bool, hours: bool) -> list[str]:
     if not lines:
         return []
-    columns = [("| # |", "|---:|"), (f" {_('Task')} |", "---|")]
+    columns = [(f"| {_('Task')} |", "|---|")]
     if status:
         columns.append((f" {_('Status')} |", "---|"))
     columns.append((f" {_('Due')} |", "---|"))
@@ -226,8 +287,8 @@ def _task_table(lines: tuple[TaskLine, ...], *, status: bool, hours: bool) -> li
         columns.append((f" {_('Hours this week')} |", "---:|"))
     rows = []
     for line in lines:
-        cells = [str(line.task_id), md_cell(line.title)]
-        cells += [_(line.status)] if status else []
+        cells = [md_text(line.title)]
+        cells += [status_words(line.status)] if status else []
         cells += [_due(line.due)]
         cells += [_number(line.hours)] if hours else []
         rows.append("| " + " | ".join(cells) + " |")
@@ -247,24 +308,38 @@ def _promises(report: WeekReport) -> list[str]:
     lines = [f"- {kept}", f"- {broken}"]
     done = [p for p in (*report.kept, *report.broken) if p.done_at is not None]
     if done:
-        lines += [
-            "",
-            f"| # | {_('Promise')} | {_('Deadline')} | {_('Done')} |",
-            "|---:|---|---|---|",
-        ]
-        lines += [
-            f"| {p.task_id} | {md_cell(p.title)} | {p.due_text} | {_moment(p.done_at)} |"
-            for p in done
-        ]
+        lines += ["", f"| {_('Promise')} | {_('Deadline')} | {_('Done')} |", "|---|---|---|"]
+        lines += [f"| {md_text(p.title)} | {p.due_text} | {_moment(p.done_at)} |" for p in done]
     if report.due:
+        lines += ["", f"| {_('Promise')} | {_('Deadline')} | {_('State')} |", "|---|---|---|"]
+        lines += [
+            f"| {md_text(p.title)} | {p.due_text} | {_(STATE_WORDS[p.state])} |" for p in report.due
+        ]
+    return lines
+
+
+def _hours(report: WeekReport) -> list[str]:
+    """The week's and the month's hours; a week over two months says where its hours went."""
+    month = month_name(report.month)
+    lines = [
+        f"- {_('This week')}: {_number(report.week_hours)}",
+        f"- {_('Month to date ({month})', month=month)}: {_number(report.month_hours)}",
+        f"- {_('Paid hours ({month})', month=month)}: "
+        + (_("none") if report.budget_hours is None else _number(report.budget_hours)),
+    ]
+    if report.budget_percent is not None:
+        lines.append(f"- {_('Used')}: {_number(report.budget_percent)}%")
+    if report.week_start < report.month and report.earlier_month_hours > 0:
+        previous = month_name(report.month.subtract(months=1))
         lines += [
             "",
-            f"| # | {_('Promise')} | {_('Deadline')} | {_('State')} |",
-            "|---:|---|---|---|",
-        ]
-        lines += [
-            f"| {p.task_id} | {md_cell(p.title)} | {p.due_text} | {_(STATE_WORDS[p.state])} |"
-            for p in report.due
+            _(
+                "The week spans two months: {hours} of this week's hours fall in {previous} and "
+                "count towards that month's paid hours; the month to date is {month} only.",
+                hours=_number(report.earlier_month_hours),
+                previous=previous,
+                month=month,
+            ),
         ]
     return lines
 
@@ -273,9 +348,9 @@ def render_markdown(report: WeekReport) -> str:
     """The report as Markdown to paste into an email or a chat."""
     title = _("Weekly report for {client}, {week}", client=report.client_name, week=report.label)
     lines = [
-        f"# {md_cell(title)}",
+        f"# {md_text(title)}",
         "",
-        f"- {_('Client')}: {md_cell(report.client_name)} ({md_cell(report.client_code)})",
+        f"- {_('Client')}: {md_text(report.client_name)} ({md_text(report.client_code)})",
         f"- {_('Week')}: {report.week_start.isoformat()} – {report.week_end.isoformat()}",
     ]
     lines += _section(
@@ -293,21 +368,12 @@ def render_markdown(report: WeekReport) -> str:
         _task_table(report.next_week, status=False, hours=False),
         empty=_("Nothing is planned yet."),
     )
-    month = report.month.format("YYYY-MM")
-    hours = [
-        f"- {_('This week')}: {_number(report.week_hours)}",
-        f"- {_('Month to date ({month})', month=month)}: {_number(report.month_hours)}",
-        f"- {_('Paid hours ({month})', month=month)}: "
-        + (_("none") if report.budget_hours is None else _number(report.budget_hours)),
-    ]
-    if report.budget_percent is not None:
-        hours.append(f"- {_('Used')}: {_number(report.budget_percent)}%")
-    lines += _section(_("Hours"), hours, empty="")
+    lines += _section(_("Hours"), _hours(report), empty="")
     waiting = []
     if report.waiting:
-        waiting = [f"| # | {_('Task')} | {_('Since')} | {_('Days')} |", "|---:|---|---|---:|"]
+        waiting = [f"| {_('Task')} | {_('Since')} | {_('Days')} |", "|---|---|---:|"]
         waiting += [
-            f"| {w.task_id} | {md_cell(w.title)} | {_moment(w.waiting_since)} | {w.days} |"
+            f"| {md_text(w.title)} | {_moment(w.waiting_since)} | {w.days} |"
             for w in report.waiting
         ]
     lines += _section(
@@ -322,7 +388,7 @@ def render_markdown(report: WeekReport) -> str:
             "|---|---:|---:|---:|---:|",
         ]
         indicators += [
-            f"| {md_cell(k.name)} | {_value(k.baseline, k.unit)} | {_value(k.target, k.unit)}"
+            f"| {md_text(k.name)} | {_value(k.baseline, k.unit)} | {_value(k.target, k.unit)}"
             f" | {_value(k.now, k.unit)} | {_signed(k.change, k.unit)} |"
             for k in report.kpis
         ]

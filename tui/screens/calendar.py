@@ -22,7 +22,7 @@ from model.calendar import DayCounts, Item, Kind, day_counts, items, month_grid
 from model.files import WriteError, reports_dir, write_private
 from model.i18n import N_, _, ngettext
 from model.promises import PromiseState
-from model.weeks import iso_week_label, sprint_start
+from model.weeks import MONTH_NAMES, iso_week_label, sprint_start
 from tui.format import due_phrase, literal
 from tui.keys import translate_bindings
 from tui.outage import SurvivesOutages
@@ -52,21 +52,6 @@ PROMISE_WORDS = {
     PromiseState.BROKEN: N_("broken"),
 }
 
-MONTH_TITLES = (
-    N_("January"),
-    N_("February"),
-    N_("March"),
-    N_("April"),
-    N_("May"),
-    N_("June"),
-    N_("July"),
-    N_("August"),
-    N_("September"),
-    N_("October"),
-    N_("November"),
-    N_("December"),
-)
-"""Month names as a title on their own (the calendar's locale data has only the "of" forms)."""
 
 MONTH_CELL_LINES = 5
 """Lines a day of the month takes when the screen has the height."""
@@ -353,7 +338,7 @@ class CalendarScreen(SurvivesOutages, ReadsAfterShowing, Screen):
 
     def _scope(self) -> str:
         if self.month_view:
-            return f"{_(MONTH_TITLES[self.day.month - 1])} {self.day.year}"
+            return f"{_(MONTH_NAMES[self.day.month - 1])} {self.day.year}"
         start = self.week_start
         week = iso_week_label(day=start).split("-")[1]
         return f"{week}: {start.format('D MMM')} – {start.add(days=6).format('D MMM YYYY')}"

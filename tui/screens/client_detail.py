@@ -28,6 +28,7 @@ from model.interactions import (
     forget_interaction,
     interaction_log,
     nudge,
+    nudge_text,
     waiting_on_client,
 )
 from model.kpis import (
@@ -524,7 +525,9 @@ class ClientDetailScreen(SurvivesOutages, ClientAdmin, ClientActions, Screen):
         self.app.push_screen(CardScreen(task_id=None, client_id=self.client_id))
 
     def action_nudge(self) -> None:
-        """Tell the client we still wait on the selected task; its wait keeps counting."""
+        """Tell the client we still wait on the selected task; its wait keeps counting.
+
+        The reminder to send goes to the clipboard, as the weekly report does."""
         task_id = self.selected_task_id()
         if task_id is None:
             self.app.bell()
@@ -535,7 +538,8 @@ class ClientDetailScreen(SurvivesOutages, ClientAdmin, ClientActions, Screen):
         except ValidationError as error:
             self.app.notify(str(error), severity="warning", timeout=4, markup=False)
             return
-        self.app.notify(_("Nudge logged"), timeout=3)
+        self.app.copy_to_clipboard(nudge_text(engine, task_id=task_id))
+        self.app.notify(_("Nudge logged; the reminder is copied"), timeout=3)
         self._undoable(
             label=_("nudge"), revert=lambda: forget_interaction(engine, interaction_id=sent.id)
         )

@@ -35,9 +35,9 @@ from model.i18n import N_, _
 from model.interactions import CHANNELS, forget_interaction, log_interaction, report_sent
 from model.kpis import forget, rate_satisfaction
 from model.parsing import parse_moment
-from model.reports.week import render_markdown, week_report
+from model.reports.week import render_markdown, report_week_start, week_report
 from model.tasks import ValidationError
-from model.weeks import as_date, iso_week_label
+from model.weeks import iso_week_label
 from tui.dialogs.form import Field, FormScreen, number
 from tui.format import due_phrase, literal
 from tui.keys import translate_bindings
@@ -224,13 +224,18 @@ class ClientActions(ReadsAfterShowing):
         )
 
     def action_report(self) -> None:
-        """Write this week's report, copy it, and log that it was sent."""
+        """Write the week's report, copy it, and log that it was sent.
+
+        On the week's first working day it is the week just ended (`report_week_start`),
+        as in the shell: nothing of the new week is done yet."""
         client_id = self._client_or_bell()
         if client_id is None:
             return
         engine = self.app.engine
         client = client_by_id(engine, client_id=client_id)
-        week_start = as_date(self.app.sprint.week_start)
+        week_start = report_week_start(
+            today=clock.today(), start_weekday=self.app.config.sprint_start_index
+        )
         week = iso_week_label(day=week_start)
         text = render_markdown(week_report(engine, client_id=client_id, week_start=week_start))
         code = file_part(client.code)
@@ -242,7 +247,9 @@ class ClientActions(ReadsAfterShowing):
         self.app.copy_to_clipboard(text)
         sent = report_sent(engine, client_id=client_id, week=week)
         self.app.notify(
-            _("Report written to {path} and copied", path=path), timeout=6, markup=False
+            _("Report for {week} written to {path} and copied", week=week, path=path),
+            timeout=6,
+            markup=False,
         )
         self._undoable(
             label=_("weekly report sent"),
