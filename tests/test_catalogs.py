@@ -12,8 +12,12 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen
 
 from model.i18n import LOCALES, plural_index
+from model.tables import Status
 
 ROOT = Path(__file__).resolve().parent.parent
 FIELD = re.compile(r"{(\w*)[^}]*}")
@@ -83,3 +87,24 @@ def test_translations_keep_their_fields_and_plural_forms(code):
 def test_slavic_plural_categories(n, index):
     assert plural_index(code="uk", n=n) == index
     assert plural_index(code="ru", n=n) == index
+
+
+@pytest.mark.parametrize("code", ["uk", "ru"])
+def test_no_translation_is_left_over(code):
+    """An entry the source no longer asks for is a translation nobody checks any more.
+
+    Besides the source's own strings, the catalogs word Textual's key descriptions
+    (`tui.keys.translate_bindings`) and the task statuses, which the retro names as
+    they are."""
+    used = {*source_strings(), *textual_descriptions(), *(status.value for status in Status)}
+    stale = sorted(message for message in catalog(code) if message not in used)
+    assert not stale, f"{len(stale)} {code} entries are not used:\n" + "\n".join(stale)
+
+
+def textual_descriptions() -> set[str]:
+    return {
+        binding.description
+        for owner in (App, Screen)
+        for binding in owner.BINDINGS
+        if isinstance(binding, Binding) and binding.description
+    }

@@ -542,9 +542,9 @@ class Switches:
 def visit_every_screen(*, term: Terminal, board: Shown, switches: Switches) -> Shown:
     """Board → each screen → back to the board, by mode keys only; returns the board as shown.
 
-    A screen may take a mode key for itself (the triage keys 1–5 on Inbox and
-    Stand-up). The key is then never pressed there, since it would change
-    data: the way back goes through another screen, and a note says so.
+    Should a screen take a mode key for itself, the key is never pressed there,
+    since it could change data: the way back goes through another screen, and a
+    note says so.
     """
     for key in MODE_TITLES:
         if key == "1":
