@@ -51,7 +51,7 @@ from model.daysoff import available_days, off_days, off_workdays, week_hours
 from model.db import reading, transaction
 from model.i18n import _, ngettext
 from model.reports.hours import is_internal, md_text, status_words
-from model.sprints import check_open
+from model.sprints import check_open, refuse_closed
 from model.tables import (
     Client,
     ClientPlan,
@@ -244,8 +244,11 @@ def _plan_row(session: Session, *, sprint_id: int, client_id: int) -> ClientPlan
 
 
 def agree_plan(engine: Engine, *, sprint_id: int, client_id: int, default: float) -> PlanState:
-    """Stamp the client's plan agreed now, with what it holds; returns the state before."""
+    """Stamp the client's plan agreed now, with what it holds; returns the state before.
+
+    A closed sprint's agreement is part of the numbers it closed with: it is refused."""
     with transaction(engine) as session:
+        refuse_closed(session, sprint_id=sprint_id)
         if session.get(Client, client_id) is None:
             raise NotFoundError(_("no client with id {id}", id=client_id))
         plan = _plan_row(session, sprint_id=sprint_id, client_id=client_id)

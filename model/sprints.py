@@ -40,10 +40,6 @@ def ensure_sprint(engine: Engine, *, week_start: pendulum.Date) -> Sprint:
         return found
 
 
-def current_sprint(engine: Engine, *, start_weekday: int) -> Sprint:
-    return ensure_sprint(engine, week_start=this_week_start(start_weekday=start_weekday))
-
-
 def _refuse(sprint: Sprint | None) -> None:
     if sprint is not None and sprint.state == SprintState.CLOSED:
         week = iso_week_label(day=as_date(sprint.week_start))

@@ -11,8 +11,8 @@ from sqlalchemy.engine import Engine
 
 from model import clock
 from model.db import transaction
-from model.sprints import current_sprint
-from model.tables import Budget, Client, Member, Status, TimeEntry
+from model.sprints import ensure_sprint, this_week_start
+from model.tables import Budget, Client, Member, Sprint, Status, TimeEntry
 from model.tasks import create_task
 
 MARKUP_TITLES = (
@@ -22,6 +22,11 @@ MARKUP_TITLES = (
     "Запуск 🚀 кампанії",
     "שלום עולם",
 )
+
+
+def this_weeks_sprint(engine: Engine) -> Sprint:
+    """The sprint of the week holding today, weeks starting on Monday (created if needed)."""
+    return ensure_sprint(engine, week_start=this_week_start(start_weekday=0))
 
 
 def build(engine: Engine) -> dict[str, int]:
@@ -48,7 +53,7 @@ def build(engine: Engine) -> dict[str, int]:
             session.add(member)
             session.flush()
             ids[initials] = member.id
-    sprint = current_sprint(engine, start_weekday=0)
+    sprint = this_weeks_sprint(engine)
     today = clock.today()
     rows = (
         ("NWB", "Set up remarketing in Google Ads", Status.TODO, "high", "DS", 3, 2),

@@ -25,11 +25,10 @@ from model.daysoff import add_day_off, archive_day_off, available_days, days_off
 from model.errors import NotFoundError, ValidationError
 from model.members import add_member, edit_member, find_member, initials_of, team, working_days_of
 from model.planning import plan_view
-from model.sprints import current_sprint
 from model.tables import ClientStatus, Status, TimeEntry
 from model.tasks import create_task
 from model.timetrack import start_timer
-from tests.agency import contents
+from tests.agency import contents, this_weeks_sprint
 
 MONDAY = pendulum.date(2026, 11, 16)
 
@@ -243,7 +242,7 @@ def test_days_off_reduce_the_weeks_capacity_in_plan(store, frozen):
     create_client(store, values={"name": "ACME", "code": "ACME"})
     olena = add_member(store, values={"name": "Olena", "weekly_capacity_hours": 40}).value
     add_member(store, values={"name": "Ivan", "weekly_capacity_hours": 40})
-    sprint = current_sprint(store, start_weekday=0)
+    sprint = this_weeks_sprint(store)
     before = {
         m.name: m.capacity_hours
         for m in plan_view(store, sprint=sprint, config=config, budgets={}).members
@@ -333,7 +332,7 @@ def test_an_archived_clients_work_leaves_the_board_the_inbox_and_go_to(store, fr
     acme = create_client(store, values={"name": "ACME", "code": "ACME"}).value
     create_task(store, client_id=acme.id, title="Banner", status=Status.TODO)
     create_task(store, client_id=acme.id, title="Banner copy", status=Status.INBOX)
-    sprint = current_sprint(store, start_weekday=0)
+    sprint = this_weeks_sprint(store)
     scope = Scope(client_id=None, sprint_id=sprint.id)
     assert column_counts(store, scope=scope, statuses=(Status.TODO,))[Status.TODO] == 1
     set_client_status(store, client_id=acme.id, status=ClientStatus.ARCHIVED)
@@ -350,7 +349,7 @@ def test_days_off_show_in_the_stand_up_and_the_retro_numbers(store, frozen):
     olena = add_member(store, values={"name": "Olena", "working_days": "mon-fri"}).value
     add_member(store, values={"name": "Ivan", "working_days": "mon-wed"})
     ivan = find_member(store, name="Ivan")
-    sprint = current_sprint(store, start_weekday=0)
+    sprint = this_weeks_sprint(store)
     # Olena is sick today (Wednesday 18 Nov); Ivan is away Tuesday to Friday, but
     # works Monday to Wednesday only: two of his working days are off.
     add_day_off(

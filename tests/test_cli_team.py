@@ -14,10 +14,10 @@ from model.daysoff import days_off
 from model.db import sqlite_url, transaction
 from model.exchange import export_json
 from model.members import find_member, team
-from model.sprints import current_sprint
 from model.store import open_store
 from model.tables import Member, Status
 from model.tasks import get_task
+from tests.agency import this_weeks_sprint
 from tui.cli import run
 
 
@@ -242,7 +242,7 @@ def test_accept_moves_an_inbox_task_into_this_sprint_for_me(deck, capsys):
     assert deck.run("config", "set", "me", "Anna Koval") == 0
     assert add(deck, capsys, "accept", str(task_id)) == f"{task_id}\n"
     task = get_task(deck.engine, task_id=task_id)
-    sprint = current_sprint(deck.engine, start_weekday=0)
+    sprint = this_weeks_sprint(deck.engine)
     assert (task.status, task.sprint_id) == (Status.TODO, sprint.id)
     assert task.assignee_id == find_member(deck.engine, name="AK").id
     assert task.estimate_hours == 2.0  # kept: no --estimate given

@@ -12,8 +12,8 @@ from sqlmodel import SQLModel
 
 from model import demo
 from model.db import reading, sqlite_url, transaction
-from model.sprints import current_sprint
 from model.tables import Member, Task
+from tests.agency import this_weeks_sprint
 from tui.cli import run
 
 
@@ -56,7 +56,7 @@ def test_a_store_with_only_the_schema_is_empty(store):
 def test_a_store_the_app_has_opened_is_still_empty_and_the_demo_fills_it(store):
     # Opening the app writes this week's sprint and nothing else: no work, so the demo
     # takes the store and its own sprints replace that row in the same transaction.
-    current_sprint(store, start_weekday=0)
+    this_weeks_sprint(store)
     assert demo.is_empty(engine=store)
     assert demo.fill(engine=store).tasks == 400
 
@@ -113,7 +113,7 @@ def test_import_json_restores_into_the_store_named_by_its_url(store, export_file
 
 
 def test_import_json_restores_into_a_store_the_app_has_been_opened_on(store, export_file, capsys):
-    current_sprint(store, start_weekday=0)
+    this_weeks_sprint(store)
     assert run(["import", "json", str(export_file), "--db", url_of(store)]) == 0
     assert counts(store) == open_counts(export_file.with_name("source.db"))
 

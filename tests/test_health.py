@@ -30,9 +30,9 @@ from model.health import (
 from model.interactions import log_interaction
 from model.kpis import rate_satisfaction
 from model.promises import PromiseState, promise_task
-from model.sprints import current_sprint
 from model.tables import Channel, Client, ClientPlan, Member, Status, TimeEntry
 from model.tasks import create_task, move_status
+from tests.agency import this_weeks_sprint
 
 KYIV = "Europe/Kyiv"
 TODAY = pendulum.date(2026, 11, 18)
@@ -183,7 +183,7 @@ def agency(store, frozen):
 
 
 def by_code(engine, *, sprint_id: int | None = None) -> dict[str, Health]:
-    sprint_id = sprint_id or current_sprint(engine, start_weekday=0).id
+    sprint_id = sprint_id or this_weeks_sprint(engine).id
     return {
         health.signals.code: health
         for health in client_health(engine, sprint_id=sprint_id, silence_alert_days=2)
@@ -276,7 +276,7 @@ def test_waiting_on_the_client_counts_tasks_and_the_longest_wait(store, agency, 
 
 
 def test_the_plan_of_this_sprint(store, agency, frozen):
-    sprint = current_sprint(store, start_weekday=0)
+    sprint = this_weeks_sprint(store)
     create_task(store, client_id=agency["Q"], title="in the sprint", sprint_id=sprint.id)
     create_task(store, client_id=agency["C"], title="also", sprint_id=sprint.id)
     with transaction(store) as session:
@@ -314,7 +314,7 @@ def test_next_deadline_budget_burn_and_satisfaction(store, agency, frozen):
 
 
 def test_one_client_alone_has_the_same_signals(store, agency):
-    sprint_id = current_sprint(store, start_weekday=0).id
+    sprint_id = this_weeks_sprint(store).id
     everyone = by_code(store, sprint_id=sprint_id)
     (alone,) = client_health(
         store, sprint_id=sprint_id, silence_alert_days=2, client_id=agency["Q"]
@@ -329,7 +329,7 @@ def test_archived_clients_are_left_out(store, agency):
 
 
 def test_the_query_count_does_not_grow_with_the_clients(store, agency):
-    sprint_id = current_sprint(store, start_weekday=0).id
+    sprint_id = this_weeks_sprint(store).id
     statements: list[str] = []
 
     def count(*args) -> None:

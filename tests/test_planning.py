@@ -36,7 +36,7 @@ from model.planning import (
     sprint_capacity,
     toggle_sprint,
 )
-from model.sprints import current_sprint, ensure_sprint
+from model.sprints import ensure_sprint
 from model.tables import (
     Budget,
     Client,
@@ -48,6 +48,7 @@ from model.tables import (
     TimeEntry,
 )
 from model.tasks import ValidationError, create_task, get_task, update_task
+from tests.agency import this_weeks_sprint
 
 MONDAY = pendulum.date(2026, 11, 16)
 CONFIG = Config(time_zone="Europe/Kyiv")
@@ -95,7 +96,7 @@ def shop(store, frozen) -> Shop:
         session.add_all([ann, bob])
         session.flush()
         ann_id, bob_id = ann.id, bob.id
-    sprint = current_sprint(store, start_weekday=0)
+    sprint = this_weeks_sprint(store)
     return Shop(store, *clients, ann=ann_id, bob=bob_id, sprint_id=sprint.id)
 
 

@@ -10,7 +10,7 @@ from model.db import reading
 from model.tables import Status, TaskEvent, TimeEntry
 from model.tasks import get_task, move_status
 from model.timetrack import start_timer
-from tests.agency import build
+from tests.agency import build, this_weeks_sprint
 
 ROUNDS = 15
 
@@ -78,11 +78,11 @@ def test_two_moves_at_once_end_in_one_of_them_with_every_event(store, frozen):
 
 def test_a_sprint_close_racing_with_a_move_leaves_no_task_behind(store, frozen):
     from model.retro import close_sprint
-    from model.sprints import current_sprint, ensure_sprint
+    from model.sprints import ensure_sprint
     from model.weeks import as_date
 
     ids = build(store)
-    sprint = current_sprint(store, start_weekday=0)
+    sprint = this_weeks_sprint(store)
     task_id = ids["Set up remarketing in Google Ads"]
     errors = together(
         lambda: close_sprint(store, sprint_id=sprint.id),

@@ -32,7 +32,7 @@ from model.retro import (
     sprint_numbers,
     undo_close,
 )
-from model.sprints import current_sprint, ensure_sprint, find_sprint
+from model.sprints import ensure_sprint, find_sprint
 from model.store import open_store
 from model.tables import (
     Client,
@@ -47,7 +47,7 @@ from model.tables import (
 from model.tasks import ValidationError, create_task, get_task, update_task
 from model.timetrack import add_entry
 from model.triage import accept, fire
-from tests.agency import contents
+from tests.agency import contents, this_weeks_sprint
 from tui.cli import run
 
 KYIV = "Europe/Kyiv"
@@ -111,7 +111,7 @@ def friday_demo(demo_file, tmp_path):
     copy.write_bytes(demo_file.read_bytes())
     engine = open_store(url=f"sqlite:///{copy}").engine
     with at(20, 17):
-        sprint = current_sprint(engine, start_weekday=0)
+        sprint = this_weeks_sprint(engine)
     yield engine, sprint.id
     engine.dispose()
 

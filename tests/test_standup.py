@@ -23,7 +23,6 @@ from model import clock
 from model.config import Config, save
 from model.db import transaction
 from model.inbox import capture
-from model.sprints import current_sprint
 from model.standup import (
     Meeting,
     current_slot,
@@ -46,6 +45,7 @@ from model.tables import Client, Member, Status
 from model.tasks import ValidationError, create_task, move_status
 from model.timetrack import add_entry, start_timer
 from model.triage import accept
+from tests.agency import this_weeks_sprint
 from tests.conftest import ZONE
 from tui.cli import run
 
@@ -210,7 +210,7 @@ def build_day(engine) -> dict[str, int]:
                 session.add(member)
                 session.flush()
                 ids[initials] = member.id
-        sprint = current_sprint(engine, start_weekday=0)
+        sprint = this_weeks_sprint(engine)
         ids["sprint"] = sprint.id
         for key, code, title, status, who, extra in (
             ("ads", "ACME", "Google Ads | setup", "todo", "BL", {"priority": "high"}),

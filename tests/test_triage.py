@@ -11,7 +11,6 @@ from model import clock
 from model.board import Scope, column_page, parse_filter
 from model.db import reading
 from model.inbox import capture, inbox_count
-from model.sprints import current_sprint
 from model.tables import Status, TaskEvent
 from model.tasks import (
     NotFoundError,
@@ -33,13 +32,13 @@ from model.triage import (
     to_backlog,
     to_waiting,
 )
-from tests.agency import build
+from tests.agency import build, this_weeks_sprint
 
 
 @pytest.fixture
 def agency(store, frozen):
     ids = build(store)
-    ids["sprint"] = current_sprint(store, start_weekday=0).id
+    ids["sprint"] = this_weeks_sprint(store).id
     with time_machine.travel(frozen.subtract(minutes=20), tick=False):
         ids["banner"] = capture(store, line="MK: new banner for the sale", today=clock.today()).id
     with time_machine.travel(frozen.subtract(minutes=10), tick=False):

@@ -23,9 +23,9 @@ from model.db import on_commit
 from model.i18n import N_, _, language, set_language
 from model.inbox import inbox_count
 from model.members import find_member, needs_setup, team
+from model.now import Now, moment_of, now_of
 from model.outage import OUTAGES, outage_message
 from model.parsing import Due
-from model.sprints import current_sprint
 from model.standup import next_slot
 from model.tasks import get_task, restore, snapshot
 from model.timetrack import RunningTimer, forgotten_timer, running_entry, start_timer, stop_timer
@@ -135,7 +135,9 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
         self.start_mode = start_mode
         me = find_member(engine, name=config.me)
         self.me_id: int | None = me.id if me else None
-        self.sprint = current_sprint(engine, start_weekday=config.sprint_start_index)
+        self.now = now_of(engine, config=config)
+        """The day, the stand-up at hand and the sprints: the one "now" every screen reads.
+        It moves by itself (`_tick`, `_poll`) and after a close; see `refresh_now`."""
         themes, problems = load_themes(
             user_dir=config_path.parent / "themes" if config_path else None
         )
@@ -212,9 +214,33 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
             header.refresh()
 
     def _tick(self) -> None:
+        if moment_of(config=self.config) != self.now.moment:
+            self.refresh_now()
         if self.running is not None:
             for header in self.screen.query(DeckHeader):
                 header.refresh()
+
+    def refresh_now(self) -> None:
+        """Read "now" again. When the day, the stand-up or a sprint moved on (a new week,
+        a close, its undo), every screen's data is stale and the one shown reads it again."""
+        if self._read_now():
+            self._reload_screen()
+
+    def now_at_hand(self) -> Now:
+        """`now`, read again first if the clock has passed its day or stand-up: for a
+        screen that is about to read, so it never reads the last slot's or week's data."""
+        if moment_of(config=self.config) != self.now.moment:
+            self._read_now()
+        return self.now
+
+    def _read_now(self) -> bool:
+        """Whether `now` moved; if so, every screen's data is stale."""
+        now = now_of(self.engine, config=self.config)
+        moved = now.key != self.now.key
+        self.now = now
+        if moved:
+            self.data_version += 1
+        return moved
 
     def _mode_shown(self, mode: str) -> None:
         """A mode's first paint: its screen lives as long as the app, so no collection
@@ -281,6 +307,7 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
         if seen.time != self._seen.time:
             self.time_epoch += 1
         self._seen = seen
+        self._read_now()  # another may have closed the week
         self.data_version += 1
         self.refresh_facts()
         reload = getattr(self.screen, "reload_after_others", None) or getattr(
@@ -470,7 +497,7 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
 
     def header_facts(self) -> list[str]:
         """The sprint week, the next stand-up and the inbox size, for every screen's header."""
-        start = as_date(self.sprint.week_start)
+        start = as_date(self.now.sprint.week_start)
         end = start.add(days=6)
         slot = next_slot(now=clock.now(), times=self.config.standup_times, zone=clock.zone())
         when = slot.format("HH:mm") if slot.date() == clock.today() else slot.format("ddd HH:mm")
@@ -504,6 +531,7 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
         if step is None:
             self.notify(_("Nothing to undo"), timeout=2)
             return
+        self._read_now()  # the undo may reopen a week
         self._reload_screen(facts=False)
 
         def afterwards() -> None:

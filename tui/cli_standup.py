@@ -26,11 +26,11 @@ def register(*, commands, parents: list[argparse.ArgumentParser]) -> None:
 def cmd_standup(ctx: Context, args: argparse.Namespace) -> int:
     if not args.print_summary:
         return open_app(ctx, demo_dataset=False, start_mode="standup")
-    from model.sprints import current_sprint
+    from model.now import now_of
     from model.standup import meeting, render_markdown
 
     config = ctx.config
-    sprint = current_sprint(ctx.engine, start_weekday=config.sprint_start_index)
+    sprint = now_of(ctx.engine, config=config).sprint
     at_hand = meeting(
         ctx.engine,
         now=clock.now(),

@@ -297,8 +297,8 @@ def cmd_whoami(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_accept(ctx: Context, args: argparse.Namespace) -> int:
     from model.errors import ValidationError
+    from model.now import now_of
     from model.parsing import parse_hours
-    from model.sprints import current_sprint
     from model.tasks import get_task
     from model.triage import accept
 
@@ -316,7 +316,7 @@ def cmd_accept(ctx: Context, args: argparse.Namespace) -> int:
         assignee_id = find_named(ctx, text=args.assignee, inactive=False).id
     else:
         assignee_id = me if me is not None else task.assignee_id
-    sprint = current_sprint(ctx.engine, start_weekday=ctx.config.sprint_start_index)
+    sprint = now_of(ctx.engine, config=ctx.config).sprint  # a closed week sends it on
     accepted = accept(
         ctx.engine,
         task_id=task.id,

@@ -124,7 +124,7 @@ async def test_priority_sprint_archive_and_a_long_undo_stack(agency, make_app):
         await pilot.press(*["p"] * 22)
         assert get_task(engine, task_id=task_id).priority == "high"
         await pilot.press("s")
-        assert get_task(engine, task_id=task_id).sprint_id == app.sprint.id
+        assert get_task(engine, task_id=task_id).sprint_id == app.now.sprint.id
         await pilot.press("x")
         assert get_task(engine, task_id=task_id).archived_at is not None
         assert counts(app)["backlog"] == 0

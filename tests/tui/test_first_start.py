@@ -80,7 +80,7 @@ async def test_an_empty_store_opens_the_setup_and_ends_with_a_running_timer(
             nwb.id,
             Status.TODO,
             me.id,
-            app.sprint.id,
+            app.now.sprint.id,
         )
 
         # my timer on it, an hour of work, and the client's hours move

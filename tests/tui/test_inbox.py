@@ -98,7 +98,7 @@ async def test_accept_asks_assignee_and_estimate_then_undo(inbox, make_app):
             Status.TODO,
             ids["DS"],
             1.5,
-            app.sprint.id,
+            app.now.sprint.id,
         )
         assert "Inbox 2" in header(app)
         assert selected_title(app) == "site is down [bold]now[/]"

@@ -56,7 +56,7 @@ async def test_the_backlog_and_this_weeks_sprint(agency, make_app):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("2")
         screen = plan(app)
-        assert screen.sprint.id == app.sprint.id
+        assert screen.sprint.id == app.now.sprint.id
         backlog, sprint = screen.panes
         assert set(pane_task_ids(backlog)) == {
             ids["Настроить ремаркетинг"],
@@ -97,7 +97,7 @@ async def test_space_plans_a_task_into_the_sprint_and_undo_takes_it_back(agency,
         await select_task(pilot, task_id)
         await pilot.press("space")
         task = get_task(engine, task_id=task_id)
-        assert (task.sprint_id, task.status) == (app.sprint.id, Status.TODO)
+        assert (task.sprint_id, task.status) == (app.now.sprint.id, Status.TODO)
         backlog, sprint = plan(app).panes
         assert task_id in pane_task_ids(sprint) and task_id not in pane_task_ids(backlog)
         await pilot.press("ctrl+z")
@@ -126,7 +126,7 @@ async def test_done_work_stays_in_the_sprint(agency, make_app):
         await pilot.press("2", "l")
         await select_task(pilot, task_id)
         await pilot.press("space")
-        assert get_task(engine, task_id=task_id).sprint_id == app.sprint.id
+        assert get_task(engine, task_id=task_id).sprint_id == app.now.sprint.id
         assert len(app.undo_stack) == 0
 
 
@@ -148,7 +148,7 @@ async def test_mark_agreed_then_a_later_addition_counts_as_mid_sprint(agency, ma
             await pilot.press("h")
             await select_task(pilot, added)
             await pilot.press("space")
-        assert added_mid_sprint(engine, sprint_id=app.sprint.id) == {added}
+        assert added_mid_sprint(engine, sprint_id=app.now.sprint.id) == {added}
         kz = next(c for c in plan(app).view.clients if c.client_id == ids["KZ"])
         assert kz.change.added == (added,)
         planned = {task.id: task for task in plan(app).view.planned[ids["KZ"]]}
@@ -181,7 +181,7 @@ async def test_y_copies_the_clients_plan_and_writes_it(agency, make_app):
 async def test_n_plans_next_week_and_p_comes_back_to_this_one(agency, make_app):
     engine, ids = agency
     app = make_app(engine)
-    this_week = as_date(app.sprint.week_start)
+    this_week = as_date(app.now.sprint.week_start)
     task_id = ids["Настроить ремаркетинг"]
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("2", "N")
@@ -191,11 +191,11 @@ async def test_n_plans_next_week_and_p_comes_back_to_this_one(agency, make_app):
         assert "planning ahead" in screen.query_one("DeckHeader").scope
         await select_task(pilot, task_id)
         await pilot.press("space")
-        assert get_task(engine, task_id=task_id).sprint_id == screen.sprint.id != app.sprint.id
+        assert get_task(engine, task_id=task_id).sprint_id == screen.sprint.id != app.now.sprint.id
         await pilot.press("P")
-        assert screen.sprint.id == app.sprint.id
+        assert screen.sprint.id == app.now.sprint.id
         await pilot.press("P")
-        assert screen.sprint.id == app.sprint.id, "past sprints are not planned"
+        assert screen.sprint.id == app.now.sprint.id, "past sprints are not planned"
 
 
 async def test_assign_and_due_work_as_on_the_board(agency, make_app):

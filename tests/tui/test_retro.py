@@ -216,8 +216,9 @@ async def test_close_the_sprint_then_undo_the_close(week, make_app):
         await pilot.press("space", "y")  # the first listed task goes back to the backlog
         assert isinstance(app.screen, RetroScreen)
         assert find_sprint(engine, week_start=THIS_WEEK).state == SprintState.CLOSED
-        assert app.sprint.state == SprintState.CLOSED
+        assert app.now.week_sprint.state == SprintState.CLOSED
         following = find_sprint(engine, week_start=THIS_WEEK.add(weeks=1))
+        assert app.now.sprint.id == following.id, "new work goes into next week"
         moved = {title: get_task(engine, task_id=ids[title]) for title in UNFINISHED}
         back = [t for t in moved.values() if t.status == Status.BACKLOG]
         assert len(back) == 1 and back[0].sprint_id is None
@@ -230,7 +231,7 @@ async def test_close_the_sprint_then_undo_the_close(week, make_app):
 
         await pilot.press("ctrl+z")
         assert find_sprint(engine, week_start=THIS_WEEK).state == SprintState.OPEN
-        assert app.sprint.state == SprintState.OPEN
+        assert app.now.sprint.id == app.now.week_sprint.id == sprint_id
         for title in UNFINISHED:
             task = get_task(engine, task_id=ids[title])
             assert (task.sprint_id, task.carried_over) == (sprint_id, 0)

@@ -69,3 +69,62 @@ async def test_close_undo_and_close_again_show_the_same_numbers(agency, make_app
         )
         with clock.freeze(at=kyiv(20, 17, 3)):
             assert sprint_numbers(engine, sprint_id=sprint.id) == again
+
+
+# --- after the close: "now" moves on --------------------------------------------------------
+
+
+async def test_after_the_close_inbox_and_plan_put_work_into_next_week(agency, make_app):
+    from model.inbox import capture
+    from model.tasks import get_task
+    from tests.tui.test_plan import pane_task_ids, plan, select_task
+
+    engine, ids = agency
+    next_week = THIS_WEEK.add(weeks=1)
+    app = make_app(engine, me="Olena Koval")
+    async with app.run_test(size=SIZE) as pilot:
+        with clock.freeze(at=kyiv(20, 17)):
+            await pilot.press("4", "C", "y")
+            assert find_sprint(engine, week_start=THIS_WEEK).state == SprintState.CLOSED
+            assert "W48" in " ".join(app.header_facts())
+            request = capture(engine, line="KZ: new price list", today=clock.today()).id
+            await pilot.press("i")
+            await pilot.pause()
+            await pilot.press("a", "enter", "enter")
+            await pilot.pause()
+            taken = get_task(engine, task_id=request)
+            assert taken.sprint_id == find_sprint(engine, week_start=next_week).id
+
+            await pilot.press("2")
+            screen = plan(app)
+            assert screen.sprint.week_start == next_week
+            assert request in pane_task_ids(screen.panes[1])
+            await pilot.press("P")
+            assert screen.sprint.week_start == THIS_WEEK
+            assert "closed, read-only" in screen.query_one("DeckHeader").scope
+            before = get_task(engine, task_id=ids["Настроить ремаркетинг"])
+            await select_task(pilot, before.id)
+            await pilot.press("space")
+            await pilot.pause()
+            assert get_task(engine, task_id=before.id).sprint_id == before.sprint_id
+            assert any("is closed" in str(n.message) for n in app._notifications)
+            await pilot.press("P")
+            assert screen.sprint.week_start == THIS_WEEK, "no week before this one"
+
+
+async def test_an_app_left_open_over_the_weekend_wakes_up_in_the_new_week(agency, make_app):
+    from tests.tui.test_plan import plan
+
+    engine, _ids = agency
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        with clock.freeze(at=kyiv(20, 18)):
+            await pilot.press("2")
+            assert plan(app).sprint.week_start == THIS_WEEK
+        with clock.freeze(at=kyiv(23, 9)):
+            app._tick()  # the second's tick finds a new day
+            await pilot.pause()
+            assert plan(app).sprint.week_start == THIS_WEEK.add(weeks=1)
+            assert "W48" in plan(app).query_one("DeckHeader").scope
+            await pilot.press("4")
+            assert shown(app).sprint.week_start == THIS_WEEK.add(weeks=1)

@@ -227,7 +227,7 @@ async def test_fires_are_triaged_with_the_inbox_keys_and_undone(day, make_app):
             assert standup(app).selected_task_id() == ids["down"]
             await pilot.press("f")
             task = get_task(engine, task_id=ids["down"])
-            assert (task.status, task.sprint_id) == (Status.TODO, app.sprint.id)
+            assert (task.status, task.sprint_id) == (Status.TODO, app.now.sprint.id)
             assert fire_titles(app)[0] == "price list update"
             await pilot.press("ctrl+z")
             assert get_task(engine, task_id=ids["down"]).status == Status.INBOX

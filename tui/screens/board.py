@@ -379,7 +379,7 @@ class BoardScreen(SurvivesOutages, Filtering, TaskActions, Screen):
         clients = self.clients
         client_id = clients[self.client_index].id if 0 <= self.client_index < len(clients) else None
         return Scope(
-            sprint_id=self.app.sprint.id,
+            sprint_id=self.app.now.sprint.id,
             client_id=client_id,
             filter=parse_filter(text=self.filter_text),
         )
@@ -554,7 +554,7 @@ class BoardScreen(SurvivesOutages, Filtering, TaskActions, Screen):
         )
 
     def action_sprint(self) -> None:
-        sprint_id = self.app.sprint.id
+        sprint_id = self.app.now.sprint.id
         self._update_selected(
             label=_("sprint"),
             changes=lambda task_id: {

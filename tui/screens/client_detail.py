@@ -220,7 +220,7 @@ class ClientDetailScreen(SurvivesOutages, ClientAdmin, ClientActions, Screen):
         self.query_one(DeckHeader).set_scope(literal(f"{client.code} · {client.name}"))
         found = client_health(
             engine,
-            sprint_id=self.app.sprint.id,
+            sprint_id=self.app.now.sprint.id,
             silence_alert_days=self.app.config.silence_alert_days,
             client_id=self.client_id,
         )
@@ -374,7 +374,7 @@ class ClientDetailScreen(SurvivesOutages, ClientAdmin, ClientActions, Screen):
 
     def _fill_tasks(self, colours: dict[str, str]) -> None:
         engine = self.app.engine
-        scope = Scope(sprint_id=self.app.sprint.id, client_id=self.client_id)
+        scope = Scope(sprint_id=self.app.now.sprint.id, client_id=self.client_id)
         counts = column_counts(engine, scope=scope, statuses=TASK_ORDER)
         waits = {w.task_id: w for w in waiting_on_client(engine, client_id=self.client_id)}
         table = self.query_one("#tasks", FittedTable)

@@ -310,7 +310,7 @@ class ClientsScreen(SurvivesOutages, Filtering, ClientAdmin, ClientActions, Scre
             return
         self.health = client_health(
             self.app.engine,
-            sprint_id=self.app.sprint.id,
+            sprint_id=self.app.now.sprint.id,
             silence_alert_days=self.app.config.silence_alert_days,
         )
         self.show_rows()

@@ -217,7 +217,7 @@ class TriageActions(TaskActions):
                 act=lambda: accept(
                     app.engine,
                     task_id=task_id,
-                    sprint_id=app.sprint.id,
+                    sprint_id=app.now.sprint.id,
                     assignee_id=assignee,
                     estimate_hours=estimate,
                     who=app.me_id,
@@ -303,7 +303,7 @@ class TriageActions(TaskActions):
                 act=lambda: fire(
                     self.app.engine,
                     task_id=task_id,
-                    sprint_id=self.app.sprint.id,
+                    sprint_id=self.app.now.sprint.id,
                     who=self.app.me_id,
                 ),
             )

@@ -37,7 +37,7 @@ from model.planning import (
     toggle_sprint,
 )
 from model.sprints import ensure_sprint
-from model.tables import Priority, Sprint, Status
+from model.tables import Priority, Sprint, SprintState, Status
 from model.weeks import as_date, iso_week_label
 from tui.format import due_phrase, hours, literal
 from tui.keys import translate_bindings
@@ -273,11 +273,23 @@ class PlanScreen(SurvivesOutages, ReadsAfterShowing, TaskActions, Screen):
     def __init__(self) -> None:
         super().__init__()
         translate_bindings(self)
-        self.sprint: Sprint = self.app.sprint
+        self._chosen: Sprint | None = None
+        """The week picked with N/P; None follows the app's "now" (a new week, a close)."""
+        self._chosen_from: int | None = None
+        """The working sprint when the week was picked: once "now" moves on, so does Plan."""
         self.view: PlanView | None = None
         self.pane_index = 0
         self._budgets: dict[int, BudgetStatus] = {}
         self._budgets_for: tuple | None = None
+
+    @property
+    def sprint(self) -> Sprint:
+        """The week shown: the sprint new work goes into, unless another was picked."""
+        now = self.app.now
+        if self._chosen is not None and self._chosen_from == now.sprint.id:
+            return self._chosen
+        self._chosen = None
+        return now.sprint
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     """Below 100 columns capacity goes under the backlog and the sprint, which keep the width."""
@@ -376,7 +388,9 @@ class PlanScreen(SurvivesOutages, ReadsAfterShowing, TaskActions, Screen):
             start=start.format("D"),
             end=start.add(days=6).format("D MMM"),
         )
-        if self.sprint.id != self.app.sprint.id:
+        if self.sprint.state == SprintState.CLOSED:
+            label += " · " + _("closed, read-only")
+        elif self.sprint.id != self.app.now.sprint.id:
             label += " · " + _("planning ahead")
         return label
 
@@ -544,12 +558,15 @@ class PlanScreen(SurvivesOutages, ReadsAfterShowing, TaskActions, Screen):
         self._show_detail()
 
     def action_week(self, step: int) -> None:
-        """`N` plans next week's sprint ahead; `P` goes back, never before this week's."""
+        """`N` plans next week's sprint ahead; `P` goes back, never before this week's
+        (once closed, this week is shown read-only)."""
+        now = self.app.now
         start = as_date(self.sprint.week_start).add(weeks=step)
-        if start < as_date(self.app.sprint.week_start):
+        if start < as_date(now.week_sprint.week_start):
             self.app.bell()
             return
-        self.sprint = ensure_sprint(self.app.engine, week_start=start)
+        self._chosen = ensure_sprint(self.app.engine, week_start=start)
+        self._chosen_from = now.sprint.id
         for pane in self.panes:
             pane.cursor = pane.top = 0
         self.reload()

@@ -42,7 +42,6 @@ from model.retro import (
     close_sprint,
     edit_action,
     edit_note,
-    get_sprint,
     move_action,
     move_note,
     notes,
@@ -385,9 +384,20 @@ class RetroScreen(SurvivesOutages, ReadsAfterShowing, Screen):
     def __init__(self) -> None:
         super().__init__()
         translate_bindings(self)
-        self.sprint_id: int = self.app.sprint.id
+        self._chosen: int | None = None
+        """The sprint picked with [ and ]; None follows the app's week (a new week moves on)."""
+        self._chosen_from: int | None = None
         self.view: RetroView | None = None
         self.rows: list[Row] = []
+
+    @property
+    def sprint_id(self) -> int:
+        """The sprint shown: this week's, unless another was picked this week."""
+        week = self.app.now.week_sprint.id
+        if self._chosen is not None and self._chosen_from == week:
+            return self._chosen
+        self._chosen = None
+        return week
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     """Below 100 columns the numbers narrow to one column, so the lines keep room to read."""
@@ -747,7 +757,7 @@ class RetroScreen(SurvivesOutages, ReadsAfterShowing, Screen):
         if found is None:
             self.app.bell()
             return
-        self.sprint_id = found.id
+        self._chosen, self._chosen_from = found.id, self.app.now.week_sprint.id
         self.lines.highlighted = 0
         self.reload()
 
@@ -807,9 +817,8 @@ class RetroScreen(SurvivesOutages, ReadsAfterShowing, Screen):
         self._sprint_changed(sprint_id=closing.sprint_id)
 
     def _sprint_changed(self, *, sprint_id: int) -> None:
-        """When the app's own sprint closed or reopened, the app reads its new state."""
-        if self.app.sprint.id == sprint_id:
-            self.app.sprint = get_sprint(self.app.engine, sprint_id=sprint_id)
+        """A close or its undo moves the app's "now": new work goes into another sprint."""
+        self.app.refresh_now()
 
     def action_export(self) -> None:
         from model.files import WriteError, reports_dir, write_private

@@ -21,13 +21,11 @@ from textual.widgets import Input, Label, Static
 
 from model import clock
 from model.i18n import N_, _, ngettext
-from model.sprints import current_sprint
 from model.standup import (
     Fire,
     Item,
     Meeting,
     MemberLists,
-    current_slot,
     finish_standup,
     meeting,
     meeting_seconds,
@@ -437,9 +435,8 @@ class StandupScreen(SurvivesOutages, TriageActions, Screen):
 
     def _open(self) -> None:
         """Turn to the slot at hand, starting its meeting if this is the time for it."""
-        config = self.app.config
         now = clock.now()
-        slot = current_slot(now=now, times=config.standup_times, zone=clock.zone())
+        slot = self.app.now_at_hand().moment.slot
         if slot != self.slot:
             self.slot, self.notes, self.general, self.shown = slot, {}, "", None
             self.query_one("#general-note", Input).value = ""
@@ -463,7 +460,7 @@ class StandupScreen(SurvivesOutages, TriageActions, Screen):
             self._show_history()
             return
         config = self.app.config
-        sprint = current_sprint(self.app.engine, start_weekday=config.sprint_start_index)
+        sprint = self.app.now.sprint
         self.view = meeting(
             self.app.engine,
             now=clock.now(),
@@ -533,12 +530,9 @@ class StandupScreen(SurvivesOutages, TriageActions, Screen):
     def _tick(self) -> None:
         if self.slot is None or self.app.screen is not self:
             return
-        if self.shown is None:
-            config = self.app.config
-            slot = current_slot(now=clock.now(), times=config.standup_times, zone=clock.zone())
-            if slot != self.slot:
-                self._open()
-                return
+        if self.shown is None and self.app.now_at_hand().moment.slot != self.slot:
+            self._open()
+            return
         self._show_scope()
 
     def selected_task_id(self) -> int | None:
