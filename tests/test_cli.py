@@ -162,3 +162,22 @@ def test_start_up_runs_without_the_collector_and_a_shell_command_turns_it_on(tmp
         assert gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_demo_with_a_command_works_on_a_fresh_demo_not_on_your_store(
+    db, capsys, monkeypatch, tmp_path
+):
+    from tests.agency import contents
+
+    monkeypatch.setenv("CLIENTDECK_DB", str(db))
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    before = contents(engine_of(db))
+    assert run(["--demo", "report", "week", "--client", "NWB"]) == 0
+    out, err = capsys.readouterr()
+    assert "Northwind Bank" in out and "fresh demo agency" in err
+    assert contents(engine_of(db)) == before
+
+
+def test_demo_beside_db_is_refused_in_one_line(db, capsys):
+    assert run(["--demo", "--db", str(db), "report", "week", "--client", "NWB"]) == 2
+    assert "--demo" in one_line_error(capsys)

@@ -332,13 +332,25 @@ def cmd_demo(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def open_app(ctx: Context, *, demo_dataset: bool, start_mode: str = "board") -> int:
-    if demo_dataset:
-        from model import demo
+def use_demo(ctx: Context, *, args: argparse.Namespace) -> None:
+    """`--demo`: the app or the command works on a fresh demo agency in a new folder,
+    never on the user's own store (a `--db` beside it is refused)."""
+    from model import demo
 
-        place = Path(tempfile.mkdtemp(prefix="clientdeck-demo-"))
-        ctx.url = f"sqlite:///{place / 'demo.db'}"
-        demo.fill(engine=ctx.engine, scale=1, seed=1)
+    if args.db or args.command == "demo":
+        raise UsageError(f"{PROG}: " + _("--demo opens a demo of its own: leave out --db"))
+    place = Path(tempfile.mkdtemp(prefix="clientdeck-demo-"))
+    ctx.url = f"sqlite:///{place / 'demo.db'}"
+    demo.fill(engine=ctx.engine, scale=1, seed=1)
+    ctx.create = True
+    if args.command is not None:
+        say(
+            _("on a fresh demo agency in {place}; your own data is untouched", place=place),
+            err=True,
+        )
+
+
+def open_app(ctx: Context, *, start_mode: str = "board") -> int:
     from tui.app import ClientDeck
 
     engine = ctx.engine
@@ -377,8 +389,10 @@ def run(argv: Sequence[str]) -> int:
                     "(the demo never fills your own data)"
                 )
             )
+        if args.demo:
+            use_demo(ctx, args=args)
         if args.command is None:
-            return open_app(ctx, demo_dataset=args.demo)
+            return open_app(ctx)
         gc.enable()
         return args.handler(ctx, args)
     except UsageError as error:

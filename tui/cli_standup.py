@@ -25,7 +25,7 @@ def register(*, commands, parents: list[argparse.ArgumentParser]) -> None:
 
 def cmd_standup(ctx: Context, args: argparse.Namespace) -> int:
     if not args.print_summary:
-        return open_app(ctx, demo_dataset=False, start_mode="standup")
+        return open_app(ctx, start_mode="standup")
     from model.now import now_of
     from model.standup import meeting, render_markdown
 
