@@ -121,10 +121,14 @@ def end_of_work_day(*, entry: TimeEntry, work_day_end: str) -> pendulum.DateTime
     return day_end.in_timezone("UTC")
 
 
-def time_of_day_before(*, text: str, now: datetime) -> pendulum.DateTime:
+def time_of_day_before(
+    *, text: str, now: datetime, after: datetime | None = None
+) -> pendulum.DateTime:
     """The latest instant not after `now` whose local time of day is `text` (HH:MM).
 
     So `stop --at 18:00` at 09:30 means yesterday's 18:00, the one a person means.
+    When that falls before `after` (the timer's start) while today's is still ahead,
+    the person meant today's: it is refused as not yet come, not as a backward span.
     """
     try:
         wanted = parse_time_of_day(text=text)
@@ -133,6 +137,15 @@ def time_of_day_before(*, text: str, now: datetime) -> pendulum.DateTime:
     local_now = pendulum.instance(now).in_timezone(clock.zone())
     candidate = local_now.set(hour=wanted.hour, minute=wanted.minute, second=0, microsecond=0)
     if candidate > local_now:
+        if after is not None and candidate.subtract(days=1) <= after:
+            raise ValidationError(
+                _(
+                    "{at} is still ahead (it is {now}): a timer stops at a time that has passed",
+                    at=candidate.format("HH:mm"),
+                    now=local_now.format("HH:mm"),
+                ),
+                field="at",
+            )
         candidate = candidate.subtract(days=1)
     return candidate.in_timezone("UTC")
 

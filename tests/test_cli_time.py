@@ -152,6 +152,16 @@ def test_a_stop_time_before_the_start_is_refused(shell, capsys):
     assert running_entry(shell.engine, member_id=shell.member_id) is not None
 
 
+def test_a_stop_time_still_ahead_says_so(shell, capsys):
+    shell.run("timer", "start", str(shell.task_id))
+    capsys.readouterr()
+    assert shell.run("timer", "stop", "--at", "18:30", at=kyiv(2026, 11, 18, 12)) == 1
+    assert one_line(capsys.readouterr().err) == (
+        "clientdeck: 18:30 is still ahead (it is 12:00): a timer stops at a time that has passed"
+    )
+    assert running_entry(shell.engine, member_id=shell.member_id) is not None
+
+
 def test_status_warns_about_a_timer_left_running_overnight(shell, capsys):
     shell.run("timer", "start", str(shell.task_id))
     capsys.readouterr()

@@ -148,10 +148,14 @@ def cmd_timer_start(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_timer_stop(ctx: Context, args: argparse.Namespace) -> int:
-    from model.timetrack import elapsed_seconds, stop_timer, time_of_day_before
+    from model.timetrack import elapsed_seconds, running_entry, stop_timer, time_of_day_before
 
     member_id = _me(ctx)
-    at = None if args.at is None else time_of_day_before(text=args.at, now=clock.now())
+    at = None
+    if args.at is not None:
+        running = running_entry(ctx.engine, member_id=member_id)
+        start = running.entry.start if running else None
+        at = time_of_day_before(text=args.at, now=clock.now(), after=start)
     entry = stop_timer(ctx.engine, member_id=member_id, at=at)
     if entry is None:
         raise Failure(_("no timer is running"))
