@@ -27,10 +27,12 @@ from model.tables import (
     Client,
     Member,
     Priority,
+    Sprint,
     Status,
     Task,
     TaskEvent,
 )
+from model.weeks import as_date, iso_week_label
 
 MAX_TITLE = 500
 MAX_DESCRIPTION = 100_000
@@ -407,6 +409,8 @@ class Event:
 
 
 def history(engine: Engine, *, task_id: int) -> list[Event]:
+    """The task's changes, newest first, with ids in the words people use: a member by
+    name, a client by code, a sprint by its ISO week (the events store the ids)."""
     with reading(engine) as session:
         rows = session.exec(
             select(TaskEvent, Member.initials)
@@ -414,10 +418,39 @@ def history(engine: Engine, *, task_id: int) -> list[Event]:
             .where(TaskEvent.task_id == task_id)
             .order_by(TaskEvent.at.desc(), TaskEvent.id.desc())
         ).all()
+        named = _names_of(session, events=[event for event, _initials in rows])
     return [
-        Event(at=event.at, who=initials or "", field=event.field, old=event.old, new=event.new)
+        Event(
+            at=event.at,
+            who=initials or "",
+            field=event.field,
+            old=named.get((event.field, event.old), event.old),
+            new=named.get((event.field, event.new), event.new),
+        )
         for event, initials in rows
     ]
+
+
+def _names_of(session: Session, *, events: list[TaskEvent]) -> dict[tuple[str, str], str]:
+    """(field, stored id) → what it names, one query per kind of id that occurs."""
+    lookups = {
+        "assignee_id": (Member, lambda row: row.name),
+        "client_id": (Client, lambda row: row.code),
+        "sprint_id": (Sprint, lambda row: iso_week_label(day=as_date(row.week_start))),
+    }
+    named: dict[tuple[str, str], str] = {}
+    for field, (table, word) in lookups.items():
+        ids = {
+            int(value)
+            for event in events
+            if event.field == field
+            for value in (event.old, event.new)
+            if value and value.isdigit()
+        }
+        if ids:
+            for row in session.exec(select(table).where(table.id.in_(ids))):
+                named[(field, str(row.id))] = word(row)
+    return named
 
 
 def checklist(engine: Engine, *, task_id: int) -> list[ChecklistItem]:

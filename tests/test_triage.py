@@ -17,6 +17,7 @@ from model.tasks import (
     ValidationError,
     archive_task,
     get_task,
+    history,
     snapshot,
     update_task,
 )
@@ -115,6 +116,26 @@ def test_accept_puts_it_in_the_sprint_at_the_end_of_to_do(agency):
     take_back(engine, triaged=triaged)
     assert snapshot(get_task(engine, task_id=task.id)) == triaged.before[task.id]
     assert inbox_count(engine) == 2
+
+
+def test_the_history_names_the_member_the_client_and_the_sprint(agency):
+    engine, ids = agency
+    accept(
+        engine,
+        task_id=ids["banner"],
+        sprint_id=ids["sprint"],
+        assignee_id=ids["IB"],
+        estimate_hours=1.5,
+        who=ids["OK"],
+    )
+    update_task(engine, task_id=ids["banner"], changes={"client_id": ids["KZ"]}, who=ids["OK"])
+    changes = {
+        event.field: (event.old, event.new) for event in history(engine, task_id=ids["banner"])
+    }
+    assert changes["assignee_id"] == (None, "Iryna Bondar")
+    assert changes["sprint_id"] == (None, "2026-W47")
+    assert changes["client_id"] == ("MK", "KZ")
+    assert changes["estimate_hours"] == (None, "1.5")
 
 
 def test_accepting_a_task_in_progress_keeps_its_status(agency):
