@@ -16,6 +16,8 @@ class StandupReminders:
     """
 
     CHECK_SECONDS = 5.0
+    TOAST_SECONDS = 15
+    """Long enough to be seen from across the desk, short enough not to cover a panel."""
 
     def __init__(self, *, app: App) -> None:
         self.app = app
@@ -30,8 +32,8 @@ class StandupReminders:
             after=self.checked, until=now, times=self.app.config.standup_times, zone=clock.zone()
         )
         self.checked = now
-        if reminder is None:
-            return
+        if reminder is None or getattr(self.app.screen, "shows_standup", False):
+            return  # on the stand-up itself the header says it: no toast over its notes
         when = reminder.slot.format("HH:mm")
         if reminder.minutes_before:
             message = ngettext(
@@ -42,4 +44,4 @@ class StandupReminders:
             )
         else:
             message = _("Stand-up now ({time})", time=when)
-        self.app.notify(message, title=_("Stand-up"), timeout=60, markup=False)
+        self.app.notify(message, title=_("Stand-up"), timeout=self.TOAST_SECONDS, markup=False)

@@ -21,6 +21,7 @@ from model.tasks import get_task, move_status
 from model.timetrack import add_entry
 from tests.conftest import ZONE
 from tui.reminders import StandupReminders
+from tui.screens.prompt import ConfirmScreen
 from tui.screens.standup import StandupScreen, fit_sections
 
 SIZE = (120, 36)
@@ -171,6 +172,11 @@ async def test_finish_with_notes_then_find_it_in_history(day, make_app):
             await pilot.press("N", *"Retro at 16:30", "escape")
             assert app.focused is None
             await pilot.press("F")
+            assert isinstance(app.screen, ConfirmScreen)
+            assert "Olena Koval has not had a turn yet" in app.screen.question
+            await pilot.press("n")
+            assert standup_at(engine, slot_at=kyiv(11)).finished_at is None
+            await pilot.press("tab", "F")  # everyone's turn came: no question
             await pilot.pause()
             record = standup_at(engine, slot_at=kyiv(11))
             assert pendulum.instance(record.finished_at) == kyiv(11, 5)
@@ -281,6 +287,26 @@ async def test_reminders_five_minutes_before_and_at_the_time(day, make_app):
                 await pilot.pause()
                 messages += [n.message for n in app._notifications]
     assert messages == ["Stand-up at 11:00, in 5 minutes", "Stand-up now (11:00)"]
+
+
+async def test_no_reminder_toast_covers_the_stand_up_itself(day, make_app):
+    engine, _ids = day
+    with time_machine.travel(kyiv(10, 59), tick=False) as traveller:
+        app = make_app(engine)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("3")
+            reminders = StandupReminders(app=app)
+            traveller.move_to(kyiv(11))
+            app.clear_notifications()
+            reminders.check()
+            await pilot.pause()
+            assert [n.message for n in app._notifications] == []
+            await pilot.press("1")
+            traveller.move_to(kyiv(15, 55))
+            reminders.check()
+            await pilot.pause()
+            (toast,) = app._notifications
+            assert toast.timeout <= 15
 
 
 def test_lists_share_the_lines_there_are():

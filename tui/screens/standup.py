@@ -45,6 +45,7 @@ from tui.labels import KIND_TITLES
 from tui.outage import SurvivesOutages
 from tui.screens.board import PRIORITY_MARKS
 from tui.screens.inbox import TRIAGE_BINDINGS, TriageActions, received, status_title
+from tui.screens.prompt import ConfirmScreen
 from tui.widgets import DeckFooter, DeckHeader
 
 SLOT_FORMAT = "ddd D MMM HH:mm"
@@ -376,6 +377,8 @@ class FiresList(Widget):
 
 class StandupScreen(SurvivesOutages, TriageActions, Screen):
     CSS_PATH = "standup.tcss"
+    shows_standup = True
+    """Reminders of the stand-up stay off this screen: its header says the time."""
     BINDINGS = [
         Binding("tab", "member(1)", "Next member", id="standup.next_member"),
         Binding("shift+tab", "member(-1)", "Previous member", show=False, id="standup.prev_member"),
@@ -401,6 +404,8 @@ class StandupScreen(SurvivesOutages, TriageActions, Screen):
         self.view: Meeting | None = None
         self.record: Standup | None = None
         self.member_index = 0
+        self.visited: set[int] = set()
+        """Members whose turn was on screen: `F` asks before finishing without the others."""
         self.notes: dict[int, str] = {}
         self.general = ""
         self.shown: Standup | None = None
@@ -439,6 +444,7 @@ class StandupScreen(SurvivesOutages, TriageActions, Screen):
         slot = self.app.now_at_hand().moment.slot
         if slot != self.slot:
             self.slot, self.notes, self.general, self.shown = slot, {}, "", None
+            self.visited = set()
             self.query_one("#general-note", Input).value = ""
         record = standup_at(self.app.engine, slot_at=slot)
         unstarted = record is None or record.started_at is None
@@ -496,6 +502,7 @@ class StandupScreen(SurvivesOutages, TriageActions, Screen):
             label.update("")
             note.value = ""
         else:
+            self.visited.add(member.member_id)
             label.update(Content(_("Note for {name} (n)", name=literal(member.name))))
             note.value = self.notes.get(member.member_id, "")
         self.query_one(TeamList).refresh()
@@ -592,10 +599,32 @@ class StandupScreen(SurvivesOutages, TriageActions, Screen):
         self.set_focus(None)
 
     def action_finish(self) -> None:
+        """Finish and save the stand-up; with members whose turn never came, ask first."""
         if not self._live_only() or self.slot is None:
             return
         self.set_focus(None)
         self.reload()
+        assert self.view is not None
+        skipped = [
+            member.name
+            for member in self.view.members
+            if member.member_id not in self.visited and not member.away
+        ]
+        if not skipped:
+            self._finish()
+            return
+        question = ngettext(
+            "{names} has not had a turn yet. Finish the stand-up anyway?",
+            "{n} members have not had a turn yet: {names}. Finish the stand-up anyway?",
+            n=len(skipped),
+            names=", ".join(skipped),
+        )
+        self.app.push_screen(
+            ConfirmScreen(question=question, yes=_("Finish"), no=_("Go on")),
+            lambda yes: self._finish() if yes else None,
+        )
+
+    def _finish(self) -> None:
         try:
             finish_standup(
                 self.app.engine,
