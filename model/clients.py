@@ -9,6 +9,7 @@ and reports stay; pausing keeps it visible but marked.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import delete, func
@@ -51,10 +52,15 @@ def find_client(engine: Engine, *, text: str, archived: bool = False) -> Client:
     """A client by code or name, case-insensitive; a unique prefix or part of a name will do.
 
     Archived clients are found only with `archived` (to restore one)."""
+    return match_client(clients=active_clients(engine, archived=archived), text=text)
+
+
+def match_client(*, clients: Sequence[Client], text: str) -> Client:
+    """`find_client`'s matching over clients already read: code or name exactly, then a
+    unique prefix, then a unique part of a name."""
     wanted = text.strip().casefold()
     if not wanted:
         raise NotFoundError(_("name a client"))
-    clients = active_clients(engine, archived=archived)
     for matcher in (
         lambda c: c.code.casefold() == wanted or c.name.casefold() == wanted,
         lambda c: c.name.casefold().startswith(wanted) or c.code.casefold().startswith(wanted),

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pendulum
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from model.board import NO_FILTER, BoardFilter, filter_conditions, shown_task
-from model.clients import find_client
+from model.clients import find_client, match_client
 from model.db import reading
 from model.i18n import _
 from model.parsing import parse_due, parse_hours
-from model.tables import Priority, Status, Task
+from model.tables import Client, Priority, Status, Task
 from model.tasks import ValidationError, create_task
 
 
@@ -24,6 +26,19 @@ def split_capture(*, line: str) -> tuple[str, str]:
     if not text.strip():
         raise ValidationError(_("the title cannot be empty"), field="title")
     return client.strip(), text.strip()
+
+
+def client_prefix(*, line: str, clients: Sequence[Client]) -> tuple[Client, str] | None:
+    """A typed title's `CLIENT:` prefix, as `clientdeck add` reads it: the client it names
+    and the rest of the title; None when the part before the colon names no one client
+    (so "Note: call back" stays a title)."""
+    head, sep, rest = line.partition(":")
+    if not sep or not head.strip() or not rest.strip():
+        return None
+    try:
+        return match_client(clients=clients, text=head), rest.strip()
+    except LookupError:  # no client, or several: not a prefix
+        return None
 
 
 def capture(

@@ -274,6 +274,30 @@ async def test_a_card_with_an_empty_title_is_not_saved(agency, make_app):
         assert after == before
 
 
+async def test_c_reads_the_client_prefix_as_clientdeck_add_does(agency, make_app):
+    from sqlmodel import select
+
+    from model.db import reading
+    from model.tables import Task
+
+    engine, ids = agency
+    app = make_app(engine)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("right_square_bracket", "c", *"kz: new landing page")
+        assert app.screen.query_one("#client_id").value == ids["KZ"]
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        await pilot.press("right_square_bracket", "c")
+        picked = app.screen.query_one("#client_id").value
+        await pilot.press(*"Note: call back")
+        assert app.screen.query_one("#client_id").value == picked, "no client is called Note"
+        await pilot.press("escape", "y")
+    with reading(engine) as session:
+        made = session.exec(select(Task).where(Task.title == "new landing page")).one()
+    assert made.client_id == ids["KZ"]
+
+
 async def test_names_in_a_pick_list_are_shown_literally(agency, make_app):
     from model.db import transaction
     from model.tables import Member

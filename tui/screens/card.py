@@ -15,6 +15,7 @@ from textual.widgets import Checkbox, Input, Label, Select, SelectionList, Stati
 from model import clock
 from model.clients import active_clients
 from model.i18n import N_, _
+from model.inbox import client_prefix
 from model.members import team
 from model.parsing import parse_due, parse_hours
 from model.tables import PRIORITY_ORDER, Status
@@ -260,6 +261,15 @@ class CardScreen(SurvivesOutages, ModalScreen):
         text, done = self.items[index]
         self.items[index] = (text, not done)
 
+    def _prefixed(self, title: str):
+        """A new card's `CLIENT:` prefix: the client it names and the rest of the title."""
+        return None if self.edited else client_prefix(line=title, clients=self.clients)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """Typing "NWB: …" picks the client at once, so the form shows what will be saved."""
+        if event.input.id == "title" and (prefixed := self._prefixed(event.value)) is not None:
+            self.query_one("#client_id", Select).value = prefixed[0].id
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "new-item":
             self.action_add_item()
@@ -321,7 +331,11 @@ class CardScreen(SurvivesOutages, ModalScreen):
             "labels": raw["labels"],
             "assignee_id": None if raw["assignee_id"] is Select.NULL else raw["assignee_id"],
         }
-        if not raw["title"].strip():
+        prefixed = self._prefixed(raw["title"])
+        if prefixed is not None:  # "NWB: landing page", as `clientdeck add` reads it
+            client, changes["title"] = prefixed
+            raw["client_id"] = client.id
+        if not changes["title"].strip():
             errors["title"] = _("the title cannot be empty")
         if raw["client_id"] is Select.NULL:
             errors["client_id"] = _("pick a client")
