@@ -102,9 +102,10 @@ def test_no_translation_is_left_over(code):
 
 
 def textual_descriptions() -> set[str]:
+    """Textual's own key descriptions, and the palette's, which it adds when the app runs."""
     return {
         binding.description
         for owner in (App, Screen)
         for binding in owner.BINDINGS
         if isinstance(binding, Binding) and binding.description
-    }
+    } | {"palette"}

@@ -8,6 +8,7 @@ from datetime import date, datetime
 import pendulum
 
 from model.i18n import _, ngettext
+from model.interactions import quoted
 
 
 def due_phrase(*, due: date, today: date) -> tuple[str, bool]:
@@ -23,6 +24,13 @@ def due_phrase(*, due: date, today: date) -> tuple[str, bool]:
     if days > 0:
         return ngettext("in {n} day", "in {n} days", days), False
     return ngettext("{n} day late", "{n} days late", -days), True
+
+
+def subject(title: str, *, width: int = 40) -> str:
+    """A task named inside a dialog's question, so the dialog says what it acts on: in the
+    language's quotation marks, cut to `width` characters with an ellipsis."""
+    title = " ".join(title.split())
+    return quoted(title if len(title) <= width else title[: width - 1].rstrip() + "…")
 
 
 def hours(value: float, *, places: int = 2) -> str:

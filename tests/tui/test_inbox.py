@@ -108,6 +108,18 @@ async def test_accept_asks_assignee_and_estimate_then_undo(inbox, make_app):
         assert "Inbox 3" in header(app)
 
 
+async def test_the_accept_and_decline_dialogs_name_the_task(inbox, make_app):
+    engine, _ids = inbox
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("i", "a")
+        assert app.screen.heading == "Accept “price list update”: assign to"
+        await pilot.press("enter")
+        assert app.screen.heading == "Estimate of “price list update”, hours"
+        await pilot.press("escape", "x")
+        assert app.screen.heading == "Why is “price list update” declined?"
+
+
 async def test_a_bad_estimate_keeps_the_prompt_open(inbox, make_app):
     engine, ids = inbox
     app = make_app(engine)

@@ -50,7 +50,7 @@ from model.tables import ClientStatus, Hypothesis, Status
 from model.tasks import ValidationError
 from model.weeks import month_span
 from tui.dialogs.form import Field, FormScreen, number
-from tui.format import due_phrase, hours, literal
+from tui.format import due_phrase, hours, literal, subject
 from tui.keys import translate_bindings
 from tui.labels import CHANNEL_TITLES, CLIENT_STATUS_TITLES
 from tui.outage import SurvivesOutages
@@ -650,7 +650,10 @@ class ClientDetailScreen(SurvivesOutages, ClientAdmin, ClientActions, Screen):
 
         self.app.push_screen(
             FormScreen(
-                title=_("How did the test end?"),
+                title=_(
+                    "How did the test of {hypothesis} end?",
+                    hypothesis=subject(self.hypothesis_rows[row].statement),
+                ),
                 fields=[Field("result", _("Result"), value=before)],
                 save=lambda values: set_result(
                     engine, hypothesis_id=hypothesis_id, result=values["result"]

@@ -143,13 +143,18 @@ class ClientActions(ReadsAfterShowing):
         if client_id is None:
             return
         options = [(_(CHANNEL_TITLES[channel]), channel) for channel in CHANNELS]
+        name = client_by_id(self.app.engine, client_id=client_id).name
 
         def picked(channel) -> None:
             if channel is PickScreen.CANCELLED:
                 return
             self.app.push_screen(
                 FormScreen(
-                    title=_("Contact by {channel}", channel=_(CHANNEL_TITLES[channel])),
+                    title=_(
+                        "Contact with {client} by {channel}",
+                        client=name,
+                        channel=_(CHANNEL_TITLES[channel]),
+                    ),
                     fields=[
                         Field("summary", _("What was said")),
                         Field(
@@ -165,7 +170,8 @@ class ClientActions(ReadsAfterShowing):
                 self._logged,
             )
 
-        self.app.push_screen(PickScreen(title=_("How did you talk?"), options=options), picked)
+        title = _("How did you talk with {client}?", client=name)
+        self.app.push_screen(PickScreen(title=title, options=options), picked)
 
     def _log(self, *, client_id: int, channel: str, values: dict[str, str]):
         at = None
@@ -213,7 +219,10 @@ class ClientActions(ReadsAfterShowing):
 
         self.app.push_screen(
             FormScreen(
-                title=_("How satisfied is the client?"),
+                title=_(
+                    "How satisfied is {client}?",
+                    client=client_by_id(self.app.engine, client_id=client_id).name,
+                ),
                 fields=[
                     Field("score", _("Score, 0 to 10")),
                     Field("note", _("Why (optional)")),

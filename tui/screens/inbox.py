@@ -41,7 +41,7 @@ from model.triage import (
     to_backlog,
     to_waiting,
 )
-from tui.format import due_phrase, hours, literal
+from tui.format import due_phrase, hours, literal, subject
 from tui.keys import translate_bindings
 from tui.outage import SurvivesOutages
 from tui.screens.board import PRIORITY_MARKS
@@ -229,7 +229,7 @@ class TriageActions(TaskActions):
                 return
             app.push_screen(
                 TextPrompt(
-                    title=_("Estimate, hours"),
+                    title=_("Estimate of {task}, hours", task=subject(task.title)),
                     value=hours(default),
                     parse=_estimate,
                     hint=_("1.5, 90m, 1h30 · empty for none · escape cancels"),
@@ -237,7 +237,8 @@ class TriageActions(TaskActions):
                 lambda estimate: estimated(assignee, estimate),
             )
 
-        app.push_screen(PickScreen(title=_("Accept: assign to"), options=options), assigned)
+        title = _("Accept {task}: assign to", task=subject(task.title))
+        app.push_screen(PickScreen(title=title, options=options), assigned)
 
     def action_backlog(self) -> None:
         task_id = self._target()
@@ -273,7 +274,10 @@ class TriageActions(TaskActions):
                 ),
             )
 
-        prompt = TextPrompt(title=_("Why is it declined?"), parse=check_reason)
+        task = get_task(self.app.engine, task_id=task_id)
+        prompt = TextPrompt(
+            title=_("Why is {task} declined?", task=subject(task.title)), parse=check_reason
+        )
         self.app.push_screen(prompt, answered)
 
     def action_duplicate(self) -> None:

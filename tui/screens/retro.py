@@ -58,7 +58,7 @@ from model.retro import (
 from model.tables import Status
 from model.tasks import ValidationError
 from model.weeks import as_date, iso_week_label
-from tui.format import hours, literal
+from tui.format import hours, literal, subject
 from tui.keys import translate_bindings
 from tui.outage import SurvivesOutages
 from tui.screens.prompt import DuePrompt, PickScreen
@@ -649,7 +649,8 @@ class RetroScreen(SurvivesOutages, ReadsAfterShowing, Screen):
 
                 self.app.push_screen(DuePrompt(), dated)
 
-            self.app.push_screen(PickScreen(title=_("Owner"), options=owners), owned)
+            title = _("Owner of {action}", action=subject(line))
+            self.app.push_screen(PickScreen(title=title, options=owners), owned)
 
         self.app.push_screen(LinePrompt(title=title, value=text, hint=hint), typed)
 

@@ -22,6 +22,7 @@ from model.tasks import (
     snapshot,
     update_task,
 )
+from tui.format import subject
 
 
 class TaskActions:
@@ -108,9 +109,11 @@ class TaskActions:
     def action_assign(self) -> None:
         from tui.screens.prompt import PickScreen
 
-        if self.selected_task_id() is None:
+        task_id = self.selected_task_id()
+        if task_id is None:
             self.app.bell()
             return
+        task = get_task(self.app.engine, task_id=task_id)
         options = [(_("Nobody"), None)] + [
             (f"{m.initials}  {m.name} · {m.role}", m.id) for m in team(self.app.engine)
         ]
@@ -121,7 +124,8 @@ class TaskActions:
                     label=_("assign"), changes=lambda _id: {"assignee_id": picked}
                 )
 
-        self.app.push_screen(PickScreen(title=_("Assign to"), options=options), chosen)
+        title = _("Assign {task} to", task=subject(task.title))
+        self.app.push_screen(PickScreen(title=title, options=options), chosen)
 
     def action_edit(self) -> None:
         from tui.screens.card import CardScreen
