@@ -456,8 +456,12 @@ class StandupScreen(SurvivesOutages, TriageActions, Screen):
             self.reload()
 
     def reload(self) -> None:
-        """Read the slot at hand again (or show the recorded stand-up being browsed)."""
+        """Read the slot at hand again (or show the recorded stand-up being browsed); when
+        the app's "now" has reached the next slot, turn to it first."""
         if not self.is_mounted or self.slot is None:
+            return
+        if self.shown is None and self.app.now.moment.slot != self.slot:
+            self._open()
             return
         live = self.shown is None
         self.query_one("#live").display = live
