@@ -457,10 +457,12 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
         self.refresh_facts()
 
     def settle_config(self, config: Config) -> None:
-        """Use `config` from now on and save it."""
+        """Use `config` from now on and save it; a new sprint weekday, time zone or
+        stand-up times move "now" at once."""
         self.config = config
         clock.set_zone(name=config.time_zone)
         self._save_config()
+        self.refresh_now()
 
     def action_setup(self) -> None:
         """The first-start setup, again: every step can be done or redone later."""

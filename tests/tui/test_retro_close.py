@@ -128,3 +128,17 @@ async def test_an_app_left_open_over_the_weekend_wakes_up_in_the_new_week(agency
             assert "W48" in plan(app).query_one("DeckHeader").scope
             await pilot.press("4")
             assert shown(app).sprint.week_start == THIS_WEEK.add(weeks=1)
+
+
+async def test_a_new_sprint_weekday_moves_now_at_once(agency, make_app):
+    from dataclasses import replace
+
+    engine, _ids = agency
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        assert app.now.sprint.week_start == THIS_WEEK
+        app.settle_config(replace(app.config, sprint_start="wednesday"))  # as setup saves it
+        await pilot.pause()
+        assert app.now.sprint.week_start == THIS_WEEK.add(days=2)
+        assert app.screen.sprint.week_start == THIS_WEEK.add(days=2)
