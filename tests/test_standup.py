@@ -564,4 +564,4 @@ def test_standup_without_print_opens_the_app_on_the_stand_up(day_file, monkeypat
         tui.cli_standup, "open_app", lambda ctx, **options: opened.append(options) or 0
     )
     assert run(["standup", "--db", str(path)]) == 0
-    assert opened == [{"demo_dataset": False, "start_mode": "standup"}]
+    assert opened == [{"start_mode": "standup"}]
