@@ -12,6 +12,7 @@ import re
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from urllib.parse import quote
 
@@ -281,12 +282,38 @@ def transaction(engine: Engine) -> Iterator[Session]:
         callback(engine)
 
 
+_views: ContextVar[dict[int, Session] | None] = ContextVar("clientdeck_views", default=None)
+"""The read session of each engine's `one_view` open in this context, by engine identity."""
+
+
 @contextmanager
 def reading(engine: Engine) -> Iterator[Session]:
-    """A session for queries only."""
+    """A session for queries only: inside `one_view` of the same engine, the view's own."""
+    shared = (_views.get() or {}).get(id(engine))
+    if shared is not None:
+        yield shared
+        return
     bind = engine.execution_options(clientdeck_read_only=True)
     with Session(bind, expire_on_commit=False) as session:
         yield session
+
+
+@contextmanager
+def one_view(engine: Engine) -> Iterator[None]:
+    """Every read in the block shares one read transaction: a screen's view costs one
+    BEGIN and one end instead of one of each per query (on a server each is a round trip),
+    and what it shows is one moment of the data. Writes keep their own transactions, so
+    a view is for reading what is already committed."""
+    views = _views.get() or {}
+    if id(engine) in views:
+        yield
+        return
+    with reading(engine) as session:
+        token = _views.set({**views, id(engine): session})
+        try:
+            yield
+        finally:
+            _views.reset(token)
 
 
 INSERT_CHUNK = 5_000

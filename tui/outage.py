@@ -14,10 +14,11 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
+from model.db import one_view
 from model.outage import OUTAGES
 
 # Methods of ours that Textual calls: event and message handlers, actions, and the
-# reads screens schedule for themselves.
+# reads screens schedule for themselves (see _READS).
 _PREFIXES = ("on_", "_on_", "action_", "watch_")
 _NAMES = frozenset(
     {
@@ -29,15 +30,35 @@ _NAMES = frozenset(
         "refresh_facts",
         "_start_polling",
         "_note_own_write",
+        "_adopt_fingerprint",
         "_ask_about_a_forgotten_timer",
     }
 )
+
+
+_READS = frozenset(
+    {"reload", "read_again", "_read_again", "reload_after_others", "show_rows", "refresh_facts"}
+)
+"""The reads among them: each runs in one read transaction (`model.db.one_view`)."""
+
+
+def in_one_view(method: Callable[..., Any]) -> Callable[..., Any]:
+    """`method`'s reads in one read transaction: one BEGIN and one end for the whole view."""
+
+    @functools.wraps(method)
+    def viewed(self, *args, **kwargs):
+        with one_view(self.app.engine):
+            return method(self, *args, **kwargs)
+
+    return viewed
 
 
 def survive(method: Callable[..., Any]) -> Callable[..., Any]:
     """`method`, with a database outage handed to the app instead of raised."""
     if getattr(method, "_survives_outages", False):
         return method
+    if method.__name__ in _READS and not inspect.iscoroutinefunction(method):
+        method = in_one_view(method)
     if inspect.iscoroutinefunction(method):
 
         @functools.wraps(method)

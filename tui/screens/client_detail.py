@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Label, Static
 
 from model import clock
-from model.board import Scope, column_counts, column_page
+from model.board import Scope, board_columns
 from model.budgets import budget_history
 from model.clients import client_by_id
 from model.contacts import contacts_of
@@ -375,7 +375,13 @@ class ClientDetailScreen(SurvivesOutages, ClientAdmin, ClientActions, Screen):
     def _fill_tasks(self, colours: dict[str, str]) -> None:
         engine = self.app.engine
         scope = Scope(sprint_id=self.app.now.sprint.id, client_id=self.client_id)
-        counts = column_counts(engine, scope=scope, statuses=TASK_ORDER)
+        counts: dict[str, int] = {}
+
+        def place(status: str, count: int) -> tuple[int, int] | None:
+            counts[status] = count
+            return (0, TASKS_PER_STATUS) if count else None
+
+        pages = board_columns(engine, scope=scope, statuses=TASK_ORDER, place=place)
         waits = {w.task_id: w for w in waiting_on_client(engine, client_id=self.client_id)}
         table = self.query_one("#tasks", FittedTable)
         keep = self.selected_task_id()
@@ -383,10 +389,7 @@ class ClientDetailScreen(SurvivesOutages, ClientAdmin, ClientActions, Screen):
         self.task_ids = []
         today = clock.today()
         for status in TASK_ORDER:
-            if not counts[status]:
-                continue
-            page = column_page(engine, scope=scope, status=status, offset=0, limit=TASKS_PER_STATUS)
-            for card in page:
+            for card in pages.get(status, ()):
                 due = ""
                 late = False
                 if card.due_date is not None:

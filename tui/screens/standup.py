@@ -461,7 +461,7 @@ class StandupScreen(SurvivesOutages, TriageActions, Screen):
         if not self.is_mounted or self.slot is None:
             return
         if self.shown is None and self.app.now.moment.slot != self.slot:
-            self._open()
+            self.call_later(self._open)  # it may start the meeting: a write, after this read
             return
         live = self.shown is None
         self.query_one("#live").display = live
