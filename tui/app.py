@@ -14,10 +14,12 @@ from sqlalchemy.engine import Engine
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
+from textual.worker import Worker
 
 from model import clock
-from model.changes import fingerprint
+from model.changes import Fingerprint, fingerprint
 from model.config import Config, ConfigError, changed_values, load, write_keys
 from model.db import on_commit
 from model.i18n import N_, _, language, set_language
@@ -42,6 +44,15 @@ from tui.themes import load_themes
 from tui.widgets import DeckHeader
 
 POLL_SECONDS = 2.0
+
+
+class ChangesSeen(Message):
+    """The change check's answer, from its thread: the data's fingerprint, or the outage
+    that kept it from being read."""
+
+    def __init__(self, *, seen: Fingerprint | None, error: BaseException | None = None) -> None:
+        super().__init__()
+        self.seen, self.error = seen, error
 QUIET_SECONDS = 1.0
 """Seconds without a key or a click before the next mode's code loads."""
 
@@ -263,10 +274,14 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
         screen._data_version = self.data_version
 
     def _note_own_write(self, engine: Engine) -> None:
-        """Our own changes are on screen already: the poll must not take them for others'."""
+        """Our own changes are on screen already: the poll must not take them for others'.
+        The new fingerprint is read after the change's frame, so it does not hold it up."""
         if engine is self.engine:
-            self._seen = fingerprint(engine)
             self.data_version += 1
+            self.call_after_refresh(self._adopt_fingerprint)
+
+    def _adopt_fingerprint(self) -> None:
+        self._seen = fingerprint(self.engine)
 
     def went_offline(self, error: BaseException, *, asked: bool = True) -> None:
         """The database could not be reached (or stayed locked): mark the header and let
@@ -291,12 +306,22 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
         self.data_version += 1
         self._reload_screen()
 
-    def _poll(self) -> None:
-        """Show what others changed, unless a form or prompt is open (it keeps its typing)."""
+    def _poll(self) -> Worker:
+        """Ask whether others changed the data, in a thread: on a server the question waits
+        for the network, and keys must not wait with it. The answer comes as a message."""
+        return self.run_worker(self._check_changes, thread=True, exclusive=True, group="changes")
+
+    def _check_changes(self) -> None:
         try:
-            seen = fingerprint(self.engine)
+            self.post_message(ChangesSeen(seen=fingerprint(self.engine)))
         except OUTAGES as error:
-            self.went_offline(error, asked=False)
+            self.post_message(ChangesSeen(seen=None, error=error))
+
+    def on_changes_seen(self, message: ChangesSeen) -> None:
+        """Show what others changed, unless a form or prompt is open (it keeps its typing)."""
+        seen = message.seen
+        if seen is None:
+            self.went_offline(message.error, asked=False)
             return
         if self.offline is not None:
             self._seen = seen

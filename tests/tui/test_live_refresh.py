@@ -5,6 +5,7 @@ from __future__ import annotations
 from model.store import open_store
 from model.tables import Status
 from model.tasks import create_task, update_task
+from tests.tui.polling import checked
 from tui.app import POLL_SECONDS
 from tui.screens.board import BoardScreen
 
@@ -30,7 +31,7 @@ async def test_others_changes_appear_and_the_selection_stays(agency, make_app):
             status=Status.TODO,
             fire=True,
         )
-        app._poll()
+        await checked(pilot)
         await pilot.pause()
         assert board.column.state.count == 8
         assert board.column.cards[0].title == "Urgent from a colleague"
@@ -44,11 +45,11 @@ async def test_a_form_being_typed_into_is_left_alone(agency, make_app):
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("enter", "ctrl+u", *"half-typed")
         update_task(other, task_id=ids["Monthly PPC report"], changes={"priority": "high"})
-        app._poll()
+        await checked(pilot)
         await pilot.pause()
         assert app.screen.query_one("#title").value == "half-typed"
         await pilot.press("escape", "y")
-        app._poll()
+        await checked(pilot)
         await pilot.pause()
         doing = app.screen.query_one("#col-doing").cards
         assert [card.priority for card in doing] == ["high"], (
@@ -68,5 +69,5 @@ async def test_our_own_changes_are_not_taken_for_others(agency, make_app):
         epoch = app.time_epoch
         calls = []
         app.screen.reload_after_others = lambda: calls.append(True)
-        app._poll()
+        await checked(pilot)
         assert calls == [] and app.time_epoch == epoch

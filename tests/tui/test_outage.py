@@ -22,6 +22,7 @@ from sqlalchemy import event
 from model.store import open_store
 from tests.agency import build
 from tests.conftest import PG_TEMPLATE
+from tests.tui.polling import checked
 from tui import compat
 from tui.screens.board import BoardScreen
 from tui.screens.card import CardScreen
@@ -86,7 +87,7 @@ async def test_a_sqlite_lock_longer_than_the_timeout_marks_the_app_busy(tmp_path
             holder.rollback()
             holder.close()
         assert digest(path) == before
-        app._poll()
+        await checked(pilot)
         assert app.offline is None
         await pilot.press("L")
         await pilot.pause()
@@ -135,7 +136,7 @@ async def test_a_server_stopped_under_an_open_card_form_keeps_the_typing(request
         assert isinstance(app.screen, CardScreen)
         _pg_ctl("stop")
         try:
-            app._poll()
+            await checked(pilot)
             assert app.offline is not None and "unreachable" in app.offline
             await pilot.press("ctrl+s")
             await pilot.pause()
@@ -147,7 +148,7 @@ async def test_a_server_stopped_under_an_open_card_form_keeps_the_typing(request
         finally:
             _pg_ctl("start")
             admin.dispose()  # its pooled connections died with the server
-        app._poll()
+        await checked(pilot)
         assert app.offline is None
         await pilot.press("ctrl+s")
         await pilot.pause()
