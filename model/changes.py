@@ -1,12 +1,16 @@
 """Noticing changes made by others (another process, another person on the server).
 
-A cheap fingerprint of the data, polled every couple of seconds, stands in
-for notifications: it works the same on SQLite files and on PostgreSQL. Each
-part is read through an index, so polling costs a few milliseconds at any size.
+A cheap fingerprint of the data tells whether anything changed: each part is
+read through an index, so it costs a few milliseconds at any size. On SQLite it
+is polled every couple of seconds. On PostgreSQL every committed change sends a
+notification (migration 0004's triggers) and `listen` hears it, so the app
+checks the fingerprint at once instead of waiting for its next poll.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import func
@@ -15,6 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from model.db import reading
+from model.outage import OUTAGES
 from model.tables import ClientPlan, Interaction, Standup, Task, TimeEntry
 
 
@@ -54,3 +59,44 @@ def fingerprint(engine: Engine) -> Fingerprint:
     with reading(engine) as session:
         row = session.exec(_PARTS).one()
     return Fingerprint(tasks=tuple(row[:2]), time=tuple(row[2:5]), other=tuple(row[5:]))
+
+
+CHANNEL = "clientdeck_changes"
+"""The channel migration 0004's triggers notify on, once per changed table and commit."""
+RETRY_SECONDS = 3.0
+
+
+def listen(
+    engine: Engine,
+    *,
+    heard: Callable[[], None],
+    stopped: Callable[[], bool],
+    ready: Callable[[], None] = lambda: None,
+) -> None:
+    """On PostgreSQL, call `heard` whenever a transaction that changed data commits
+    (anyone's), until `stopped()`; `ready` once listening. Returns at once on SQLite.
+
+    It holds a connection of its own, waits at most a second at a time so `stopped`
+    is asked often, and when the server goes away tries again every few seconds
+    (the app's poll meanwhile says it is offline)."""
+    if engine.dialect.name != "postgresql":
+        return
+    lost = (*OUTAGES, engine.dialect.dbapi.Error)
+    while not stopped():
+        try:
+            raw = engine.raw_connection()
+        except lost:
+            time.sleep(RETRY_SECONDS)
+            continue
+        try:
+            connection = raw.driver_connection
+            connection.autocommit = True
+            connection.execute(f"LISTEN {CHANNEL}")
+            ready()
+            while not stopped():
+                if any(True for _note in connection.notifies(timeout=1.0, stop_after=1)):
+                    heard()
+        except lost:
+            time.sleep(RETRY_SECONDS)
+        finally:
+            raw.invalidate()  # a listening session is not for the pool

@@ -86,6 +86,16 @@ def store(request, tmp_path: Path):
         yield opened.engine
         opened.engine.dispose()
         return
+    yield from _postgres_store(request)
+
+
+@pytest.fixture
+def pg_store(request):
+    """An empty store at the current schema in a database of its own on the test server."""
+    yield from _postgres_store(request)
+
+
+def _postgres_store(request):
     admin, url = request.getfixturevalue("postgres_template")
     name = f"clientdeck_test_{uuid.uuid4().hex[:12]}"
     with admin.connect() as connection:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import sys
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from functools import partial
@@ -16,10 +17,10 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.worker import Worker
+from textual.worker import Worker, get_current_worker
 
 from model import clock
-from model.changes import Fingerprint, fingerprint
+from model.changes import Fingerprint, fingerprint, listen
 from model.config import Config, ConfigError, changed_values, load, write_keys
 from model.db import on_commit
 from model.i18n import N_, _, language, set_language
@@ -44,6 +45,7 @@ from tui.themes import load_themes
 from tui.widgets import DeckHeader
 
 POLL_SECONDS = 2.0
+LISTENING_POLL_SECONDS = 10.0
 
 
 class ChangesSeen(Message):
@@ -53,6 +55,8 @@ class ChangesSeen(Message):
     def __init__(self, *, seen: Fingerprint | None, error: BaseException | None = None) -> None:
         super().__init__()
         self.seen, self.error = seen, error
+
+
 QUIET_SECONDS = 1.0
 """Seconds without a key or a click before the next mode's code loads."""
 
@@ -171,6 +175,8 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
         self.offline: str | None = None
         """Why the database cannot be reached now (None when it can): the header says so
         and the poll keeps trying."""
+        self.listening = threading.Event()
+        """Set once the PostgreSQL listener hears the server's notifications."""
         self.data_version = 0
         """Goes up with every change, ours or others', so a screen shown again knows
         whether it must re-read (switching back and forth costs nothing otherwise)."""
@@ -213,9 +219,27 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
         await super().on_event(event)
 
     def _start_polling(self) -> None:
-        """The poll starts after the first paint: its first fingerprint need not delay it."""
+        """The poll starts after the first paint: its first fingerprint need not delay it.
+        On PostgreSQL the server's notifications start each check at once (`_listen`);
+        the poll is then only what notices a listener that lost its connection."""
         self._seen = fingerprint(self.engine)
-        self.set_interval(POLL_SECONDS, self._poll)
+        listening = self.engine.dialect.name == "postgresql"
+        if listening:
+            self.run_worker(self._listen, thread=True, group="listen", exit_on_error=False)
+        self.set_interval(LISTENING_POLL_SECONDS if listening else POLL_SECONDS, self._poll)
+
+    def _listen(self) -> None:
+        worker = get_current_worker()
+        listen(
+            self.engine,
+            heard=self._heard,
+            stopped=lambda: worker.is_cancelled,
+            ready=self.listening.set,
+        )
+
+    def _heard(self) -> None:
+        """From the listener's thread: someone committed a change."""
+        self.call_from_thread(self._poll)
 
     def refresh_facts(self) -> None:
         """Re-read what every header shows; called after changes, not on every frame."""

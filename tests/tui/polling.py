@@ -5,7 +5,9 @@ from __future__ import annotations
 
 async def checked(pilot) -> None:
     """Run the change check once and let the app take in its answer. The app's own timer
-    may start a newer check meanwhile, which takes the place of this one: wait for all."""
-    pilot.app._poll()
-    await pilot.app.workers.wait_for_complete()
+    may start a newer check meanwhile, which takes the place of this one: wait for every
+    check (not for the PostgreSQL listener, which runs as long as the app)."""
+    app = pilot.app
+    app._poll()
+    await app.workers.wait_for_complete([w for w in app.workers if w.group == "changes"])
     await pilot.pause()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from model.store import open_store
 from model.tables import Status
 from model.tasks import create_task, update_task
@@ -71,3 +73,32 @@ async def test_our_own_changes_are_not_taken_for_others(agency, make_app):
         app.screen.reload_after_others = lambda: calls.append(True)
         await checked(pilot)
         assert calls == [] and app.time_epoch == epoch
+
+
+@pytest.mark.postgres
+async def test_on_postgresql_a_colleagues_change_is_heard_within_a_second(
+    pg_store, frozen, make_app
+):
+    """The server's notification, not the poll, starts the check that shows it."""
+    import asyncio
+    import threading
+
+    from tests.agency import build
+
+    ids = build(pg_store)
+    engine = pg_store
+    app = make_app(engine)
+    async with app.run_test(size=(120, 36)) as pilot:
+        assert await asyncio.to_thread(app.listening.wait, 10), "a listener on PostgreSQL"
+        heard = threading.Event()
+        passed_on = app._poll
+        app._poll = lambda: (heard.set(), passed_on())
+        other = colleague(engine)
+        create_task(
+            other, client_id=ids["MK"], title="From a colleague", status=Status.TODO, fire=True
+        )
+        other.dispose()
+        assert await asyncio.to_thread(heard.wait, 1.0), "not heard within a second"
+        await app.workers.wait_for_complete([w for w in app.workers if w.group == "changes"])
+        await pilot.pause()
+        assert app.screen.query_one("#col-todo").cards[0].title == "From a colleague"

@@ -12,7 +12,6 @@ import os
 import shlex
 import sqlite3
 import subprocess
-import uuid
 from pathlib import Path
 
 import pytest
@@ -21,7 +20,6 @@ from sqlalchemy import event
 
 from model.store import open_store
 from tests.agency import build
-from tests.conftest import PG_TEMPLATE
 from tests.tui.polling import checked
 from tui import compat
 from tui.screens.board import BoardScreen
@@ -123,12 +121,8 @@ async def test_a_server_stopped_under_an_open_card_form_keeps_the_typing(request
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
-    admin, url = request.getfixturevalue("postgres_template")
-    name = f"clientdeck_outage_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f"CREATE DATABASE {name} TEMPLATE {PG_TEMPLATE}")
-    engine = open_store(url=url.set(database=name).render_as_string(hide_password=False)).engine
-    request.addfinalizer(engine.dispose)
+    admin, _url = request.getfixturevalue("postgres_template")
+    engine = request.getfixturevalue("pg_store")
     build(engine)
     app = make_app(engine)
     async with app.run_test(size=SIZE) as pilot:
