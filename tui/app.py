@@ -52,6 +52,8 @@ class ChangesSeen(Message):
     def __init__(self, *, seen: Fingerprint | None, error: BaseException | None = None) -> None:
         super().__init__()
         self.seen, self.error = seen, error
+
+
 QUIET_SECONDS = 1.0
 """Seconds without a key or a click before the next mode's code loads."""
 
