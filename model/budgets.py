@@ -236,9 +236,9 @@ def _planned(
         )
     ).all()
     # In task order, so that each client's sum adds up the same way on every back end.
-    rows = sorted((row for row in rows if row.client_id in planned), key=lambda row: row.id)
-    spent = hours_by_task(session, task_ids=[task_id for task_id, _client, _estimate in rows])
-    for task_id, client_id, estimate in rows:
+    ordered = sorted((row for row in rows if row.client_id in planned), key=lambda row: row.id)
+    spent = hours_by_task(session, task_ids=[task_id for task_id, _client, _estimate in ordered])
+    for task_id, client_id, estimate in ordered:
         planned[client_id] += max(estimate - spent[task_id], 0.0)
     return planned
 

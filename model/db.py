@@ -230,6 +230,7 @@ def make_engine(*, url: str, read_only: bool = False) -> Engine:
         kwargs: dict = {
             "connect_args": {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
         }
+        begin: Callable = _sqlite_begin
         if path is None:
             kwargs["poolclass"] = StaticPool
         elif read_only:
@@ -237,6 +238,7 @@ def make_engine(*, url: str, read_only: bool = False) -> Engine:
             kwargs["creator"] = lambda: sqlite3.connect(
                 uri, uri=True, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
             )
+            begin = _refusing_writes(path=path)
         else:
             if not path.parent.exists():  # the data folder: its owner's only
                 path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -251,7 +253,7 @@ def make_engine(*, url: str, read_only: bool = False) -> Engine:
         event.listen(engine, "connect", _sqlite_read_pragmas if read_only else _sqlite_pragmas)
         # pysqlite's own transaction handling is turned off so BEGIN is ours.
         event.listen(engine, "connect", lambda conn, _rec: setattr(conn, "isolation_level", None))
-        event.listen(engine, "begin", _refusing_writes(path=path) if read_only else _sqlite_begin)
+        event.listen(engine, "begin", begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
 

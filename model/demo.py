@@ -988,10 +988,10 @@ class _Agency:
             name = names[index % len(names)]
             if index >= len(names):
                 name = f"{name} {index // len(names) + 1}"
-            first, last = name.split()[:2]
+            given, family = name.split()[:2]
             self._member(
                 name=name,
-                initials=first[0] + last[0],
+                initials=given[0] + family[0],
                 role=self.rng.choices(ROLES, ROLE_WEIGHTS)[0],
                 capacity=self.rng.choice(CAPACITIES),
                 monday=monday,
@@ -1515,7 +1515,11 @@ class _Agency:
         """
         windows: dict[int, list[_Window]] = {member_id: [] for member_id in self.member_names}
         for draft in self.drafts:
-            if draft.work_from is not None and draft.work_until > self.work_start:
+            if (
+                draft.work_from is not None
+                and draft.work_until is not None
+                and draft.work_until > self.work_start
+            ):
                 windows[draft.row["assignee_id"]].append(
                     (
                         draft.work_from,

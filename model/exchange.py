@@ -248,7 +248,8 @@ def _at_least(values: dict[str, Any], *, column: str, minimum: float) -> None:
 @cache
 def _checks() -> dict[str, Callable[[dict[str, Any]], None]]:
     """Per table, the model's own check of what a person may store (each raises by field)."""
-    from model import budgets, clients, contacts, daysoff, kpis, members, retro, tasks, timetrack
+    from model import budgets, clients, contacts, daysoff, kpis, members, tasks, timetrack
+    from model.retro import notes as retro_notes
 
     def task(values: dict[str, Any]) -> None:
         fields = ("title", "description", "status", "priority", "estimate_hours", "labels")
@@ -287,12 +288,12 @@ def _checks() -> dict[str, Callable[[dict[str, Any]], None]]:
         check_text(value=values["note"], field="note", limit=timetrack.MAX_NOTE, required=False)
 
     def retro_note(values: dict[str, Any]) -> None:
-        if values["kind"] not in retro.NOTE_KINDS:
+        if values["kind"] not in retro_notes.NOTE_KINDS:
             raise ValidationError(
                 _(
                     "{value!r} is not one of {allowed}",
                     value=values["kind"],
-                    allowed=", ".join(repr(kind) for kind in retro.NOTE_KINDS),
+                    allowed=", ".join(repr(kind) for kind in retro_notes.NOTE_KINDS),
                 ),
                 field="kind",
             )

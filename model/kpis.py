@@ -14,6 +14,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TypeVar
 
 import pendulum
 from sqlalchemy import func
@@ -41,7 +42,12 @@ def _text(value: str, *, field: str, limit: int, required: bool = True) -> str:
     return value.strip()
 
 
-def _number(value: float | None, *, field: str) -> float | None:
+# A checked number keeps its type: a required one stays a float.
+_Number = TypeVar("_Number", float, float | None)
+_Row = TypeVar("_Row", bound=SQLModel)
+
+
+def _number(value: _Number, *, field: str) -> _Number:
     if value is not None and not math.isfinite(value):
         raise ValidationError(_("enter a number"), field=field)
     return value
@@ -52,7 +58,7 @@ def _client(session: Session, *, client_id: int) -> None:
         raise NotFoundError(_("no client with id {id}", id=client_id))
 
 
-def _add(engine: Engine, *, row: SQLModel, client_id: int) -> SQLModel:
+def _add(engine: Engine, *, row: _Row, client_id: int) -> _Row:
     with transaction(engine) as session:
         _client(session, client_id=client_id)
         session.add(row)

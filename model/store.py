@@ -62,7 +62,7 @@ def _alembic_config(*, connection=None):
     return config
 
 
-def head_revision() -> str:
+def head_revision() -> str | None:
     from alembic.script import ScriptDirectory
 
     return ScriptDirectory.from_config(_alembic_config()).get_current_head()
@@ -422,7 +422,7 @@ def open_store(*, url: str, migrate: bool = True, create: bool = True) -> Opened
         existing = path.exists() and path.stat().st_size > 0
     engine = None
     try:
-        if existing:  # judged before any engine touches it
+        if path is not None and existing:  # judged before any engine touches it
             found = survey_file(path=path)
             _judge(found=found, where=where)
             engine = make_engine(url=url, read_only=read_only)

@@ -7,13 +7,14 @@ version that optimistic locking checks.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
 
 from model import clock
 from model.db import reading, transaction
@@ -431,14 +432,14 @@ def history(engine: Engine, *, task_id: int) -> list[Event]:
     ]
 
 
-def _names_of(session: Session, *, events: list[TaskEvent]) -> dict[tuple[str, str], str]:
+def _names_of(session: Session, *, events: list[TaskEvent]) -> dict[tuple[str, str | None], str]:
     """(field, stored id) → what it names, one query per kind of id that occurs."""
-    lookups = {
+    lookups: dict[str, tuple[type[SQLModel], Callable[[Any], str]]] = {
         "assignee_id": (Member, lambda row: row.name),
         "client_id": (Client, lambda row: row.code),
         "sprint_id": (Sprint, lambda row: iso_week_label(day=as_date(row.week_start))),
     }
-    named: dict[tuple[str, str], str] = {}
+    named: dict[tuple[str, str | None], str] = {}
     for field, (table, word) in lookups.items():
         ids = {
             int(value)

@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pendulum
-from sqlalchemy import ColumnElement, and_, func, literal, or_
+from sqlalchemy import ColumnElement, SQLColumnExpression, and_, func, literal, or_
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from model import clock
 from model.db import reading, transaction
@@ -572,7 +572,8 @@ def _milliseconds(*, dialect: str, now: datetime, span: Span | None = None) -> C
     sums (SQLite's day fractions carry float noise below that).
     """
     instant = TimeEntry.__table__.c.start.type
-    first, last = TimeEntry.start, func.coalesce(TimeEntry.end, literal(now, instant))
+    first: SQLColumnExpression[datetime] = col(TimeEntry.start)
+    last: SQLColumnExpression[datetime] = func.coalesce(TimeEntry.end, literal(now, instant))
     if span is not None:
         lower, upper = literal(span.start, instant), literal(span.end, instant)
         if dialect == "sqlite":

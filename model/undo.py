@@ -64,7 +64,8 @@ class Done(Generic[T]):
 
 def row_state(row: SQLModel) -> dict[str, Any]:
     """Every column of a row, for putting it back as it was."""
-    return {column.name: getattr(row, column.name) for column in row.__table__.columns}
+    table = row.__table__  # type: ignore[attr-defined]  # SQLModel sets it, its stubs lack it
+    return {column.name: getattr(row, column.name) for column in table.columns}
 
 
 def put_back(

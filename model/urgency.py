@@ -38,7 +38,7 @@ DUE_FLOOR = 0.2
 AGE_CAP_DAYS = 30
 CARRIED_OVER_CAP = 3
 
-_PRIORITY_KEYS = {
+_PRIORITY_KEYS: dict[str, str] = {
     Priority.URGENT: "priority_urgent",
     Priority.HIGH: "priority_high",
     Priority.LOW: "priority_low",

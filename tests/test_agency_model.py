@@ -343,7 +343,7 @@ def test_an_archived_clients_work_leaves_the_board_the_inbox_and_go_to(store, fr
 
 
 def test_days_off_show_in_the_stand_up_and_the_retro_numbers(store, frozen):
-    from model.retro import sprint_numbers
+    from model.retro.numbers import sprint_numbers
     from model.standup import member_lists
 
     olena = add_member(store, values={"name": "Olena", "working_days": "mon-fri"}).value

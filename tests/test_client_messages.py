@@ -36,7 +36,8 @@ from model.reports import hours as hours_module
 from model.reports.hours import hours_report, is_internal, md_text, render_csv, render_markdown
 from model.reports.week import render_markdown as render_week
 from model.reports.week import report_week_start, week_report
-from model.retro import AGENCY_CODE, checklist
+from model.retro.checklist import checklist
+from model.retro.close import AGENCY_CODE
 from model.sprints import ensure_sprint
 from model.store import open_store
 from model.tables import (

@@ -77,7 +77,7 @@ def test_two_moves_at_once_end_in_one_of_them_with_every_event(store, frozen):
 
 
 def test_a_sprint_close_racing_with_a_move_leaves_no_task_behind(store, frozen):
-    from model.retro import close_sprint
+    from model.retro.close import close_sprint
     from model.sprints import ensure_sprint
     from model.weeks import as_date
 

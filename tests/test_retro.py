@@ -1,4 +1,4 @@
-"""The retro's rules (model/retro.py) on a hand-built sprint whose figures are worked out below.
+"""The retro's rules (model/retro/) on a hand-built sprint whose figures are worked out below.
 
 The sprint is 2026-W47 (Monday 16 to Sunday 22 November, Kyiv); "now" is the
 frozen Wednesday 18 November, 10:30. ACME agreed its plan on Monday at 12:00,
@@ -22,19 +22,14 @@ from model import clock
 from model.budgets import set_budget
 from model.db import reading, transaction
 from model.promises import promise_task
-from model.retro import (
-    AGENCY_CODE,
+from model.retro.checklist import checklist, set_check
+from model.retro.close import AGENCY_CODE, close_sprint, undo_close, unfinished
+from model.retro.notes import (
     TO_IMPROVE,
     WENT_WELL,
-    _Change,
-    _History,
-    _waiting_seconds,
     action_items,
     add_action,
     add_note,
-    adjacent_sprint,
-    checklist,
-    close_sprint,
     edit_action,
     edit_note,
     move_action,
@@ -43,13 +38,10 @@ from model.retro import (
     previous_action_items,
     put_back_note,
     remove_note,
-    render_markdown,
-    retro_view,
-    set_check,
-    sprint_numbers,
-    undo_close,
-    unfinished,
 )
+from model.retro.numbers import _Change, _History, _waiting_seconds, sprint_numbers
+from model.retro.sprint import adjacent_sprint
+from model.retro.view import render_markdown, retro_view
 from model.sprints import ensure_sprint, find_sprint
 from model.tables import (
     ActionItem,

@@ -1,4 +1,4 @@
-"""Closing a sprint and undoing the close are exact (model/retro.py).
+"""Closing a sprint and undoing the close are exact (model/retro/close.py).
 
 A close moves the unfinished work on, makes the action items tasks and stamps
 the sprint; its undo puts back every row it wrote, so the store and the
@@ -23,15 +23,10 @@ from model.blank import clear_rows
 from model.config import Config
 from model.db import reading, transaction
 from model.planning import toggle_sprint
-from model.retro import (
-    AGENCY_CODE,
-    add_action,
-    close_sprint,
-    render_markdown,
-    retro_view,
-    sprint_numbers,
-    undo_close,
-)
+from model.retro.close import AGENCY_CODE, close_sprint, undo_close
+from model.retro.notes import add_action
+from model.retro.numbers import sprint_numbers
+from model.retro.view import render_markdown, retro_view
 from model.sprints import ensure_sprint, find_sprint
 from model.store import open_store
 from model.tables import (

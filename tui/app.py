@@ -11,7 +11,6 @@ from functools import partial
 from importlib import import_module
 from pathlib import Path
 
-from sqlalchemy.engine import Engine
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -22,7 +21,7 @@ from textual.worker import Worker, get_current_worker
 from model import clock
 from model.changes import Fingerprint, fingerprint, listen
 from model.config import Config, ConfigError, changed_values, load, write_keys
-from model.db import on_commit
+from model.db import Engine, on_commit
 from model.i18n import N_, _, language, set_language
 from model.inbox import inbox_count
 from model.members import find_member, needs_setup, team

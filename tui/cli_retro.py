@@ -20,7 +20,7 @@ def register(*, commands, parents: list[argparse.ArgumentParser]) -> None:
 
 
 def cmd_report_retro(ctx: Context, args: argparse.Namespace) -> int:
-    from model.retro import render_markdown, retro_view
+    from model.retro.view import render_markdown, retro_view
     from model.sprints import find_sprint, this_week_start
     from model.weeks import iso_week_label, parse_iso_week, sprint_start
 

@@ -661,9 +661,9 @@ def _member_ids(
     *, session: Session, board: Board
 ) -> tuple[dict[str, int], dict[int, NewMember], int]:
     """Trello member id → member id, matching names case-insensitively; new ones get ids < 0."""
-    known = {}
-    for member in session.exec(select(Member)):
-        known.setdefault(member.name.casefold(), member.id)
+    known: dict[str, int | None] = {}
+    for row in session.exec(select(Member)):
+        known.setdefault(row.name.casefold(), row.id)
     ids: dict[str, int] = {}
     new: dict[int, NewMember] = {}
     matched = 0
@@ -742,7 +742,8 @@ def _wanted(
 def _between(*, low: float | None, high: float | None, count: int) -> list[float]:
     """`count` ascending positions after `low` and before `high`; either may be open."""
     if high is None:
-        return [low + step for step in range(1, count + 1)]
+        start = 0.0 if low is None else low
+        return [start + step for step in range(1, count + 1)]
     if low is None:
         return [high - count + step for step in range(count)]
     gap = (high - low) / (count + 1)

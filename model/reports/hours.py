@@ -38,7 +38,8 @@ from model.weeks import Span, month_start
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 AGENCY_CODE = "AGENCY"
-"""The agency's own client (model.retro creates it for action items): all its work is internal."""
+"""The agency's own client (model.retro.close creates it for action items): all its work is
+internal."""
 INTERNAL_LABEL = "internal"
 ACCOUNT_LABELS = frozenset({INTERNAL_LABEL, "admin", "access", "billing", "call", "plan", "report"})
 """Labels of the account manager's upkeep of a client rather than of work delivered to it."""

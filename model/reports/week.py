@@ -24,7 +24,7 @@ just ended while the new one has not really begun, on its first working day.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -186,7 +186,7 @@ def week_report(engine: Engine, *, client_id: int, week_start: pendulum.Date) ->
         next_sprint = session.exec(
             select(Sprint.id).where(Sprint.week_start == week_start.add(days=7))
         ).first()
-        planned = []
+        planned: Sequence[Task] = []
         if next_sprint is not None:
             planned = session.exec(
                 select(Task).where(*live, Task.sprint_id == next_sprint, Task.status != Status.DONE)

@@ -96,7 +96,7 @@ class FrameWatch:
 
 
 def run_app(*, db: str, fd: int, stay: bool, modules_out: Path | None) -> None:
-    """Open the store and the app as `clientdeck --db PATH` does, with probes attached.
+    """Open the store and the app as `clientdeck --db PATH_OR_URL` does, with probes attached.
 
     The probes are the only difference from `tui.cli.open_app`: one notices
     when every board column has loaded the page that fits its real size, one
@@ -182,7 +182,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("role", choices=("app", "floor"))
     parser.add_argument("--report-fd", type=int, required=True)
-    parser.add_argument("--db", help="the SQLite file (app)")
+    parser.add_argument("--db", help="the store: a SQLite file or a server URL (app)")
     parser.add_argument("--stay", action="store_true", help="keep running for keys (app)")
     parser.add_argument("--modules", type=Path, help="write (app) or read (floor) the module list")
     args = parser.parse_args()

@@ -12,15 +12,8 @@ import pytest
 
 from model import clock
 from model.db import transaction
-from model.retro import (
-    TO_IMPROVE,
-    WENT_WELL,
-    action_items,
-    add_action,
-    add_note,
-    checklist,
-    notes,
-)
+from model.retro.checklist import checklist
+from model.retro.notes import TO_IMPROVE, WENT_WELL, action_items, add_action, add_note, notes
 from model.sprints import ensure_sprint, find_sprint
 from model.tables import ClientPlan, Interaction, Retro, SprintState, Standup, Status
 from model.tasks import NotFoundError, create_task, get_task, update_task
@@ -281,7 +274,7 @@ async def test_export_writes_the_markdown(week, make_app):
 
 
 async def test_t_times_the_task_an_action_item_became(week, make_app):
-    from model.retro import close_sprint
+    from model.retro.close import close_sprint
     from model.timetrack import running_entry
 
     engine, ids, sprint_id = week

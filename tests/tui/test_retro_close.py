@@ -13,7 +13,7 @@ import pendulum
 
 from model import clock
 from model.db import transaction
-from model.retro import sprint_numbers
+from model.retro.numbers import sprint_numbers
 from model.sprints import find_sprint
 from model.tables import ClientPlan, SprintState, Status
 from model.tasks import create_task

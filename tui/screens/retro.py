@@ -23,23 +23,16 @@ from textual.widgets.selection_list import Selection
 from model.budgets import Level, level_of
 from model.i18n import _, ngettext
 from model.members import team
-from model.retro import (
+from model.retro.checklist import Check, checklist, set_check
+from model.retro.close import Closing, Moving, close_sprint, unfinished
+from model.retro.notes import (
     NOTE_KINDS,
     NOTE_TITLES,
     ActionLine,
-    Check,
-    Closing,
-    Moving,
-    RetroView,
-    action_details,
     action_items,
-    action_state,
     add_action,
     add_note,
-    adjacent_sprint,
     check_line,
-    checklist,
-    close_sprint,
     edit_action,
     edit_note,
     move_action,
@@ -49,10 +42,14 @@ from model.retro import (
     put_back_note,
     remove_action,
     remove_note,
+)
+from model.retro.sprint import adjacent_sprint
+from model.retro.view import (
+    RetroView,
+    action_details,
+    action_state,
     render_markdown,
     retro_view,
-    set_check,
-    unfinished,
     week_title,
 )
 from model.tables import Status
