@@ -343,3 +343,15 @@ async def test_the_app_can_open_on_the_stand_up(day, tmp_path):
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             assert standup(app).slot == kyiv(16)
+
+
+async def test_f_names_a_few_of_a_big_team_still_to_speak(store, frozen, make_app):
+    from model import demo
+
+    demo.fill(engine=store, scale=1, seed=1)
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3", "F")
+        assert isinstance(app.screen, ConfirmScreen)
+        assert app.screen.question.startswith("5 members have not had a turn yet: ")
+        assert "…and 1 more. Finish the stand-up anyway?" in app.screen.question

@@ -375,6 +375,10 @@ class FiresList(Widget):
         return Content("\n").join(lines)
 
 
+NAMED = 4
+"""How many of the members still to speak `F`'s question names."""
+
+
 class StandupScreen(SurvivesOutages, TriageActions, Screen):
     CSS_PATH = "standup.tcss"
     shows_standup = True
@@ -617,11 +621,14 @@ class StandupScreen(SurvivesOutages, TriageActions, Screen):
         if not skipped:
             self._finish()
             return
+        names = ", ".join(skipped[:NAMED])
+        if len(skipped) > NAMED:  # a big team: the first few, and how many more
+            names += " " + ngettext("…and {n} more", "…and {n} more", n=len(skipped) - NAMED)
         question = ngettext(
             "{names} has not had a turn yet. Finish the stand-up anyway?",
             "{n} members have not had a turn yet: {names}. Finish the stand-up anyway?",
             n=len(skipped),
-            names=", ".join(skipped),
+            names=names,
         )
         self.app.push_screen(
             ConfirmScreen(question=question, yes=_("Finish"), no=_("Go on")),
