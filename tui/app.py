@@ -47,6 +47,10 @@ POLL_SECONDS = 2.0
 LISTENING_POLL_SECONDS = 10.0
 
 
+class ChangeHeard(Message):
+    """The PostgreSQL listener heard a commit: time for a change check."""
+
+
 class ChangesSeen(Message):
     """The change check's answer, from its thread: the data's fingerprint, or the outage
     that kept it from being read."""
@@ -237,8 +241,12 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
         )
 
     def _heard(self) -> None:
-        """From the listener's thread: someone committed a change."""
-        self.call_from_thread(self._poll)
+        """From the listener's thread: someone committed a change. A message, not a call
+        that waits for the app: the app may be closing and never answer."""
+        self.post_message(ChangeHeard())
+
+    def on_change_heard(self, _message: ChangeHeard) -> None:
+        self._poll()
 
     def refresh_facts(self) -> None:
         """Re-read what every header shows; called after changes, not on every frame."""
