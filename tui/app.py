@@ -16,7 +16,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.worker import Worker, get_current_worker
+from textual.worker import Worker
 
 from model import clock
 from model.changes import Fingerprint, fingerprint, listen
@@ -180,6 +180,8 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
         and the poll keeps trying."""
         self.listening = threading.Event()
         """Set once the PostgreSQL listener hears the server's notifications."""
+        self._unmounted = threading.Event()
+        """Set when the app closes: the listener stops within a second."""
         self.data_version = 0
         """Goes up with every change, ours or others', so a screen shown again knows
         whether it must re-read (switching back and forth costs nothing otherwise)."""
@@ -228,17 +230,20 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
         self._seen = fingerprint(self.engine)
         listening = self.engine.dialect.name == "postgresql"
         if listening:
-            self.run_worker(self._listen, thread=True, group="listen", exit_on_error=False)
+            # A daemon thread of its own, not a worker: an app that quits while it starts
+            # must still end its process (a worker's thread would be waited for).
+            threading.Thread(
+                target=listen,
+                kwargs={
+                    "engine": self.engine,
+                    "heard": self._heard,
+                    "stopped": self._unmounted.is_set,
+                    "ready": self.listening.set,
+                },
+                name="clientdeck-listen",
+                daemon=True,
+            ).start()
         self.set_interval(LISTENING_POLL_SECONDS if listening else POLL_SECONDS, self._poll)
-
-    def _listen(self) -> None:
-        worker = get_current_worker()
-        listen(
-            self.engine,
-            heard=self._heard,
-            stopped=lambda: worker.is_cancelled,
-            ready=self.listening.set,
-        )
 
     def _heard(self) -> None:
         """From the listener's thread: someone committed a change. A message, not a call
@@ -292,6 +297,7 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
             self.call_after_refresh(collector.settle)
 
     def on_unmount(self) -> None:
+        self._unmounted.set()
         self._stop_noting()
 
     def stale(self, screen: Screen) -> bool:
