@@ -761,7 +761,7 @@ def key_script(*, keys: int, first_column: int) -> dict[str, list[tuple[str, boo
         walk = min(half, first_column - 1)
         trips = [("j", True)] * walk + [("k", True)] * walk
         script["j/k"] = (trips * math.ceil(keys / len(trips)))[:keys]
-    script["h/l"] = [("l", True)] * half + [("h", True)] * (keys - half)
+    script["h/l"] = [("l", True)] * half + [("h", True)] * half  # h past the first: no frame
     if first_column > 0:
         script["L/H"] = [("L", True), ("H", True)] * half
         script["ctrl+z"] = [("L", False), ("ctrl+z", True), ("h", False)] * keys
