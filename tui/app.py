@@ -267,11 +267,14 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
             for header in self.screen.query(DeckHeader):
                 header.refresh()
 
-    def refresh_now(self) -> None:
+    def refresh_now(self) -> bool:
         """Read "now" again. When the day, the stand-up or a sprint moved on (a new week,
-        a close, its undo), every screen's data is stale and the one shown reads it again."""
-        if self._read_now():
+        a close, its undo), every screen's data is stale and the one shown reads it again;
+        says whether it moved."""
+        moved = self._read_now()
+        if moved:
             self._reload_screen()
+        return moved
 
     def now_at_hand(self) -> Now:
         """`now`, read again first if the clock has passed its day or stand-up: for a
@@ -595,7 +598,6 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
         if step is None:
             self.notify(_("Nothing to undo"), timeout=2)
             return
-        self._read_now()  # the undo may reopen a week
         self._reload_screen(facts=False)
 
         def afterwards() -> None:

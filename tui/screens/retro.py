@@ -793,8 +793,7 @@ class RetroScreen(SurvivesOutages, ReadsAfterShowing, Screen):
                 n=len(closing.created_tasks),
             )
             self.notify(f"{moved}; {made}", timeout=6, markup=False)
-            self._sprint_changed(sprint_id=sprint_id)
-            self.reload()
+            self._moved_on()
 
         self.app.push_screen(
             CloseSprintScreen(
@@ -812,11 +811,13 @@ class RetroScreen(SurvivesOutages, ReadsAfterShowing, Screen):
             closing.undo.revert()
         except ValidationError as error:
             self.notify(str(error), severity="error", markup=False)
-        self._sprint_changed(sprint_id=closing.sprint_id)
+        self._moved_on()
 
-    def _sprint_changed(self, *, sprint_id: int) -> None:
-        """A close or its undo moves the app's "now": new work goes into another sprint."""
-        self.app.refresh_now()
+    def _moved_on(self) -> None:
+        """A close or its undo of this week moves the app's "now" (new work goes into
+        another sprint), which reloads the screen; a past week's does not, so reload here."""
+        if not self.app.refresh_now():
+            self.reload()
 
     def action_export(self) -> None:
         from model.files import WriteError, reports_dir, write_private
