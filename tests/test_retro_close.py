@@ -43,6 +43,7 @@ from model.tasks import ValidationError, create_task, get_task, update_task
 from model.timetrack import add_entry
 from model.triage import accept, fire
 from tests.agency import contents, this_weeks_sprint
+from tests.test_retro import at, kyiv
 from tui.cli import run
 
 KYIV = "Europe/Kyiv"
@@ -55,14 +56,6 @@ KEYS = (
 )
 WEEK = pendulum.date(2026, 11, 16)  # 2026-W47, Monday 16 to Sunday 22 November
 CLOSED_MESSAGE = "sprint 2026-W47 is closed; work goes into the current sprint"
-
-
-def kyiv(day: int, hour: int, minute: int = 0) -> pendulum.DateTime:
-    return pendulum.datetime(2026, 11, day, hour, minute, tz=KYIV)
-
-
-def at(day: int, hour: int, minute: int = 0):
-    return clock.freeze(at=kyiv(day, hour, minute))
 
 
 def view_of(engine, sprint_id: int) -> tuple:

@@ -22,14 +22,11 @@ from tests.agency import build
 from tests.conftest import ZONE
 from tests.tui.test_board import board
 from tests.tui.test_plan import plan, select_client, select_task
+from tests.tui.test_retro_close import kyiv
 from tui.screens.retro import RetroScreen
 
 SIZE = (120, 36)
 WEEK = pendulum.date(2026, 11, 16)
-
-
-def kyiv(day: int, hour: int, minute: int = 0) -> pendulum.DateTime:
-    return pendulum.datetime(2026, 11, day, hour, minute, tz=ZONE)
 
 
 def counted(engine, *, sprint_id: int) -> dict[str, int]:
