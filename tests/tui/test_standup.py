@@ -355,3 +355,17 @@ async def test_f_names_a_few_of_a_big_team_still_to_speak(store, frozen, make_ap
         assert isinstance(app.screen, ConfirmScreen)
         assert app.screen.question.startswith("5 members have not had a turn yet: ")
         assert "…and 1 more. Finish the stand-up anyway?" in app.screen.question
+
+
+async def test_f_without_a_team_records_no_stand_up(store, frozen, make_app):
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+s", "3")  # past the first-start setup
+        await pilot.pause()
+        slot = standup(app).slot
+        await pilot.press("F")
+        await pilot.pause()
+        record = standup_at(store, slot_at=slot)
+        assert record is None or record.finished_at is None
+        assert "Add the team first" in [n.message for n in app._notifications]

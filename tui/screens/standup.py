@@ -613,6 +613,9 @@ class StandupScreen(SurvivesOutages, TriageActions, Screen):
         self.set_focus(None)
         self.reload()
         assert self.view is not None
+        if not self.view.members:  # nobody to hear: an empty meeting is not a stand-up held
+            self.notify(_("Add the team first"), severity="warning", timeout=3)
+            return
         skipped = [
             member.name
             for member in self.view.members
