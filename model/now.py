@@ -42,11 +42,6 @@ class Now:
         """What tells one `Now` from another: the rows themselves compare by identity."""
         return (self.moment, self.week_sprint.id, self.week_sprint.state, self.sprint.id)
 
-    @property
-    def closed(self) -> bool:
-        """Whether this week is closed already (after Friday's retro)."""
-        return self.week_sprint.state == SprintState.CLOSED
-
 
 def moment_of(*, config: Config) -> Moment:
     """Pure clock arithmetic: cheap enough to ask every second."""
