@@ -51,7 +51,7 @@ from model.daysoff import available_days, off_days, off_workdays, week_hours
 from model.db import reading, transaction
 from model.i18n import _, ngettext
 from model.reports.hours import is_internal, md_text, status_words
-from model.sprints import check_open, refuse_closed
+from model.sprints import refuse_closed
 from model.tables import (
     Client,
     ClientPlan,
@@ -61,7 +61,7 @@ from model.tables import (
     Task,
     TaskEvent,
 )
-from model.tasks import NotFoundError, ValidationError, get_task, update_task
+from model.tasks import NotFoundError
 from model.urgency import terms
 from model.weeks import as_date
 
@@ -309,24 +309,6 @@ def added_mid_sprint(engine: Engine, *, sprint_id: int) -> set[int]:
 
 
 # --- moving work in and out ----------------------------------------------------------------
-
-
-def toggle_sprint(engine: Engine, *, task_id: int, sprint_id: int, who: int | None) -> Task:
-    """Into the sprint (a backlog task becomes to do), or out of it; done work stays, and a
-    closed sprint's work stays as it closed."""
-    check_open(engine, sprint_id=sprint_id)
-    task = get_task(engine, task_id=task_id)
-    if task.sprint_id == sprint_id:
-        if task.status == Status.DONE:
-            raise ValidationError(_("done work stays in its sprint"), field="sprint_id")
-        changes: dict = {"sprint_id": None}
-    else:
-        changes = {"sprint_id": sprint_id}
-        if task.status == Status.BACKLOG:
-            changes["status"] = Status.TODO
-    return update_task(
-        engine, task_id=task_id, changes=changes, who=who, expected_version=task.version
-    )
 
 
 # --- what the Plan screen shows ------------------------------------------------------------

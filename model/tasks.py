@@ -191,7 +191,8 @@ def apply_changes(
         session.add(task)
 
 
-def _load(*, session: Session, task_id: int) -> Task:
+def load_task(*, session: Session, task_id: int) -> Task:
+    """The task to change, locked for the rest of `session`'s transaction."""
     task = session.get(Task, task_id, with_for_update=True)
     if task is None:
         raise NotFoundError(_("no task with id {id}", id=task_id))
@@ -260,7 +261,7 @@ def change_task(
     expected_version: int | None,
     now: datetime,
 ) -> Task:
-    task = _load(session=session, task_id=task_id)
+    task = load_task(session=session, task_id=task_id)
     if expected_version is not None and task.version != expected_version:
         current = {**snapshot(task), "version": task.version}
         raise ConflictError(task_id=task_id, expected=expected_version, current=current)
@@ -364,7 +365,7 @@ def restore(engine: Engine, *, states: dict[int, dict[str, Any]], who: int | Non
     now = clock.now()
     with transaction(engine) as session:
         for task_id, state in states.items():
-            task = _load(session=session, task_id=task_id)
+            task = load_task(session=session, task_id=task_id)
             apply_changes(session=session, task=task, changes=state, who=who, now=now)
 
 
@@ -385,19 +386,6 @@ def archive_task(engine: Engine, *, task_id: int, reason: str = "", who: int | N
         changes={"archived_at": clock.now(), "archive_reason": reason},
         who=who,
     )
-
-
-def swap_positions(engine: Engine, *, task_id: int, other_id: int) -> None:
-    """Reorder within a column by swapping two neighbours' places."""
-    now = clock.now()
-    with transaction(engine) as session:
-        task = _load(session=session, task_id=task_id)
-        other = _load(session=session, task_id=other_id)
-        first, second = task.position, other.position
-        if first == second:
-            second = first + 0.5
-        apply_changes(session=session, task=task, changes={"position": second}, who=None, now=now)
-        apply_changes(session=session, task=other, changes={"position": first}, who=None, now=now)
 
 
 @dataclass(frozen=True)

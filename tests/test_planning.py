@@ -34,7 +34,6 @@ from model.planning import (
     restore_plan,
     snapshot_text,
     sprint_capacity,
-    toggle_sprint,
 )
 from model.sprints import ensure_sprint
 from model.tables import (
@@ -47,6 +46,7 @@ from model.tables import (
     TaskEvent,
     TimeEntry,
 )
+from model.task_steps import toggle_sprint
 from model.tasks import ValidationError, create_task, get_task, update_task
 from tests.agency import this_weeks_sprint
 
@@ -219,10 +219,14 @@ def test_done_work_sorts_after_open_work_in_the_sprint(shop):
 
 def test_planning_a_backlog_task_makes_it_to_do_and_back_out_keeps_it(shop):
     task_id = shop.task(status=Status.BACKLOG)
-    toggle_sprint(shop.engine, task_id=task_id, sprint_id=shop.sprint_id, who=shop.ann)
+    toggle_sprint(
+        shop.engine, task_id=task_id, sprint_id=shop.sprint_id, label="plan", who=shop.ann
+    )
     task = get_task(shop.engine, task_id=task_id)
     assert (task.sprint_id, task.status) == (shop.sprint_id, Status.TODO)
-    toggle_sprint(shop.engine, task_id=task_id, sprint_id=shop.sprint_id, who=shop.ann)
+    toggle_sprint(
+        shop.engine, task_id=task_id, sprint_id=shop.sprint_id, label="plan", who=shop.ann
+    )
     task = get_task(shop.engine, task_id=task_id)
     assert (task.sprint_id, task.status) == (None, Status.TODO)
     with reading(shop.engine) as session:
@@ -236,7 +240,9 @@ def test_planning_a_backlog_task_makes_it_to_do_and_back_out_keeps_it(shop):
 def test_done_work_stays_in_its_sprint(shop):
     task_id = shop.task(sprint_id=shop.sprint_id, status=Status.DONE)
     with pytest.raises(ValidationError):
-        toggle_sprint(shop.engine, task_id=task_id, sprint_id=shop.sprint_id, who=None)
+        toggle_sprint(
+            shop.engine, task_id=task_id, sprint_id=shop.sprint_id, label="plan", who=None
+        )
     assert get_task(shop.engine, task_id=task_id).sprint_id == shop.sprint_id
 
 
@@ -280,7 +286,7 @@ def test_agreeing_stamps_the_plan_and_later_changes_show(shop):
     assert plan.planned_hours == 3.0
 
     added = shop.task(sprint_id=shop.sprint_id)
-    toggle_sprint(shop.engine, task_id=dropped, sprint_id=shop.sprint_id, who=None)
+    toggle_sprint(shop.engine, task_id=dropped, sprint_id=shop.sprint_id, label="plan", who=None)
     update_task(shop.engine, task_id=kept, changes={"estimate_hours": 4.0})
     acme = next(c for c in shop.view().clients if c.client_id == shop.acme)
     assert acme.change == PlanChange(
@@ -324,14 +330,14 @@ def test_added_mid_sprint_means_moved_in_after_the_clients_agreement(shop):
     engine, sprint = shop.engine, shop.sprint_id
     monday = pendulum.datetime(2026, 11, 16, 10, tz="Europe/Kyiv")
     with time_machine.travel(monday, tick=False):
-        toggle_sprint(engine, task_id=before, sprint_id=sprint, who=None)
+        toggle_sprint(engine, task_id=before, sprint_id=sprint, label="plan", who=None)
     with time_machine.travel(monday.add(hours=1), tick=False):
         agree_plan(engine, sprint_id=sprint, client_id=shop.acme, default=2.0)
     with time_machine.travel(monday.add(hours=2), tick=False):
         for task_id in (after, later_out, unagreed):
-            toggle_sprint(engine, task_id=task_id, sprint_id=sprint, who=None)
+            toggle_sprint(engine, task_id=task_id, sprint_id=sprint, label="plan", who=None)
     with time_machine.travel(monday.add(hours=3), tick=False):
-        toggle_sprint(engine, task_id=later_out, sprint_id=sprint, who=None)
+        toggle_sprint(engine, task_id=later_out, sprint_id=sprint, label="plan", who=None)
 
     assert added_mid_sprint(engine, sprint_id=sprint) == {after, later_out}
     other = ensure_sprint(engine, week_start=MONDAY.add(weeks=1))

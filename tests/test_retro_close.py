@@ -22,7 +22,6 @@ from model import clock, demo
 from model.blank import clear_rows
 from model.config import Config
 from model.db import reading, transaction
-from model.planning import toggle_sprint
 from model.retro.close import AGENCY_CODE, close_sprint, undo_close
 from model.retro.notes import add_action
 from model.retro.numbers import sprint_numbers
@@ -39,6 +38,7 @@ from model.tables import (
     Task,
     TimeEntry,
 )
+from model.task_steps import toggle_sprint
 from model.tasks import ValidationError, create_task, get_task, update_task
 from model.timetrack import add_entry
 from model.triage import accept, fire
@@ -298,13 +298,13 @@ def closed(week):
         ),
         pytest.param(
             lambda engine, sprint, ids: toggle_sprint(
-                engine, task_id=ids["Backlog"], sprint_id=sprint, who=None
+                engine, task_id=ids["Backlog"], sprint_id=sprint, label="plan", who=None
             ),
             id="plan-toggle-in",
         ),
         pytest.param(
             lambda engine, sprint, ids: toggle_sprint(
-                engine, task_id=ids["Planned"], sprint_id=sprint, who=None
+                engine, task_id=ids["Planned"], sprint_id=sprint, label="plan", who=None
             ),
             id="plan-toggle-rolled-over",
         ),
@@ -339,7 +339,7 @@ def test_taking_work_out_of_a_closed_sprint_is_refused_in_plan(closed):
         session.add(task)
     before = contents(engine)
     with at(23, 10), pytest.raises(ValidationError) as refused:
-        toggle_sprint(engine, task_id=ids["Done"], sprint_id=sprint, who=None)
+        toggle_sprint(engine, task_id=ids["Done"], sprint_id=sprint, label="plan", who=None)
     assert str(refused.value) == CLOSED_MESSAGE
     assert contents(engine) == before
 

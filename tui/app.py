@@ -42,6 +42,7 @@ from tui.reminders import StandupReminders
 from tui.screens.showing import A_FRAME
 from tui.themes import load_themes
 from tui.widgets import DeckHeader
+from tui.writes import WriteQueue, Written
 
 POLL_SECONDS = 2.0
 LISTENING_POLL_SECONDS = 10.0
@@ -49,6 +50,14 @@ LISTENING_POLL_SECONDS = 10.0
 
 class ChangeHeard(Message):
     """The PostgreSQL listener heard a commit: time for a change check."""
+
+
+class Committed(Message):
+    """One of our writes committed in a worker thread: noted on the loop."""
+
+    def __init__(self, *, engine: Engine) -> None:
+        super().__init__()
+        self.engine = engine
 
 
 class ChangesSeen(Message):
@@ -145,6 +154,10 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
         self.config = config
         self.config_path = config_path
         self.undo_stack = UndoStack()
+        self.writes = WriteQueue(self)
+        """Quick changes, written in order off the event loop (`tui.writes`)."""
+        self._loop_thread = threading.get_ident()
+        """The event loop's thread (set again on mount): writes in others are noted there."""
         self.notices = list(notices)
         if config_path is not None:  # the file's problems, on screen and in the user's language
             self.notices += load(path=config_path).notices()
@@ -187,6 +200,7 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
         whether it must re-read (switching back and forth costs nothing otherwise)."""
 
     def on_mount(self) -> None:
+        self._loop_thread = threading.get_ident()
         self.refresh_facts()
         self.mode_change_signal.subscribe(self, self._mode_shown)
         self.switch_mode(self.start_mode)
@@ -315,8 +329,11 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
 
     def _note_own_write(self, engine: Engine) -> None:
         """Our own changes are on screen already: the poll must not take them for others'.
-        The new fingerprint is read after the change's frame, so it does not hold it up."""
-        if engine is self.engine:
+        The new fingerprint is read after the change's frame, so it does not hold it up.
+        A background write tells it from its thread: the note is taken on the loop."""
+        if threading.get_ident() != self._loop_thread:
+            self.post_message(Committed(engine=engine))
+        elif engine is self.engine:
             self.data_version += 1
             self.call_after_refresh(self._adopt_fingerprint)
 
@@ -380,6 +397,12 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
         )
         if reload is not None:
             reload()
+
+    def on_committed(self, message: Committed) -> None:
+        self._note_own_write(message.engine)
+
+    def on_written(self, message: Written) -> None:
+        self.writes.finished(message)
 
     def _ask_about_a_forgotten_timer(self) -> None:
         if self.me_id is None:
@@ -594,6 +617,9 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
             self.push_screen(HelpScreen(for_screen=self.screen))
 
     def action_undo(self) -> None:
+        if self.writes.busy:  # the change to take back may still be on its way: after it
+            self.writes.after(self.action_undo)
+            return
         step = self.undo_stack.pop()
         if step is None:
             self.notify(_("Nothing to undo"), timeout=2)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from model.i18n import N_
-from model.tables import Channel, ClientStatus, DayOffKind
+from model.tables import Channel, ClientStatus, DayOffKind, Priority, Status
 
 CHANNEL_TITLES = {
     Channel.EMAIL: N_("Email"),
@@ -23,4 +23,20 @@ KIND_TITLES = {
     DayOffKind.VACATION: N_("Vacation"),
     DayOffKind.HOLIDAY: N_("Holiday"),
     DayOffKind.SICK: N_("Sick"),
+}
+
+STATUS_TITLES = {
+    Status.BACKLOG: N_("Backlog"),
+    Status.TODO: N_("To do"),
+    Status.DOING: N_("Doing"),
+    Status.WAITING: N_("Waiting"),
+    Status.REVIEW: N_("Review"),
+    Status.DONE: N_("Done this sprint"),
+}
+
+PRIORITY_MARKS = {
+    Priority.URGENT: ("‼", "$error"),
+    Priority.HIGH: ("!", "$warning"),
+    Priority.NORMAL: ("", ""),
+    Priority.LOW: ("↓", "$text-muted"),
 }

@@ -9,6 +9,7 @@ import pytest
 from model.config import config_path
 from model.tasks import get_task
 from model.themes import contrast
+from tests.tui.writing import written
 from tui.screens.board import BoardScreen
 from tui.screens.help import HelpScreen
 from tui.themes import PRODUCT_THEMES, read_theme
@@ -67,7 +68,7 @@ async def test_palette_runs_a_screen_action(agency, make_app):
         await pilot.press("ctrl+p", *"Archive")
         await pilot.pause(0.3)
         await pilot.press("enter")
-        await pilot.pause()
+        await written(pilot)
         assert get_task(engine, task_id=task_id).archived_at is not None
 
 
@@ -77,8 +78,10 @@ async def test_a_remapped_key_replaces_the_default(agency, make_app):
     app = make_app(engine, keys={"board.archive": "X"})
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("x")
+        await written(pilot)
         assert get_task(engine, task_id=task_id).archived_at is None
         await pilot.press("X")
+        await written(pilot)
         assert get_task(engine, task_id=task_id).archived_at is not None
 
 

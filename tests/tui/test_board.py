@@ -7,6 +7,7 @@ from sqlmodel import select
 from model.db import reading
 from model.tables import Status, Task, TaskEvent
 from model.tasks import get_task
+from tests.tui.writing import written
 from tui.screens.board import BoardColumn, BoardScreen
 
 
@@ -61,13 +62,17 @@ async def test_move_right_then_undo(agency, make_app):
     task_id = ids["Настроить ремаркетинг"]
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("L")
+        await written(pilot)
         assert get_task(engine, task_id=task_id).status == Status.TODO
         assert selected_id(app) == task_id, "the selection follows the moved card"
         await pilot.press("shift+right")
+        await written(pilot)
         assert get_task(engine, task_id=task_id).status == Status.DOING
         await pilot.press("H")
+        await written(pilot)
         assert get_task(engine, task_id=task_id).status == Status.TODO
         await pilot.press("ctrl+z", "ctrl+z", "ctrl+z")
+        await written(pilot)
         assert get_task(engine, task_id=task_id).status == Status.BACKLOG
     with reading(engine) as session:
         fields = session.exec(select(TaskEvent.field).where(TaskEvent.task_id == task_id)).all()
@@ -84,10 +89,12 @@ async def test_waiting_clock_starts_and_adds_up(agency, make_app, frozen):
         await pilot.press("l", "l")
         assert selected_id(app) == task_id
         await pilot.press("w")
+        await written(pilot)
         waiting = get_task(engine, task_id=task_id)
         assert waiting.status == Status.WAITING and waiting.waiting_since is not None
         with time_machine.travel(frozen.add(hours=5), tick=False):
             await pilot.press("H")
+            await written(pilot)
         back = get_task(engine, task_id=task_id)
         assert back.status == Status.DOING
         assert back.waiting_since is None
@@ -105,13 +112,17 @@ async def test_reorder_within_the_column(agency, make_app):
         await pilot.press("l")
         first, second = order()
         await pilot.press("J")
+        await written(pilot)
         assert order() == [second, first]
         assert selected_id(app) == first, "the selection moves with the card"
         await pilot.press("K")
+        await written(pilot)
         assert order() == [first, second]
         await pilot.press("shift+down")
+        await written(pilot)
         assert order() == [second, first]
         await pilot.press("ctrl+z")
+        await written(pilot)
         assert order() == [first, second]
 
 
@@ -122,13 +133,17 @@ async def test_priority_sprint_archive_and_a_long_undo_stack(agency, make_app):
     async with app.run_test(size=(120, 36)) as pilot:
         original = get_task(engine, task_id=task_id)
         await pilot.press(*["p"] * 22)
+        await written(pilot)
         assert get_task(engine, task_id=task_id).priority == "high"
         await pilot.press("s")
+        await written(pilot)
         assert get_task(engine, task_id=task_id).sprint_id == app.now.sprint.id
         await pilot.press("x")
+        await written(pilot)
         assert get_task(engine, task_id=task_id).archived_at is not None
         assert counts(app)["backlog"] == 0
         await pilot.press(*["ctrl+z"] * 24)
+        await written(pilot)
         restored = get_task(engine, task_id=task_id)
         assert restored.archived_at is None
         assert restored.sprint_id is None
@@ -144,9 +159,11 @@ async def test_due_date_by_phrase_and_a_bad_phrase(agency, make_app):
         await pilot.press("d")
         await pilot.press(*"31.02")
         await pilot.press("enter")
+        await written(pilot)
         assert "calendar" in str(app.screen.query_one("#due-error").content)
         assert get_task(engine, task_id=task_id).due_date is None
         await pilot.press("ctrl+u", *"пт", "enter")
+        await written(pilot)
         due = get_task(engine, task_id=task_id).due_date
         assert due is not None and due.isoformat() == "2026-11-20"
 
@@ -157,8 +174,10 @@ async def test_assign_from_the_team(agency, make_app):
     app = make_app(engine)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("a", "down", "down", "enter")
+        await written(pilot)
         assert get_task(engine, task_id=task_id).assignee_id is not None
         await pilot.press("ctrl+z")
+        await written(pilot)
         assert get_task(engine, task_id=task_id).assignee_id is None
 
 

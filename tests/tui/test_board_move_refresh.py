@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from model.store import open_store
 from model.tasks import get_task, update_task
+from tests.tui.writing import written
 from tui.screens.board import BoardScreen
 
 
@@ -20,7 +21,7 @@ async def test_a_colleagues_change_just_before_my_move_still_shows(agency, make_
             colleague(engine), task_id=ids["Monthly PPC report"], changes={"priority": "high"}
         )
         await pilot.press("L")
-        await pilot.pause()
+        await written(pilot)
         board = app.screen
         assert isinstance(board, BoardScreen)
         doing = app.screen.query_one("#col-doing").cards
@@ -36,6 +37,7 @@ async def test_undo_puts_the_card_back_in_both_columns(agency, make_app):
     task_id = ids["Настроить ремаркетинг"]
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("L", "ctrl+z")
+        await written(pilot)
         board = app.screen
         counts = {column.state.status: column.state.count for column in board.columns}
         assert counts["backlog"] == 1 and counts["todo"] == 7

@@ -11,6 +11,7 @@ from model.store import open_store
 from model.tables import BOARD_STATUSES, Status
 from model.tasks import get_task
 from tests.conftest import FROZEN_AT, ZONE
+from tests.tui.writing import written
 from tui.screens.board import BoardColumn, BoardScreen
 
 
@@ -63,7 +64,9 @@ async def test_the_board_at_agency_scale_opens_and_moves_a_card(demo_store, make
         assert 0 < len(board.column.cards) <= board.column.capacity, "only what fits is loaded"
         task_id = board.selected.id
         await pilot.press("L")
+        await written(pilot)
         assert get_task(engine, task_id=task_id).status == Status.TODO
         assert board.selected.id == task_id
         await pilot.press("ctrl+z")
+        await written(pilot)
         assert get_task(engine, task_id=task_id).status == Status.BACKLOG

@@ -14,6 +14,7 @@ from model.i18n import _, language
 from model.inbox import capture
 from model.tables import Status
 from model.tasks import get_task
+from tests.tui.writing import written
 from tui.app import MODE_KEYS
 from tui.cli import run
 from tui.screens.board import BoardScreen
@@ -95,8 +96,10 @@ async def test_triage_letters_are_the_same_on_the_inbox_and_the_standup(
     app = make_app(engine)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(mode_key, "b")
+        await written(pilot)
         assert get_task(engine, task_id=ids["prices"]).status == Status.BACKLOG
         await pilot.press("ctrl+z", "w")
+        await written(pilot)
         assert get_task(engine, task_id=ids["prices"]).status == Status.WAITING
 
 
@@ -168,6 +171,7 @@ async def test_an_unknown_binding_is_said_at_start_and_the_rest_applies(agency, 
         assert [n.severity for n in app._notifications if n.message == said] == ["warning"]
         assert " n Create " in footer(app), "the good remap is applied"
         await pilot.press("x")
+        await written(pilot)
         assert get_task(engine, task_id=task_id).archived_at is not None
 
 
@@ -185,6 +189,7 @@ async def test_a_clashing_remap_is_said_at_start_and_not_applied(agency, make_ap
         await pilot.press("a")
         assert isinstance(app.screen, PickScreen), "a still assigns"
         await pilot.press("escape", "x")
+        await written(pilot)
         assert get_task(engine, task_id=task_id).archived_at is not None, "x still archives"
 
 
@@ -209,6 +214,7 @@ async def test_swapping_two_keys_is_no_clash(agency, make_app):
         await pilot.press("x")
         assert isinstance(app.screen, PickScreen)
         await pilot.press("escape", "a")
+        await written(pilot)
         assert get_task(engine, task_id=task_id).archived_at is not None
 
 
@@ -249,6 +255,7 @@ async def test_after_unsetting_a_remap_the_default_key_works_again(agency, make_
     app = make_app(engine, keys=keys)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("x")
+        await written(pilot)
         assert get_task(engine, task_id=task_id).archived_at is not None
 
 

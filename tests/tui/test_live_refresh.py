@@ -8,6 +8,7 @@ from model.store import open_store
 from model.tables import Status
 from model.tasks import create_task, update_task
 from tests.tui.polling import checked
+from tests.tui.writing import written
 from tui.app import POLL_SECONDS
 from tui.screens.board import BoardScreen
 
@@ -68,6 +69,7 @@ async def test_our_own_changes_are_not_taken_for_others(agency, make_app):
     app = make_app(engine)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("L")
+        await written(pilot)
         epoch = app.time_epoch
         calls = []
         app.screen.reload_after_others = lambda: calls.append(True)

@@ -21,6 +21,7 @@ from sqlalchemy import event
 from model.store import open_store
 from tests.agency import build
 from tests.tui.polling import checked
+from tests.tui.writing import written
 from tui import compat
 from tui.screens.board import BoardScreen
 from tui.screens.card import CardScreen
@@ -77,7 +78,7 @@ async def test_a_sqlite_lock_longer_than_the_timeout_marks_the_app_busy(tmp_path
                 engine, "connect", lambda conn, _rec: conn.execute("PRAGMA busy_timeout=50")
             )
             await pilot.press("L")  # a card move needs the write lock
-            await pilot.pause()
+            await written(pilot)
             assert isinstance(app.screen, BoardScreen)
             assert app.offline is not None and "busy" in app.offline
             assert "offline" in str(app.screen.query_one("DeckHeader").render())
@@ -88,7 +89,7 @@ async def test_a_sqlite_lock_longer_than_the_timeout_marks_the_app_busy(tmp_path
         await checked(pilot)
         assert app.offline is None
         await pilot.press("L")
-        await pilot.pause()
+        await written(pilot)
         assert app.offline is None
     assert ids
 

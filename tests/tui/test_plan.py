@@ -11,11 +11,13 @@ from sqlmodel import select
 from model import clock
 from model.db import reading, transaction
 from model.files import reports_dir
-from model.planning import added_mid_sprint, snapshot_text, toggle_sprint
+from model.planning import added_mid_sprint, snapshot_text
 from model.tables import ClientPlan, Status, TimeEntry
+from model.task_steps import toggle_sprint
 from model.tasks import create_task, get_task
 from model.timetrack import running_entry
 from model.weeks import as_date
+from tests.tui.writing import written
 from tui.screens.plan import PlanScreen
 
 SIZE = (120, 36)
@@ -96,11 +98,13 @@ async def test_space_plans_a_task_into_the_sprint_and_undo_takes_it_back(agency,
         await pilot.press("2")
         await select_task(pilot, task_id)
         await pilot.press("space")
+        await written(pilot)
         task = get_task(engine, task_id=task_id)
         assert (task.sprint_id, task.status) == (app.now.sprint.id, Status.TODO)
         backlog, sprint = plan(app).panes
         assert task_id in pane_task_ids(sprint) and task_id not in pane_task_ids(backlog)
         await pilot.press("ctrl+z")
+        await written(pilot)
         task = get_task(engine, task_id=task_id)
         assert (task.sprint_id, task.status) == (None, Status.BACKLOG)
         assert task_id in pane_task_ids(plan(app).panes[0])
@@ -114,6 +118,7 @@ async def test_enter_takes_a_task_out_of_the_sprint(agency, make_app):
         await pilot.press("2", "l")
         await select_task(pilot, task_id)
         await pilot.press("enter")
+        await written(pilot)
         assert get_task(engine, task_id=task_id).sprint_id is None
         assert task_id in pane_task_ids(plan(app).panes[0])
 
@@ -126,6 +131,7 @@ async def test_done_work_stays_in_the_sprint(agency, make_app):
         await pilot.press("2", "l")
         await select_task(pilot, task_id)
         await pilot.press("space")
+        await written(pilot)
         assert get_task(engine, task_id=task_id).sprint_id == app.now.sprint.id
         assert len(app.undo_stack) == 0
 
@@ -148,6 +154,7 @@ async def test_mark_agreed_then_a_later_addition_counts_as_mid_sprint(agency, ma
             await pilot.press("h")
             await select_task(pilot, added)
             await pilot.press("space")
+            await written(pilot)
         assert added_mid_sprint(engine, sprint_id=app.now.sprint.id) == {added}
         kz = next(c for c in plan(app).view.clients if c.client_id == ids["KZ"])
         assert kz.change.added == (added,)
@@ -155,6 +162,7 @@ async def test_mark_agreed_then_a_later_addition_counts_as_mid_sprint(agency, ma
         assert planned[added].added_mid_sprint
 
         await pilot.press("ctrl+z", "ctrl+z")
+        await written(pilot)
         with reading(engine) as session:
             undone = session.exec(select(ClientPlan).where(ClientPlan.client_id == ids["KZ"])).one()
         assert undone.agreed_at is None
@@ -191,6 +199,7 @@ async def test_n_plans_next_week_and_p_comes_back_to_this_one(agency, make_app):
         assert "planning ahead" in screen.query_one("DeckHeader").scope
         await select_task(pilot, task_id)
         await pilot.press("space")
+        await written(pilot)
         assert get_task(engine, task_id=task_id).sprint_id == screen.sprint.id != app.now.sprint.id
         await pilot.press("P")
         assert screen.sprint.id == app.now.sprint.id
@@ -208,8 +217,10 @@ async def test_assign_and_due_work_as_on_the_board(agency, make_app):
         await pilot.press("a")
         assert app.screen.__class__.__name__ == "PickScreen"
         await pilot.press("down", "enter")
+        await written(pilot)
         assert get_task(engine, task_id=task_id).assignee_id is not None
         await pilot.press("d", *"+3d", "enter")
+        await written(pilot)
         assert get_task(engine, task_id=task_id).due_date == clock.today().add(days=3)
         await pilot.press("e")
         assert app.screen.__class__.__name__ == "CardScreen"
@@ -273,5 +284,5 @@ def test_plan_with_an_overloaded_member_and_an_over_budget_client(
                 ),
             )
         )
-    toggle_sprint(engine, task_id=later.id, sprint_id=sprint_id, who=None)
+    toggle_sprint(engine, task_id=later.id, sprint_id=sprint_id, label="plan", who=None)
     assert snap_compare(make_app(engine), terminal_size=SIZE, press=["2"])

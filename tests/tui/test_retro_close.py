@@ -18,6 +18,7 @@ from model.sprints import find_sprint
 from model.tables import ClientPlan, SprintState, Status
 from model.tasks import create_task
 from tests.conftest import ZONE
+from tests.tui.writing import written
 from tui.screens.retro import RetroScreen
 
 SIZE = (120, 36)
@@ -105,7 +106,7 @@ async def test_after_the_close_inbox_and_plan_put_work_into_next_week(agency, ma
             before = get_task(engine, task_id=ids["Настроить ремаркетинг"])
             await select_task(pilot, before.id)
             await pilot.press("space")
-            await pilot.pause()
+            await written(pilot)
             assert get_task(engine, task_id=before.id).sprint_id == before.sprint_id
             assert any("is closed" in str(n.message) for n in app._notifications)
             await pilot.press("P")

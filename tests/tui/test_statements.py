@@ -16,6 +16,7 @@ from model.tables import Client, Status
 from model.tasks import create_task
 from tests.agency import this_weeks_sprint
 from tests.tui.polling import checked
+from tests.tui.writing import written
 
 SIZE = (120, 36)
 
@@ -87,7 +88,7 @@ async def counts(engine, make_app) -> dict[str, int]:
                 keys = keys[1:]
             counter = Statements(engine)
             await pilot.press(*keys)
-            await pilot.pause()
+            await written(pilot)
             found[name] = counter.count
             event.remove(engine, "before_cursor_execute", counter._hit)
             if name == "Inbox":

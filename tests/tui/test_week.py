@@ -23,6 +23,7 @@ from tests.conftest import ZONE
 from tests.tui.test_board import board
 from tests.tui.test_plan import plan, select_client, select_task
 from tests.tui.test_retro_close import kyiv
+from tests.tui.writing import written
 from tui.screens.retro import RetroScreen
 
 SIZE = (120, 36)
@@ -130,6 +131,7 @@ async def test_a_whole_week_by_keys(store, make_app):
             await pilot.press("i")
             await pilot.pause()
             await pilot.press("f")
+            await written(pilot)
             await pilot.pause()
             assert get_task(store, task_id=fire.id).sprint_id == sprint_id
 
@@ -146,6 +148,7 @@ async def test_a_whole_week_by_keys(store, make_app):
             traveller.move_to(kyiv(18, 15))
             await select_card(pilot, ids["Звіт з SEO за жовтень"])
             await pilot.press("L")
+            await written(pilot)
             assert get_task(store, task_id=ids["Звіт з SEO за жовтень"]).status == Status.DONE
 
             # Friday 17:00: the retro, the close, its undo and the close again.

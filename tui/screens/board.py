@@ -7,7 +7,7 @@ does.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import lru_cache
 
@@ -25,15 +25,13 @@ from model import clock
 from model.board import Card, Scope, board_columns, column_page, parse_filter
 from model.budgets import Level, budget_statuses
 from model.clients import active_clients
-from model.i18n import N_, _, language
+from model.i18n import _, language
 from model.tables import BOARD_STATUSES, Priority, Status
-from model.tasks import (
-    get_task,
-    move_status,
-    swap_positions,
-)
+from model.task_steps import set_fields, swap, toggle_sprint
+from model.tasks import next_priority
 from tui.format import days_since, due_phrase, hours, literal
 from tui.keys import translate_bindings
+from tui.labels import PRIORITY_MARKS, STATUS_TITLES
 from tui.outage import SurvivesOutages
 from tui.screens.filtering import FilterField, Filtering, filter_bindings, with_filter
 from tui.screens.showing import A_FRAME
@@ -46,22 +44,6 @@ COLUMN_LEAST = 19
 """Cells a column takes at least (16 for a card's lines): a narrow board shows fewer columns."""
 CARD_STRIPS_KEPT = 512
 """Cards whose drawn lines a column keeps: several pages of the longest column."""
-
-STATUS_TITLES = {
-    Status.BACKLOG: N_("Backlog"),
-    Status.TODO: N_("To do"),
-    Status.DOING: N_("Doing"),
-    Status.WAITING: N_("Waiting"),
-    Status.REVIEW: N_("Review"),
-    Status.DONE: N_("Done this sprint"),
-}
-
-PRIORITY_MARKS = {
-    Priority.URGENT: ("‼", "$error"),
-    Priority.HIGH: ("!", "$warning"),
-    Priority.NORMAL: ("", ""),
-    Priority.LOW: ("↓", "$text-muted"),
-}
 
 
 def wrap(text: str, *, width: int, lines: int) -> list[str]:
@@ -205,6 +187,39 @@ class BoardColumn(Widget):
             # Repainting a column that did not change is most of a key's cost.
             self._drawn, self._levels = drawn, self.screen.levels
             self.refresh()
+
+    def take_out(self, card: Card) -> None:
+        """`card` leaves the page before its move is stored; the stored page follows."""
+        state = self.state
+        self.cards = [shown for shown in self.cards if shown.id != card.id]
+        state.count = max(state.count - 1, 0)
+        state.cursor = min(state.cursor, max(state.count - 1, 0))
+        self.refresh()
+
+    def put_on_top(self, card: Card) -> None:
+        """`card` arrives at the top, selected, as a status change puts it."""
+        state = self.state
+        state.count += 1
+        state.offset = state.cursor = 0
+        self.cards = [card, *self.cards][: self.capacity]
+        self.refresh()
+
+    def swap(self, *, step: int) -> None:
+        """The selected card trades places with its neighbour `step` away; the selection
+        follows it."""
+        state = self.state
+        here, there = state.cursor - state.offset, state.cursor + step - state.offset
+        if 0 <= here < len(self.cards) and 0 <= there < len(self.cards):
+            self.cards[here], self.cards[there] = self.cards[there], self.cards[here]
+        state.cursor += step
+        if not state.offset <= state.cursor < state.offset + self.capacity:
+            state.offset = max(0, min(state.cursor, state.count - self.capacity))
+        self.refresh()
+
+    def redraw_card(self, card: Card) -> None:
+        """`card` as it will be stored, in place of its stored self."""
+        self.cards = [card if shown.id == card.id else shown for shown in self.cards]
+        self.refresh()
 
     def _parts(self, *, width: int) -> list[tuple[tuple | None, list[Content]]]:
         """The column in pieces: its head, each card (with all its look depends on), its foot."""
@@ -515,53 +530,69 @@ class BoardScreen(SurvivesOutages, Filtering, TaskActions, Screen):
         self._move_to(status=Status.WAITING, label=_("waiting on client"))
 
     def _move_to(self, *, status: Status, label: str) -> None:
-        """Move the selected card; the selection follows it to the top of its new column."""
-        if self.selected is None or self.column.state.status == status:
+        """Move the selected card; the selection follows it to the top of its new column,
+        at once, while the move is written."""
+        card = self.selected
+        if card is None or self.column.state.status == status:
             self.app.bell()
             return
-
-        def follow() -> None:
-            self.column_index = BOARD_STATUSES.index(status)
-            self.column.state.cursor = 0
-
+        engine, who = self.app.engine, self.app.me_id
         self.change_selected(
-            label=label,
-            change=lambda task_id: move_status(
-                self.app.engine, task_id=task_id, status=status, who=self.app.me_id
+            change=lambda task_id: set_fields(
+                engine, task_id=task_id, changes={"status": status}, label=label, who=who
             ),
-            then=follow,
+            show=lambda: self._show_moved(card=card, status=status),
         )
 
+    def _show_moved(self, *, card: Card, status: Status) -> None:
+        """Draw `card` on top of the `status` column, selected, before the move is stored."""
+        self.column.take_out(card)
+        self.column.active = False
+        self.column_index = BOARD_STATUSES.index(status)
+        self.column.active = True
+        self.column.put_on_top(replace(card, status=status))
+
     def action_reorder(self, step: int) -> None:
-        state = self.column.state
+        column = self.column
+        state = column.state
         other_index = state.cursor + step
         if not 0 <= other_index < state.count:
             self.app.bell()
             return
-        others = column_page(
-            self.app.engine, scope=self.scope, status=state.status, offset=other_index, limit=1
-        )
-        if not others:
-            return
-        other_id = others[0].id
+        on_page = other_index - state.offset
+        if 0 <= on_page < len(column.cards):
+            other_id = column.cards[on_page].id
+        else:  # the neighbour is off the page: the one read a reorder may need
+            others = column_page(
+                self.app.engine, scope=self.scope, status=state.status, offset=other_index, limit=1
+            )
+            if not others:
+                return
+            other_id = others[0].id
+        engine, who = self.app.engine, self.app.me_id
         self.change_selected(
-            label=_("reorder"),
-            change=lambda task_id: swap_positions(
-                self.app.engine, task_id=task_id, other_id=other_id
+            change=lambda task_id: swap(
+                engine, task_id=task_id, other_id=other_id, label=_("reorder"), who=who
             ),
-            also=(other_id,),
-            then=lambda: setattr(state, "cursor", other_index),
+            show=lambda: column.swap(step=step),
         )
 
+    def show_priority_cycled(self) -> None:
+        card = self.selected
+        if card is not None:
+            self.column.redraw_card(replace(card, priority=next_priority(current=card.priority)))
+
     def action_sprint(self) -> None:
-        sprint_id = self.app.now.sprint.id
-        self._update_selected(
-            label=_("sprint"),
-            changes=lambda task_id: {
-                "sprint_id": None
-                if get_task(self.app.engine, task_id=task_id).sprint_id == sprint_id
-                else sprint_id
-            },
+        """Into the sprint or out of it; a backlog card planned in moves to To do at once,
+        as the stored change will have it."""
+        card = self.selected
+        engine, who, sprint_id = self.app.engine, self.app.me_id, self.app.now.sprint.id
+        planned_in = card is not None and card.status == Status.BACKLOG
+        self.change_selected(
+            change=lambda task_id: toggle_sprint(
+                engine, task_id=task_id, sprint_id=sprint_id, label=_("sprint"), who=who
+            ),
+            show=(lambda: self._show_moved(card=card, status=Status.TODO)) if planned_in else None,
         )
 
     action_open = TaskActions.action_edit

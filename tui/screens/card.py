@@ -33,8 +33,8 @@ from model.tasks import (
 )
 from tui.format import hours, literal
 from tui.keys import translate_bindings
+from tui.labels import STATUS_TITLES
 from tui.outage import SurvivesOutages
-from tui.screens.board import STATUS_TITLES
 from tui.screens.conflict import ConflictScreen
 from tui.screens.prompt import ConfirmScreen
 

@@ -52,9 +52,8 @@ from model.weeks import month_span
 from tui.dialogs.form import Field, FormScreen, number
 from tui.format import due_phrase, hours, literal, subject
 from tui.keys import translate_bindings
-from tui.labels import CHANNEL_TITLES, CLIENT_STATUS_TITLES
+from tui.labels import CHANNEL_TITLES, CLIENT_STATUS_TITLES, STATUS_TITLES
 from tui.outage import SurvivesOutages
-from tui.screens.board import STATUS_TITLES
 from tui.screens.client_admin import ClientAdmin
 from tui.screens.clients import (
     PLAN_MARKS,

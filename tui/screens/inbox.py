@@ -43,8 +43,8 @@ from model.triage import (
 )
 from tui.format import due_phrase, hours, literal, subject
 from tui.keys import translate_bindings
+from tui.labels import PRIORITY_MARKS
 from tui.outage import SurvivesOutages
-from tui.screens.board import PRIORITY_MARKS
 from tui.screens.card import CardScreen
 from tui.screens.filtering import FilterField, Filtering, filter_bindings, with_filter
 from tui.screens.prompt import PickScreen, _Modal

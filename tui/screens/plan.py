@@ -34,15 +34,15 @@ from model.planning import (
     plan_message,
     plan_view,
     restore_plan,
-    toggle_sprint,
 )
 from model.sprints import ensure_sprint
 from model.tables import Priority, Sprint, SprintState, Status
+from model.task_steps import toggle_sprint
 from model.weeks import as_date, iso_week_label
 from tui.format import due_phrase, hours, literal
 from tui.keys import translate_bindings
+from tui.labels import PRIORITY_MARKS
 from tui.outage import SurvivesOutages
-from tui.screens.board import PRIORITY_MARKS
 from tui.screens.showing import ReadsAfterShowing
 from tui.screens.task_actions import TaskActions
 from tui.widgets import DeckFooter, DeckHeader, FlowText
@@ -574,11 +574,10 @@ class PlanScreen(SurvivesOutages, ReadsAfterShowing, TaskActions, Screen):
     # Changes, each undoable
 
     def action_toggle(self) -> None:
-        sprint_id = self.sprint.id
+        engine, who, sprint_id = self.app.engine, self.app.me_id, self.sprint.id
         self.change_selected(
-            label=_("plan"),
             change=lambda task_id: toggle_sprint(
-                self.app.engine, task_id=task_id, sprint_id=sprint_id, who=self.app.me_id
+                engine, task_id=task_id, sprint_id=sprint_id, label=_("plan"), who=who
             ),
         )
 

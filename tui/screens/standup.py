@@ -41,9 +41,8 @@ from model.tables import Priority, Standup, Status
 from model.tasks import ValidationError
 from tui.format import hours, literal
 from tui.keys import key_hint, translate_bindings
-from tui.labels import KIND_TITLES
+from tui.labels import KIND_TITLES, PRIORITY_MARKS
 from tui.outage import SurvivesOutages
-from tui.screens.board import PRIORITY_MARKS
 from tui.screens.inbox import TRIAGE_BINDINGS, TriageActions, received, status_title
 from tui.screens.prompt import ConfirmScreen
 from tui.widgets import DeckFooter, DeckHeader

@@ -1,8 +1,9 @@
 """Keys that act on the selected task, the same on every screen that lists tasks.
 
 A screen mixes `TaskActions` in and provides `selected_task_id()` and
-`reload()`; every change goes through `change_selected`, so each one is
-undoable and a refused change is said, not raised.
+`reload()`; every change goes through `change_selected`: written in the
+background in order (`tui.writes`), undoable once stored, and a refused
+change is said, not raised.
 """
 
 from __future__ import annotations
@@ -11,18 +12,11 @@ from collections.abc import Callable
 
 from model.i18n import _
 from model.members import team
-from model.tasks import (
-    ConflictError,
-    NotFoundError,
-    ValidationError,
-    archive_task,
-    get_task,
-    next_priority,
-    restore,
-    snapshot,
-    update_task,
-)
+from model.task_steps import archive, cycle_priority, set_fields
+from model.tasks import get_task
+from model.undo import Done
 from tui.format import subject
+from tui.writes import REFUSALS
 
 
 class TaskActions:
@@ -35,60 +29,67 @@ class TaskActions:
     def change_selected(
         self,
         *,
-        label: str,
-        change: Callable[[int], object],
-        also: tuple[int, ...] = (),
+        change: Callable[[int], Done],
+        show: Callable[[], object] | None = None,
         then: Callable[[], object] | None = None,
     ) -> bool:
-        """Apply `change` to the selected task; undo puts back every task it touched.
+        """Write `change` to the selected task in the background, after the writes before it.
 
-        `then` adjusts the screen (say, where the selection goes) before its one reload.
+        `show` draws the change at once from what the screen holds. Once the write has
+        committed, its undo step is pushed, `then` adjusts the screen (where the
+        selection goes) and the screen reads the stored state, once the writes queued
+        behind it are done too. A refused write is said (an outage is said by the app,
+        and what was dropped behind a refusal by that refusal) and the screen shows the
+        stored state again.
         """
         task_id = self.selected_task_id()
         if task_id is None:
             self.app.bell()
             return False
-        engine, who = self.app.engine, self.app.me_id
-        try:
-            before = {tid: snapshot(get_task(engine, task_id=tid)) for tid in (task_id, *also)}
-            change(task_id)
-        except (ValidationError, ConflictError, NotFoundError) as problem:
-            self.notify(str(problem), severity="error", markup=False)
-            self.reload()
-            return False
-        self.app.undo_stack.push(
-            label=f"{label}: {before[task_id]['title']}",
-            revert=lambda: restore(engine, states=before, who=who),
-        )
-        if then is not None:
-            then()
-        self.reload()
+
+        def done(made: Done) -> None:
+            self.app.undo_stack.add(made.undo)
+            if then is not None:
+                then()
+            if not self.app.writes.busy:
+                self.reload()
+
+        def failed(problem: BaseException) -> None:
+            if isinstance(problem, REFUSALS):
+                self.notify(str(problem), severity="error", markup=False)
+            if not self.app.writes.busy:
+                self.reload()
+
+        if show is not None:
+            show()
+        self.app.writes.submit(run=lambda: change(task_id), done=done, failed=failed)
         return True
 
-    def _update_selected(self, *, label: str, changes: Callable[[int], dict]) -> bool:
+    def _update_selected(self, *, label: str, changes: dict) -> bool:
+        engine, who = self.app.engine, self.app.me_id
         return self.change_selected(
-            label=label,
-            change=lambda task_id: update_task(
-                self.app.engine, task_id=task_id, changes=changes(task_id), who=self.app.me_id
+            change=lambda task_id: set_fields(
+                engine, task_id=task_id, changes=changes, label=label, who=who
             ),
         )
 
     def action_priority(self) -> None:
-        self._update_selected(
-            label=_("priority"),
-            changes=lambda task_id: {
-                "priority": next_priority(
-                    current=get_task(self.app.engine, task_id=task_id).priority
-                )
-            },
+        engine, who = self.app.engine, self.app.me_id
+        self.change_selected(
+            change=lambda task_id: cycle_priority(
+                engine, task_id=task_id, label=_("priority"), who=who
+            ),
+            show=self.show_priority_cycled,
         )
 
+    def show_priority_cycled(self) -> None:
+        """Draw the selected task's next priority before it is stored; a screen that cannot
+        shows it once stored."""
+
     def action_archive(self) -> None:
+        engine, who = self.app.engine, self.app.me_id
         self.change_selected(
-            label=_("archive"),
-            change=lambda task_id: archive_task(
-                self.app.engine, task_id=task_id, who=self.app.me_id
-            ),
+            change=lambda task_id: archive(engine, task_id=task_id, label=_("archive"), who=who)
         )
 
     def action_due(self) -> None:
@@ -101,7 +102,7 @@ class TaskActions:
         def chosen(due) -> None:
             if due is not None:
                 self._update_selected(
-                    label=_("due"), changes=lambda _id: {"due_date": due.date, "due_time": due.time}
+                    label=_("due"), changes={"due_date": due.date, "due_time": due.time}
                 )
 
         self.app.push_screen(DuePrompt(), chosen)
@@ -120,9 +121,7 @@ class TaskActions:
 
         def chosen(picked) -> None:
             if picked is not PickScreen.CANCELLED:
-                self._update_selected(
-                    label=_("assign"), changes=lambda _id: {"assignee_id": picked}
-                )
+                self._update_selected(label=_("assign"), changes={"assignee_id": picked})
 
         title = _("Assign {task} to", task=subject(task.title))
         self.app.push_screen(PickScreen(title=title, options=options), chosen)

@@ -1,0 +1,139 @@
+"""Quick changes show at once and are written after, in order; a refused one is taken
+back on screen with the reason, and nothing unsaved is ever offered for undo."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from model import task_steps
+from model.errors import ValidationError
+from model.tables import Status
+from model.tasks import get_task
+from tests.tui.writing import written
+from tui.screens import board as board_module
+from tui.screens import task_actions
+from tui.screens.board import BoardScreen
+
+
+def shown_status(app, task_id: int) -> str | None:
+    """The column the board shows the card in, from what is on screen."""
+    screen = app.screen
+    assert isinstance(screen, BoardScreen)
+    for column in screen.columns:
+        if any(card.id == task_id for card in column.cards):
+            return column.state.status
+    return None
+
+
+@pytest.fixture
+def held(monkeypatch):
+    """Board moves that wait until the test lets them through: the store is slow."""
+    gate = threading.Event()
+    started = threading.Event()
+    real = board_module.set_fields
+
+    def slow(*args, **kwargs):
+        started.set()
+        assert gate.wait(timeout=30), "the test never let the write through"
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(board_module, "set_fields", slow)
+    yield gate
+    gate.set()
+
+
+async def test_a_move_shows_before_it_is_stored_and_undo_waits_for_it(agency, make_app, held):
+    engine, ids = agency
+    task_id = ids["Настроить ремаркетинг"]
+    app = make_app(engine)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("L", "L")
+        assert shown_status(app, task_id) == Status.DOING
+        assert app.screen.selected.id == task_id, "the selection follows the card"
+        assert get_task(engine, task_id=task_id).status == Status.BACKLOG, "not stored yet"
+        assert len(app.undo_stack) == 0, "nothing unsaved can be undone"
+        await pilot.press("j", "k")  # keys still answer while the store is slow
+        await pilot.press("ctrl+z")
+        held.set()
+        await written(pilot)
+        assert get_task(engine, task_id=task_id).status == Status.TODO, "both moves, then undo"
+        assert shown_status(app, task_id) == Status.TODO
+        assert len(app.undo_stack) == 1
+
+
+async def test_a_refused_write_puts_the_screen_back_and_says_why(agency, make_app, monkeypatch):
+    engine, ids = agency
+    task_id = ids["Настроить ремаркетинг"]
+
+    def refused(*_args, **_kwargs):
+        raise ValidationError("the client froze this board", field="status")
+
+    monkeypatch.setattr(board_module, "set_fields", refused)
+    app = make_app(engine)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("L")
+        await written(pilot)
+        assert shown_status(app, task_id) == Status.BACKLOG, "back to what is stored"
+        assert get_task(engine, task_id=task_id).status == Status.BACKLOG
+        assert [n.message for n in app._notifications] == ["the client froze this board"]
+        assert len(app.undo_stack) == 0
+
+
+async def test_writes_behind_a_refused_one_are_dropped(agency, make_app, monkeypatch):
+    """The second move was made on top of the first: once the first is refused, storing
+    the second would put the card where nobody asked. The refusal is said once."""
+    engine, ids = agency
+    task_id = ids["Настроить ремаркетинг"]
+    gate = threading.Event()
+    real = board_module.set_fields
+    calls = []
+
+    def first_refused(*args, **kwargs):
+        calls.append(kwargs["changes"])
+        if len(calls) == 1:
+            assert gate.wait(timeout=30)
+            raise ValidationError("refused", field="status")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(board_module, "set_fields", first_refused)
+    app = make_app(engine)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("L", "L")
+        gate.set()
+        await written(pilot)
+        assert calls == [{"status": Status.TODO}]
+        assert get_task(engine, task_id=task_id).status == Status.BACKLOG
+        assert shown_status(app, task_id) == Status.BACKLOG
+        assert [n.message for n in app._notifications] == ["refused"], "said once"
+
+
+async def test_priority_and_reorder_show_at_once(agency, make_app, monkeypatch):
+    engine, _ids = agency
+    gate = threading.Event()
+
+    def held_call(real):
+        def call(*args, **kwargs):
+            assert gate.wait(timeout=30)
+            return real(*args, **kwargs)
+
+        return call
+
+    monkeypatch.setattr(board_module, "swap", held_call(task_steps.swap))
+    monkeypatch.setattr(task_actions, "cycle_priority", held_call(task_steps.cycle_priority))
+    app = make_app(engine)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("l")
+        screen = app.screen
+        first, second = screen.column.cards[0], screen.column.cards[1]
+        await pilot.press("p")
+        assert screen.selected.priority != first.priority
+        await pilot.press("J")
+        assert [card.id for card in screen.column.cards[:2]] == [second.id, first.id]
+        assert screen.selected.id == first.id
+        assert get_task(engine, task_id=first.id).priority == first.priority, "not stored yet"
+        gate.set()
+        await written(pilot)
+        assert [card.id for card in screen.column.cards[:2]] == [second.id, first.id]
+        assert get_task(engine, task_id=first.id).priority == screen.selected.priority
