@@ -108,7 +108,7 @@ def run_app(*, db: str, fd: int, stay: bool, modules_out: Path | None) -> None:
     ctx = Context(args=build_parser().parse_args(["--db", db]))
     engine = ctx.engine
     from tui.app import ClientDeck
-    from tui.screens.board import BoardColumn
+    from tui.screens.board_column import BoardColumn
 
     app = ClientDeck(engine=engine, config=ctx.config, config_path=ctx.config_path)
     watch = FrameWatch(app=app)

@@ -8,7 +8,8 @@ from model.db import reading
 from model.tables import Status, Task, TaskEvent
 from model.tasks import get_task
 from tests.tui.writing import written
-from tui.screens.board import BoardColumn, BoardScreen
+from tui.screens.board import BoardScreen
+from tui.screens.board_column import BoardColumn
 
 
 def board(app) -> BoardScreen:
@@ -332,7 +333,7 @@ async def test_names_in_a_pick_list_are_shown_literally(agency, make_app):
 
 
 async def test_a_cursor_step_draws_only_the_card_it_selects(agency, make_app, monkeypatch):
-    import tui.screens.board as board_module
+    import tui.screens.board_column as column_module
 
     engine, _ids = agency
     app = make_app(engine)
@@ -342,13 +343,13 @@ async def test_a_cursor_step_draws_only_the_card_it_selects(agency, make_app, mo
         column = board(app).column
         assert len(column.cards) >= 4
         drawn: list[str] = []
-        plain = board_module.Visual.to_strips
+        plain = column_module.Visual.to_strips
 
         def to_strips(widget, visual, *args, **kwargs):
             drawn.append(str(visual))
             return plain(widget, visual, *args, **kwargs)
 
-        monkeypatch.setattr(board_module.Visual, "to_strips", to_strips)
+        monkeypatch.setattr(column_module.Visual, "to_strips", to_strips)
         await pilot.press("j")
         await pilot.pause()
         cards = [text for text in drawn if any(c.title[:6] in text for c in column.cards)]

@@ -12,7 +12,8 @@ from model.tables import BOARD_STATUSES, Status
 from model.tasks import get_task
 from tests.conftest import FROZEN_AT, ZONE
 from tests.tui.writing import written
-from tui.screens.board import BoardColumn, BoardScreen
+from tui.screens.board import BoardScreen
+from tui.screens.board_column import BoardColumn
 
 
 @pytest.fixture(scope="session")
