@@ -1,0 +1,327 @@
+"""Importing another tracker's time history: each row a time entry on a task of its client.
+
+A row names its client (or only a project, which names the client), its
+person, and a task or a note. The client and the person must be found by name
+or code, or be mapped with `--map` ("client:Old name=CODE",
+"project:Website=CODE", "member:jdoe=Olena Koval"); the task is found by its
+title among the client's tasks, or made in `done`. A row that cannot be read or
+matched is listed by its line and, unless `partial`, nothing is written: the
+file is read twice, once to check every row and once to write, so a bad row
+near the end costs no writes at all.
+
+Each entry keeps its row's source key (`TimeRow.key`), so importing the same
+file again adds nothing, and a file that grew since adds only its new rows.
+The writes go in batches inside one transaction: memory stays bounded by the
+batch and the names seen, not by the file.
+
+The tools' billable flags are read (and counted in the summary), but this store
+has no billable field on an entry yet, so they are not stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import insert
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from model import clock
+from model.db import reading, transaction
+from model.i18n import _
+from model.importers.timecsv import (
+    DateOrder,
+    Layout,
+    RowProblem,
+    Source,
+    TimeRow,
+    read_layout,
+    read_rows,
+)
+from model.tables import Client, Member, Status, Task, TimeEntry
+from model.tasks import MAX_TITLE, ValidationError, bottom_position
+from model.timetrack import MAX_NOTE
+
+BATCH = 500
+"""Rows written per statement, and source keys looked up per query (under every back
+end's parameter limit)."""
+MAX_LISTED = 200
+"""Problems kept to be shown; past these only their number is kept."""
+KINDS = ("client", "project", "member")
+
+
+@dataclass(frozen=True)
+class Maps:
+    """`--map` entries: a name in the file (case-folded) → what it is here, by kind."""
+
+    client: dict[str, str] = field(default_factory=dict)
+    project: dict[str, str] = field(default_factory=dict)
+    member: dict[str, str] = field(default_factory=dict)
+
+
+def parse_maps(*, texts: Sequence[str]) -> Maps:
+    """`"client:Name in file=CODE"`, `"project:Name=CODE"`, `"member:Name=Who"` entries."""
+    maps = Maps()
+    for text in texts:
+        kind, colon, rest = text.partition(":")
+        name, equals, target = rest.rpartition("=")
+        if not (colon and equals and kind.strip() in KINDS and name.strip() and target.strip()):
+            raise ValidationError(
+                _(
+                    'write a mapping as "client:NAME=CODE", "project:NAME=CODE" or '
+                    '"member:NAME=MEMBER", not {text!r}',
+                    text=text,
+                ),
+                field="map",
+            )
+        getattr(maps, kind.strip())[name.strip().casefold()] = target.strip()
+    return maps
+
+
+class _Unmatched(ValueError):
+    """A row's client or person that is not in the store and not mapped."""
+
+
+class _Names:
+    """The store's clients and members by every name a file may use for them."""
+
+    def __init__(self, *, session: Session, maps: Maps) -> None:
+        self.maps = maps
+        self.clients: dict[str, int] = {}
+        for client in session.exec(select(Client).order_by(Client.id)):
+            self.clients.setdefault(client.code.casefold(), client.id)
+            self.clients.setdefault(client.name.casefold(), client.id)
+        self.members: dict[str, int] = {}
+        for member in session.exec(select(Member).order_by(Member.id)):
+            self.members.setdefault(member.name.casefold(), member.id)
+            self.members.setdefault(member.initials.casefold(), member.id)
+        for kind, table in (("client", self.clients), ("project", self.clients)):
+            for name, target in getattr(maps, kind).items():
+                if target.casefold() not in table:
+                    raise ValidationError(
+                        _("--map {name}: no client {target!r}", name=name, target=target),
+                        field="map",
+                    )
+        for name, target in maps.member.items():
+            if target.casefold() not in self.members:
+                raise ValidationError(
+                    _("--map {name}: no member {target!r}", name=name, target=target),
+                    field="map",
+                )
+
+    def client_of(self, row: TimeRow) -> int:
+        for kind, name in (("client", row.client), ("project", row.project)):
+            target = getattr(self.maps, kind).get(name.casefold()) if name else None
+            if target is not None:
+                return self.clients[target.casefold()]
+        for name in (row.client, row.project):
+            if name and name.casefold() in self.clients:
+                return self.clients[name.casefold()]
+        raise _Unmatched(
+            _(
+                "no client matches client {client!r} or project {project!r}; map one: "
+                '--map "client:NAME=CODE"',
+                client=row.client,
+                project=row.project,
+            )
+        )
+
+    def member_of(self, row: TimeRow) -> int:
+        wanted = self.maps.member.get(row.member.casefold(), row.member).casefold()
+        if wanted not in self.members:
+            raise _Unmatched(
+                _(
+                    'no member is called {name!r}; add them, or map: --map "member:NAME=MEMBER"',
+                    name=row.member,
+                )
+            )
+        return self.members[wanted]
+
+
+@dataclass(frozen=True)
+class TimeImport:
+    """What an import did, or would do (a dry run, or a file with problems)."""
+
+    source: Source
+    rows: int
+    created: int
+    known: int
+    """Rows imported before, by an earlier run of the same or an overlapping file."""
+    empty: int
+    """Rows of no time at all: nothing to record."""
+    new_tasks: int
+    hours: float
+    problems: tuple[RowProblem, ...]
+    problem_count: int
+    billable_flags: int
+    """Rows that said billable or not: read, but not stored (no billable field yet)."""
+    written: bool
+    date_order: DateOrder
+    date_order_guessed: bool
+
+
+@dataclass
+class _Tally:
+    created: int = 0
+    known: int = 0
+    empty: int = 0
+    new_tasks: int = 0
+    seconds: float = 0.0
+    billable_flags: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+    problem_count: int = 0
+
+    def problem(self, item: RowProblem) -> None:
+        self.problem_count += 1
+        if len(self.problems) < MAX_LISTED:
+            self.problems.append(item)
+
+    def result(self, *, layout: Layout, written: bool) -> TimeImport:
+        return TimeImport(
+            source=layout.source,
+            rows=layout.rows,
+            created=self.created,
+            known=self.known,
+            empty=self.empty,
+            new_tasks=self.new_tasks,
+            hours=self.seconds / 3600,
+            problems=tuple(self.problems),
+            problem_count=self.problem_count,
+            billable_flags=self.billable_flags,
+            written=written,
+            date_order=layout.date_order,
+            date_order_guessed=layout.date_order_guessed,
+        )
+
+
+class _DryRun(Exception):
+    """Leaves the transaction of a dry run, undoing all it did."""
+
+
+def _title(row: TimeRow) -> str:
+    title = " ".join((row.task or row.note or row.project).replace("\x00", "").split())
+    if not title:
+        return _("imported time")
+    return title if len(title) <= MAX_TITLE else title[: MAX_TITLE - 1] + "…"
+
+
+class _Writer:
+    """Turns checked rows into entries, a batch at a time, inside the caller's transaction."""
+
+    def __init__(self, *, session: Session, names: _Names, tally: _Tally) -> None:
+        self.session, self.names, self.tally = session, names, tally
+        self.tasks: dict[int, dict[str, int]] = {}
+        self.now = clock.now()
+
+    def _task_id(self, *, client_id: int, row: TimeRow) -> int:
+        titles = self.tasks.get(client_id)
+        if titles is None:
+            titles = self.tasks[client_id] = {}
+            for task_id, title in self.session.exec(
+                select(Task.id, Task.title).where(Task.client_id == client_id).order_by(Task.id)
+            ):
+                titles.setdefault(title.casefold(), task_id)
+        title = _title(row)
+        found = titles.get(title.casefold())
+        if found is None:
+            task = Task(
+                client_id=client_id,
+                title=title,
+                status=Status.DONE,
+                position=bottom_position(session=self.session, status=Status.DONE),
+                created_at=row.start,
+                updated_at=self.now,
+                done_at=row.end,
+            )
+            self.session.add(task)
+            self.session.flush()
+            found = titles[title.casefold()] = task.id
+            self.tally.new_tasks += 1
+        return found
+
+    def write(self, rows: list[TimeRow]) -> None:
+        if not rows:
+            return
+        keys = [row.key for row in rows]
+        known = set(
+            self.session.exec(select(TimeEntry.source_key).where(TimeEntry.source_key.in_(keys)))
+        )
+        values = []
+        for row in rows:
+            if row.key in known:
+                self.tally.known += 1
+                continue
+            client_id = self.names.client_of(row)
+            values.append(
+                {
+                    "task_id": self._task_id(client_id=client_id, row=row),
+                    "member_id": self.names.member_of(row),
+                    "start": row.start,
+                    "end": row.end,
+                    "note": row.note.replace("\x00", "")[:MAX_NOTE],
+                    "source_key": row.key,
+                }
+            )
+            self.tally.seconds += (row.end - row.start).total_seconds()
+        if values:
+            self.session.execute(insert(TimeEntry), values)
+            self.tally.created += len(values)
+
+
+def import_time(
+    engine: Engine,
+    *,
+    path: Path,
+    zone: str,
+    source: Source | None = None,
+    maps: Sequence[str] = (),
+    dry_run: bool = False,
+    partial: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> TimeImport:
+    """Import the time export at `path`, whose times are in `zone` unless they say theirs.
+
+    `progress(done, total)` is called as rows are written. Nothing is written when a row
+    has a problem (unless `partial`: then the others are) or on a dry run."""
+    layout = read_layout(path=path, source=source)
+    with reading(engine) as session:
+        names = _Names(session=session, maps=parse_maps(texts=maps))
+    checked = _Tally()
+    unmatched: set[int] = set()
+    for item in read_rows(path=path, layout=layout, zone=zone):
+        if isinstance(item, RowProblem):
+            checked.problem(item)
+            continue
+        try:
+            names.client_of(item)
+            names.member_of(item)
+        except _Unmatched as problem:
+            checked.problem(RowProblem(line=item.line, reason=str(problem)))
+            unmatched.add(item.line)
+    if checked.problem_count and not partial:
+        return checked.result(layout=layout, written=False)
+    tally = _Tally(problems=checked.problems, problem_count=checked.problem_count)
+    try:
+        with transaction(engine) as session:
+            writer = _Writer(session=session, names=names, tally=tally)
+            batch: list[TimeRow] = []
+            for done, item in enumerate(read_rows(path=path, layout=layout, zone=zone), 1):
+                if isinstance(item, TimeRow) and item.line not in unmatched:
+                    tally.billable_flags += item.billable is not None
+                    if item.end <= item.start:
+                        tally.empty += 1
+                    else:
+                        batch.append(item)
+                if len(batch) >= BATCH:
+                    writer.write(batch)
+                    batch = []
+                if progress is not None and (done % BATCH == 0 or done == layout.rows):
+                    progress(done, layout.rows)
+            writer.write(batch)
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        return tally.result(layout=layout, written=False)
+    return tally.result(layout=layout, written=True)
