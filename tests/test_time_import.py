@@ -355,20 +355,30 @@ def test_a_big_export_imports_in_under_a_minute(tmp_path, frozen):
 # --- the shell -----------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def shell_db(tmp_path, frozen, monkeypatch):
+def shell_store(*, tmp_path: Path, monkeypatch, config: str, commands: list[list[str]]) -> Path:
+    """A database made by shell commands, with `config` as the config file they read."""
     config_dir = tmp_path / "config"
     config_dir.mkdir()
     monkeypatch.setenv("CLIENTDECK_CONFIG_DIR", str(config_dir))
-    (config_dir / "config.toml").write_text('time_zone = "Europe/Kyiv"\n', encoding="utf-8")
+    (config_dir / "config.toml").write_text(config, encoding="utf-8")
     db = tmp_path / "deck.db"
-    for argv in (
-        ["client", "add", "Northwind Bank", "--code", "NWB"],
-        ["member", "add", "Olena Koval"],
-        ["member", "add", "Taras Melnyk"],
-    ):
+    for argv in commands:
         assert run([*argv, "--db", str(db)]) == 0
     return db
+
+
+@pytest.fixture
+def shell_db(tmp_path, frozen, monkeypatch):
+    return shell_store(
+        tmp_path=tmp_path,
+        monkeypatch=monkeypatch,
+        config='time_zone = "Europe/Kyiv"\n',
+        commands=[
+            ["client", "add", "Northwind Bank", "--code", "NWB"],
+            ["member", "add", "Olena Koval"],
+            ["member", "add", "Taras Melnyk"],
+        ],
+    )
 
 
 def test_the_shell_lists_bad_rows_and_exits_1_writing_nothing(shell_db, capsys):

@@ -40,7 +40,7 @@ AREAS: tuple[str, ...] = (
 GROUPS = {
     "report": N_("write a report"),
     "export": N_("export data to a file"),
-    "import": N_("bring in a Trello board or a clientdeck export"),
+    "import": N_("bring in a Trello board, time history or a clientdeck export"),
 }
 
 

@@ -44,8 +44,8 @@ def cmd_report_week(ctx: Context, args: argparse.Namespace) -> int:
         week_start = report_week_start(today=clock.today(), start_weekday=start_weekday)
     client = find_client(ctx.engine, text=args.client)
     ui = language()
-    if args.lang:
-        set_language(code=args.lang)
+    if args.lang or client.language:  # --lang, else the client's own
+        set_language(code=args.lang or client.language)
     text = render_markdown(week_report(ctx.engine, client_id=client.id, week_start=week_start))
     set_language(code=ui)
     emit(text=text, out=args.out)

@@ -80,8 +80,8 @@ def cmd_report_hours(ctx: Context, args: argparse.Namespace) -> int:
 
     span, label = _period(args)
     client = find_client(ctx.engine, text=args.client)
-    if args.lang:
-        set_language(code=args.lang)
+    if args.lang or client.language:  # --lang, else the client's own
+        set_language(code=args.lang or client.language)
     report = hours_report(
         ctx.engine,
         client_id=client.id,

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from sqlalchemy import insert
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from model import clock
 from model.db import reading, transaction
@@ -90,13 +90,15 @@ class _Names:
     def __init__(self, *, session: Session, maps: Maps) -> None:
         self.maps = maps
         self.clients: dict[str, int] = {}
-        for client in session.exec(select(Client).order_by(Client.id)):
-            self.clients.setdefault(client.code.casefold(), client.id)
-            self.clients.setdefault(client.name.casefold(), client.id)
+        for client in session.exec(select(Client).order_by(col(Client.id))):
+            if client.id is not None:
+                self.clients.setdefault(client.code.casefold(), client.id)
+                self.clients.setdefault(client.name.casefold(), client.id)
         self.members: dict[str, int] = {}
-        for member in session.exec(select(Member).order_by(Member.id)):
-            self.members.setdefault(member.name.casefold(), member.id)
-            self.members.setdefault(member.initials.casefold(), member.id)
+        for member in session.exec(select(Member).order_by(col(Member.id))):
+            if member.id is not None:
+                self.members.setdefault(member.name.casefold(), member.id)
+                self.members.setdefault(member.initials.casefold(), member.id)
         for kind, table in (("client", self.clients), ("project", self.clients)):
             for name, target in getattr(maps, kind).items():
                 if target.casefold() not in table:
@@ -219,10 +221,11 @@ class _Writer:
         titles = self.tasks.get(client_id)
         if titles is None:
             titles = self.tasks[client_id] = {}
-            for task_id, title in self.session.exec(
-                select(Task.id, Task.title).where(Task.client_id == client_id).order_by(Task.id)
+            for task in self.session.exec(
+                select(Task).where(Task.client_id == client_id).order_by(col(Task.id))
             ):
-                titles.setdefault(title.casefold(), task_id)
+                if task.id is not None:
+                    titles.setdefault(task.title.casefold(), task.id)
         title = _title(row)
         found = titles.get(title.casefold())
         if found is None:
@@ -237,6 +240,8 @@ class _Writer:
             )
             self.session.add(task)
             self.session.flush()
+            if task.id is None:  # a flushed row has its id
+                raise RuntimeError("task not flushed")
             found = titles[title.casefold()] = task.id
             self.tally.new_tasks += 1
         return found
@@ -246,7 +251,9 @@ class _Writer:
             return
         keys = [row.key for row in rows]
         known = set(
-            self.session.exec(select(TimeEntry.source_key).where(TimeEntry.source_key.in_(keys)))
+            self.session.exec(
+                select(TimeEntry.source_key).where(col(TimeEntry.source_key).in_(keys))
+            )
         )
         values = []
         for row in rows:
