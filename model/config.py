@@ -276,8 +276,6 @@ def _key_table(value: Any) -> dict[str, str]:
 @dataclass(frozen=True)
 class Config:
     me: str = ""
-    agency: str = ""
-    """The agency's name, on the documents its clients get."""
     time_zone: str = "UTC"
     language: str = ""
     theme: str = "clientdeck-dark"
@@ -302,7 +300,6 @@ class Config:
 
 PARSERS: dict[str, Callable[[Any], Any]] = {
     "me": _text,
-    "agency": _short_line,
     "time_zone": _zone,
     "language": _language,
     "theme": _short_line,
