@@ -6,8 +6,9 @@ or code, or be mapped with `--map` ("client:Old name=CODE",
 "project:Website=CODE", "member:jdoe=Olena Koval"); the task is found by its
 title among the client's tasks, or made in `done`. A row that cannot be read or
 matched is listed by its line and, unless `partial`, nothing is written: the
-file is read twice, once to check every row and once to write, so a bad row
-near the end costs no writes at all.
+rows are read once and written as they come, inside one transaction that a
+problem rolls back; from the first problem on, the rest are only checked, so
+that all of them are listed.
 
 Each entry keeps its row's source key (`TimeRow.key`), so importing the same
 file again adds nothing, and a file that grew since adds only its new rows.
@@ -198,8 +199,18 @@ class _Tally:
         )
 
 
-class _DryRun(Exception):
-    """Leaves the transaction of a dry run, undoing all it did."""
+class _Undone(Exception):
+    """Leaves the transaction of a dry run or of a file with problems, undoing all it did."""
+
+
+def _unmatched(names: _Names, row: TimeRow) -> RowProblem | None:
+    """Why the row's client or person is not found, if it is not."""
+    try:
+        names.client_of(row)
+        names.member_of(row)
+    except _Unmatched as problem:
+        return RowProblem(line=row.line, reason=str(problem))
+    return None
 
 
 def _title(row: TimeRow) -> str:
@@ -210,41 +221,67 @@ def _title(row: TimeRow) -> str:
 
 
 class _Writer:
-    """Turns checked rows into entries, a batch at a time, inside the caller's transaction."""
+    """Turns checked rows into entries, a batch at a time, inside the caller's transaction.
+
+    The tasks a batch needs are made together, with one flush, and placed one after
+    another at the bottom of `done`: an export whose every row names a task of its own
+    (a note used as the title) makes as many tasks as rows, and a query and a flush per
+    task would grow with the store."""
 
     def __init__(self, *, session: Session, names: _Names, tally: _Tally) -> None:
         self.session, self.names, self.tally = session, names, tally
         self.tasks: dict[int, dict[str, int]] = {}
         self.now = clock.now()
+        self.position: float | None = None
 
-    def _task_id(self, *, client_id: int, row: TimeRow) -> int:
+    def _titles(self, client_id: int) -> dict[str, int]:
         titles = self.tasks.get(client_id)
         if titles is None:
             titles = self.tasks[client_id] = {}
-            for task in self.session.exec(
-                select(Task).where(Task.client_id == client_id).order_by(col(Task.id))
+            for task_id, title in self.session.exec(
+                select(col(Task.id), col(Task.title))
+                .where(Task.client_id == client_id)
+                .order_by(col(Task.id))
             ):
-                if task.id is not None:
-                    titles.setdefault(task.title.casefold(), task.id)
-        title = _title(row)
-        found = titles.get(title.casefold())
-        if found is None:
-            task = Task(
-                client_id=client_id,
-                title=title,
-                status=Status.DONE,
-                position=bottom_position(session=self.session, status=Status.DONE),
-                created_at=row.start,
-                updated_at=self.now,
-                done_at=row.end,
+                if task_id is not None:
+                    titles.setdefault(title.casefold(), task_id)
+        return titles
+
+    def _task_ids(self, rows: list[TimeRow]) -> list[int]:
+        """Each row's task, made in `done` where its client has none of that title."""
+        made: dict[tuple[int, str], dict[str, object]] = {}
+        wanted: list[tuple[int, str]] = []
+        for row in rows:
+            client_id = self.names.client_of(row)
+            title = _title(row)
+            want = (client_id, title.casefold())
+            wanted.append(want)
+            if want[1] not in self._titles(client_id) and want not in made:
+                made[want] = {
+                    "client_id": client_id,
+                    "title": title,
+                    "status": Status.DONE,
+                    "created_at": row.start,
+                    "updated_at": self.now,
+                    "done_at": row.end,
+                }
+        if made:
+            if self.position is None:
+                self.position = bottom_position(session=self.session, status=Status.DONE)
+            for offset, values in enumerate(made.values()):
+                values["position"] = self.position + offset
+            self.position += len(made)
+            # A title is unique per client among the tasks made, so the rows that come back
+            # in any order find their tasks by it (SQLite keeps no order of RETURNING rows,
+            # and asking for one would insert the tasks one statement each).
+            made_ids = self.session.execute(
+                insert(Task).returning(col(Task.id), col(Task.client_id), col(Task.title)),
+                list(made.values()),
             )
-            self.session.add(task)
-            self.session.flush()
-            if task.id is None:  # a flushed row has its id
-                raise RuntimeError("task not flushed")
-            found = titles[title.casefold()] = task.id
-            self.tally.new_tasks += 1
-        return found
+            for task_id, client_id, title in made_ids:
+                self.tasks[client_id][title.casefold()] = task_id
+            self.tally.new_tasks += len(made)
+        return [self.tasks[client_id][folded] for client_id, folded in wanted]
 
     def write(self, rows: list[TimeRow]) -> None:
         if not rows:
@@ -255,23 +292,20 @@ class _Writer:
                 select(TimeEntry.source_key).where(col(TimeEntry.source_key).in_(keys))
             )
         )
-        values = []
-        for row in rows:
-            if row.key in known:
-                self.tally.known += 1
-                continue
-            client_id = self.names.client_of(row)
-            values.append(
-                {
-                    "task_id": self._task_id(client_id=client_id, row=row),
-                    "member_id": self.names.member_of(row),
-                    "start": row.start,
-                    "end": row.end,
-                    "note": row.note.replace("\x00", "")[:MAX_NOTE],
-                    "source_key": row.key,
-                }
-            )
-            self.tally.seconds += (row.end - row.start).total_seconds()
+        fresh = [row for row in rows if row.key not in known]
+        self.tally.known += len(rows) - len(fresh)
+        values = [
+            {
+                "task_id": task_id,
+                "member_id": self.names.member_of(row),
+                "start": row.start,
+                "end": row.end,
+                "note": row.note.replace("\x00", "")[:MAX_NOTE],
+                "source_key": row.key,
+            }
+            for row, task_id in zip(fresh, self._task_ids(fresh), strict=True)
+        ]
+        self.tally.seconds += sum((row.end - row.start).total_seconds() for row in fresh)
         if values:
             self.session.execute(insert(TimeEntry), values)
             self.tally.created += len(values)
@@ -295,27 +329,16 @@ def import_time(
     layout = read_layout(path=path, source=source)
     with reading(engine) as session:
         names = _Names(session=session, maps=parse_maps(texts=maps))
-    checked = _Tally()
-    unmatched: set[int] = set()
-    for item in read_rows(path=path, layout=layout, zone=zone):
-        if isinstance(item, RowProblem):
-            checked.problem(item)
-            continue
-        try:
-            names.client_of(item)
-            names.member_of(item)
-        except _Unmatched as problem:
-            checked.problem(RowProblem(line=item.line, reason=str(problem)))
-            unmatched.add(item.line)
-    if checked.problem_count and not partial:
-        return checked.result(layout=layout, written=False)
-    tally = _Tally(problems=checked.problems, problem_count=checked.problem_count)
+    tally = _Tally()
     try:
         with transaction(engine) as session:
             writer = _Writer(session=session, names=names, tally=tally)
             batch: list[TimeRow] = []
             for done, item in enumerate(read_rows(path=path, layout=layout, zone=zone), 1):
-                if isinstance(item, TimeRow) and item.line not in unmatched:
+                problem = item if isinstance(item, RowProblem) else _unmatched(names, item)
+                if problem is not None:
+                    tally.problem(problem)
+                elif isinstance(item, TimeRow) and (partial or not tally.problem_count):
                     tally.billable_flags += item.billable is not None
                     if item.end <= item.start:
                         tally.empty += 1
@@ -326,9 +349,14 @@ def import_time(
                     batch = []
                 if progress is not None and (done % BATCH == 0 or done == layout.rows):
                     progress(done, layout.rows)
+            if tally.problem_count and not partial:
+                raise _Undone
             writer.write(batch)
             if dry_run:
-                raise _DryRun
-    except _DryRun:
+                raise _Undone
+    except _Undone:
+        if tally.problem_count and not partial:
+            refused = _Tally(problems=tally.problems, problem_count=tally.problem_count)
+            return refused.result(layout=layout, written=False)
         return tally.result(layout=layout, written=False)
     return tally.result(layout=layout, written=True)
