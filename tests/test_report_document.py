@@ -25,6 +25,9 @@ from model import i18n
 from model.db import transaction
 from model.reports.burn import chart, month_burn
 from model.reports.document import hours_html, week_html
+from model.reports.hours import hours_report
+from model.reports.hours import render_markdown as render_hours
+from model.reports.week import render_markdown, week_report
 from model.store import open_store
 from model.tables import Client, ClientStatus
 from model.tasks import create_task
@@ -152,6 +155,11 @@ def test_a_paused_or_archived_client_s_report_says_so(store, nwb, status, note):
     assert 'class="note"' not in week_page(store, nwb)
     set_status(store, nwb, status)
     assert f'<p class="note">{note}</p>' in week_page(store, nwb)
+    with at(FRIDAY):
+        week = render_markdown(week_report(store, client_id=nwb, week_start=WEEK))
+        span = month_span(month=NOVEMBER, zone=KYIV)
+        hours = render_hours(hours_report(store, client_id=nwb, span=span, title="Hours"))
+    assert f"\n> {note}\n" in week and f"\n> {note}\n" in hours, "the Markdown says so too"
 
 
 def test_a_client_without_paid_hours_gets_no_budget_part(store, nwb):

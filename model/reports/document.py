@@ -14,7 +14,6 @@ language set when rendering (the client's), so the templates hold no text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -23,13 +22,17 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from sqlalchemy.engine import Engine
 
 from model import clock
-from model.db import reading
 from model.i18n import _, language, ngettext
 from model.reports.burn import MonthBurn, chart, month_burn
-from model.reports.hours import HoursReport, _number, client_lines, hours_report, status_words
+from model.reports.hours import (
+    HoursReport,
+    _number,
+    client_lines,
+    hours_report,
+    status_note,
+    status_words,
+)
 from model.reports.week import STATE_WORDS, WeekReport, _value, month_name, week_report
-from model.tables import Client, ClientStatus
-from model.tasks import NotFoundError
 from model.weeks import Span
 
 CHART_WIDTH = 640
@@ -42,22 +45,6 @@ _ENVIRONMENT = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-
-
-@dataclass(frozen=True)
-class Letterhead:
-    """Who sends the document and how the client stands, for its head."""
-
-    agency: str
-    client_status: str
-
-
-def _status_note(status: str) -> str:
-    if status == ClientStatus.ARCHIVED:
-        return _("This client is archived: the report covers past work only.")
-    if status == ClientStatus.PAUSED:
-        return _("Work for this client is paused.")
-    return ""
 
 
 def _moment(instant: datetime | None) -> str:
@@ -99,22 +86,20 @@ def _budget(
     }
 
 
-def _page(*, title: str, letterhead: Letterhead, period: str, **parts: Any) -> dict[str, Any]:
+def _page(*, title: str, agency: str, status: str, period: str, **parts: Any) -> dict[str, Any]:
     return {
         "lang": language() or "en",
         "title": title,
-        "agency": letterhead.agency,
-        "prepared_by": _("Prepared by {agency}", agency=letterhead.agency),
+        "agency": agency,
+        "prepared_by": _("Prepared by {agency}", agency=agency),
         "period": period,
-        "status_note": _status_note(letterhead.client_status),
+        "status_note": status_note(status),
         "written": _("Written {moment}", moment=_moment(clock.now())),
         **parts,
     }
 
 
-def render_week_html(
-    report: WeekReport, *, letterhead: Letterhead, burn: MonthBurn | None = None
-) -> str:
+def render_week_html(report: WeekReport, *, agency: str, burn: MonthBurn | None = None) -> str:
     """The weekly report as one HTML file; `burn` draws the month's chart when paid."""
     month = month_name(report.month)
 
@@ -137,7 +122,8 @@ def render_week_html(
     )
     context = _page(
         title=_("Weekly report for {client}, {week}", client=report.client_name, week=report.label),
-        letterhead=letterhead,
+        agency=agency,
+        status=report.client_status,
         period=f"{report.week_start.isoformat()} – {report.week_end.isoformat()}",
         heads={
             "task": _("Task"),
@@ -214,9 +200,7 @@ def render_week_html(
     return _ENVIRONMENT.get_template("week.html.j2").render(context)
 
 
-def render_hours_html(
-    report: HoursReport, *, letterhead: Letterhead, burn: MonthBurn | None = None
-) -> str:
+def render_hours_html(report: HoursReport, *, agency: str, burn: MonthBurn | None = None) -> str:
     """The hours report as one HTML file, with the same figures as its CSV."""
     months = ", ".join(month.format("YYYY-MM") for month in report.months)
     budget = _budget(
@@ -227,7 +211,8 @@ def render_hours_html(
     )
     context = _page(
         title=report.title,
-        letterhead=letterhead,
+        agency=agency,
+        status=report.client_status,
         period=f"{report.first_day.isoformat()} – {report.last_day.isoformat()}",
         heads={
             "task": _("Task"),
@@ -260,22 +245,13 @@ def render_pdf(html: str) -> bytes:
     return pdf
 
 
-def _letterhead(engine: Engine, *, client_id: int, agency: str) -> Letterhead:
-    with reading(engine) as session:
-        client = session.get(Client, client_id)
-        if client is None:
-            raise NotFoundError(_("no client with id {id}", id=client_id))
-        return Letterhead(agency=agency, client_status=client.status)
-
-
 def week_html(engine: Engine, *, client_id: int, week_start: pendulum.Date, agency: str) -> str:
     """The client's weekly report for the week from `week_start`, with the burn of the month
     the week ends in as it stood at the week's end (or now, for the week under way)."""
     report = week_report(engine, client_id=client_id, week_start=week_start)
     day = min(clock.today(), report.week_end)
     burn = month_burn(engine, client_id=client_id, month=report.month, day=day)
-    letterhead = _letterhead(engine, client_id=client_id, agency=agency)
-    return render_week_html(report, letterhead=letterhead, burn=burn)
+    return render_week_html(report, agency=agency, burn=burn)
 
 
 def hours_html(engine: Engine, *, client_id: int, span: Span, title: str, agency: str) -> str:
@@ -283,5 +259,4 @@ def hours_html(engine: Engine, *, client_id: int, span: Span, title: str, agency
     report = hours_report(engine, client_id=client_id, span=span, title=title)
     day = min(clock.today(), report.last_day)
     burn = month_burn(engine, client_id=client_id, month=report.last_day, day=day)
-    letterhead = _letterhead(engine, client_id=client_id, agency=agency)
-    return render_hours_html(report, letterhead=letterhead, burn=burn)
+    return render_hours_html(report, agency=agency, burn=burn)
