@@ -250,7 +250,9 @@ class TimeEntry(SQLModel, table=True):
     note: str = ""
     archived_at: datetime | None = None
     source_key: str | None = None
-    """The export row an imported entry came from (`model.importers.timesheets`)."""
+    """The export row an imported entry came from (`model.importers.timeentries`)."""
+    billable: bool | None = None
+    """What the tracker an imported entry came from said; None where nothing said it."""
 
 
 class Standup(SQLModel, table=True):

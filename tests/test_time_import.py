@@ -297,6 +297,21 @@ def test_entries_land_on_tasks_found_by_title_or_made_in_done(agency):
     assert [entry.task_id for entry in entries][0] == tasks["landing PAGE"].id
     assert entries[-1].member_id == taras.id and entries[-1].note == "Bids"
     assert all(entry.source_key for entry in entries)
+    assert [entry.billable for entry in entries] == [True, False, True], "as the file says"
+
+
+def test_harvest_s_billable_flags_are_kept_and_a_timer_s_entry_has_none(agency):
+    import_time(agency, path=FIXTURES / "harvest.csv", zone=KYIV)
+    with reading(agency) as session:
+        flags = session.exec(select(TimeEntry.billable).order_by(TimeEntry.start)).all()
+    assert flags == [True, False, True]
+    with transaction(agency) as session:
+        task_id = session.exec(select(Task.id)).first()
+        member_id = session.exec(select(Member.id)).first()
+        made = TimeEntry(task_id=task_id, member_id=member_id, start=clock.now())
+        session.add(made)
+        session.flush()
+        assert made.billable is None, "an entry timed here has no flag from anywhere"
 
 
 def test_one_bad_row_writes_nothing_unless_partial(agency):
@@ -395,7 +410,7 @@ def test_the_shell_lists_bad_rows_and_exits_1_writing_nothing(shell_db, capsys):
     assert run([*argv, *maps]) == 0
     out = capsys.readouterr().out
     assert "3 rows read" in out and "3 new (4.50 h)" in out
-    assert "billable flags: 3 read, not stored" in out
+    assert "billable flags kept on the entries: 3" in out
     assert run([*argv, *maps, "--format", "toggl"]) == 0
     assert "0 new (0.00 h), 3 imported before" in capsys.readouterr().out
 

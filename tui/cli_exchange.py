@@ -244,7 +244,7 @@ def _time_lines(result: TimeImport, *, dry_run: bool) -> list[str]:
         lines.append(
             "  "
             + _(
-                "billable flags: {n} read, not stored (entries have no billable field yet)",
+                "billable flags kept on the entries: {n}",
                 n=result.billable_flags,
             )
         )

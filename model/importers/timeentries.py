@@ -15,8 +15,7 @@ file again adds nothing, and a file that grew since adds only its new rows.
 The writes go in batches inside one transaction: memory stays bounded by the
 batch and the names seen, not by the file.
 
-The tools' billable flags are read (and counted in the summary), but this store
-has no billable field on an entry yet, so they are not stored.
+A row's billable flag, where its tool writes one, is kept on its entry.
 """
 
 from __future__ import annotations
@@ -159,7 +158,7 @@ class TimeImport:
     problems: tuple[RowProblem, ...]
     problem_count: int
     billable_flags: int
-    """Rows that said billable or not: read, but not stored (no billable field yet)."""
+    """Rows that said billable or not, kept on their entries."""
     written: bool
     date_order: DateOrder
     date_order_guessed: bool
@@ -302,6 +301,7 @@ class _Writer:
                 "end": row.end,
                 "note": row.note.replace("\x00", "")[:MAX_NOTE],
                 "source_key": row.key,
+                "billable": row.billable,
             }
             for row, task_id in zip(fresh, self._task_ids(fresh), strict=True)
         ]

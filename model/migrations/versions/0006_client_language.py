@@ -7,7 +7,8 @@ Create Date: 2026-12-07 03:30:00
 `client.language` is the language the client's reports are written in (empty: the app's
 own). `timeentry.source_key` names the row of another tracker's export an entry came from,
 so importing the same file again adds nothing; entries made here have none, and a unique
-index allows any number of NULLs on both back ends.
+index allows any number of NULLs on both back ends. `timeentry.billable` keeps the billable
+flag such a row had (NULL where it had none).
 """
 
 from collections.abc import Sequence
@@ -34,10 +35,12 @@ def upgrade() -> None:
             sa.Column("source_key", sqlmodel.sql.sqltypes.AutoString(), nullable=True)
         )
         batch_op.create_index("ix_timeentry_source_key", ["source_key"], unique=True)
+        batch_op.add_column(sa.Column("billable", sa.Boolean(), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("timeentry", schema=None) as batch_op:
+        batch_op.drop_column("billable")
         batch_op.drop_index("ix_timeentry_source_key")
         batch_op.drop_column("source_key")
     with op.batch_alter_table("client", schema=None) as batch_op:
