@@ -14,7 +14,6 @@ language set when rendering (the client's), so the templates hold no text.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import pendulum
@@ -32,7 +31,14 @@ from model.reports.hours import (
     status_note,
     status_words,
 )
-from model.reports.week import STATE_WORDS, WeekReport, _value, month_name, week_report
+from model.reports.week import (
+    STATE_WORDS,
+    WeekReport,
+    _moment,
+    _value,
+    month_name,
+    week_report,
+)
 from model.weeks import Span
 
 CHART_WIDTH = 640
@@ -45,10 +51,6 @@ _ENVIRONMENT = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-
-
-def _moment(instant: datetime | None) -> str:
-    return "—" if instant is None else clock.to_local(instant).format("YYYY-MM-DD HH:mm")
 
 
 def _burn(burn: MonthBurn | None) -> dict[str, Any] | None:
