@@ -227,11 +227,20 @@ class _Writer:
     (a note used as the title) makes as many tasks as rows, and a query and a flush per
     task would grow with the store."""
 
-    def __init__(self, *, session: Session, names: _Names, tally: _Tally) -> None:
+    def __init__(self, *, session: Session, names: _Names, tally: _Tally, source: Source) -> None:
         self.session, self.names, self.tally = session, names, tally
         self.tasks: dict[int, dict[str, int]] = {}
         self.now = clock.now()
         self.position: float | None = None
+        # The first import from a tool, the usual one, has no keys to look up batch by batch.
+        self.seen_before = (
+            session.exec(
+                select(TimeEntry.id)
+                .where(col(TimeEntry.source_key).startswith(f"{source.value}:"))
+                .limit(1)
+            ).first()
+            is not None
+        )
 
     def _titles(self, client_id: int) -> dict[str, int]:
         titles = self.tasks.get(client_id)
@@ -286,11 +295,13 @@ class _Writer:
         if not rows:
             return
         keys = [row.key for row in rows]
-        known = set(
-            self.session.exec(
-                select(TimeEntry.source_key).where(col(TimeEntry.source_key).in_(keys))
+        known = set()
+        if self.seen_before:
+            known = set(
+                self.session.exec(
+                    select(TimeEntry.source_key).where(col(TimeEntry.source_key).in_(keys))
+                )
             )
-        )
         fresh = [row for row in rows if row.key not in known]
         self.tally.known += len(rows) - len(fresh)
         values = [
@@ -332,7 +343,7 @@ def import_time(
     tally = _Tally()
     try:
         with transaction(engine) as session:
-            writer = _Writer(session=session, names=names, tally=tally)
+            writer = _Writer(session=session, names=names, tally=tally, source=layout.source)
             batch: list[TimeRow] = []
             for done, item in enumerate(read_rows(path=path, layout=layout, zone=zone), 1):
                 problem = item if isinstance(item, RowProblem) else _unmatched(names, item)
