@@ -20,7 +20,7 @@ from model import clock
 from model.budgets import check_hours
 from model.db import reading, transaction
 from model.errors import NotFoundError, ValidationError, check_line, check_text
-from model.i18n import N_, _
+from model.i18n import N_, SUPPORTED, _
 from model.tables import Budget, Channel, Client, ClientStatus, TimeEntry
 from model.undo import Done, Step, put_back, row_state
 from model.weeks import month_start
@@ -32,7 +32,16 @@ MAX_CADENCE_DAYS = 90
 COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 COLOURS = ("#5f87af", "#d7875f", "#5faf87", "#af5f87", "#87afd7", "#afaf5f", "#875faf", "#5fafaf")
 """New clients take these in turn, so the first few look apart without anyone choosing."""
-EDITABLE = ("name", "code", "colour", "site", "preferred_channel", "notes", "cadence_days")
+EDITABLE = (
+    "name",
+    "code",
+    "colour",
+    "site",
+    "preferred_channel",
+    "notes",
+    "cadence_days",
+    "language",
+)
 
 
 class AmbiguousError(LookupError):
@@ -143,6 +152,15 @@ def clean_client(*, values: dict[str, Any]) -> dict[str, Any]:
         raise ValidationError(
             _("an update every 1 to {limit} working days", limit=MAX_CADENCE_DAYS),
             field="cadence_days",
+        )
+    if "language" in out and out["language"] not in ("", *SUPPORTED):
+        raise ValidationError(
+            _(
+                "unknown language {value}; use one of {languages}",
+                value=out["language"],
+                languages=", ".join(SUPPORTED),
+            ),
+            field="language",
         )
     return out
 

@@ -276,6 +276,8 @@ def _key_table(value: Any) -> dict[str, str]:
 @dataclass(frozen=True)
 class Config:
     me: str = ""
+    agency: str = ""
+    """The agency's name, on the documents its clients get."""
     time_zone: str = "UTC"
     language: str = ""
     theme: str = "clientdeck-dark"
@@ -300,6 +302,7 @@ class Config:
 
 PARSERS: dict[str, Callable[[Any], Any]] = {
     "me": _text,
+    "agency": _short_line,
     "time_zone": _zone,
     "language": _language,
     "theme": _short_line,

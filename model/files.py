@@ -28,14 +28,16 @@ def file_part(text: str) -> str:
     return "".join(char if char.isalnum() else "_" for char in text)[:40] or "_"
 
 
-def write_private(*, path: Path, text: str) -> Path:
-    """Reports name clients and hours: the file is created readable by its owner only."""
+def write_private(*, path: Path, text: str | bytes) -> Path:
+    """Reports name clients and hours: the file is created readable by its owner only.
+    `text` is written as UTF-8; bytes (a PDF) as they are."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         if stat.S_ISREG(os.fstat(descriptor).st_mode):  # never a device: --out /dev/stdout
             os.fchmod(descriptor, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
     except OSError as error:
         raise WriteError(
             _("cannot write {path}: {error}", path=path, error=error.strerror)

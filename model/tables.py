@@ -89,6 +89,8 @@ class Client(SQLModel, table=True):
     status: str = ClientStatus.ACTIVE
     cadence_days: int | None = None
     """How often the client expects an update, in working days; None: the config's default."""
+    language: str = ""
+    """The language of the client's reports (en, uk, ru); empty: the app's own."""
     created_at: datetime
 
 
@@ -238,6 +240,7 @@ class TimeEntry(SQLModel, table=True):
         Index("ix_timeentry_start", "start"),
         Index("ix_timeentry_end", "end"),
         Index("ix_timeentry_task", "task_id"),
+        Index("ix_timeentry_source_key", "source_key", unique=True),
     )
     id: int | None = Field(default=None, primary_key=True)
     task_id: int = Field(foreign_key="task.id")
@@ -246,6 +249,10 @@ class TimeEntry(SQLModel, table=True):
     end: datetime | None = None
     note: str = ""
     archived_at: datetime | None = None
+    source_key: str | None = None
+    """The export row an imported entry came from (`model.importers.timeentries`)."""
+    billable: bool | None = None
+    """What the tracker an imported entry came from said; None where nothing said it."""
 
 
 class Standup(SQLModel, table=True):

@@ -198,6 +198,7 @@ def custom_config() -> Config:
     return dataclasses.replace(
         Config(),
         me="Олена [lead]",
+        agency="Кий «Піксель» & <Co>",
         time_zone="Europe/Kyiv",
         language="uk",
         theme="clientdeck-light",

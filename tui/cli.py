@@ -40,7 +40,7 @@ AREAS: tuple[str, ...] = (
 GROUPS = {
     "report": N_("write a report"),
     "export": N_("export data to a file"),
-    "import": N_("bring in a Trello board or a clientdeck export"),
+    "import": N_("bring in a Trello board, time history or a clientdeck export"),
 }
 
 
@@ -93,6 +93,25 @@ def emit(*, text: str, out: str | None) -> None:
         sys.stdout.write(shell_text(text))
     else:
         write_private(path=Path(out), text=text)
+        say(out)
+
+
+def emit_document(*, html: str, format: str, out: str | None) -> None:
+    """A client document as `html` or as its `pdf`: a PDF goes to `--out`, or to stdout when
+    that is a pipe or a file, never onto a terminal."""
+    if format == "html":
+        emit(text=html, out=out)
+        return
+    from model.files import write_private
+    from model.reports.document import render_pdf
+
+    if out is None and sys.stdout.isatty():
+        raise Failure(_("a PDF is no text for the terminal: write it with --out FILE"))
+    pdf = render_pdf(html)
+    if out is None:
+        sys.stdout.buffer.write(pdf)
+    else:
+        write_private(path=Path(out), text=pdf)
         say(out)
 
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from model import clock
-from model.i18n import N_, _, ngettext
+from model.i18n import N_, SUPPORTED, _, ngettext
 from tui.cli import PROG, Context, Failure, UsageError, say
 from tui.format import hours
 
@@ -96,6 +96,9 @@ def _client_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--notes")
     parser.add_argument(
         "--cadence", type=whole, metavar="DAYS", help=_("working days between updates")
+    )
+    parser.add_argument(
+        "--language", choices=SUPPORTED, help=_("the language of the client's reports")
     )
 
 
@@ -193,6 +196,7 @@ CLIENT_FIELDS = {
     "channel": "preferred_channel",
     "notes": "notes",
     "cadence": "cadence_days",
+    "language": "language",
 }
 
 

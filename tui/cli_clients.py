@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from model.i18n import SUPPORTED, _, language, set_language
-from tui.cli import PROG, Context, UsageError, command_group, emit, say
+from tui.cli import PROG, Context, UsageError, command_group, emit, emit_document, say
 
 
 def register(*, commands, parents: list[argparse.ArgumentParser]) -> None:
@@ -17,6 +17,12 @@ def register(*, commands, parents: list[argparse.ArgumentParser]) -> None:
         "--week",
         metavar="2026-W47",
         help=_("an ISO week (default: this week; on its first working day, the week just ended)"),
+    )
+    week.add_argument(
+        "--format",
+        choices=("md", "html", "pdf"),
+        default="md",
+        help=_("Markdown to paste, or a document to send: one HTML file, or a PDF"),
     )
     week.add_argument("--lang", choices=SUPPORTED, help=_("the report's language"))
     week.add_argument("--out", metavar="FILE", help=_("write to a file instead of the screen"))
@@ -30,6 +36,7 @@ def cmd_report_week(ctx: Context, args: argparse.Namespace) -> int:
     """Print or write the weekly report; `--sent` logs it as the app's `r` does."""
     from model import clock
     from model.clients import find_client
+    from model.reports.document import week_html
     from model.reports.week import render_markdown, report_week_start, week_report
     from model.sprints import this_week_start
     from model.weeks import iso_week_label, parse_iso_week
@@ -42,13 +49,22 @@ def cmd_report_week(ctx: Context, args: argparse.Namespace) -> int:
             raise UsageError(f"{PROG} report week: {error}") from None
     else:
         week_start = report_week_start(today=clock.today(), start_weekday=start_weekday)
-    client = find_client(ctx.engine, text=args.client)
+    # An archived client's report is of its past work, and says so.
+    client = find_client(ctx.engine, text=args.client, archived=True)
     ui = language()
-    if args.lang:
-        set_language(code=args.lang)
-    text = render_markdown(week_report(ctx.engine, client_id=client.id, week_start=week_start))
-    set_language(code=ui)
-    emit(text=text, out=args.out)
+    if args.lang or client.language:  # --lang, else the client's own
+        set_language(code=args.lang or client.language)
+    try:
+        if args.format == "md":
+            report = week_report(ctx.engine, client_id=client.id, week_start=week_start)
+            emit(text=render_markdown(report), out=args.out)
+        else:
+            html = week_html(
+                ctx.engine, client_id=client.id, week_start=week_start, agency=ctx.config.agency
+            )
+            emit_document(html=html, format=args.format, out=args.out)
+    finally:
+        set_language(code=ui)
     if not args.week and week_start != this_week_start(start_weekday=start_weekday):
         label = iso_week_label(day=week_start)
         say(_("the week just ended: {week} (--week for another)", week=label), err=True)

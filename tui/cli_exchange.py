@@ -1,8 +1,9 @@
-"""Shell commands that move data in and out: `import trello`, `import json`, `export json`."""
+"""Shell commands that move data in and out: `import trello|time|json`, `export json`."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -10,7 +11,12 @@ from model.i18n import _, ngettext
 from tui.cli import Context, Failure, command_group, emit, say
 
 if TYPE_CHECKING:
+    from model.importers.timeentries import TimeImport
     from model.importers.trello import Plan
+
+SOURCES = ("everhour", "toggl", "harvest", "clockify")
+LISTED = 50
+"""Problem rows printed; the rest are counted."""
 
 
 def register(*, commands, parents: list[argparse.ArgumentParser]) -> None:
@@ -36,6 +42,7 @@ def register(*, commands, parents: list[argparse.ArgumentParser]) -> None:
         help=_("the status for a list's cards; repeat for each list to set"),
     )
     trello.set_defaults(handler=cmd_import_trello)
+    _register_time(sources=sources, parents=parents)
     restore = sources.add_parser(
         "json", parents=parents, help=_("restore a clientdeck export into an empty database")
     )
@@ -150,6 +157,141 @@ def cmd_import_trello(ctx: Context, args: argparse.Namespace) -> int:
     say("\n".join(_summary_lines(plan, dry_run=args.dry_run)))
     for warning in board.warnings():
         say(_("warning: {text}", text=warning), err=True)
+    return 0
+
+
+# --- import time -------------------------------------------------------------------------------
+
+
+def _register_time(*, sources, parents: list[argparse.ArgumentParser]) -> None:
+    time = sources.add_parser(
+        "time",
+        parents=parents,
+        help=_("import time entries from Everhour, Toggl, Harvest or Clockify"),
+    )
+    time.add_argument("file", metavar="FILE", help=_("the tracker's CSV export"))
+    time.add_argument(
+        "--format",
+        choices=SOURCES,
+        help=_("the tracker that made the file (default: from its header)"),
+    )
+    time.add_argument(
+        "--dry-run", action="store_true", help=_("show what would change and write nothing")
+    )
+    time.add_argument(
+        "--partial",
+        action="store_true",
+        help=_("import the rows that can be read even when others cannot"),
+    )
+    time.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar='"KIND:NAME=HERE"',
+        help=_('a client, project or member named otherwise here: "member:jdoe=Olena Koval"'),
+    )
+    time.add_argument(
+        "--zone",
+        metavar="ZONE",
+        help=_("the time zone of the file's times (default: the config's)"),
+    )
+    time.set_defaults(handler=cmd_import_time)
+
+
+def _progress_bar():
+    """A bar on stderr while rows are written, when stderr is a terminal; else nothing."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return show
+
+
+def _time_lines(result: TimeImport, *, dry_run: bool) -> list[str]:
+    counts = {
+        "rows": result.rows,
+        "created": result.created,
+        "known": result.known,
+        "empty": result.empty,
+        "tasks": result.new_tasks,
+        "hours": f"{result.hours:.2f}",
+        "source": result.source.value,
+    }
+    head = (
+        _("Would import from {source}, writing nothing now:", **counts)
+        if dry_run
+        else _("Imported from {source}:", **counts)
+    )
+    lines = [
+        head,
+        "  " + ngettext("{n} row read", "{n} rows read", n=result.rows),
+        "  "
+        + _(
+            "time entries: {created} new ({hours} h), {known} imported before, "
+            "{empty} without time",
+            **counts,
+        ),
+        "  " + ngettext("{n} task made in done", "{n} tasks made in done", n=result.new_tasks),
+    ]
+    if result.billable_flags:
+        lines.append(
+            "  "
+            + _(
+                "billable flags kept on the entries: {n}",
+                n=result.billable_flags,
+            )
+        )
+    if result.date_order_guessed:
+        lines.append(
+            "  " + _("dates such as 03/04 were read month first: no date in the file says")
+        )
+    return lines
+
+
+def cmd_import_time(ctx: Context, args: argparse.Namespace) -> int:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from model import clock
+    from model.importers.timecsv import Source
+    from model.importers.timeentries import import_time
+
+    zone = args.zone or clock.zone()
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise Failure(
+            _("{value} is not a time zone (e.g. Europe/Kyiv)", value=repr(zone))
+        ) from None
+    result = import_time(
+        ctx.engine,
+        path=Path(args.file),
+        zone=zone,
+        source=Source(args.format) if args.format else None,
+        maps=args.map,
+        dry_run=args.dry_run,
+        partial=args.partial,
+        progress=None if args.dry_run else _progress_bar(),
+    )
+    for problem in result.problems[:LISTED]:
+        say(_("line {line}: {reason}", line=problem.line, reason=problem.reason), err=True)
+    if result.problem_count > LISTED:
+        say(_("… and {n} more", n=result.problem_count - LISTED), err=True)
+    if result.problem_count and not args.partial:
+        raise Failure(
+            ngettext(
+                "{n} row cannot be imported; nothing was written (--partial imports the rest)",
+                "{n} rows cannot be imported; nothing was written (--partial imports the rest)",
+                n=result.problem_count,
+            )
+        )
+    say("\n".join(_time_lines(result, dry_run=args.dry_run or not result.written)))
     return 0
 
 

@@ -6,7 +6,17 @@ import argparse
 
 from model import clock
 from model.i18n import SUPPORTED, _, set_language
-from tui.cli import PROG, Context, Failure, UsageError, command_group, emit, say, task_id_arg
+from tui.cli import (
+    PROG,
+    Context,
+    Failure,
+    UsageError,
+    command_group,
+    emit,
+    emit_document,
+    say,
+    task_id_arg,
+)
 
 
 def register(*, commands, parents: list[argparse.ArgumentParser]) -> None:
@@ -19,7 +29,12 @@ def register(*, commands, parents: list[argparse.ArgumentParser]) -> None:
     period.add_argument("--month", metavar="2026-11", help=_("a month (default: this month)"))
     period.add_argument("--from", dest="first", metavar="DATE", help=_("first day"))
     hours.add_argument("--to", dest="last", metavar="DATE", help=_("last day, with --from"))
-    hours.add_argument("--format", choices=("md", "csv"), default="md")
+    hours.add_argument(
+        "--format",
+        choices=("md", "csv", "html", "pdf"),
+        default="md",
+        help=_("Markdown, CSV for a spreadsheet, or a document to send: HTML or PDF"),
+    )
     hours.add_argument("--lang", choices=SUPPORTED, help=_("the report's language"))
     hours.add_argument("--out", metavar="FILE", help=_("write to a file instead of the screen"))
     hours.set_defaults(handler=cmd_report_hours)
@@ -76,18 +91,21 @@ def _period(args: argparse.Namespace):
 
 def cmd_report_hours(ctx: Context, args: argparse.Namespace) -> int:
     from model.clients import find_client
+    from model.reports.document import hours_html
     from model.reports.hours import hours_report, render_csv, render_markdown
 
     span, label = _period(args)
-    client = find_client(ctx.engine, text=args.client)
-    if args.lang:
-        set_language(code=args.lang)
-    report = hours_report(
-        ctx.engine,
-        client_id=client.id,
-        span=span,
-        title=_("Hours for {client}, {period}", client=client.name, period=label),
-    )
+    client = find_client(ctx.engine, text=args.client, archived=True)
+    if args.lang or client.language:  # --lang, else the client's own
+        set_language(code=args.lang or client.language)
+    title = _("Hours for {client}, {period}", client=client.name, period=label)
+    if args.format in ("html", "pdf"):
+        html = hours_html(
+            ctx.engine, client_id=client.id, span=span, title=title, agency=ctx.config.agency
+        )
+        emit_document(html=html, format=args.format, out=args.out)
+        return 0
+    report = hours_report(ctx.engine, client_id=client.id, span=span, title=title)
     text = render_csv(report) if args.format == "csv" else render_markdown(report)
     emit(text=text, out=args.out)
     return 0

@@ -28,7 +28,7 @@ from model import clock
 from model.budgets import paid_hours
 from model.db import reading
 from model.i18n import N_, _
-from model.tables import Client, Member, Status, Task, TimeEntry
+from model.tables import Client, ClientStatus, Member, Status, Task, TimeEntry
 from model.tasks import NotFoundError
 from model.timetrack import clipped_seconds, in_span
 from model.weeks import Span, month_start
@@ -58,6 +58,15 @@ STATUS_WORDS = {
 
 def status_words(status: str) -> str:
     return _(STATUS_WORDS[Status(status)]) if status in STATUS_WORDS else status
+
+
+def status_note(status: str) -> str:
+    """What a report of a paused or archived client says about it; nothing for an active one."""
+    if status == ClientStatus.ARCHIVED:
+        return _("This client is archived: the report covers past work only.")
+    if status == ClientStatus.PAUSED:
+        return _("Work for this client is paused.")
+    return ""
 
 
 def is_internal(*, labels: str, client_code: str) -> bool:
@@ -104,6 +113,7 @@ class HoursReport:
     total_hours: float
     months: tuple[pendulum.Date, ...]
     budget_hours: float | None
+    client_status: str = ClientStatus.ACTIVE
 
     @property
     def budget_percent(self) -> float | None:
@@ -185,6 +195,7 @@ def hours_report(engine: Engine, *, client_id: int, span: Span, title: str) -> H
         total_hours=total,
         months=months,
         budget_hours=_budget(engine, client_id=client_id, months=months),
+        client_status=client.status,
     )
 
 
@@ -245,6 +256,10 @@ def render_markdown(report: HoursReport) -> str:
         "",
         f"- {_('Client')}: {md_text(report.client_name)} ({md_text(report.client_code)})",
         f"- {_('Period')}: {report.first_day.isoformat()} – {report.last_day.isoformat()}",
+    ]
+    if note := status_note(report.client_status):
+        lines += ["", f"> {note}"]
+    lines += [
         "",
         f"## {_('Tasks')}",
         "",

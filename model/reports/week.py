@@ -39,8 +39,15 @@ from model.i18n import N_, _, language, ngettext
 from model.interactions import WaitingTask, waiting_on_client
 from model.kpis import kpis
 from model.promises import PromiseState
-from model.reports.hours import _number, hours_report, is_internal, md_text, status_words
-from model.tables import Client, Sprint, Status, Task
+from model.reports.hours import (
+    _number,
+    hours_report,
+    is_internal,
+    md_text,
+    status_note,
+    status_words,
+)
+from model.tables import Client, ClientStatus, Sprint, Status, Task
 from model.tasks import NotFoundError
 from model.weeks import (
     MONTH_NAMES,
@@ -123,6 +130,7 @@ class WeekReport:
     broken: tuple[Promise, ...]
     due: tuple[Promise, ...]
     kpis: tuple[KpiLine, ...]
+    client_status: str = ClientStatus.ACTIVE
 
     @property
     def week_end(self) -> pendulum.Date:
@@ -245,6 +253,7 @@ def week_report(engine: Engine, *, client_id: int, week_start: pendulum.Date) ->
             )
             for kpi in kpis(engine, client_id=client_id)
         ),
+        client_status=client.status,
     )
 
 
@@ -353,6 +362,8 @@ def render_markdown(report: WeekReport) -> str:
         f"- {_('Client')}: {md_text(report.client_name)} ({md_text(report.client_code)})",
         f"- {_('Week')}: {report.week_start.isoformat()} – {report.week_end.isoformat()}",
     ]
+    if note := status_note(report.client_status):
+        lines += ["", f"> {note}"]
     lines += _section(
         _("Done this week"),
         _task_table(report.done, status=False, hours=True),

@@ -74,7 +74,7 @@ async def test_a_report_sent_from_the_shell_is_logged_as_r_logs_it(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("6")
         await select_client(pilot, app, client_id=ids["MK"])
-        await pilot.press("r")
+        await pilot.press("r", "enter")  # as Markdown
     monkeypatch.setenv("CLIENTDECK_CONFIG_DIR", str(tmp_path / "shell"))
     (tmp_path / "shell").mkdir()
     (tmp_path / "shell" / "config.toml").write_text('time_zone = "Europe/Kyiv"\n', encoding="utf-8")
@@ -103,7 +103,7 @@ async def test_r_on_monday_writes_and_logs_the_week_just_ended(agency, make_app,
         async with app.run_test(size=SIZE) as pilot:
             await pilot.press("6")
             await select_client(pilot, app, client_id=ids["MK"])
-            await pilot.press("r")
+            await pilot.press("r", "enter")  # as Markdown
             assert "2026-W47" in app.clipboard.splitlines()[0]
             with reading(engine) as session:
                 (logged,) = session.exec(

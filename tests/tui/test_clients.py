@@ -14,6 +14,7 @@ from sqlmodel import select
 from model import clock
 from model.db import reading, transaction
 from model.files import reports_dir
+from model.i18n import language
 from model.interactions import log_interaction
 from model.kpis import add_hypothesis, add_idea, add_kpi, kpis, record_value
 from model.promises import promise_task
@@ -30,6 +31,7 @@ from model.tables import (
 from model.tasks import get_task
 from tui.screens.client_detail import ClientDetailScreen
 from tui.screens.clients import ClientsScreen, FormScreen
+from tui.screens.prompt import PickScreen
 from tui.widgets import SteadyTable
 
 SIZE = (120, 36)
@@ -295,12 +297,49 @@ async def test_r_writes_copies_and_logs_the_weekly_report(rich_agency, make_app)
         await pilot.press("6")
         await select_client(pilot, app, client_id=ids["MK"])
         await pilot.press("r")
+        assert isinstance(app.screen, PickScreen), "first the format"
+        await pilot.press("enter")  # Markdown, the first
         path = reports_dir() / "week-MK-2026-W47.md"
         text = path.read_text(encoding="utf-8")
         assert text.startswith("# Weekly report for Меблі Карпат, 2026-W47")
         assert app.clipboard == text
         (sent,) = contacts(engine, kind=InteractionKind.REPORT)
         assert sent.client_id == ids["MK"]
+
+
+async def test_r_writes_the_report_as_html_or_pdf_in_the_client_s_language(rich_agency, make_app):
+    engine, ids = rich_agency
+    with transaction(engine) as session:
+        client = session.get(Client, ids["MK"])
+        client.language = "uk"
+        session.add(client)
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("6")
+        await select_client(pilot, app, client_id=ids["MK"])
+        await pilot.press("r", "down", "enter")
+        page = (reports_dir() / "week-MK-2026-W47.html").read_text(encoding="utf-8")
+        assert '<html lang="uk">' in page and "Щотижневий звіт для Меблі Карпат" in page
+        assert app.clipboard != page, "a document is a file to send, not text to paste"
+        assert language() == "en", "the UI goes on in its own language"
+        await pilot.press("r", "down", "down", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        pdf = reports_dir() / "week-MK-2026-W47.pdf"
+        assert pdf.read_bytes().startswith(b"%PDF-")
+        assert len(contacts(engine, kind=InteractionKind.REPORT)) == 2
+
+
+async def test_escape_on_the_format_writes_nothing(rich_agency, make_app):
+    engine, ids = rich_agency
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("6")
+        await select_client(pilot, app, client_id=ids["MK"])
+        await pilot.press("r", "escape")
+        assert isinstance(app.screen, ClientsScreen)
+        assert contacts(engine, kind=InteractionKind.REPORT) == []
+        assert not any(reports_dir().glob("week-MK-*"))
 
 
 async def test_satisfaction_from_0_to_10(rich_agency, make_app):

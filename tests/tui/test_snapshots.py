@@ -73,3 +73,8 @@ def test_running_timer_and_budget_levels(agency, make_app, snap_compare, frozen)
         )
     app = make_app(engine, me="Dmytro Shevchenko")
     assert snap_compare(app, terminal_size=SIZE)
+
+
+def test_clients_report_format_pick_at_80x24(app, snap_compare):
+    """`r` on Clients asks what to write the weekly report as."""
+    assert snap_compare(app, terminal_size=(80, 24), press=["6", "r"])

@@ -46,9 +46,12 @@ from model.kpis import (
 )
 from model.parsing import parse_due
 from model.promises import PromiseState
+from model.reports.burn import month_burn
+from model.reports.week import month_name
 from model.tables import ClientStatus, Hypothesis, Status
 from model.tasks import ValidationError
 from model.weeks import month_span
+from tui.burn_chart import BurnChart
 from tui.dialogs.form import Field, FormScreen, number
 from tui.format import due_phrase, hours, literal, subject
 from tui.keys import translate_bindings
@@ -187,6 +190,8 @@ class ClientDetailScreen(SurvivesOutages, ClientAdmin, ClientActions, Screen):
         with Horizontal(id="detail"):
             with VerticalScroll(id="profile"):
                 yield Static(id="profile-text")
+                yield Label("", id="burn-title", classes="section")
+                yield BurnChart(id="burn")
             with Vertical(id="tables"):
                 yield Label("", id="tasks-title", classes="section")
                 yield FittedTable(id="tasks", cursor_type="row")
@@ -232,11 +237,25 @@ class ClientDetailScreen(SurvivesOutages, ClientAdmin, ClientActions, Screen):
         self.query_one("#profile-text", Static).update(
             self._profile(client=client, health=health, promised=promised)
         )
+        self._show_burn()
         colours = palette(self.app)
         self._fill_tasks(colours)
         self._fill_kpis()
         self._fill_hypotheses(colours)
         self._fill_log(colours)
+
+    def _show_burn(self) -> None:
+        """This month's burn, as the client's report draws it; none for a client without
+        paid hours and without time this month."""
+        today = clock.today()
+        burn = month_burn(self.app.engine, client_id=self.client_id, month=today, day=today)
+        shown = burn.budget_hours is not None or burn.spent_hours > 0
+        title = self.query_one("#burn-title", Label)
+        title.update(_("Paid hours in {month}", month=month_name(burn.month)))
+        title.display = shown
+        chart = self.query_one(BurnChart)
+        chart.display = shown
+        chart.show(burn)
 
     def _profile(self, *, client, health: Health, promised: list[Promise]) -> Content:
         parts: list = [

@@ -21,7 +21,6 @@ from textual.widgets import DataTable, Static
 
 from model import clock
 from model.clients import client_by_id
-from model.files import WriteError, file_part, reports_dir, write_private
 from model.health import (
     SORTS,
     Health,
@@ -32,18 +31,17 @@ from model.health import (
     sort_health,
 )
 from model.i18n import N_, _
-from model.interactions import CHANNELS, forget_interaction, log_interaction, report_sent
+from model.interactions import CHANNELS, forget_interaction, log_interaction
 from model.kpis import forget, rate_satisfaction
 from model.parsing import parse_moment
-from model.reports.week import render_markdown, report_week_start, week_report
 from model.tasks import ValidationError
-from model.weeks import iso_week_label
 from tui.dialogs.form import Field, FormScreen, number
 from tui.format import due_phrase, literal
 from tui.keys import translate_bindings
 from tui.labels import CHANNEL_TITLES
 from tui.outage import SurvivesOutages
 from tui.screens.client_admin import ClientAdmin
+from tui.screens.client_report import ClientReport
 from tui.screens.filtering import FilterField, Filtering, filter_bindings, with_filter
 from tui.screens.prompt import PickScreen
 from tui.screens.showing import ReadsAfterShowing
@@ -118,7 +116,7 @@ def cell(text: str, style: str = "") -> Text:
 # --- actions on a client -------------------------------------------------------------------
 
 
-class ClientActions(ReadsAfterShowing):
+class ClientActions(ClientReport, ReadsAfterShowing):
     """What the list and the detail both do to a client; `reload` shows the result."""
 
     def current_client_id(self) -> int | None:
@@ -231,40 +229,6 @@ class ClientActions(ReadsAfterShowing):
             ),
             saved,
         )
-
-    def action_report(self) -> None:
-        """Write the week's report, copy it, and log that it was sent.
-
-        On the week's first working day it is the week just ended (`report_week_start`),
-        as in the shell: nothing of the new week is done yet."""
-        client_id = self._client_or_bell()
-        if client_id is None:
-            return
-        engine = self.app.engine
-        client = client_by_id(engine, client_id=client_id)
-        week_start = report_week_start(
-            today=clock.today(), start_weekday=self.app.config.sprint_start_index
-        )
-        week = iso_week_label(day=week_start)
-        text = render_markdown(week_report(engine, client_id=client_id, week_start=week_start))
-        code = file_part(client.code)
-        try:
-            path = write_private(path=reports_dir() / f"week-{code}-{week}.md", text=text)
-        except WriteError as error:
-            self.app.notify(str(error), severity="error", markup=False)
-            return
-        self.app.copy_to_clipboard(text)
-        sent = report_sent(engine, client_id=client_id, week=week)
-        self.app.notify(
-            _("Report for {week} written to {path} and copied", week=week, path=path),
-            timeout=6,
-            markup=False,
-        )
-        self._undoable(
-            label=_("weekly report sent"),
-            revert=lambda: forget_interaction(engine, interaction_id=sent.id),
-        )
-        self.reload()
 
 
 # --- the list ------------------------------------------------------------------------------
