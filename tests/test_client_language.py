@@ -1,4 +1,4 @@
-"""A client's report language (`client.language`, migration 0006): set from the shell,
+"""A client's report language (`client.language`, migration 0005): set from the shell,
 checked, and the language its reports are written in unless `--lang` says otherwise."""
 
 from __future__ import annotations
