@@ -23,6 +23,7 @@ from model import clock
 from model.budgets import BudgetStatus, budget_statuses
 from model.files import WriteError, file_part, reports_dir, write_private
 from model.i18n import N_, _, ngettext
+from model.occurrences import open_sprint
 from model.planning import (
     ClientPlanRow,
     MemberLoad,
@@ -326,9 +327,14 @@ class PlanScreen(SurvivesOutages, ReadsAfterShowing, TaskActions, Screen):
             self._budgets_for = wanted
         return self._budgets
 
+    def _open_week(self) -> None:
+        """Planning a week opens its sprint: the recurring tasks due in it are made, once."""
+        open_sprint(self.app.engine, sprint_id=self.sprint.id, who=self.app.me_id)
+
     def reload(self) -> None:
         if not self.is_mounted:
             return
+        self._open_week()
         view = plan_view(
             self.app.engine,
             sprint=self.sprint,
