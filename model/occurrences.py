@@ -226,10 +226,17 @@ def make_occurrences(
     return made
 
 
+def has_missing(engine: Engine, *, sprint: Sprint) -> bool:
+    """Whether the sprint (as the caller last read it) lacks occurrences due in it: a read
+    of one or two statements, which a screen's view can afford on every show."""
+    with reading(engine) as session:
+        return bool(_missing(session, sprint=sprint))
+
+
 def open_sprint(engine: Engine, *, sprint_id: int, who: int | None = None) -> tuple[int, ...]:
     """Make the sprint's occurrences that are due and not made yet; the ids of the tasks made.
 
-    Looks first without writing, so opening a sprint that has them all costs one read."""
+    Looks first without writing, so opening a sprint that has them all takes no write lock."""
     with reading(engine) as session:
         sprint = session.get(Sprint, sprint_id)
         if sprint is None:

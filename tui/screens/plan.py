@@ -23,7 +23,7 @@ from model import clock
 from model.budgets import BudgetStatus, budget_statuses
 from model.files import WriteError, file_part, reports_dir, write_private
 from model.i18n import N_, _, ngettext
-from model.occurrences import open_sprint
+from model.occurrences import has_missing, open_sprint
 from model.planning import (
     ClientPlanRow,
     MemberLoad,
@@ -328,13 +328,17 @@ class PlanScreen(SurvivesOutages, ReadsAfterShowing, TaskActions, Screen):
         return self._budgets
 
     def _open_week(self) -> None:
-        """Planning a week opens its sprint: the recurring tasks due in it are made, once."""
-        open_sprint(self.app.engine, sprint_id=self.sprint.id, who=self.app.me_id)
+        """Planning a week opens its sprint: the recurring tasks due in it are made, once,
+        in a write of their own after the view that found them missing (a view reads only
+        what was committed when it began)."""
+        if open_sprint(self.app.engine, sprint_id=self.sprint.id, who=self.app.me_id):
+            self.reload()
 
     def reload(self) -> None:
         if not self.is_mounted:
             return
-        self._open_week()
+        if has_missing(self.app.engine, sprint=self.sprint):
+            self.call_after_refresh(self._open_week)
         view = plan_view(
             self.app.engine,
             sprint=self.sprint,
