@@ -28,7 +28,7 @@ from model.members import find_member, needs_setup, team
 from model.now import Now, moment_of, now_of
 from model.outage import OUTAGES, outage_message
 from model.parsing import Due
-from model.standup import next_slot
+from model.slots import next_slot
 from model.tasks import get_task, restore, snapshot
 from model.timetrack import RunningTimer, forgotten_timer, running_entry, start_timer, stop_timer
 from model.undo import UndoStack

@@ -36,6 +36,7 @@ AREAS: tuple[str, ...] = (
     "tui.cli_agency",
     "tui.cli_team",
     "tui.cli_repeat",
+    "tui.cli_status",
 )
 
 GROUPS = {
