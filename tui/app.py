@@ -38,7 +38,7 @@ from tui.compat import NoLocalsOnCrash
 from tui.format import literal
 from tui.keys import NOT_APPLIED, check_keymap, translate_bindings
 from tui.outage import SurvivesOutages
-from tui.reminders import StandupReminders
+from tui.reminders import StandupReminders, WorkReminders
 from tui.screens.showing import A_FRAME
 from tui.themes import load_themes
 from tui.widgets import DeckHeader
@@ -143,6 +143,7 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
         translate_bindings(self)
         self.engine = engine
         self.config = config
+        self.work_reminders = WorkReminders(app=self)
         self.config_path = config_path
         self.undo_stack = UndoStack()
         self.notices = list(notices)
@@ -200,6 +201,7 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
         self.call_after_refresh(self._wait_for_quiet)
         self.call_after_refresh(self._ask_about_a_forgotten_timer)
         StandupReminders(app=self).start()
+        self.call_after_refresh(self.work_reminders.start)
 
     _quiet_timer = None
 
