@@ -24,6 +24,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, col, select
 
 from model import clock
+from model.copies import COPIED, checklist_texts, copy_task
 from model.db import reading, transaction
 from model.errors import NotFoundError, ValidationError
 from model.i18n import _
@@ -34,14 +35,9 @@ from model.tables import (
     Recurrence,
     Sprint,
     SprintState,
-    Status,
     Task,
 )
-from model.tasks import add_task, validate
 from model.weeks import as_date
-
-COPIED = ("title", "description", "priority", "estimate_hours", "assignee_id", "labels", "due_time")
-"""What an occurrence takes from its rule's task, besides the client and the checklist."""
 
 
 @dataclass(frozen=True)
@@ -160,28 +156,21 @@ def _missing(session: Session, *, sprint: Sprint) -> list[tuple[Recurrence, date
 def _copy(
     session: Session, *, pattern: Task, sprint_id: int, day: date, who: int | None, now: datetime
 ) -> tuple[Task, list[ChecklistItem]]:
-    """The pattern's copy due on `day` in the sprint, and its checklist, unticked."""
-    values = validate(
-        changes={
+    """The pattern's copy due on `day` (at its time of day) in the sprint."""
+    assert pattern.id is not None
+    return copy_task(
+        session,
+        client_id=pattern.client_id,
+        fields={
             **{name: getattr(pattern, name) for name in COPIED},
-            "status": Status.TODO,
-            "sprint_id": sprint_id,
             "due_date": day,
-        }
+            "due_time": pattern.due_time,
+        },
+        checklist=checklist_texts(session, task_id=pattern.id),
+        sprint_id=sprint_id,
+        who=who,
+        now=now,
     )
-    task = add_task(session=session, client_id=pattern.client_id, values=values, who=who, now=now)
-    assert task.id is not None  # flushed by add_task
-    items = [
-        ChecklistItem(task_id=task.id, text=item.text, position=item.position)
-        for item in session.exec(
-            select(ChecklistItem)
-            .where(col(ChecklistItem.task_id) == pattern.id)
-            .order_by(col(ChecklistItem.position), col(ChecklistItem.id))
-        ).all()
-    ]
-    session.add_all(items)
-    session.flush()
-    return task, items
 
 
 def _claim(

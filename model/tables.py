@@ -392,3 +392,29 @@ class Occurrence(SQLModel, table=True):
     """The first day of the week (weekly rules) or of the month (monthly ones)."""
     on: date
     task_id: int = Field(foreign_key="task.id", index=True)
+
+
+class SprintTemplate(SQLModel, table=True):
+    """A client's planned sprint saved to plan again: the standing work of a kind of week."""
+
+    __table_args__ = (UniqueConstraint("client_id", "name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id", index=True)
+    name: str
+    created_at: datetime
+
+
+class TemplateTask(SQLModel, table=True):
+    """One task of a template, as the pattern of the task applying it makes."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    template_id: int = Field(foreign_key="sprinttemplate.id", index=True)
+    position: int = 0
+    title: str
+    description: str = ""
+    priority: str = Priority.NORMAL
+    estimate_hours: float | None = None
+    assignee_id: int | None = Field(default=None, foreign_key="member.id")
+    labels: str = ""
+    checklist: str = ""
+    """The checklist's items, one a line."""

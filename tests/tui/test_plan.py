@@ -308,3 +308,49 @@ async def test_planning_next_week_makes_its_recurring_task_once(agency, make_app
         await pilot.press("P", "N")
         await pilot.pause()
         assert pane_task_ids(screen.panes[1]) == [copy.id]
+
+
+async def test_s_saves_the_clients_sprint_and_t_plans_it_next_week(agency, make_app):
+    from tui.screens.inbox import TextPrompt
+    from tui.screens.prompt import PickScreen
+
+    engine, ids = agency
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2", "l")
+        screen = plan(app)
+        await select_client(pilot, ids["NWB"])
+        await pilot.press("s")
+        assert isinstance(app.screen, TextPrompt)
+        answer = app.screen.query_one("#answer")
+        assert answer.value == "NWB 2026-W47"
+        answer.value = "PPC week"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert [n.message for n in app._notifications][-1] == "Template PPC week saved: 3 tasks"
+        await pilot.press("N")
+        assert pane_task_ids(screen.panes[1]) == []
+        await select_client(pilot, ids["NWB"])
+        await pilot.press("T")
+        assert isinstance(app.screen, PickScreen)
+        assert app.screen.labels == ["PPC week · 3 tasks · 6h"]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert [n.message for n in app._notifications][-1] == "3 tasks planned from PPC week"
+        assert len(pane_task_ids(screen.panes[1])) == 3
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert pane_task_ids(screen.panes[1]) == []
+
+
+async def test_t_without_templates_says_how_to_make_one(agency, make_app):
+    engine, ids = agency
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2", "l")
+        await select_client(pilot, ids["MK"])
+        await pilot.press("T")
+        await pilot.pause()
+        assert [n.message for n in app._notifications][-1] == (
+            "Меблі Карпат has no templates yet: s saves a planned sprint as one"
+        )

@@ -44,6 +44,7 @@ from tui.format import due_phrase, hours, literal
 from tui.keys import translate_bindings
 from tui.outage import SurvivesOutages
 from tui.screens.board import PRIORITY_MARKS
+from tui.screens.plan_templates import TemplateActions
 from tui.screens.showing import ReadsAfterShowing
 from tui.screens.task_actions import TaskActions
 from tui.widgets import DeckFooter, DeckHeader, FlowText
@@ -249,7 +250,7 @@ class PlanPane(Widget):
         return Content("\n").join(lines)
 
 
-class PlanScreen(SurvivesOutages, ReadsAfterShowing, TaskActions, Screen):
+class PlanScreen(SurvivesOutages, ReadsAfterShowing, TaskActions, TemplateActions, Screen):
     CSS_PATH = "plan.tcss"
     BINDINGS = [
         Binding("up,k", "cursor(-1)", "Up", show=False, id="plan.up"),
@@ -266,6 +267,8 @@ class PlanScreen(SurvivesOutages, ReadsAfterShowing, TaskActions, Screen):
         Binding("d", "due", "Due", show=False, id="plan.due"),
         Binding("g", "agree", "Agreed with client", id="plan.agree"),
         Binding("y", "copy_plan", "Copy plan for client", id="plan.copy"),
+        Binding("s", "save_template", "Save as template", show=False, id="plan.save_template"),
+        Binding("T", "apply_template", "Plan a template", show=False, id="plan.apply_template"),
         Binding("N", "week(1)", "Next week", id="plan.next_week"),
         Binding("P", "week(-1)", "Previous week", id="plan.previous_week"),
         Binding("m", "app.team", "Team", show=False, id="plan.team"),
