@@ -48,6 +48,21 @@ def _at(instant: pendulum.DateTime) -> str:
     return local.format("HH:mm" if local.date() == clock.today() else "ddd HH:mm")
 
 
+def _promise_message(*, promise: Promise, due: pendulum.DateTime, missed: bool) -> str:
+    """The deadline as the client was told it: a time, or the end of a day."""
+    title = promise.title
+    if promise.due_time is not None:
+        if missed:
+            return _("was due at {time}: {title}", time=_at(due), title=title)
+        return _("due at {time}: {title}", time=_at(due), title=title)
+    assert promise.due_date is not None  # a promise has a deadline
+    on = pendulum.date(promise.due_date.year, promise.due_date.month, promise.due_date.day)
+    day = on.format("ddd D MMM")
+    if missed:
+        return _("was due on {day}: {title}", day=day, title=title)
+    return _("due by the end of {day}: {title}", day=day, title=title)
+
+
 def _promise_occasion(
     *, promise: Promise, on: dict[str, bool], now: pendulum.DateTime
 ) -> tuple[str, str, str] | None:
@@ -56,14 +71,11 @@ def _promise_occasion(
     if due is None:
         return None
     if on["promise_soon"] and promise.state == PromiseState.OPEN and due <= now + SOON:
-        return (
-            "promise_soon",
-            _("Promise"),
-            _("due at {time}: {title}", time=_at(due), title=promise.title),
-        )
+        message = _promise_message(promise=promise, due=due, missed=False)
+        return "promise_soon", _("Promise"), message
     missed = promise.state == PromiseState.OVERDUE and due > now - MISSED_WITHIN
     if on["promise_missed"] and missed:
-        message = _("was due at {time}: {title}", time=_at(due), title=promise.title)
+        message = _promise_message(promise=promise, due=due, missed=True)
         return "promise_missed", _("Promise missed"), message
     return None
 

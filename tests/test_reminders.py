@@ -103,3 +103,15 @@ def test_clients_past_their_cadence(store, frozen):
     assert said(store, kyiv(25, 12), cadence=True) == [
         ("cadence", "Клиника Здоровье: no update for 5 working days")
     ]
+
+
+def test_a_promise_of_a_day_is_said_by_its_day(store, frozen):
+    ids = build(store)
+    promise_task(store, task_id=ids["Monthly PPC report"], due_date=clock.today())
+    assert said(store, kyiv(18, 22, 59)) == []
+    assert said(store, kyiv(18, 23, 30)) == [
+        ("promise_soon", "due by the end of Wed 18 Nov: Monthly PPC report")
+    ]
+    assert said(store, kyiv(19, 0, 10)) == [
+        ("promise_missed", "was due on Wed 18 Nov: Monthly PPC report")
+    ]

@@ -85,6 +85,9 @@ class WorkReminders:
     once while the app runs. A database that is away is the change check's to report."""
 
     CHECK_SECONDS = 60.0
+    AT_ONCE = 3
+    """Toasts at one time at most (the first look after a weekend finds many): the rest
+    are counted in one more."""
 
     def __init__(self, *, app: App) -> None:
         self.app = app
@@ -108,8 +111,11 @@ class WorkReminders:
         app.call_from_thread(self.show, found)
 
     def show(self, found: list[Reminder]) -> None:
-        for reminder in found:
-            if reminder.key in self.shown:
-                continue
-            self.shown.add(reminder.key)
+        new = [reminder for reminder in found if reminder.key not in self.shown]
+        self.shown.update(reminder.key for reminder in new)
+        for reminder in new[: self.AT_ONCE]:
             remind(self.app, title=reminder.title, message=reminder.message)
+        more = len(new) - self.AT_ONCE
+        if more > 0:
+            message = ngettext("and {n} more reminder", "and {n} more reminders", n=more)
+            remind(self.app, title=_("Reminders"), message=message)

@@ -11,6 +11,7 @@ import time_machine
 from model import clock
 from model.config import REMINDERS
 from model.promises import promise_task
+from model.reminders import Reminder
 from model.timetrack import start_timer
 from tests.conftest import ZONE
 from tui import reminders as reminders_module
@@ -98,3 +99,26 @@ async def test_the_desktop_hears_it_too_where_notify_send_exists(agency, make_ap
     monkeypatch.setattr(reminders_module.shutil, "which", lambda name: None)
     reminders_module.desktop_notify(title="Promise", message="nothing to send it with")
     assert len(sent) == 1
+
+
+async def test_many_at_once_are_a_few_toasts_and_a_count(agency, make_app):
+    engine, _ids = agency
+    found = [
+        Reminder(key=f"cadence:{n}", switch="cadence", title="No update", message=f"client {n}")
+        for n in range(5)
+    ]
+    app = make_app(engine, reminders=ON)
+    async with app.run_test(size=SIZE) as pilot:
+        app.clear_notifications()
+        app.work_reminders.show(found)
+        await pilot.pause()
+        assert [toast.message for toast in app._notifications] == [
+            "client 0",
+            "client 1",
+            "client 2",
+            "and 2 more reminders",
+        ]
+        app.clear_notifications()
+        app.work_reminders.show(found)
+        await pilot.pause()
+        assert list(app._notifications) == []
