@@ -1,7 +1,8 @@
 """The demo agency's standing work, added once its history is written (`model.demo.fill`):
 each of the first clients' weekly report repeats on Fridays, the first client's SEO report on
-the month's last working day and the invoice on its first; this week's sprint is opened
-(so it has their copies) and the busiest client's sprint is saved as a template.
+the month's last working day and the invoice on its first (from next week on); this week's
+sprint is opened (so it has the reports' copies) and the busiest client's sprint is saved as
+a template.
 
 Made through the model's own commands, as a person would set them up."""
 
@@ -48,8 +49,10 @@ def add_rhythm(*, engine: Engine, start_weekday: int = 0) -> int:
     managers = [member for member in team(engine) if member.role == "account manager"]
     manager = managers[0].id if managers else None
     weekly = Rule(kind=RecurrenceKind.WEEKLY, since=week_start, weekday=FRIDAY)
-    last_workday = Rule(kind=RecurrenceKind.LAST_WORKDAY, since=week_start)
-    first_workday = Rule(kind=RecurrenceKind.FIRST_WORKDAY, since=week_start)
+    # The monthly ones start with next week, so a demo holds the same work whatever its week.
+    next_week = week_start.add(weeks=1)
+    last_workday = Rule(kind=RecurrenceKind.LAST_WORKDAY, since=next_week)
+    first_workday = Rule(kind=RecurrenceKind.FIRST_WORKDAY, since=next_week)
     standing = [(client, "Weekly report", "report", weekly) for client in clients[:WEEKLY_REPORTS]]
     standing += [
         (clients[0], "Monthly SEO report", "report,seo", last_workday),
@@ -67,7 +70,7 @@ def add_rhythm(*, engine: Engine, start_weekday: int = 0) -> int:
             labels=labels,
         )
         assert pattern.id is not None
-        set_rule(engine, task_id=pattern.id, rule=rule, since=week_start)
+        set_rule(engine, task_id=pattern.id, rule=rule, since=rule.since)
     made = open_sprint(engine, sprint_id=sprint.id, who=manager)
     if busiest is not None:
         save_template(engine, client_id=busiest, sprint_id=sprint.id, name="A usual week")
