@@ -35,7 +35,7 @@ def plain_sqlite_path(*, db_path: str | None = None) -> Path | None:
         return default_sqlite_path()
     if "://" in value or URL_WITHOUT_SLASHES.match(value):
         return None
-    return Path(value)
+    return Path(value).expanduser()  # as `model.db.sqlite_url` takes it
 
 
 def sqlite_read_uri(*, path: Path) -> str:

@@ -48,6 +48,18 @@ def test_the_quick_path_says_the_same_and_leaves_the_rest_to_the_parser(
     assert capsys.readouterr().out == ""
 
 
+def test_the_quick_path_finds_a_file_under_home_as_the_full_one_does(
+    shell,  # noqa: F811
+    capsys,
+    monkeypatch,
+):
+    monkeypatch.setenv("HOME", str(shell.db.parent))
+    monkeypatch.setenv("CLIENTDECK_DB", f"~/{shell.db.name}")
+    with clock.freeze(at=NOW):
+        assert quick_status([]) == 0
+    assert capsys.readouterr().out == "no timer · stand-up 11:00\n"
+
+
 def test_a_cold_status_loads_no_database_layer(shell):  # noqa: F811
     """What keeps it fast enough for a status bar: neither SQLAlchemy nor the parser."""
     probe = (
