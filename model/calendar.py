@@ -30,7 +30,7 @@ from model import clock
 from model.config import Config
 from model.db import reading
 from model.promises import PromiseState, deadline, state
-from model.standup import WORKING_WEEKDAYS
+from model.slots import WORKING_WEEKDAYS
 from model.tables import Channel, Client, Interaction, Status, Task
 from model.weeks import as_date, days_span, month_start, sprint_start, weekday_index
 

@@ -227,6 +227,42 @@ def _urgency_term(term: str, value: Any) -> float:
     return _number(value)
 
 
+REMINDERS = (
+    "standup",
+    "promise_soon",
+    "promise_missed",
+    "timer_late",
+    "timer_long",
+    "cadence",
+    "desktop",
+)
+"""The reminders the app gives (see `model.reminders`), each on unless switched off;
+`desktop` also sends each as a desktop notification where `notify-send` exists."""
+
+_SWITCH_WORDS = {"true": True, "on": True, "yes": True, "false": False, "off": False, "no": False}
+
+
+def _reminder_switch(name: str, value: Any) -> bool:
+    if name not in REMINDERS:
+        raise Invalid(
+            N_("unknown reminder {name}; known: {names}"),
+            name=repr(name),
+            names=", ".join(REMINDERS),
+        )
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in _SWITCH_WORDS:
+        return _SWITCH_WORDS[value.strip().lower()]
+    raise Invalid(N_("{value} is neither true nor false"), value=repr(value))
+
+
+def _switch_table(value: Any) -> dict[str, bool]:
+    out = dict.fromkeys(REMINDERS, True)
+    for name, switch in _table(value).items():
+        out[name] = _reminder_switch(name, switch)
+    return out
+
+
 def _binding(binding: str, value: Any) -> str:
     """The keys of one binding, as Textual's keymap takes them: "b" or "b,ctrl+b"."""
     if isinstance(value, list | tuple):
@@ -294,6 +330,7 @@ class Config:
     default_estimate_hours: float = 2.0
     urgency: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_URGENCY))
     keys: dict[str, str] = field(default_factory=dict)
+    reminders: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(REMINDERS, True))
 
     @property
     def sprint_start_index(self) -> int:
@@ -319,14 +356,20 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "default_estimate_hours": _hours,
     "urgency": _number_table,
     "keys": _key_table,
+    "reminders": _switch_table,
 }
 
-TABLES: dict[str, Callable[[str, Any], Any]] = {"urgency": _urgency_term, "keys": _binding}
+TABLES: dict[str, Callable[[str, Any], Any]] = {
+    "urgency": _urgency_term,
+    "keys": _binding,
+    "reminders": _reminder_switch,
+}
 """The settings that are tables, and how one entry of each is read."""
 
 TABLE_BASE: dict[str, Callable[[], dict[str, Any]]] = {
     "urgency": lambda: dict(DEFAULT_URGENCY),
     "keys": dict,
+    "reminders": lambda: dict.fromkeys(REMINDERS, True),
 }
 
 

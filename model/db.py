@@ -8,30 +8,29 @@ is a single transaction that either lands whole or not at all.
 from __future__ import annotations
 
 import os
-import re
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from urllib.parse import quote
 
 from sqlalchemy import Table, event, insert, text
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
+from model.locations import (
+    URL_WITHOUT_SLASHES,
+    default_sqlite_path,
+    sqlite_read_uri,
+    store_value,
+)
+
 BUSY_TIMEOUT_MS = 15_000
 
 
 class StoreError(Exception):
     """A store that cannot be opened or used; the message is for the user."""
-
-
-def default_sqlite_path() -> Path:
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("clientdeck", appauthor=False)) / "clientdeck.db"
 
 
 def resolve_url(*, db_path: str | None = None) -> str:
@@ -43,11 +42,11 @@ def resolve_url(*, db_path: str | None = None) -> str:
     in any case). A back end's name and a colon without `//` (`sqlite:deck.db`)
     is refused rather than taken for a file of that name; `./sqlite:deck.db` is one.
     """
-    value = (db_path or "").strip() or os.environ.get("CLIENTDECK_DB", "").strip()
+    value = store_value(db_path=db_path)
     if not value:
         return sqlite_url(path=default_sqlite_path())
     if "://" not in value:
-        if shaped := _URL_WITHOUT_SLASHES.match(value):
+        if shaped := URL_WITHOUT_SLASHES.match(value):
             from model.i18n import _
 
             raise StoreError(
@@ -65,13 +64,6 @@ def resolve_url(*, db_path: str | None = None) -> str:
     except StoreError as error:  # a password in the query is as secret as one in the address
         raise StoreError(scrub(text=str(error), url=value)) from None
     return value
-
-
-# The name of a back end SQLAlchemy ships, as the start of a value that has no `://`.
-_URL_WITHOUT_SLASHES = re.compile(
-    r"^((?:sqlite|postgres|postgresql|mysql|mariadb|oracle|mssql)(?:\+\w+)?):(?!//)",
-    re.IGNORECASE,
-)
 
 
 def _check_url(*, url: str) -> None:
@@ -182,14 +174,6 @@ def _sqlite_begin(conn) -> None:
     # Readers begin deferred and never block anyone in WAL mode.
     read_only = conn.get_execution_options().get("clientdeck_read_only", False)
     conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
-
-
-def sqlite_read_uri(*, path: Path) -> str:
-    """A SQLite URI that reads `path` and can never write it: `mode=ro`, or `immutable=1`
-    when not even the WAL index (`-shm`) could be made beside it (a read-only folder)."""
-    shm = path.with_name(path.name + "-shm")
-    flag = "mode=ro" if os.access(path.parent, os.W_OK) or shm.exists() else "immutable=1"
-    return f"file:{quote(str(path.absolute()))}?{flag}"
 
 
 def _sqlite_read_pragmas(dbapi_connection, _record) -> None:

@@ -52,6 +52,7 @@ from model.blank import clear_rows, holds_work
 from model.budgets import MAX_MONTHLY_HOURS
 from model.config import DEFAULT_RETRO_CHECKLIST
 from model.db import advance_sequences, bulk_insert, reading, transaction
+from model.demo_rhythm import add_rhythm
 from model.tables import (
     Channel,
     ClientStatus,
@@ -635,10 +636,12 @@ def fill(
             raise ValueError("the store is not empty: the demo only fills an empty store")
         clear_rows(session)  # the sprint of a first opening and the like: demo ids replace them
         _write(session=session, rows=rows, report=report)
+    report("setting up the standing work")
+    standing = add_rhythm(engine=engine)
     return DemoSummary(
         clients=len(rows["client"]),
         members=len(rows["member"]),
-        tasks=len(rows["task"]),
+        tasks=len(rows["task"]) + standing,
         time_entries=len(rows["timeentry"]),
         interactions=len(rows["interaction"]),
         sprints=len(rows["sprint"]),

@@ -31,7 +31,7 @@ from model import clock
 from model.config import Config
 from model.db import reading
 from model.i18n import _
-from model.standup import WORKING_WEEKDAYS
+from model.slots import WORKING_WEEKDAYS
 from model.tables import Client, Status, Task
 from model.weeks import sprint_start, weekday_index
 

@@ -17,8 +17,8 @@ from sqlalchemy.engine import Engine
 
 from model import clock
 from model.config import Config
+from model.slots import current_slot
 from model.sprints import ensure_sprint, this_week_start
-from model.standup import current_slot
 from model.tables import Sprint, SprintState
 from model.weeks import as_date
 

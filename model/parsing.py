@@ -90,6 +90,15 @@ _WEEKDAY_WORDS = (
 )
 _WEEKDAYS = {word: index for index, words in enumerate(_WEEKDAY_WORDS) for word in words}
 
+
+def parse_weekday(*, text: str) -> int:
+    """`friday`, `fri`, `пт`, `пʼятниця`… to an ISO weekday (1 Monday … 7 Sunday)."""
+    word = text.strip().lower().replace("’", "'")
+    if word not in _WEEKDAYS:
+        raise ValueError(_("{text!r} is not a weekday; try monday, fri or пт", text=text))
+    return _WEEKDAYS[word] + 1
+
+
 _OFFSET = re.compile(r"^\+(\d{1,4})\s*([dwmдтнм])$", re.IGNORECASE)
 _DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})(?:\.(\d{2}|\d{4}))?$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")

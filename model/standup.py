@@ -30,6 +30,7 @@ from model.daysoff import away_today
 from model.db import reading, transaction
 from model.i18n import N_, _, ngettext
 from model.members import team
+from model.slots import current_slot, next_slot, previous_slot
 from model.tables import (
     Client,
     Member,
@@ -46,7 +47,6 @@ from model.timetrack import clipped_seconds, in_span
 from model.urgency import urgency
 from model.weeks import Span
 
-WORKING_WEEKDAYS = range(5)
 REMINDER_LEADS = (5, 0)
 """Minutes before a slot that a reminder is due: a warning, then the start itself."""
 STALE_REMINDER = pendulum.duration(minutes=5)
@@ -66,53 +66,7 @@ STATUS_WORDS = {
 }
 
 
-# --- slots -----------------------------------------------------------------------------------
-
-
-def _slot(*, day: pendulum.Date, hhmm: str, zone: str) -> pendulum.DateTime:
-    hour, minute = (int(part) for part in hhmm.split(":"))
-    return pendulum.datetime(day.year, day.month, day.day, hour, minute, tz=zone)
-
-
-def next_slot(*, now: pendulum.DateTime, times: tuple[str, ...], zone: str) -> pendulum.DateTime:
-    """The next stand-up strictly after `now`, on a working day, in `zone`."""
-    local = now.in_timezone(zone)
-    day = local.date()
-    for _day in range(8):
-        if day.weekday() in WORKING_WEEKDAYS:
-            for hhmm in sorted(times):
-                slot = _slot(day=day, hhmm=hhmm, zone=zone)
-                if slot > local:
-                    return slot
-        day = day.add(days=1)
-    raise ValueError("no stand-up time configured")
-
-
-def _latest_slot(
-    *, at: pendulum.DateTime, times: tuple[str, ...], zone: str, inclusive: bool
-) -> pendulum.DateTime:
-    local = at.in_timezone(zone)
-    day = local.date()
-    for _day in range(8):
-        if day.weekday() in WORKING_WEEKDAYS:
-            for hhmm in sorted(times, reverse=True):
-                slot = _slot(day=day, hhmm=hhmm, zone=zone)
-                if slot < local or (inclusive and slot == local):
-                    return slot
-        day = day.subtract(days=1)
-    raise ValueError("no stand-up time configured")
-
-
-def current_slot(*, now: pendulum.DateTime, times: tuple[str, ...], zone: str) -> pendulum.DateTime:
-    """The stand-up at hand: the latest slot that has begun by `now`, in `zone`."""
-    return _latest_slot(at=now, times=times, zone=zone, inclusive=True)
-
-
-def previous_slot(
-    *, slot: pendulum.DateTime, times: tuple[str, ...], zone: str
-) -> pendulum.DateTime:
-    """The slot before `slot`: where "since the last stand-up" starts (Monday looks to Friday)."""
-    return _latest_slot(at=slot, times=times, zone=zone, inclusive=False)
+# --- slots (their arithmetic is model.slots) -------------------------------------------
 
 
 def starts_on_open(*, slot: pendulum.DateTime, now: pendulum.DateTime) -> bool:

@@ -361,3 +361,67 @@ class Satisfaction(SQLModel, table=True):
     at: datetime
     score: int
     note: str = ""
+
+
+class RecurrenceKind(StrEnum):
+    WEEKLY = "weekly"  # on `weekday`, every `every_weeks` weeks from the week of `since`
+    MONTHLY_DAY = "monthly_day"  # on `month_day`, or the month's last day when it is shorter
+    FIRST_WORKDAY = "first_workday"  # the month's first Monday-to-Friday day
+    LAST_WORKDAY = "last_workday"  # the month's last Monday-to-Friday day
+
+
+class Recurrence(SQLModel, table=True):
+    """The rule that makes a task's next occurrences, one per period (a week or a month).
+
+    The task is the pattern every occurrence copies. Occurrences fall on or after `since`
+    and on or before `until`; an edit moves `since` to the day of the edit, so what was
+    made before keeps its dates."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", unique=True)
+    kind: str = RecurrenceKind.WEEKLY
+    weekday: int = 1
+    """ISO weekday (1 Monday … 7 Sunday) of a weekly rule."""
+    every_weeks: int = 1
+    month_day: int = 1
+    since: date
+    until: date | None = None
+    updated_at: datetime
+
+
+class Occurrence(SQLModel, table=True):
+    """A task a rule made: one per rule and period, which is what makes making them idempotent."""
+
+    __table_args__ = (UniqueConstraint("recurrence_id", "period"),)
+    id: int | None = Field(default=None, primary_key=True)
+    recurrence_id: int = Field(foreign_key="recurrence.id", index=True)
+    period: date
+    """The first day of the week (weekly rules) or of the month (monthly ones)."""
+    on: date
+    task_id: int = Field(foreign_key="task.id", index=True)
+
+
+class SprintTemplate(SQLModel, table=True):
+    """A client's planned sprint saved to plan again: the standing work of a kind of week."""
+
+    __table_args__ = (UniqueConstraint("client_id", "name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id", index=True)
+    name: str
+    created_at: datetime
+
+
+class TemplateTask(SQLModel, table=True):
+    """One task of a template, as the pattern of the task applying it makes."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    template_id: int = Field(foreign_key="sprinttemplate.id", index=True)
+    position: int = 0
+    title: str
+    description: str = ""
+    priority: str = Priority.NORMAL
+    estimate_hours: float | None = None
+    assignee_id: int | None = Field(default=None, foreign_key="member.id")
+    labels: str = ""
+    checklist: str = ""
+    """The checklist's items, one a line."""

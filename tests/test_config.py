@@ -9,6 +9,7 @@ import pytest
 
 from model.config import (
     DEFAULT_URGENCY,
+    REMINDERS,
     Config,
     ConfigError,
     config_path,
@@ -143,6 +144,8 @@ def test_a_value_of_the_wrong_type_gives_defaults_and_names_the_key(config_file,
         ("urgency.bogus", "1"),
         ("nonsense", "1"),
         ("nonsense.deep", "1"),
+        ("reminders.cadence", "maybe"),
+        ("reminders.bogus", "off"),
     ],
 )
 def test_set_value_rejects_bad_values(key, value):
@@ -185,6 +188,14 @@ def test_set_value_dotted_keys_table():
     assert changed_keys(Config(), after) == {"keys"}
 
 
+def test_each_reminder_switches_off_alone():
+    after = set_value(config=Config(), key="reminders.cadence", value="off")
+    after = set_value(config=after, key="reminders.desktop", value="False")
+    assert after.reminders == {**dict.fromkeys(REMINDERS, True), "cadence": False, "desktop": False}
+    assert set_value(config=after, key="reminders.cadence", value="yes").reminders["cadence"]
+    assert changed_keys(Config(), after) == {"reminders"}
+
+
 @pytest.mark.parametrize("key", ["me.x", "standup_minutes.x", "sprint_start.x"])
 def test_set_value_dotted_key_on_a_plain_setting_is_refused(key):
     with pytest.raises(ConfigError, match="not a table"):
@@ -215,6 +226,7 @@ def custom_config() -> Config:
         default_estimate_hours=1.5,
         urgency={**DEFAULT_URGENCY, "fire": 9.5, "waiting": -1.0},
         keys={"board": "b", "app.quit": "ctrl+q"},
+        reminders={**dict.fromkeys(REMINDERS, True), "cadence": False},
     )
 
 

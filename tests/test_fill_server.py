@@ -49,6 +49,10 @@ def export_file(tmp_path, capsys):
     return out
 
 
+DEMO_TASKS = 408
+"""400 of history, five recurring tasks and this week's three copies of the weekly reports."""
+
+
 def test_a_store_with_only_the_schema_is_empty(store):
     assert demo.is_empty(engine=store)
 
@@ -58,7 +62,7 @@ def test_a_store_the_app_has_opened_is_still_empty_and_the_demo_fills_it(store):
     # takes the store and its own sprints replace that row in the same transaction.
     this_weeks_sprint(store)
     assert demo.is_empty(engine=store)
-    assert demo.fill(engine=store).tasks == 400
+    assert demo.fill(engine=store).tasks == DEMO_TASKS
 
 
 def test_work_in_any_table_makes_the_store_not_empty(store):
@@ -73,24 +77,24 @@ def test_demo_fills_the_store_named_by_its_url(store, capsys):
     assert run(["demo", "--db", url_of(store)]) == 0
     assert "9 clients" in capsys.readouterr().out
     filled = counts(store)
-    assert filled["task"] == 400 and filled["timeentry"] > 1000
+    assert filled["task"] == DEMO_TASKS and filled["timeentry"] > 1000
 
     assert run(["demo", "--db", url_of(store)]) == 1
     assert "not empty" in capsys.readouterr().err
     assert counts(store) == filled
 
     assert run(["demo", "--db", url_of(store), "--force", "--seed", "2"]) == 0
-    assert counts(store)["task"] == 400
+    assert counts(store)["task"] == DEMO_TASKS
 
 
 def test_demo_fills_the_store_named_by_clientdeck_db(store, monkeypatch, capsys):
     monkeypatch.setenv("CLIENTDECK_DB", url_of(store))
     assert run(["demo"]) == 0
-    assert counts(store)["task"] == 400
+    assert counts(store)["task"] == DEMO_TASKS
     # New rows get ids past the demo's own on PostgreSQL too.
     assert run(["add", "BC: one more thing"]) == 0
     with reading(store) as session:
-        assert session.scalar(select(func.max(Task.id))) == 401
+        assert session.scalar(select(func.max(Task.id))) == DEMO_TASKS + 1
 
 
 def test_demo_without_a_store_named_is_refused(capsys):

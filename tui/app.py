@@ -28,7 +28,7 @@ from model.members import find_member, needs_setup, team
 from model.now import Now, moment_of, now_of
 from model.outage import OUTAGES, outage_message
 from model.parsing import Due
-from model.standup import next_slot
+from model.slots import next_slot
 from model.tasks import get_task, restore, snapshot
 from model.timetrack import RunningTimer, forgotten_timer, running_entry, start_timer, stop_timer
 from model.undo import UndoStack
@@ -38,7 +38,7 @@ from tui.compat import NoLocalsOnCrash
 from tui.format import literal
 from tui.keys import NOT_APPLIED, check_keymap, translate_bindings
 from tui.outage import SurvivesOutages
-from tui.reminders import StandupReminders
+from tui.reminders import StandupReminders, WorkReminders
 from tui.screens.showing import A_FRAME
 from tui.themes import load_themes
 from tui.widgets import DeckHeader
@@ -152,6 +152,7 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
         translate_bindings(self)
         self.engine = engine
         self.config = config
+        self.work_reminders = WorkReminders(app=self)
         self.config_path = config_path
         self.undo_stack = UndoStack()
         self.writes = WriteQueue(self)
@@ -214,6 +215,7 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
         self.call_after_refresh(self._wait_for_quiet)
         self.call_after_refresh(self._ask_about_a_forgotten_timer)
         StandupReminders(app=self).start()
+        self.call_after_refresh(self.work_reminders.start)
 
     _quiet_timer = None
 

@@ -8,7 +8,6 @@ from datetime import date, datetime
 import pendulum
 
 from model.i18n import _, ngettext
-from model.interactions import quoted
 
 
 def due_phrase(*, due: date, today: date) -> tuple[str, bool]:
@@ -29,6 +28,8 @@ def due_phrase(*, due: date, today: date) -> tuple[str, bool]:
 def subject(title: str, *, width: int = 40) -> str:
     """A task named inside a dialog's question, so the dialog says what it acts on: in the
     language's quotation marks, cut to `width` characters with an ellipsis."""
+    from model.interactions import quoted  # here: the shell's `status` loads no database layer
+
     title = " ".join(title.split())
     return quoted(title if len(title) <= width else title[: width - 1].rstrip() + "…")
 

@@ -18,7 +18,7 @@ from model.db import one_view
 from model.outage import OUTAGES
 
 # Methods of ours that Textual calls: event and message handlers, actions, and the
-# reads screens schedule for themselves (see _READS).
+# reads (see _READS) and writes screens schedule for themselves.
 _PREFIXES = ("on_", "_on_", "action_", "watch_")
 _NAMES = frozenset(
     {
@@ -32,6 +32,7 @@ _NAMES = frozenset(
         "_note_own_write",
         "_adopt_fingerprint",
         "_ask_about_a_forgotten_timer",
+        "_open_week",
     }
 )
 

@@ -1,12 +1,44 @@
-"""The stand-up reminders every mode shows: small, so the app starts them with the board."""
+"""The reminders every mode shows, as toasts and (where `notify-send` exists) as desktop
+notifications: the stand-up's, checked on the clock alone, and the work's (promises,
+my timer, clients' cadence, `model.reminders`), read in a thread. Each is shown once."""
 
 from __future__ import annotations
+
+import shutil
+import subprocess
 
 from textual.app import App
 
 from model import clock
 from model.i18n import _, ngettext
+from model.outage import OUTAGES
+from model.reminders import Reminder, due_reminders
 from model.standup import due_reminder
+
+TOAST_SECONDS = 15
+"""Long enough to be seen from across the desk, short enough not to cover a panel."""
+
+
+def desktop_notify(*, title: str, message: str) -> None:
+    """The reminder on the desktop too, where `notify-send` exists; never waits for it."""
+    program = shutil.which("notify-send")
+    if program is None:
+        return
+    try:
+        subprocess.Popen(
+            [program, "--app-name=clientdeck", "--", title, message],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    except OSError:  # no session bus, a broken install: the toast has said it
+        return
+
+
+def remind(app: App, *, title: str, message: str) -> None:
+    app.notify(message, title=title, timeout=TOAST_SECONDS, markup=False)
+    if app.config.reminders["desktop"]:
+        desktop_notify(title=title, message=message)
 
 
 class StandupReminders:
@@ -16,8 +48,6 @@ class StandupReminders:
     """
 
     CHECK_SECONDS = 5.0
-    TOAST_SECONDS = 15
-    """Long enough to be seen from across the desk, short enough not to cover a panel."""
 
     def __init__(self, *, app: App) -> None:
         self.app = app
@@ -32,7 +62,9 @@ class StandupReminders:
             after=self.checked, until=now, times=self.app.config.standup_times, zone=clock.zone()
         )
         self.checked = now
-        if reminder is None or getattr(self.app.screen, "shows_standup", False):
+        if reminder is None or not self.app.config.reminders["standup"]:
+            return
+        if getattr(self.app.screen, "shows_standup", False):
             return  # on the stand-up itself the header says it: no toast over its notes
         when = reminder.slot.format("HH:mm")
         if reminder.minutes_before:
@@ -44,4 +76,46 @@ class StandupReminders:
             )
         else:
             message = _("Stand-up now ({time})", time=when)
-        self.app.notify(message, title=_("Stand-up"), timeout=self.TOAST_SECONDS, markup=False)
+        remind(self.app, title=_("Stand-up"), message=message)
+
+
+class WorkReminders:
+    """Promises due or missed, my timer left running, clients waiting for an update: looked
+    for every minute in a thread (on a server a read waits for the network), each shown
+    once while the app runs. A database that is away is the change check's to report."""
+
+    CHECK_SECONDS = 60.0
+    AT_ONCE = 3
+    """Toasts at one time at most (the first look after a weekend finds many): the rest
+    are counted in one more."""
+
+    def __init__(self, *, app: App) -> None:
+        self.app = app
+        self.shown: set[str] = set()
+
+    def start(self) -> None:
+        self.app.set_interval(self.CHECK_SECONDS, self.check)
+        self.check()
+
+    def check(self):
+        return self.app.run_worker(self._look, thread=True, exclusive=True, group="reminders")
+
+    def _look(self) -> None:
+        app = self.app
+        try:
+            found = due_reminders(
+                app.engine, member_id=app.me_id, sprint_id=app.now.sprint.id, config=app.config
+            )
+        except OUTAGES:
+            return
+        app.call_from_thread(self.show, found)
+
+    def show(self, found: list[Reminder]) -> None:
+        new = [reminder for reminder in found if reminder.key not in self.shown]
+        self.shown.update(reminder.key for reminder in new)
+        for reminder in new[: self.AT_ONCE]:
+            remind(self.app, title=reminder.title, message=reminder.message)
+        more = len(new) - self.AT_ONCE
+        if more > 0:
+            message = ngettext("and {n} more reminder", "and {n} more reminders", n=more)
+            remind(self.app, title=_("Reminders"), message=message)

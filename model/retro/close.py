@@ -32,6 +32,7 @@ from sqlmodel import Session, SQLModel, select
 from model import clock
 from model.db import reading, transaction
 from model.i18n import _
+from model.occurrences import make_occurrences
 from model.retro.sprint import plain_utc, retro_row
 from model.tables import (
     ActionItem,
@@ -195,8 +196,9 @@ def close_sprint(
     engine: Engine, *, sprint_id: int, send_back: Collection[int] = (), who: int | None = None
 ) -> Closing:
     """Close the sprint: unfinished work rolls over (or goes back to the backlog when asked),
-    action items become tasks of the next sprint, which is created if needed. The result
-    names every row written, and its `undo` puts them all back."""
+    action items become tasks of the next sprint, which is created if needed and opened (its
+    recurring tasks made, `model.occurrences`). The result names every row written, and its
+    `undo` puts them all back."""
     now = clock.now()
     record = _Record()
     with transaction(engine) as session:
@@ -266,6 +268,8 @@ def close_sprint(
             session.add(item)
             record.changed(item, before=before)
             made[item.id] = task.id
+        for row in make_occurrences(session, sprint_id=following.id, who=who, now=now):
+            record.made(row)
         before = row_state(sprint)
         sprint.state = SprintState.CLOSED
         sprint.closed_at = now

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from model.config import Config
+from model.config import REMINDERS, Config
 from model.store import open_store
 from tests.agency import build
 from tests.conftest import ZONE
@@ -24,9 +24,15 @@ def agency(store, frozen):
     return store, build(store)
 
 
+QUIET = {**dict.fromkeys(REMINDERS, False), "standup": True}
+"""The work's reminders off unless a test turns them on: a toast would cover a snapshot,
+and no test sends a desktop notification."""
+
+
 @pytest.fixture
 def make_app(tmp_path):
     def factory(engine, **settings) -> ClientDeck:
+        settings.setdefault("reminders", QUIET)
         config = Config(time_zone=ZONE, **settings)
         app = ClientDeck(engine=engine, config=config, config_path=tmp_path / "config.toml")
         app.animation_level = "none"

@@ -11,8 +11,10 @@ from sqlmodel import select
 from model import clock
 from model.db import reading, transaction
 from model.files import reports_dir
+from model.occurrences import set_rule
 from model.planning import added_mid_sprint, snapshot_text
-from model.tables import ClientPlan, Status, TimeEntry
+from model.recurrence import Rule
+from model.tables import ClientPlan, RecurrenceKind, Status, TimeEntry
 from model.task_steps import toggle_sprint
 from model.tasks import create_task, get_task
 from model.timetrack import running_entry
@@ -286,3 +288,80 @@ def test_plan_with_an_overloaded_member_and_an_over_budget_client(
         )
     toggle_sprint(engine, task_id=later.id, sprint_id=sprint_id, label="plan", who=None)
     assert snap_compare(make_app(engine), terminal_size=SIZE, press=["2"])
+
+
+async def test_planning_next_week_makes_its_recurring_task_once(agency, make_app):
+    engine, ids = agency
+    pattern = create_task(
+        engine,
+        client_id=ids["NWB"],
+        title="Weekly report",
+        status=Status.BACKLOG,
+        assignee_id=ids["DS"],
+        estimate_hours=1,
+    )
+    set_rule(
+        engine,
+        task_id=pattern.id,
+        rule=Rule(kind=RecurrenceKind.WEEKLY, since=clock.today(), weekday=5),
+        since=clock.today().add(weeks=1).start_of("week"),
+    )
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        screen = plan(app)
+        assert "Weekly report" not in [row.task.title for row in screen.panes[1].rows if row.task]
+        await pilot.press("N")
+        await pilot.pause()
+        [copy] = [row.task for row in screen.panes[1].rows if row.task is not None]
+        assert (copy.title, copy.assignee_id) == ("Weekly report", ids["DS"])
+        assert copy.due_date == as_date(screen.sprint.week_start).add(days=4)
+        await pilot.press("P", "N")
+        await pilot.pause()
+        assert pane_task_ids(screen.panes[1]) == [copy.id]
+
+
+async def test_s_saves_the_clients_sprint_and_t_plans_it_next_week(agency, make_app):
+    from tui.screens.inbox import TextPrompt
+    from tui.screens.prompt import PickScreen
+
+    engine, ids = agency
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2", "l")
+        screen = plan(app)
+        await select_client(pilot, ids["NWB"])
+        await pilot.press("s")
+        assert isinstance(app.screen, TextPrompt)
+        answer = app.screen.query_one("#answer")
+        assert answer.value == "NWB 2026-W47"
+        answer.value = "PPC week"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert [n.message for n in app._notifications][-1] == "Template PPC week saved: 3 tasks"
+        await pilot.press("N")
+        assert pane_task_ids(screen.panes[1]) == []
+        await select_client(pilot, ids["NWB"])
+        await pilot.press("T")
+        assert isinstance(app.screen, PickScreen)
+        assert app.screen.labels == ["PPC week · 3 tasks · 6h"]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert [n.message for n in app._notifications][-1] == "3 tasks planned from PPC week"
+        assert len(pane_task_ids(screen.panes[1])) == 3
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert pane_task_ids(screen.panes[1]) == []
+
+
+async def test_t_without_templates_says_how_to_make_one(agency, make_app):
+    engine, ids = agency
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2", "l")
+        await select_client(pilot, ids["MK"])
+        await pilot.press("T")
+        await pilot.pause()
+        assert [n.message for n in app._notifications][-1] == (
+            "Меблі Карпат has no templates yet: s saves a planned sprint as one"
+        )

@@ -32,7 +32,7 @@ BUDGETS = {
 }
 LIMITS = {
     "move a card": 17,
-    "Plan": 13,
+    "Plan": 14,  # one more: whether the week has recurring tasks to make (model.occurrences)
     "Stand-up": 14,
     "Retro": 24,
     "Calendar": 6,

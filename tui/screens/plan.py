@@ -23,6 +23,7 @@ from model import clock
 from model.budgets import BudgetStatus, budget_statuses
 from model.files import WriteError, file_part, reports_dir, write_private
 from model.i18n import N_, _, ngettext
+from model.occurrences import has_missing, open_sprint
 from model.planning import (
     ClientPlanRow,
     MemberLoad,
@@ -43,6 +44,7 @@ from tui.format import due_phrase, hours, literal
 from tui.keys import translate_bindings
 from tui.labels import PRIORITY_MARKS
 from tui.outage import SurvivesOutages
+from tui.screens.plan_templates import TemplateActions
 from tui.screens.showing import ReadsAfterShowing
 from tui.screens.task_actions import TaskActions
 from tui.widgets import DeckFooter, DeckHeader, FlowText
@@ -248,7 +250,7 @@ class PlanPane(Widget):
         return Content("\n").join(lines)
 
 
-class PlanScreen(SurvivesOutages, ReadsAfterShowing, TaskActions, Screen):
+class PlanScreen(SurvivesOutages, ReadsAfterShowing, TaskActions, TemplateActions, Screen):
     CSS_PATH = "plan.tcss"
     BINDINGS = [
         Binding("up,k", "cursor(-1)", "Up", show=False, id="plan.up"),
@@ -265,6 +267,8 @@ class PlanScreen(SurvivesOutages, ReadsAfterShowing, TaskActions, Screen):
         Binding("d", "due", "Due", show=False, id="plan.due"),
         Binding("g", "agree", "Agreed with client", id="plan.agree"),
         Binding("y", "copy_plan", "Copy plan for client", id="plan.copy"),
+        Binding("s", "save_template", "Save as template", show=False, id="plan.save_template"),
+        Binding("T", "apply_template", "Plan a template", show=False, id="plan.apply_template"),
         Binding("N", "week(1)", "Next week", id="plan.next_week"),
         Binding("P", "week(-1)", "Previous week", id="plan.previous_week"),
         Binding("m", "app.team", "Team", show=False, id="plan.team"),
@@ -326,9 +330,18 @@ class PlanScreen(SurvivesOutages, ReadsAfterShowing, TaskActions, Screen):
             self._budgets_for = wanted
         return self._budgets
 
+    def _open_week(self) -> None:
+        """Planning a week opens its sprint: the recurring tasks due in it are made, once,
+        in a write of their own after the view that found them missing (a view reads only
+        what was committed when it began)."""
+        if open_sprint(self.app.engine, sprint_id=self.sprint.id, who=self.app.me_id):
+            self.reload()
+
     def reload(self) -> None:
         if not self.is_mounted:
             return
+        if has_missing(self.app.engine, sprint=self.sprint):
+            self.call_after_refresh(self._open_week)
         view = plan_view(
             self.app.engine,
             sprint=self.sprint,

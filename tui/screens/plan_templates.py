@@ -1,0 +1,120 @@
+"""Plan's sprint templates: `s` saves the selected client's planned sprint as a template,
+`T` plans one of the client's templates into the week shown (undo takes it back)."""
+
+from __future__ import annotations
+
+from model.errors import ValidationError
+from model.i18n import _, ngettext
+from model.templates import apply_template, save_template, template_name, templates_of
+from model.weeks import as_date, iso_week_label
+from tui.format import hours
+
+
+class TemplateActions:
+    """Mixed into the Plan screen, which has `sprint`, `view`, `reload` and the selection."""
+
+    def action_save_template(self) -> None:
+        from tui.screens.inbox import TextPrompt
+
+        client = self._selected_client()
+        if client is None:
+            self.app.bell()
+            return
+        week = iso_week_label(day=as_date(self.sprint.week_start))
+
+        def parse(text: str) -> str:
+            return template_name(text)  # a ValidationError is a ValueError: said under the input
+
+        def chosen(name) -> None:
+            if name is TextPrompt.CANCELLED:
+                return
+            try:
+                saved = save_template(
+                    self.app.engine,
+                    client_id=client.client_id,
+                    sprint_id=self.sprint.id,
+                    name=name,
+                )
+            except ValidationError as error:
+                self.notify(str(error), severity="error", markup=False)
+                return
+            self.notify(
+                ngettext(
+                    "Template {name} saved: {n} task",
+                    "Template {name} saved: {n} tasks",
+                    n=saved.tasks,
+                    name=saved.name,
+                ),
+                markup=False,
+            )
+
+        self.app.push_screen(
+            TextPrompt(
+                title=_("Save {client}'s sprint as a template named", client=client.name),
+                value=f"{client.code} {week}",
+                parse=parse,
+            ),
+            chosen,
+        )
+
+    def action_apply_template(self) -> None:
+        from tui.screens.prompt import PickScreen
+
+        client = self._selected_client()
+        if client is None:
+            self.app.bell()
+            return
+        found = templates_of(self.app.engine, client_id=client.client_id)
+        if not found:
+            self.notify(
+                _(
+                    "{client} has no templates yet: s saves a planned sprint as one",
+                    client=client.name,
+                ),
+                markup=False,
+            )
+            return
+        options = [
+            (
+                ngettext(
+                    "{name} · {n} task · {hours}h",
+                    "{name} · {n} tasks · {hours}h",
+                    n=template.tasks,
+                    name=template.name,
+                    hours=hours(template.hours),
+                ),
+                template,
+            )
+            for template in found
+        ]
+
+        def chosen(template) -> None:
+            if template is PickScreen.CANCELLED:
+                return
+            try:
+                done = apply_template(
+                    self.app.engine,
+                    template_id=template.id,
+                    sprint_id=self.sprint.id,
+                    who=self.app.me_id,
+                )
+            except ValidationError as error:
+                self.notify(str(error), severity="error", markup=False)
+                return
+            self.app.undo_stack.add(done.undo)
+            self.reload()
+            said = ngettext(
+                "{n} task planned from {name}",
+                "{n} tasks planned from {name}",
+                n=len(done.value),
+                name=template.name,
+            )
+            overloaded = sum(member.overloaded for member in self.view.members)
+            if overloaded:
+                said += "; " + ngettext(
+                    "{n} member over capacity", "{n} members over capacity", n=overloaded
+                )
+            self.notify(said, severity="warning" if overloaded else "information", markup=False)
+
+        title = _("Plan which template of {client}?", client=client.name)
+        self.app.push_screen(PickScreen(title=title, options=options), chosen)
