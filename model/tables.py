@@ -90,6 +90,12 @@ class Client(SQLModel, table=True):
     cadence_days: int | None = None
     """How often the client expects an update, in working days; None: the config's default."""
     created_at: datetime
+    billable: bool = True
+    """Whether its time is billed unless a task or an entry says otherwise (see model.billing)."""
+    rounding_minutes: int = 0
+    """Billed time is rounded up to this many minutes (0: not rounded); raw time is kept."""
+    rounding_scope: str = "entry"
+    """What is rounded: each entry, or the sum of a task's entries of a day (`task-day`)."""
 
 
 class Budget(SQLModel, table=True):
@@ -186,6 +192,8 @@ class Task(SQLModel, table=True):
     duplicate_of_id: int | None = Field(default=None, foreign_key="task.id")
     external_id: str | None = Field(default=None, index=True)
     version: int = 1
+    billable: bool | None = None
+    """None: as the client says."""
 
 
 class ChecklistItem(SQLModel, table=True):
@@ -246,6 +254,8 @@ class TimeEntry(SQLModel, table=True):
     end: datetime | None = None
     note: str = ""
     archived_at: datetime | None = None
+    billable: bool | None = None
+    """None: as the task says, then the client."""
 
 
 class Standup(SQLModel, table=True):
