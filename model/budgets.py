@@ -24,6 +24,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from model import clock
+from model.billing import billed_by_client
 from model.db import reading, transaction
 from model.i18n import _
 from model.tables import Budget, Client, ClientStatus, Sprint, SprintState, Status, Task
@@ -52,6 +53,8 @@ class BudgetStatus:
     planned_hours: float
     level: Level
     runs_out_on: pendulum.Date | None
+    billed_hours: float = 0.0
+    """The billable entries started in the month, rounded by the client's rule."""
 
     @property
     def remaining_hours(self) -> float | None:
@@ -262,6 +265,9 @@ def _statuses(
     with reading(engine) as session:
         budgets, spent = month_hours(session, month=first, client_ids=client_ids)
         planned = _planned(session, month=first, client_ids=client_ids)
+        billed = billed_by_client(
+            session, span=month_span(month=first, zone=clock.zone()), client_ids=client_ids
+        )
     return {
         client_id: BudgetStatus(
             client_id=client_id,
@@ -273,6 +279,7 @@ def _statuses(
             runs_out_on=runs_out_on(
                 month=first, budget=budgets.get(client_id), spent=spent[client_id], today=today
             ),
+            billed_hours=billed[client_id].billed_hours,
         )
         for client_id in client_ids
     }

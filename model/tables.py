@@ -92,6 +92,12 @@ class Client(SQLModel, table=True):
     language: str = ""
     """The language of the client's reports (en, uk, ru); empty: the app's own."""
     created_at: datetime
+    billable: bool = True
+    """Whether its time is billed unless a task or an entry says otherwise (see model.billing)."""
+    rounding_minutes: int = 0
+    """Billed time is rounded up to this many minutes (0: not rounded); raw time is kept."""
+    rounding_scope: str = "entry"
+    """What is rounded: each entry, or the sum of a task's entries of a day (`task-day`)."""
 
 
 class Budget(SQLModel, table=True):
@@ -188,6 +194,8 @@ class Task(SQLModel, table=True):
     duplicate_of_id: int | None = Field(default=None, foreign_key="task.id")
     external_id: str | None = Field(default=None, index=True)
     version: int = 1
+    billable: bool | None = None
+    """None: as the client says."""
 
 
 class ChecklistItem(SQLModel, table=True):
@@ -252,7 +260,7 @@ class TimeEntry(SQLModel, table=True):
     source_key: str | None = None
     """The export row an imported entry came from (`model.importers.timeentries`)."""
     billable: bool | None = None
-    """What the tracker an imported entry came from said; None where nothing said it."""
+    """None: as the task says, then the client; an import sets what its tracker said."""
 
 
 class Standup(SQLModel, table=True):

@@ -50,6 +50,7 @@ TRACKED = (
     "promised_at",
     "fire",
     "archived_at",
+    "billable",
 )
 
 EDITABLE = (
@@ -68,6 +69,7 @@ EDITABLE = (
     "blocked",
     "promised_at",
     "position",
+    "billable",
 )
 
 
@@ -118,6 +120,8 @@ def validate(*, changes: dict[str, Any]) -> dict[str, Any]:
         )
     if "labels" in out:
         out["labels"] = normalise_labels(text=out["labels"])
+    if out.get("billable") not in (None, True, False):
+        raise ValidationError(_("billable is yes, no or as the client says"), field="billable")
     return out
 
 

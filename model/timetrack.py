@@ -548,9 +548,9 @@ def hours_by_task(session: Session, *, task_ids: Sequence[int]) -> dict[int, flo
     hours = dict.fromkeys(task_ids, 0.0)
     if not hours:
         return hours
-    milliseconds = _milliseconds(dialect=session.get_bind().dialect.name, now=clock.now())
+    entry_ms = milliseconds(dialect=session.get_bind().dialect.name, now=clock.now())
     rows = session.exec(
-        select(TimeEntry.task_id, func.sum(milliseconds))
+        select(TimeEntry.task_id, func.sum(entry_ms))
         .where(TimeEntry.task_id.in_(list(hours)), TimeEntry.archived_at.is_(None))
         .group_by(TimeEntry.task_id)
     )
@@ -564,7 +564,7 @@ def spent_hours(engine: Engine, *, task_ids: Sequence[int]) -> dict[int, float]:
         return hours_by_task(session, task_ids=task_ids)
 
 
-def _milliseconds(*, dialect: str, now: datetime, span: Span | None = None) -> ColumnElement:
+def milliseconds(*, dialect: str, now: datetime, span: Span | None = None) -> ColumnElement:
     """An entry's whole milliseconds (inside `span` when given), computed by the database.
 
     Summing in SQL keeps a month of 100,000 entries off the Python side; the
@@ -597,11 +597,9 @@ def hours_by_client(
     The client filter is applied to the sums, not in SQL: there it would lead
     the planner to walk each client's whole history instead of the span's entries.
     """
-    milliseconds = _milliseconds(
-        dialect=session.get_bind().dialect.name, span=span, now=clock.now()
-    )
+    entry_ms = milliseconds(dialect=session.get_bind().dialect.name, span=span, now=clock.now())
     query = (
-        select(Task.client_id, func.sum(milliseconds))
+        select(Task.client_id, func.sum(entry_ms))
         .join(Task, Task.id == TimeEntry.task_id)
         .where(in_span(span=span))
         .group_by(Task.client_id)

@@ -544,10 +544,12 @@ def test_the_hours_report_tells_internal_work_as_one_line_and_adds_up(store, nwb
         )
     text = render_markdown(report)
     assert "Invoice for October" not in text
-    assert "| Account management and coordination |  | 0.50 |" in text
+    assert "| Account management and coordination |  | 0.50 | 0.50 |" in text
     rows = [line for line in text.splitlines() if line.startswith("| ") and line.endswith(" |")]
-    hours = [float(line.rsplit("|", 2)[1]) for line in rows[1 : len(report.tasks) + 1]]
+    hours = [float(line.rsplit("|", 3)[1]) for line in rows[1 : len(report.tasks) + 1]]
+    billed = [float(line.rsplit("|", 2)[1]) for line in rows[1 : len(report.tasks) + 1]]
     assert sum(hours) == pytest.approx(report.total_hours)
+    assert sum(billed) == pytest.approx(report.billed_hours)
 
 
 @pytest.mark.parametrize(

@@ -210,7 +210,7 @@ def ship_newer_release(tmp_path, monkeypatch):
         monkeypatch.setattr(store, "MIGRATIONS", copy)
         monkeypatch.setattr(store, "HEAD_REVISION", "0099_test")
         assert store.head_revision() == "0099_test"
-        assert store.known_revisions() == {f"000{n}" for n in range(1, 7)} | {"0099_test"}
+        assert store.known_revisions() == {f"000{n}" for n in range(1, 8)} | {"0099_test"}
         return copy
 
     return ship
@@ -335,3 +335,99 @@ def test_a_store_at_the_first_revision_is_upgraded_to_the_head_with_a_backup(db_
     indexes = {index["name"] for index in inspect(opened.engine).get_indexes("timeentry")}
     assert "ix_timeentry_end" in indexes
     opened.engine.dispose()
+
+
+def _row_counts(path: Path) -> dict[str, int]:
+    with sqlite3.connect(path) as connection:
+        names = [
+            name
+            for (name,) in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'alembic_version'"
+            )
+        ]
+        return {
+            name: connection.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
+            for name in names
+        }
+
+
+def _schema(path: Path) -> dict[str, set[str]]:
+    return {table: columns_of(path, table) for table in tables_of(path) - {"alembic_version"}}
+
+
+def test_a_scale_one_store_of_the_previous_head_upgrades_with_its_data_intact(
+    tmp_path, db_path, frozen
+):
+    """The demo's scale-1 agency, taken back to 0004 (checked to be 0004's very schema),
+    then a copy opened by this release: every row kept, the retainer columns at their
+    defaults, which bill all time unrounded as before."""
+    from alembic import command
+
+    from model.demo import fill
+
+    previous = tmp_path / "previous" / "clientdeck.db"
+    previous.parent.mkdir()
+    engine = make_engine(url=sqlite_url(path=previous))
+    with engine.begin() as connection:
+        command.upgrade(store._alembic_config(connection=connection), "0004")
+    engine.dispose()
+    opened = store.open_store(url=sqlite_url(path=db_path))
+    fill(engine=opened.engine, scale=1)
+    opened.engine.dispose()
+    engine = sa.create_engine(sqlite_url(path=db_path))  # foreign keys off: batch mode copies
+    with engine.begin() as connection:
+        command.downgrade(store._alembic_config(connection=connection), "0004")
+    engine.dispose()
+    assert version_of(db_path) == "0004"
+    assert _schema(db_path) == _schema(previous)
+    counts = _row_counts(db_path)
+    assert counts["timeentry"] > 1000 and counts["client"] > 1
+
+    copy = tmp_path / "copy" / "clientdeck.db"
+    copy.parent.mkdir()
+    shutil.copyfile(db_path, copy)
+    opened = store.open_store(url=sqlite_url(path=copy))
+    opened.engine.dispose()
+    assert opened.upgraded_from == "0004"
+    assert version_of(copy) == HEAD
+    after = _row_counts(copy)
+    assert {table: after[table] for table in counts} == counts
+    with sqlite3.connect(copy) as upgraded:
+        assert upgraded.execute(
+            "SELECT DISTINCT billable, rounding_minutes, rounding_scope FROM client"
+        ).fetchall() == [(1, 0, "entry")]
+        assert upgraded.execute(
+            "SELECT count(*) FROM timeentry WHERE billable IS NOT NULL"
+        ).fetchone() == (0,)
+
+
+@pytest.mark.postgres
+def test_a_scale_one_postgresql_store_of_the_previous_head_upgrades_with_its_data(pg_store, frozen):
+    from alembic import command
+
+    from model.demo import fill
+
+    fill(engine=pg_store, scale=1)
+    url = pg_store.url.render_as_string(hide_password=False)
+    tables = [name for name in sa.inspect(pg_store).get_table_names() if name != "alembic_version"]
+
+    def counts() -> dict[str, int]:
+        with pg_store.connect() as connection:
+            return {
+                name: connection.exec_driver_sql(f'SELECT count(*) FROM "{name}"').scalar_one()
+                for name in tables
+            }
+
+    with pg_store.begin() as connection:
+        command.downgrade(store._alembic_config(connection=connection), "0004")
+    before = counts()
+    assert before["timeentry"] > 1000
+    opened = store.open_store(url=url)
+    opened.engine.dispose()
+    assert opened.upgraded_from == "0004"
+    assert counts() == before
+    with pg_store.connect() as connection:
+        defaults = connection.exec_driver_sql(
+            "SELECT DISTINCT billable, rounding_minutes, rounding_scope FROM client"
+        ).all()
+    assert [tuple(row) for row in defaults] == [(True, 0, "entry")]

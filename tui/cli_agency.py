@@ -17,6 +17,7 @@ from typing import Any
 from model import clock
 from model.i18n import N_, SUPPORTED, _, ngettext
 from tui.cli import PROG, Context, Failure, UsageError, say
+from tui.cli_retainer import register_client_actions
 from tui.format import hours
 
 CHANNELS = ("email", "chat", "call", "messenger", "meeting")
@@ -145,6 +146,7 @@ def _register_client(*, commands, parents: list[argparse.ArgumentParser]) -> Non
     )
     restore.add_argument("client", metavar="CODE")
     restore.set_defaults(handler=cmd_client_restore)
+    register_client_actions(actions=actions, parents=parents)
 
 
 def _register_contact(*, commands, parents: list[argparse.ArgumentParser]) -> None:
@@ -459,6 +461,7 @@ def cmd_budget_list(ctx: Context, args: argparse.Namespace) -> int:
                 "month": label,
                 "paid_hours": _rounded(status.budget_hours),
                 "spent_hours": _rounded(status.spent_hours),
+                "billed_hours": _rounded(status.billed_hours),
                 "left_hours": _rounded(status.remaining_hours),
                 "level": str(status.level),
             }
@@ -474,13 +477,21 @@ def cmd_budget_list(ctx: Context, args: argparse.Namespace) -> int:
         say(_("no clients yet; clientdeck client add NAME --code CODE adds one"))
         return 0
     table(
-        header=[_("CODE"), _("NAME"), _("PAID {month}", month=label), _("SPENT"), _("LEFT")],
+        header=[
+            _("CODE"),
+            _("NAME"),
+            _("PAID {month}", month=label),
+            _("SPENT"),
+            _("BILLED"),
+            _("LEFT"),
+        ],
         rows=[
             [
                 client.code,
                 client.name,
                 maybe_hours(statuses[client.id].budget_hours),
                 hours(statuses[client.id].spent_hours),
+                hours(statuses[client.id].billed_hours),
                 maybe_hours(statuses[client.id].remaining_hours),
             ]
             for client in clients

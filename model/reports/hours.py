@@ -25,21 +25,19 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from model import clock
+from model.billing import AGENCY_CODE, Piece, RoundingRule, billed_ms, day_of, is_billable, rule_of
 from model.budgets import paid_hours
 from model.db import reading
 from model.i18n import N_, _
 from model.tables import Client, ClientStatus, Member, Status, Task, TimeEntry
 from model.tasks import NotFoundError
-from model.timetrack import clipped_seconds, in_span
+from model.timetrack import clipped_seconds, elapsed_seconds, in_span
 from model.weeks import Span, month_start
 
 # A spreadsheet runs a cell that starts with one of these as a formula (full-width forms too:
 # some spreadsheets fold them to the plain ones), even after leading blanks.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
-AGENCY_CODE = "AGENCY"
-"""The agency's own client (model.retro.close creates it for action items): all its work is
-internal."""
 INTERNAL_LABEL = "internal"
 ACCOUNT_LABELS = frozenset({INTERNAL_LABEL, "admin", "access", "billing", "call", "plan", "report"})
 """Labels of the account manager's upkeep of a client rather than of work delivered to it."""
@@ -93,6 +91,8 @@ class TaskHours:
     status: str
     hours: float
     internal: bool = False
+    billed_hours: float = 0.0
+    """Billed for the task's entries that started in the period, after rounding."""
 
 
 @dataclass(frozen=True)
@@ -114,6 +114,8 @@ class HoursReport:
     months: tuple[pendulum.Date, ...]
     budget_hours: float | None
     client_status: str = ClientStatus.ACTIVE
+    billed_hours: float = 0.0
+    rule: RoundingRule = RoundingRule()
 
     @property
     def budget_percent(self) -> float | None:
@@ -141,8 +143,13 @@ def _budget(engine: Engine, *, client_id: int, months: tuple[pendulum.Date, ...]
 
 
 def hours_report(engine: Engine, *, client_id: int, span: Span, title: str) -> HoursReport:
-    """Hours per task and per person for one client inside `span`, with the budget."""
+    """Hours per task and per person for one client inside `span`, with the budget.
+
+    Hours are raw time clipped to the period; billed hours are the billable entries that
+    started in it, rounded by the client's rule (model.billing).
+    """
     now = clock.now()
+    zone = clock.zone()
     with reading(engine) as session:
         client = session.get(Client, client_id)
         if client is None:
@@ -156,26 +163,45 @@ def hours_report(engine: Engine, *, client_id: int, span: Span, title: str) -> H
                 Member.name,
                 TimeEntry.start,
                 TimeEntry.end,
+                TimeEntry.billable,
+                Task.billable,
             )
             .join(Task, Task.id == TimeEntry.task_id)
             .join(Member, Member.id == TimeEntry.member_id)
             .where(Task.client_id == client_id, in_span(span=span))
         ).all()
-    tasks: dict[int, TaskHours] = {}
+    rule = rule_of(minutes=client.rounding_minutes, scope=client.rounding_scope)
+    raw: dict[int, float] = {}
+    pieces: dict[int, list[Piece]] = {}
+    details: dict[int, tuple[str, str, str]] = {}
     members: dict[str, float] = {}
     total = 0.0
-    for task_id, task_title, status, labels, member, start, end in rows:
+    for task_id, task_title, status, labels, member, start, end, own, task_says in rows:
         hours = clipped_seconds(start=start, end=end, span=span, now=now) / 3600
-        held = tasks.get(task_id)
-        tasks[task_id] = TaskHours(
-            task_id=task_id,
-            title=task_title,
-            status=status,
-            hours=hours + (held.hours if held else 0.0),
-            internal=is_internal(labels=labels, client_code=client.code),
+        raw[task_id] = raw.get(task_id, 0.0) + hours
+        details[task_id] = (task_title, status, labels)
+        pieces.setdefault(task_id, [])
+        billed = is_billable(
+            entry=own, task=task_says, client=client.billable, client_code=client.code
         )
+        if billed and span.start <= start < span.end:
+            ms = round(elapsed_seconds(start=start, end=end, now=now) * 1000)
+            pieces[task_id].append(
+                Piece(task_id=task_id, day=day_of(start=start, zone=zone), ms=ms)
+            )
         members[member] = members.get(member, 0.0) + hours
         total += hours
+    tasks = [
+        TaskHours(
+            task_id=task_id,
+            title=details[task_id][0],
+            status=details[task_id][1],
+            hours=hours,
+            internal=is_internal(labels=details[task_id][2], client_code=client.code),
+            billed_hours=billed_ms(pieces=pieces[task_id], rule=rule) / 3_600_000,
+        )
+        for task_id, hours in raw.items()
+    ]
     first_day = clock.to_local(span.start).date()
     last_day = clock.to_local(span.end).subtract(microseconds=1).date()
     months = _months(first=first_day, last=last_day)
@@ -185,9 +211,7 @@ def hours_report(engine: Engine, *, client_id: int, span: Span, title: str) -> H
         client_code=client.code,
         first_day=first_day,
         last_day=last_day,
-        tasks=tuple(
-            sorted(tasks.values(), key=lambda t: (-t.hours, t.title.casefold(), t.task_id))
-        ),
+        tasks=tuple(sorted(tasks, key=lambda t: (-t.hours, t.title.casefold(), t.task_id))),
         members=tuple(
             MemberHours(name=name, hours=hours)
             for name, hours in sorted(members.items(), key=lambda item: (-item[1], item[0]))
@@ -196,6 +220,8 @@ def hours_report(engine: Engine, *, client_id: int, span: Span, title: str) -> H
         months=months,
         budget_hours=_budget(engine, client_id=client_id, months=months),
         client_status=client.status,
+        billed_hours=sum(t.billed_hours for t in tasks),
+        rule=rule,
     )
 
 
@@ -238,13 +264,24 @@ def md_text(text: str) -> str:
     return "\\" + line
 
 
-def client_lines(report: HoursReport) -> list[tuple[str, str, float]]:
-    """The task rows the client reads: (title, status in words, hours), with the internal
-    tasks' hours in one "account management" row where the hours would sort it."""
-    rows = [(t.title, status_words(t.status), t.hours) for t in report.tasks if not t.internal]
-    internal = sum(t.hours for t in report.tasks if t.internal)
-    if any(t.internal for t in report.tasks):
-        rows.append((_("Account management and coordination"), "", internal))
+def client_lines(report: HoursReport) -> list[tuple[str, str, float, float]]:
+    """The task rows the client reads: (title, status in words, hours, billed hours), with
+    the internal tasks in one "account management" row where the hours would sort it."""
+    rows = [
+        (t.title, status_words(t.status), t.hours, t.billed_hours)
+        for t in report.tasks
+        if not t.internal
+    ]
+    internal = [t for t in report.tasks if t.internal]
+    if internal:
+        rows.append(
+            (
+                _("Account management and coordination"),
+                "",
+                sum(t.hours for t in internal),
+                sum(t.billed_hours for t in internal),
+            )
+        )
         rows.sort(key=lambda row: -row[2])
     return rows
 
@@ -256,6 +293,8 @@ def render_markdown(report: HoursReport) -> str:
         "",
         f"- {_('Client')}: {md_text(report.client_name)} ({md_text(report.client_code)})",
         f"- {_('Period')}: {report.first_day.isoformat()} – {report.last_day.isoformat()}",
+        f"- {_('Billed time')}: {report.rule.label}; "
+        + _("each entry counts in full on the day it started"),
     ]
     if note := status_note(report.client_status):
         lines += ["", f"> {note}"]
@@ -265,10 +304,13 @@ def render_markdown(report: HoursReport) -> str:
         "",
     ]
     if report.tasks:
-        lines += [f"| {_('Task')} | {_('Status')} | {_('Hours')} |", "|---|---|---:|"]
         lines += [
-            f"| {md_text(title)} | {status} | {_number(hours)} |"
-            for title, status, hours in client_lines(report)
+            f"| {_('Task')} | {_('Status')} | {_('Hours')} | {_('Billed')} |",
+            "|---|---|---:|---:|",
+        ]
+        lines += [
+            f"| {md_text(title)} | {status} | {_number(hours)} | {_number(billed)} |"
+            for title, status, hours, billed in client_lines(report)
         ]
     else:
         lines.append(_("No time recorded."))
@@ -283,6 +325,7 @@ def render_markdown(report: HoursReport) -> str:
         f"## {_('Total')}",
         "",
         f"- {_('Hours')}: {_number(report.total_hours)}",
+        f"- {_('Billed')}: {_number(report.billed_hours)}",
         f"- {_('Budget ({months})', months=_months_label(report))}: "
         + (_("none") if report.budget_hours is None else _number(report.budget_hours)),
     ]
@@ -297,19 +340,33 @@ def _csv_cell(text: str) -> str:
 
 
 def render_csv(report: HoursReport) -> str:
-    """One table: a row per task, per person, the total and the budget."""
+    """One table: a row per task, per person, the total, the billed time and the budget."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([_("section"), _("id"), _("name"), _("status"), _("hours")])
+    writer.writerow([_("section"), _("id"), _("name"), _("status"), _("hours"), _("billed")])
     for t in report.tasks:
         writer.writerow(
-            [_("task"), t.task_id, _csv_cell(t.title), status_words(t.status), _number(t.hours)]
+            [
+                _("task"),
+                t.task_id,
+                _csv_cell(t.title),
+                status_words(t.status),
+                _number(t.hours),
+                _number(t.billed_hours),
+            ]
         )
     for m in report.members:
-        writer.writerow([_("person"), "", _csv_cell(m.name), "", _number(m.hours)])
+        writer.writerow([_("person"), "", _csv_cell(m.name), "", _number(m.hours), ""])
     writer.writerow(
-        [_("total"), "", _csv_cell(report.client_code), "", _number(report.total_hours)]
+        [
+            _("total"),
+            "",
+            _csv_cell(report.client_code),
+            report.rule.label,
+            _number(report.total_hours),
+            _number(report.billed_hours),
+        ]
     )
     budget = "" if report.budget_hours is None else _number(report.budget_hours)
-    writer.writerow([_("budget"), "", _months_label(report), "", budget])
+    writer.writerow([_("budget"), "", _months_label(report), "", budget, ""])
     return out.getvalue()

@@ -33,6 +33,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from model import clock
+from model.billing import RoundingRule
 from model.db import reading
 from model.health import Promise, promises
 from model.i18n import N_, _, language, ngettext
@@ -120,6 +121,9 @@ class WeekReport:
     in_progress: tuple[TaskLine, ...]
     next_week: tuple[TaskLine, ...]
     week_hours: float
+    week_billed_hours: float
+    """The billable entries started in the week, rounded by `rule` (model.billing)."""
+    rule: RoundingRule
     month: pendulum.Date
     month_hours: float
     budget_hours: float | None
@@ -234,6 +238,8 @@ def week_report(engine: Engine, *, client_id: int, week_start: pendulum.Date) ->
             listed={line.task_id for line in doing},
         ),
         week_hours=week.total_hours,
+        week_billed_hours=week.billed_hours,
+        rule=week.rule,
         month=month,
         month_hours=month_to_date.total_hours,
         budget_hours=month_to_date.budget_hours,
@@ -332,6 +338,8 @@ def _hours(report: WeekReport) -> list[str]:
     month = month_name(report.month)
     lines = [
         f"- {_('This week')}: {_number(report.week_hours)}",
+        f"- {_('Billed this week ({rule})', rule=report.rule.label)}: "
+        + _number(report.week_billed_hours),
         f"- {_('Month to date ({month})', month=month)}: {_number(report.month_hours)}",
         f"- {_('Paid hours ({month})', month=month)}: "
         + (_("none") if report.budget_hours is None else _number(report.budget_hours)),

@@ -30,6 +30,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, select
 
 from model import clock
+from model.billing import AGENCY_CODE
 from model.db import reading, transaction
 from model.i18n import _
 from model.occurrences import make_occurrences
@@ -56,7 +57,6 @@ from model.tasks import (
 from model.undo import Step, row_state
 from model.weeks import as_date, iso_week_label
 
-AGENCY_CODE = "AGENCY"
 AGENCY_COLOUR = "#6c6c6c"
 UNDONE_REASON = "sprint close undone"
 

@@ -238,6 +238,27 @@ async def test_card_edit_with_an_invalid_estimate_is_refused(agency, make_app):
     assert get_task(engine, task_id=task_id).estimate_hours == 1.5
 
 
+async def test_the_card_says_whether_its_time_is_billed_and_undo_takes_it_back(agency, make_app):
+    from textual.widgets import Select
+
+    engine, ids = agency
+    task_id = ids["Настроить ремаркетинг"]
+    app = make_app(engine)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("e")
+        billable = app.screen.query_one("#billable", Select)
+        assert billable.value == "client"
+        billable.value = "no"
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, BoardScreen)
+        assert get_task(engine, task_id=task_id).billable is False
+        await pilot.press("e")
+        assert app.screen.query_one("#billable", Select).value == "no"
+        assert "billed: not billed" in str(app.screen.query_one("#history").render())
+        await pilot.press("escape", "ctrl+z")
+        assert get_task(engine, task_id=task_id).billable is None
+
+
 async def test_escape_with_unsaved_changes_asks_first(agency, make_app):
     engine, ids = agency
     task_id = ids["Настроить ремаркетинг"]

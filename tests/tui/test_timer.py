@@ -123,6 +123,27 @@ async def test_entries_archive_and_undo(agency, make_app):
         assert entries(engine)[0].archived_at is None
 
 
+async def test_entries_say_billed_and_b_bills_or_not_with_undo(agency, make_app):
+    from model.billing import entries_billable
+
+    engine, _ids = agency
+    app = make_app(engine, me=ME)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("l", "l", "T")
+        await pilot.pause()
+        first = entries(engine)[0]
+        assert entries_billable(engine, entry_ids=[first.id]) == {first.id: True}
+        assert "Billed" in app.export_screenshot()
+        assert "billable" in str(app.screen.query_one("#entries-total").render())
+        await pilot.press("b")
+        await pilot.pause()
+        assert entries(engine)[0].billable is False
+        row = app.screen.query_one("DataTable").get_row_at(0)
+        assert "no" in [str(cell) for cell in row]
+        await pilot.press("ctrl+z")
+        assert entries(engine)[0].billable is None
+
+
 async def test_hours_report_from_the_board_is_written_and_copied(agency, make_app):
     from model.files import reports_dir
 

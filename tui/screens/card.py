@@ -63,7 +63,14 @@ FIELD_TITLES = {
     "promised_at": N_("promised"),
     "fire": N_("fire"),
     "archived_at": N_("archived"),
+    "billable": N_("billed"),
 }
+BILLABLE_CHOICES = (
+    (N_("as the client says"), "client"),
+    (N_("billed"), "yes"),
+    (N_("not billed"), "no"),
+)
+BILLABLE_VALUES = {"client": None, "yes": True, "no": False}
 
 
 def _shown(value) -> str:
@@ -78,6 +85,8 @@ def _value(*, field: str, value: str | None) -> str:
         return _(dict((s, t) for t, s in STATUS_CHOICES).get(value, value))
     if field == "priority":
         return _(PRIORITY_TITLES.get(value, value))
+    if field == "billable":
+        return _({"True": "billed", "False": "not billed"}.get(value, value))
     return value
 
 
@@ -195,11 +204,24 @@ class CardScreen(SurvivesOutages, ModalScreen):
                             compact=True,
                         ),
                     )
-                    yield from self._field(
-                        "labels",
-                        _("Labels"),
-                        Input(task.labels if task else "", id="labels", compact=True),
-                    )
+                    with Horizontal(classes="pair"):
+                        yield from self._field(
+                            "labels",
+                            _("Labels"),
+                            Input(task.labels if task else "", id="labels", compact=True),
+                        )
+                        own = task.billable if task else None
+                        yield from self._field(
+                            "billable",
+                            _("Time is"),
+                            Select(
+                                [(_(title), value) for title, value in BILLABLE_CHOICES],
+                                value={None: "client", True: "yes", False: "no"}[own],
+                                allow_blank=False,
+                                id="billable",
+                                compact=True,
+                            ),
+                        )
                     yield Checkbox(
                         _("Promised to the client"),
                         value=bool(task and task.promised_at),
@@ -311,7 +333,7 @@ class CardScreen(SurvivesOutages, ModalScreen):
         values.update(
             {
                 name: self.query_one(f"#{name}", Select).value
-                for name in ("client_id", "status", "priority", "assignee_id")
+                for name in ("client_id", "status", "priority", "assignee_id", "billable")
             }
         )
         values["description"] = self.query_one("#description", TextArea).text
@@ -330,6 +352,7 @@ class CardScreen(SurvivesOutages, ModalScreen):
             "priority": raw["priority"],
             "labels": raw["labels"],
             "assignee_id": None if raw["assignee_id"] is Select.NULL else raw["assignee_id"],
+            "billable": BILLABLE_VALUES[raw["billable"]],
         }
         prefixed = self._prefixed(raw["title"])
         if prefixed is not None:  # "NWB: landing page", as `clientdeck add` reads it

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Static
 
 from model import clock
+from model.billing import entries_billable, set_entry_billable
 from model.i18n import _
 from model.members import team
 from model.parsing import parse_moment
@@ -266,6 +267,7 @@ class EntriesScreen(SurvivesOutages, ModalScreen):
         Binding("n", "add", "Add", id="entries.add"),
         Binding("e,enter", "edit", "Edit", id="entries.edit"),
         Binding("x", "archive", "Archive", id="entries.archive"),
+        Binding("b", "billable", "Billed or not", id="entries.billable"),
         Binding("ctrl+z", "app.undo", "Undo", id="entries.undo"),
         Binding("question_mark", "app.help", "Help", id="entries.help"),
         Binding("left_square_bracket", "day(-1)", "Previous day", id="entries.prev_day"),
@@ -283,6 +285,7 @@ class EntriesScreen(SurvivesOutages, ModalScreen):
         self.day = day or clock.today()
         self.entries: list[TimeEntry] = []
         self.titles: dict[int, str] = {}
+        self.billed: dict[int, bool] = {}
         self.cells: list[dict[str, str]] = []
         """Each entry's cells by column, kept to lay them out again at a new width."""
         self._stacked = False
@@ -293,7 +296,10 @@ class EntriesScreen(SurvivesOutages, ModalScreen):
             yield Label("", classes="title", id="entries-title", markup=False)
             yield FittedTable(cursor_type="row", zebra_stripes=True)
             yield Static("", id="entries-total")
-            yield Static(_("n adds · e edits · x archives · ctrl+z undoes"), classes="hint")
+            yield Static(
+                _("n adds · e edits · b bills or not · x archives · ctrl+z undoes"),
+                classes="hint",
+            )
 
     def on_mount(self) -> None:
         table = self.query_one(FittedTable)
@@ -313,27 +319,38 @@ class EntriesScreen(SurvivesOutages, ModalScreen):
             task_id: get_task(engine, task_id=task_id).title
             for task_id in {entry.task_id for entry in self.entries}
         }
+        self.billed = entries_billable(engine, entry_ids=[entry.id for entry in self.entries])
         now = clock.now()
         self.cells = [
             {
                 "start": _local(entry.start),
                 "end": _local(entry.end) if entry.end else _("running"),
                 "hours": hours(round(((entry.end or now) - entry.start).total_seconds() / 3600, 2)),
+                "billed": _("yes") if self.billed.get(entry.id) else _("no"),
                 "who": self.names.get(entry.member_id, ""),
                 "task": " ".join(literal(self.titles[entry.task_id]).split()),
                 "note": " ".join(literal(entry.note).split()),
             }
             for entry in self.entries
         ]
-        total = sum(((entry.end or now) - entry.start).total_seconds() for entry in self.entries)
+        seconds = {
+            entry.id: ((entry.end or now) - entry.start).total_seconds() for entry in self.entries
+        }
+        total = sum(seconds.values())
+        billed = sum(value for entry_id, value in seconds.items() if self.billed.get(entry_id))
         self.query_one(FittedTable).set_columns(self._columns())
         self._show_rows()
         self.query_one("#entries-total", Static).update(
-            _("Total {hours} h", hours=hours(round(total / 3600, 2)))
+            _(
+                "Total {hours} h, billable {billable} h (raw, before rounding)",
+                hours=hours(round(total / 3600, 2)),
+                billable=hours(round(billed / 3600, 2)),
+            )
         )
 
     def _columns(self) -> list[Column]:
-        """As wide as what they hold; a narrow terminal stacks the note under the task."""
+        """As wide as what they hold; a narrow terminal drops Billed (its hours stay dim)
+        first, then stacks the note under the task."""
 
         def widest(key: str, label: str, *, least: int = 1, most: int = 1_000) -> int:
             values = [len(cells[key]) for cells in self.cells]
@@ -347,6 +364,7 @@ class EntriesScreen(SurvivesOutages, ModalScreen):
             Column("start", _("Start"), widest("start", _("Start"))),
             Column("end", _("End"), widest("end", _("End"))),
             Column("hours", _("Hours"), widest("hours", _("Hours"))),
+            Column("billed", _("Billed"), widest("billed", _("Billed")), drop=3),
             Column("who", _("Who"), widest("who", _("Who")), drop=1),
             text("task", _("Task"), drop=0),
             text("note", _("Note"), drop=2),
@@ -357,8 +375,10 @@ class EntriesScreen(SurvivesOutages, ModalScreen):
         table = self.query_one(FittedTable)
         stacked = any(column.key == "note" for column in table.dropped)
         rows = []
-        for cells in self.cells:
+        for entry, cells in zip(self.entries, self.cells, strict=True):
             shown = {key: _cell(value) for key, value in cells.items()}
+            if not self.billed.get(entry.id):  # dim even when the Billed column has no room
+                shown["hours"] = _cell(cells["hours"], "dim")
             height = 1
             if stacked and cells["note"]:
                 both = Text.assemble(_cell(cells["task"]), "\n", _cell(cells["note"], "dim"))
@@ -410,6 +430,22 @@ class EntriesScreen(SurvivesOutages, ModalScreen):
             self.app,
             label=_("archive time entry"),
             revert=lambda: unarchive_entry(engine, entry_id=entry.id),
+        )
+        self.app.time_changed()
+
+    def action_billable(self) -> None:
+        """Bill the selected entry or not, whatever its task and client say; undo gives
+        the entry back its own say as it was."""
+        entry = self._selected()
+        if entry is None:
+            return
+        engine = self.app.engine
+        before = entry.billable
+        set_entry_billable(engine, entry_id=entry.id, billable=not self.billed.get(entry.id))
+        undoable_time_change(
+            self.app,
+            label=_("bill or not a time entry"),
+            revert=lambda: set_entry_billable(engine, entry_id=entry.id, billable=before),
         )
         self.app.time_changed()
 
