@@ -26,6 +26,7 @@ from model.reports.burn import MonthBurn, chart, month_burn
 from model.reports.hours import (
     HoursReport,
     _number,
+    billing_note,
     client_lines,
     hours_report,
     status_note,
@@ -220,17 +221,20 @@ def render_hours_html(report: HoursReport, *, agency: str, burn: MonthBurn | Non
             "task": _("Task"),
             "status": _("Status"),
             "hours": _("Hours"),
+            "billed": _("Billed"),
             "person": _("Person"),
         },
         sections={"tasks": _("Tasks"), "people": _("People"), "total": _("Total")},
         empty=_("No time recorded."),
         tasks=[
-            {"title": title, "status": status, "hours": _number(hours)}
-            for title, status, hours in client_lines(report)
+            {"title": title, "status": status, "hours": _number(hours), "billed": _number(billed)}
+            for title, status, hours, billed in client_lines(report)
         ],
         members=[{"name": m.name, "hours": _number(m.hours)} for m in report.members],
         total_label=_("Hours"),
         total=_number(report.total_hours),
+        billed=_number(report.billed_hours),
+        rule=billing_note(report),
         budget=budget,
     )
     return _ENVIRONMENT.get_template("hours.html.j2").render(context)

@@ -286,6 +286,13 @@ def client_lines(report: HoursReport) -> list[tuple[str, str, float, float]]:
     return rows
 
 
+def billing_note(report: HoursReport) -> str:
+    """How the report's billed time was counted, for every format to say alike."""
+    return f"{_('Billed time')}: {report.rule.label}; " + _(
+        "each entry counts in full on the day it started"
+    )
+
+
 def render_markdown(report: HoursReport) -> str:
     """The report as a Markdown document to paste into an email or a chat."""
     lines = [
@@ -293,8 +300,7 @@ def render_markdown(report: HoursReport) -> str:
         "",
         f"- {_('Client')}: {md_text(report.client_name)} ({md_text(report.client_code)})",
         f"- {_('Period')}: {report.first_day.isoformat()} – {report.last_day.isoformat()}",
-        f"- {_('Billed time')}: {report.rule.label}; "
-        + _("each entry counts in full on the day it started"),
+        f"- {billing_note(report)}",
     ]
     if note := status_note(report.client_status):
         lines += ["", f"> {note}"]
