@@ -342,6 +342,44 @@ def test_maps_must_name_what_the_store_has(agency):
         parse_maps(texts=["Website=NWB"])
 
 
+def stored(engine) -> tuple[list[dict], list[dict]]:
+    """Every task and time entry, every column, as the store gives them back."""
+    with reading(engine) as session:
+        tasks = [task.model_dump() for task in session.exec(select(Task).order_by(Task.id))]
+        entries = session.exec(select(TimeEntry).order_by(TimeEntry.id))
+        return tasks, [entry.model_dump() for entry in entries]
+
+
+@pytest.mark.postgres
+def test_postgresql_s_copy_stores_what_sqlite_s_inserts_store(pg_store, tmp_path, frozen):
+    """PostgreSQL writes the rows by COPY, with the defaults an INSERT would add; SQLite by
+    INSERT. A file with found and new tasks, billable and unsaid flags, lands the same."""
+    lite = open_store(url=f"sqlite:///{tmp_path / 'lite.db'}").engine
+    for engine in (lite, pg_store):
+        with transaction(engine) as session:
+            session.add(Client(name="Northwind Bank", code="NWB", created_at=clock.now()))
+            session.add_all(
+                [
+                    Member(name="Olena Koval", initials="OK"),
+                    Member(name="Taras Melnyk", initials="TM"),
+                ]
+            )
+            session.flush()
+            session.add(
+                Task(
+                    client_id=1,
+                    title="Landing page",
+                    created_at=clock.now(),
+                    updated_at=clock.now(),
+                )
+            )
+        for name in ("toggl.csv", "harvest.csv"):
+            import_time(engine, path=FIXTURES / name, zone=KYIV, maps=MAPS)
+    tasks, entries = stored(pg_store)
+    assert len(tasks) > 1 and entries
+    assert (tasks, entries) == stored(lite)
+
+
 def test_a_big_export_costs_statements_by_the_batch_not_by_the_row(tmp_path, frozen):
     """Every row names a task of its own (a note as the title): the tasks are made a batch
     at a time, so 200,000 rows take seconds, not a query and a flush per task."""

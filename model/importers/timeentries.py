@@ -31,6 +31,7 @@ from sqlmodel import Session, col, select
 from model import clock
 from model.db import reading, transaction
 from model.i18n import _
+from model.importers.pgcopy import copy_rows, new_ids, uses_copy
 from model.importers.timecsv import (
     DateOrder,
     Layout,
@@ -232,6 +233,7 @@ class _Writer:
         self.tasks: dict[int, dict[str, int]] = {}
         self.now = clock.now()
         self.position: float | None = None
+        self.copying = uses_copy(session)
         # The first import from a tool, the usual one, has no keys to look up batch by batch.
         self.seen_before = (
             session.exec(
@@ -279,15 +281,21 @@ class _Writer:
             for offset, values in enumerate(made.values()):
                 values["position"] = self.position + offset
             self.position += len(made)
-            # A title is unique per client among the tasks made, so the rows that come back
-            # in any order find their tasks by it (SQLite keeps no order of RETURNING rows,
-            # and asking for one would insert the tasks one statement each).
-            made_ids = self.session.execute(
-                insert(Task).returning(col(Task.id), col(Task.client_id), col(Task.title)),
-                list(made.values()),
-            )
-            for task_id, client_id, title in made_ids:
-                self.tasks[client_id][title.casefold()] = task_id
+            if self.copying:
+                ids = new_ids(self.session, model=Task, count=len(made))
+                for task_id, ((client_id, folded), values) in zip(ids, made.items(), strict=True):
+                    values["id"] = self.tasks[client_id][folded] = task_id
+                copy_rows(self.session, model=Task, rows=list(made.values()))
+            else:
+                # A title is unique per client among the tasks made, so the rows that come
+                # back in any order find their tasks by it (SQLite keeps no order of
+                # RETURNING rows, and asking for one would insert the tasks one statement each).
+                made_ids = self.session.execute(
+                    insert(Task).returning(col(Task.id), col(Task.client_id), col(Task.title)),
+                    list(made.values()),
+                )
+                for task_id, client_id, title in made_ids:
+                    self.tasks[client_id][title.casefold()] = task_id
             self.tally.new_tasks += len(made)
         return [self.tasks[client_id][folded] for client_id, folded in wanted]
 
@@ -317,9 +325,11 @@ class _Writer:
             for row, task_id in zip(fresh, self._task_ids(fresh), strict=True)
         ]
         self.tally.seconds += sum((row.end - row.start).total_seconds() for row in fresh)
-        if values:
+        if self.copying:
+            copy_rows(self.session, model=TimeEntry, rows=values)
+        elif values:
             self.session.execute(insert(TimeEntry), values)
-            self.tally.created += len(values)
+        self.tally.created += len(values)
 
 
 def import_time(
