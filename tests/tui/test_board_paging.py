@@ -14,6 +14,7 @@ from model.store import open_store
 from model.tables import Status
 from model.tasks import create_task, get_task, update_task
 from tests.tui.polling import checked
+from tests.tui.writing import written
 from tui.screens.board import BoardScreen
 
 SIZE = (120, 36)
@@ -113,3 +114,32 @@ async def test_a_page_read_before_a_change_is_read_again(long_backlog, make_app,
             assert "Renamed by a colleague" in titles
             await settle(pilot)
             assert shown_ids(screen) == stored_page(engine, screen)
+
+
+async def test_reordering_past_the_page_takes_the_neighbour_read_ahead(
+    long_backlog, make_app, monkeypatch
+):
+    from tui.screens import board as board_module
+
+    engine, _ids = long_backlog
+    loop, asked = threading.get_ident(), []
+    plain = board_module.column_page
+
+    def column_page_seen(*args, **kwargs):
+        if threading.get_ident() == loop:
+            asked.append(kwargs["offset"])
+        return plain(*args, **kwargs)
+
+    monkeypatch.setattr(board_module, "column_page", column_page_seen)
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        screen, capacity = await first_read_ahead(pilot)
+        for _ in range(capacity - 2):  # onto the page's last card
+            await pilot.press("j")
+        await settle(pilot)
+        moved = screen.selected.id
+        await pilot.press("J")
+        await written(pilot)
+        assert asked == [], "the neighbour came from the cards read ahead"
+        assert screen.selected.id == moved
+        assert screen.column.state.cursor == capacity

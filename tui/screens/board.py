@@ -320,16 +320,15 @@ class BoardScreen(SurvivesOutages, Filtering, TaskActions, Screen):
         if not 0 <= other_index < state.count:
             self.app.bell()
             return
-        on_page = other_index - state.offset
-        if 0 <= on_page < len(column.cards):
-            other_id = column.cards[on_page].id
-        else:  # the neighbour is off the page: the one read a reorder may need
+        other = column.card_at(other_index)
+        if other is None:  # off the page and not read ahead: the one read a reorder may need
             others = column_page(
                 self.app.engine, scope=self.scope, status=state.status, offset=other_index, limit=1
             )
             if not others:
                 return
-            other_id = others[0].id
+            other = others[0]
+        other_id = other.id
         engine, who = self.app.engine, self.app.me_id
         self.change_selected(
             change=lambda task_id: swap(

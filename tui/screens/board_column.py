@@ -189,19 +189,35 @@ class BoardColumn(Widget):
         """What cards read ahead must have been read for to be shown now."""
         return (*self._placed[:3], self.app.data_version)
 
+    def _held(self, *, start: int, end: int) -> tuple[Card, ...] | None:
+        """Cards `start` to `end` of the column from those read ahead, if they hold them
+        and still show the data as it is."""
+        ahead = self._ahead
+        if ahead is None or ahead.key != self.ahead_key():
+            return None
+        if not ahead.offset <= start <= end <= ahead.offset + len(ahead.cards):
+            return None
+        return ahead.cards[start - ahead.offset : end - ahead.offset]
+
+    def card_at(self, index: int) -> Card | None:
+        """The column's `index`th card, if the page or the cards read ahead hold it."""
+        state = self.state
+        if 0 <= index - state.offset < len(self.cards):
+            return self.cards[index - state.offset]
+        held = self._held(start=index, end=index + 1)
+        return held[0] if held else None
+
     def page_from_ahead(self) -> bool:
         """Show the page the cursor has moved onto from the cards read ahead, when they
         hold all of it; otherwise leave the column as it is for a read."""
-        ahead, state = self._ahead, self.state
-        if ahead is None or ahead.key != self.ahead_key():
-            return False
+        state = self.state
         offset = state.offset
         self._keep_cursor_on_page()
-        start, end = state.offset, min(state.offset + self.capacity, state.count)
-        if not ahead.offset <= start <= end <= ahead.offset + len(ahead.cards):
+        held = self._held(start=state.offset, end=min(state.offset + self.capacity, state.count))
+        if held is None:
             state.offset = offset
             return False
-        self.load(cards=list(ahead.cards[start - ahead.offset : end - ahead.offset]))
+        self.load(cards=list(held))
         return True
 
     def wanted_ahead(self) -> tuple[int, int] | None:
@@ -212,15 +228,9 @@ class BoardColumn(Widget):
         end = min(state.count, state.offset + 2 * capacity)
         if start == state.offset and end <= state.offset + len(self.cards):
             return None
-        key, ahead = self.ahead_key(), self._ahead
-        held = (
-            ahead is not None
-            and ahead.key == key
-            and ahead.offset <= start
-            and end <= ahead.offset + len(ahead.cards)
-        )
-        if held:
+        if self._held(start=start, end=end) is not None:
             return None
+        key = self.ahead_key()
         if self._asked == (key, start, end - start):
             return None
         self._asked = (key, start, end - start)
