@@ -37,7 +37,7 @@ LIMITS = {
     "Retro": 24,
     "Calendar": 6,
     "Clients": 15,
-    "a client": 31,  # two more: the month's burn chart, read in its own transaction
+    "a client": 31,  # two more: the month's burn chart (its time entries, its paid hours)
     "Inbox": 6,
     "the change check": 2,
 }
