@@ -29,6 +29,7 @@ from model.reports.hours import (
     billing_note,
     client_lines,
     hours_report,
+    months_label,
     status_note,
     status_words,
 )
@@ -37,6 +38,7 @@ from model.reports.week import (
     WeekReport,
     _moment,
     _value,
+    due_text,
     month_name,
     week_report,
 )
@@ -111,7 +113,7 @@ def render_week_html(report: WeekReport, *, agency: str, burn: MonthBurn | None 
             {
                 "title": line.title,
                 "status": status_words(line.status) if status else "",
-                "due": line.due.isoformat() if line.due else "—",
+                "due": due_text(line.due),
                 "hours": _number(line.hours) if hours else "",
             }
             for line in lines
@@ -205,9 +207,8 @@ def render_week_html(report: WeekReport, *, agency: str, burn: MonthBurn | None 
 
 def render_hours_html(report: HoursReport, *, agency: str, burn: MonthBurn | None = None) -> str:
     """The hours report as one HTML file, with the same figures as its CSV."""
-    months = ", ".join(month.format("YYYY-MM") for month in report.months)
     budget = _budget(
-        label=_("Budget ({months})", months=months),
+        label=_("Budget ({months})", months=months_label(report)),
         hours=report.budget_hours,
         percent=report.budget_percent,
         burn=burn,

@@ -229,7 +229,8 @@ def _number(value: float) -> str:
     return f"{value:.2f}"
 
 
-def _months_label(report: HoursReport) -> str:
+def months_label(report: HoursReport) -> str:
+    """The months the report touches, as its budget line and CSV name them."""
     return ", ".join(month.format("YYYY-MM") for month in report.months)
 
 
@@ -332,7 +333,7 @@ def render_markdown(report: HoursReport) -> str:
         "",
         f"- {_('Hours')}: {_number(report.total_hours)}",
         f"- {_('Billed')}: {_number(report.billed_hours)}",
-        f"- {_('Budget ({months})', months=_months_label(report))}: "
+        f"- {_('Budget ({months})', months=months_label(report))}: "
         + (_("none") if report.budget_hours is None else _number(report.budget_hours)),
     ]
     if report.budget_percent is not None:
@@ -374,5 +375,5 @@ def render_csv(report: HoursReport) -> str:
         ]
     )
     budget = "" if report.budget_hours is None else _number(report.budget_hours)
-    writer.writerow([_("budget"), "", _months_label(report), "", budget, ""])
+    writer.writerow([_("budget"), "", months_label(report), "", budget, ""])
     return out.getvalue()

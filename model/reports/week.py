@@ -283,7 +283,8 @@ def _moment(instant: datetime | None) -> str:
     return "—" if instant is None else clock.to_local(instant).format("YYYY-MM-DD HH:mm")
 
 
-def _due(day: date | None) -> str:
+def due_text(day: date | None) -> str:
+    """A due date as the reports write it; a dash for none."""
     return day.isoformat() if day else "—"
 
 
@@ -304,7 +305,7 @@ def _task_table(lines: tuple[TaskLine, ...], *, status: bool, hours: bool) -> li
     for line in lines:
         cells = [md_text(line.title)]
         cells += [status_words(line.status)] if status else []
-        cells += [_due(line.due)]
+        cells += [due_text(line.due)]
         cells += [_number(line.hours)] if hours else []
         rows.append("| " + " | ".join(cells) + " |")
     return [
