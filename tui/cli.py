@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import os
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -20,6 +19,7 @@ from model import clock
 from model.config import Config, ConfigError, load, to_mapping, unset_keys, write_keys
 from model.db import StoreError, resolve_url, sqlite_file
 from model.i18n import N_, _, set_language
+from model.locations import store_value
 from tui.format import shell_text
 
 PROG = "clientdeck"
@@ -220,9 +220,7 @@ class Context:
         self.url = resolve_url(db_path=args.db)
         # A store the user named (--db, CLIENTDECK_DB) gets no folders unless --create
         # asks; the default one, in the user data folder, is made on the first start.
-        self.create = bool(getattr(args, "create", False)) or not (
-            (args.db or "").strip() or os.environ.get("CLIENTDECK_DB", "").strip()
-        )
+        self.create = bool(getattr(args, "create", False)) or not store_value(db_path=args.db)
         self.for_app = args.command is None
         self.notices: list[str] = []
         """What the user must know about the store; the app shows them on its screen too."""
@@ -402,7 +400,7 @@ def run(argv: Sequence[str]) -> int:
     try:
         args = build_parser().parse_args(argv)
         ctx = Context(args=args)
-        if args.command == "demo" and not (args.db or os.environ.get("CLIENTDECK_DB", "").strip()):
+        if args.command == "demo" and not store_value(db_path=args.db):
             raise UsageError(
                 f"{PROG} demo: "
                 + _(
