@@ -24,6 +24,7 @@ from model.health import Promise, client_health, promises
 from model.i18n import _, ngettext
 from model.promises import PromiseState
 from model.timetrack import end_of_work_day, running_entry
+from model.weeks import as_date
 
 SOON = pendulum.duration(hours=1)
 """A promise this close to its deadline is reminded of."""
@@ -34,13 +35,17 @@ LONG_TIMER_HOURS = 4
 
 @dataclass(frozen=True)
 class Reminder:
-    key: str
     switch: str
     """The config's `reminders.<switch>` that turns this kind off."""
+    occasion: str
+    """What makes this one of its kind new (a promise's deadline, a timer, a silence)."""
     title: str
     message: str
-    task_id: int | None = None
-    client_id: int | None = None
+
+    @property
+    def key(self) -> str:
+        """Said once per key while the app runs."""
+        return f"{self.switch}:{self.occasion}"
 
 
 def _at(instant: pendulum.DateTime) -> str:
@@ -56,7 +61,7 @@ def _promise_message(*, promise: Promise, due: pendulum.DateTime, missed: bool) 
             return _("was due at {time}: {title}", time=_at(due), title=title)
         return _("due at {time}: {title}", time=_at(due), title=title)
     assert promise.due_date is not None  # a promise has a deadline
-    on = pendulum.date(promise.due_date.year, promise.due_date.month, promise.due_date.day)
+    on = as_date(promise.due_date)
     day = on.format("ddd D MMM")
     if missed:
         return _("was due on {day}: {title}", day=day, title=title)
@@ -89,12 +94,10 @@ def _promises(engine: Engine, *, on: dict[str, bool], now: pendulum.DateTime) ->
         switch, title, message = occasion
         found.append(
             Reminder(
-                key=f"{switch}:{promise.task_id}:{promise.deadline}",
                 switch=switch,
+                occasion=f"{promise.task_id}:{promise.deadline}",
                 title=title,
                 message=message,
-                task_id=promise.task_id,
-                client_id=promise.client_id,
             )
         )
     return found
@@ -112,20 +115,19 @@ def _timer(
     if on["timer_late"] and day_end <= now:
         found.append(
             Reminder(
-                key=f"timer_late:{entry.id}",
                 switch="timer_late",
+                occasion=str(entry.id),
                 title=_("Timer still running"),
                 message=_(
                     "the working day ended at {time}: {title}", time=_at(day_end), title=title
                 ),
-                task_id=entry.task_id,
             )
         )
     if on["timer_long"] and running.elapsed_seconds > LONG_TIMER_HOURS * 3600:
         found.append(
             Reminder(
-                key=f"timer_long:{entry.id}",
                 switch="timer_long",
+                occasion=str(entry.id),
                 title=_("Timer still running"),
                 message=ngettext(
                     "over {n} hour on {title}",
@@ -133,7 +135,6 @@ def _timer(
                     n=LONG_TIMER_HOURS,
                     title=title,
                 ),
-                task_id=entry.task_id,
             )
         )
     return found
@@ -150,8 +151,8 @@ def _cadence(engine: Engine, *, sprint_id: int, config: Config) -> list[Reminder
         last = "never" if signals.last_contact is None else signals.last_contact.isoformat()
         found.append(
             Reminder(
-                key=f"cadence:{signals.client_id}:{last}",
                 switch="cadence",
+                occasion=f"{signals.client_id}:{last}",
                 title=_("No update"),
                 message=ngettext(
                     "{client}: no update for {n} working day",
@@ -159,7 +160,6 @@ def _cadence(engine: Engine, *, sprint_id: int, config: Config) -> list[Reminder
                     n=signals.silent_days,
                     client=signals.name,
                 ),
-                client_id=signals.client_id,
             )
         )
     return found

@@ -104,7 +104,7 @@ async def test_the_desktop_hears_it_too_where_notify_send_exists(agency, make_ap
 async def test_many_at_once_are_a_few_toasts_and_a_count(agency, make_app):
     engine, _ids = agency
     found = [
-        Reminder(key=f"cadence:{n}", switch="cadence", title="No update", message=f"client {n}")
+        Reminder(switch="cadence", occasion=str(n), title="No update", message=f"client {n}")
         for n in range(5)
     ]
     app = make_app(engine, reminders=ON)
