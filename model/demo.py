@@ -1010,6 +1010,7 @@ class _Agency:
             role=role,
             weekly_capacity_hours=capacity,
             active=True,
+            manager=role == ROLES[0] and not self.by_role[role],
         )
         joined = self.history_start if monday is None else _local(monday, WORK_HOURS[0])
         self.by_role[role].append(member_id)

@@ -24,6 +24,11 @@ class NotFoundError(LookupError):
     """A row the user named does not exist (or is archived)."""
 
 
+class ForbiddenError(ValidationError):
+    """The member at the keys may not do this (see money, approve a week): refused in the
+    model, not only hidden on a screen, and shown wherever a refused input is."""
+
+
 def check_text(*, value: str, field: str, limit: int, required: bool, empty: str = "") -> str:
     """`value` as it will be stored, or a refusal naming `field`.
 

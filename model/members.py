@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from model.db import reading, transaction
-from model.errors import NotFoundError, ValidationError, check_line
+from model.errors import ForbiddenError, NotFoundError, ValidationError, check_line
 from model.i18n import _
 from model.tables import Member
 from model.undo import Done, Step, put_back, row_state
@@ -141,7 +141,11 @@ def _free_initials(session: Session, *, wanted: str) -> str:
 
 
 def add_member(engine: Engine, *, values: dict[str, Any]) -> Done[Member]:
-    """A new active member; initials left empty are derived from the name."""
+    """A new active member; initials left empty are derived from the name.
+
+    The first member of a team without a manager becomes its manager: whoever sets a
+    store up can then approve weeks and set rates, and name other managers.
+    """
     fields = clean_member(values=values)
     if "name" not in fields:
         clean_member(values={"name": ""})
@@ -149,7 +153,7 @@ def add_member(engine: Engine, *, values: dict[str, Any]) -> Done[Member]:
         if not fields.get("initials"):
             fields["initials"] = _free_initials(session, wanted=initials_of(name=fields["name"]))
         _check_unique(session, fields=fields, member_id=None)
-        member = Member(**fields)
+        member = Member(**fields, manager=_managers(session) == 0)
         session.add(member)
         session.flush()
         member_id = member.id
@@ -168,8 +172,11 @@ def edit_member(
     member_id: int,
     values: dict[str, Any] | None = None,
     active: bool | None = None,
+    manager: bool | None = None,
+    by_id: int | None = None,
 ) -> Done[Member]:
-    """Change a member's fields, and with `active` deactivate or reactivate them."""
+    """Change a member's fields; with `active` deactivate or reactivate them, and with
+    `manager` make them a manager or not, which only a manager (`by_id`) may do."""
     fields = clean_member(values=values or {})
     if "initials" in fields and not fields["initials"]:
         raise ValidationError(_("initials cannot be empty"), field="initials")
@@ -178,13 +185,21 @@ def edit_member(
         if member is None:
             raise NotFoundError(_("no member with id {id}", id=member_id))
         _check_unique(session, fields=fields, member_id=member_id)
+        if manager is not None:
+            check_manager(session, member_id=by_id, refusal=_("only a manager can name managers"))
+        if active is False or manager is False:
+            _keep_a_manager(session, member=member, field="manager" if active is None else "active")
         before = row_state(member)
         for name, value in fields.items():
             setattr(member, name, value)
         if active is not None:
             member.active = active
+        if manager is not None:
+            member.manager = manager
         session.add(member)
-    if active is None:
+    if manager is not None:
+        label = _("manager {name}", name=member.name)
+    elif active is None:
         label = _("edit member {name}", name=member.name)
     elif active:
         label = _("reactivate {name}", name=member.name)
@@ -197,6 +212,36 @@ def edit_member(
             revert=lambda: put_back(engine, table=Member, row_id=member_id, state=before),
         ),
     )
+
+
+def _managers(session: Session) -> int:
+    return session.exec(
+        select(func.count()).select_from(Member).where(Member.manager, Member.active)
+    ).one()
+
+
+def _keep_a_manager(session: Session, *, member: Member, field: str) -> None:
+    """Refuse to take away the last active manager: nobody could name another one."""
+    if member.manager and member.active and _managers(session) == 1:
+        raise ValidationError(
+            _("{name} is the only manager; name another one first", name=member.name),
+            field=field,
+        )
+
+
+def check_manager(session: Session, *, member_id: int | None, refusal: str) -> None:
+    """Raise `refusal` unless `member_id` is an active manager: every model function that
+    returns money or approves time calls this inside its own transaction."""
+    member = session.get(Member, member_id) if member_id is not None else None
+    if member is None or not (member.manager and member.active):
+        raise ForbiddenError(refusal)
+
+
+def is_manager(engine: Engine, *, member_id: int | None) -> bool:
+    """Whether screens should offer a manager's keys (the model checks again on use)."""
+    with reading(engine) as session:
+        member = session.get(Member, member_id) if member_id is not None else None
+        return member is not None and member.manager and member.active
 
 
 def needs_setup(engine: Engine, *, me_id: int | None) -> bool:

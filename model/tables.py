@@ -131,6 +131,8 @@ class Member(SQLModel, table=True):
     working_days: str = "12345"
     """ISO weekdays the member works (1 Monday … 7 Sunday): capacity is spread over them."""
     active: bool = True
+    manager: bool = False
+    """Sees money and approves timesheets; the model functions that do either check it."""
 
 
 class DayOffKind(StrEnum):

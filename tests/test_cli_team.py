@@ -139,13 +139,14 @@ def test_member_edit_by_name_or_initials(deck, capsys):
 def test_member_list_and_json(deck, capsys):
     two_members(deck, capsys)
     lines = add(deck, capsys, "member", "list").splitlines()
-    assert lines[0].split() == ["NAME", "INITIALS", "ROLE", "HOURS", "A", "WEEK", "DAYS"]
-    assert lines[1].split() == ["Anna", "Koval", "AK", "account", "manager", "40", "mon-fri"]
+    header = ["NAME", "INITIALS", "ROLE", "HOURS", "A", "WEEK", "DAYS", "MANAGER"]
+    assert lines[0].split() == header
+    assert lines[1].split() == ["Anna", "Koval", "AK", "account", "manager", "40", "mon-fri", "yes"]
     assert lines[2].split() == ["Dmytro", "Shevchenko", "DS", "30", "mon-thu"]
     rows = json.loads(add(deck, capsys, "member", "list", "--json"))
-    assert [(row["initials"], row["working_days"], row["active"]) for row in rows] == [
+    assert [(row["initials"], row["working_days"], row["manager"]) for row in rows] == [
         ("AK", "mon-fri", True),
-        ("DS", "mon-thu", True),
+        ("DS", "mon-thu", False),
     ]
 
 

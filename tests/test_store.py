@@ -210,7 +210,8 @@ def ship_newer_release(tmp_path, monkeypatch):
         monkeypatch.setattr(store, "MIGRATIONS", copy)
         monkeypatch.setattr(store, "HEAD_REVISION", "0099_test")
         assert store.head_revision() == "0099_test"
-        assert store.known_revisions() == {f"000{n}" for n in range(1, 8)} | {"0099_test"}
+        shipped = {f"{number:04}" for number in range(1, int(HEAD) + 1)}
+        assert store.known_revisions() == shipped | {"0099_test"}
         return copy
 
     return ship
@@ -360,7 +361,8 @@ def test_a_scale_one_store_of_the_previous_head_upgrades_with_its_data_intact(
 ):
     """The demo's scale-1 agency, taken back to 0004 (checked to be 0004's very schema),
     then a copy opened by this release: every row kept, the retainer columns at their
-    defaults, which bill all time unrounded as before."""
+    defaults, which bill all time unrounded as before, and the first active member the
+    one manager."""
     from alembic import command
 
     from model.demo import fill
@@ -399,6 +401,8 @@ def test_a_scale_one_store_of_the_previous_head_upgrades_with_its_data_intact(
         assert upgraded.execute(
             "SELECT count(*) FROM timeentry WHERE billable IS NOT NULL"
         ).fetchone() == (0,)
+        first_active = upgraded.execute("SELECT min(id) FROM member WHERE active").fetchone()
+        assert upgraded.execute("SELECT id FROM member WHERE manager").fetchall() == [first_active]
 
 
 @pytest.mark.postgres
@@ -434,3 +438,7 @@ def test_a_scale_one_postgresql_store_of_the_previous_head_upgrades_with_its_dat
             "SELECT DISTINCT billable, rounding_minutes, rounding_scope FROM client"
         ).all()
     assert [tuple(row) for row in defaults] == [(True, 0, "entry")]
+    with pg_store.connect() as connection:
+        managers = connection.exec_driver_sql("SELECT id FROM member WHERE manager").all()
+        first = connection.exec_driver_sql("SELECT min(id) FROM member WHERE active").all()
+    assert managers == first

@@ -43,6 +43,11 @@ def register(*, commands, parents: list[argparse.ArgumentParser]) -> None:
     edit.add_argument("member", metavar="NAME")
     edit.add_argument("--name")
     _member_options(edit)
+    edit.add_argument(
+        "--manager",
+        action=argparse.BooleanOptionalAction,
+        help=_("sees money and approves timesheets (only a manager can say)"),
+    )
     edit.set_defaults(handler=cmd_member_edit)
 
     listing = actions.add_parser("list", parents=parents, help=_("the team"))
@@ -151,13 +156,17 @@ def cmd_member_edit(ctx: Context, args: argparse.Namespace) -> int:
     from model.members import edit_member
 
     values = changes_of(args, fields=MEMBER_FIELDS)
-    if not values:
+    if not values and args.manager is None:
         raise UsageError(
             f"{PROG} member edit: "
-            + _("say what to change: --name, --initials, --role, --capacity or --days")
+            + _("say what to change: --name, --initials, --role, --capacity, --days or --manager")
         )
     member = find_named(ctx, text=args.member)
-    say(_introduce(edit_member(ctx.engine, member_id=member.id, values=values).value))
+    by_id = who_am_i(ctx).id if args.manager is not None else None
+    done = edit_member(
+        ctx.engine, member_id=member.id, values=values, manager=args.manager, by_id=by_id
+    )
+    say(_introduce(done.value))
     return 0
 
 
@@ -174,6 +183,7 @@ def cmd_member_list(ctx: Context, args: argparse.Namespace) -> int:
                 "weekly_capacity_hours": member.weekly_capacity_hours,
                 "working_days": days_label(member.working_days),
                 "active": member.active,
+                "manager": member.manager,
             }
             for member in members
         ]
@@ -182,7 +192,7 @@ def cmd_member_list(ctx: Context, args: argparse.Namespace) -> int:
     if not members:
         say(_("there are no members yet; clientdeck member add NAME adds one"))
         return 0
-    header = [_("NAME"), _("INITIALS"), _("ROLE"), _("HOURS A WEEK"), _("DAYS")]
+    header = [_("NAME"), _("INITIALS"), _("ROLE"), _("HOURS A WEEK"), _("DAYS"), _("MANAGER")]
     table(
         header=[*header, _("ACTIVE")] if args.all else header,
         rows=[
@@ -192,6 +202,7 @@ def cmd_member_list(ctx: Context, args: argparse.Namespace) -> int:
                 member.role,
                 hours(member.weekly_capacity_hours),
                 days_label(member.working_days),
+                _("yes") if member.manager else "",
                 *([_("yes") if member.active else _("no")] if args.all else []),
             ]
             for member in members
