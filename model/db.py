@@ -33,6 +33,10 @@ class StoreError(Exception):
     """A store that cannot be opened or used; the message is for the user."""
 
 
+class ReadOnlyError(StoreError):
+    """A write asked of a store opened read-only: refused before it starts, said in one line."""
+
+
 def resolve_url(*, db_path: str | None = None) -> str:
     """`--db`, then `CLIENTDECK_DB`, then the default file.
 
@@ -185,28 +189,49 @@ def _sqlite_read_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def _refusing_writes(*, path: Path) -> Callable:
-    """A `begin` listener for a read-only store: readers go on, a writer gets one line."""
+def _refusing_writes(*, refusal: Callable[[], str], sqlite: bool) -> Callable:
+    """A `begin` listener for a read-only store: readers go on, a writer gets `refusal()`
+    (said in the language in use when the write is asked for)."""
 
     def begin(conn) -> None:
         if not conn.get_execution_options().get("clientdeck_read_only", False):
-            from model.i18n import _
-
-            raise StoreError(
-                _(
-                    "{path} is read-only: clientdeck can read it (export, report) "
-                    "but cannot change it",
-                    path=path,
-                )
-            )
-        conn.exec_driver_sql("BEGIN")
+            raise ReadOnlyError(refusal())
+        if sqlite:
+            conn.exec_driver_sql("BEGIN")
 
     return begin
 
 
-def make_engine(*, url: str, read_only: bool = False) -> Engine:
-    """The engine of `url`. `read_only` (a SQLite file) reads it through `sqlite_read_uri`
-    and refuses every transaction that is not `reading` with a StoreError."""
+def _file_refusal(*, path: Path) -> Callable[[], str]:
+    from model.i18n import _
+
+    return lambda: _(
+        "{path} is read-only: clientdeck can read it (export, report) but cannot change it",
+        path=path,
+    )
+
+
+def read_only_refusal() -> str:
+    from model.i18n import _
+
+    return _("the database is open read-only here: nothing can be changed")
+
+
+def _read_only_session(dbapi_connection, _record) -> None:
+    # The server itself refuses every write on this connection, whatever asks for it.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+    cursor.close()
+    dbapi_connection.commit()
+
+
+def make_engine(
+    *, url: str, read_only: bool = False, refusal: Callable[[], str] | None = None
+) -> Engine:
+    """The engine of `url`. `read_only` reads a SQLite file through `sqlite_read_uri`, and
+    a PostgreSQL server in read-only sessions, so the store itself refuses writes; every
+    transaction that is not `reading` is refused before that with a ReadOnlyError saying
+    `refusal` (by default, that the SQLite file is read-only)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         path = sqlite_file(url=url)
@@ -222,7 +247,7 @@ def make_engine(*, url: str, read_only: bool = False) -> Engine:
             kwargs["creator"] = lambda: sqlite3.connect(
                 uri, uri=True, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
             )
-            begin = _refusing_writes(path=path)
+            begin = _refusing_writes(refusal=refusal or _file_refusal(path=path), sqlite=True)
         else:
             if not path.parent.exists():  # the data folder: its owner's only
                 path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -239,7 +264,15 @@ def make_engine(*, url: str, read_only: bool = False) -> Engine:
         event.listen(engine, "connect", lambda conn, _rec: setattr(conn, "isolation_level", None))
         event.listen(engine, "begin", begin)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    if read_only:
+        event.listen(engine, "connect", _read_only_session)
+        event.listen(
+            engine,
+            "begin",
+            _refusing_writes(refusal=refusal or read_only_refusal, sqlite=False),
+        )
+    return engine
 
 
 _committed: list[Callable[[Engine], None]] = []

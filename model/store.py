@@ -32,6 +32,7 @@ from model.db import (
     BUSY_TIMEOUT_MS,
     StoreError,
     make_engine,
+    read_only_refusal,
     scrub,
     shown_url,
     sqlite_file,
@@ -402,7 +403,9 @@ def upgrade(*, engine: Engine) -> None:
         command.upgrade(_alembic_config(connection=connection), "head")
 
 
-def open_store(*, url: str, migrate: bool = True, create: bool = True) -> Opened:
+def open_store(
+    *, url: str, migrate: bool = True, create: bool = True, read_only: bool = False
+) -> Opened:
     """Open, check and (when asked) upgrade the store at `url`.
 
     A store that is neither empty nor clientdeck's, or was written by a newer
@@ -410,24 +413,31 @@ def open_store(*, url: str, migrate: bool = True, create: bool = True) -> Opened
     is backed up before it is upgraded, and an upgrade that fails is rolled back.
     A SQLite file that cannot be written is opened read-only (`Opened.read_only`).
     `create=False` refuses a SQLite file whose folder does not exist instead of
-    making the folders.
+    making the folders. `read_only` opens any store so that it cannot be written (a
+    shared screen): a SQLite file read-only, a server in read-only sessions; such a store
+    is never created or upgraded, only refused with the reason.
     """
     path = sqlite_file(url=url)
     where = str(path) if path is not None else shown_url(url=url)
-    read_only = False
+    asked = read_only
     existing = False
     if path is not None:
-        read_only = _check_sqlite_place(path=path, create=create)
+        read_only = _check_sqlite_place(path=path, create=create and not asked) or asked
         _check_sqlite_file(path=path)
         existing = path.exists() and path.stat().st_size > 0
+        if asked and not existing:
+            raise StoreError(
+                _("{where} is read-only and holds no clientdeck data yet", where=where)
+            )
+    refusal = read_only_refusal if asked else None
     engine = None
     try:
         if path is not None and existing:  # judged before any engine touches it
             found = survey_file(path=path)
             _judge(found=found, where=where)
-            engine = make_engine(url=url, read_only=read_only)
+            engine = make_engine(url=url, read_only=read_only, refusal=refusal)
         else:
-            engine = make_engine(url=url, read_only=read_only)
+            engine = make_engine(url=url, read_only=read_only, refusal=refusal)
             found = survey(engine=engine)
             _judge(found=found, where=where)
     except (SQLAlchemyError, sqlite3.Error) as error:

@@ -245,12 +245,22 @@ def test_an_older_store_is_backed_up_then_upgraded(db_path, ship_newer_release):
         assert upgraded.execute("SELECT code, vip FROM client").fetchall() == [("ACME", 0)]
 
 
-def test_an_older_store_is_not_touched_when_migration_is_not_allowed(db_path, ship_newer_release):
+@pytest.mark.parametrize(
+    ("opening", "refusal"),
+    [
+        ({"migrate": False}, "needs an upgrade: run"),
+        ({"read_only": True}, "needs an upgrade .* but it is read-only"),
+    ],
+    ids=["migration-not-allowed", "read-only"],
+)
+def test_an_older_store_is_not_touched_when_it_may_not_be_upgraded(
+    db_path, ship_newer_release, opening, refusal
+):
     create_at_head(db_path)
     ship_newer_release()
     before = sha256(db_path)
-    with pytest.raises(StoreError, match="needs an upgrade"):
-        store.open_store(url=sqlite_url(path=db_path), migrate=False)
+    with pytest.raises(StoreError, match=refusal):
+        store.open_store(url=sqlite_url(path=db_path), **opening)
     assert sha256(db_path) == before
     assert version_of(db_path) == HEAD
     assert list(db_path.parent.glob("*.before-*")) == []
