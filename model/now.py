@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from model import clock
 from model.config import Config
 from model.slots import current_slot
-from model.sprints import ensure_sprint, this_week_start
+from model.sprints import ensure_sprint, find_sprint, this_week_start
 from model.tables import Sprint, SprintState
 from model.weeks import as_date
 
@@ -70,3 +70,13 @@ def now_of(engine: Engine, *, config: Config) -> Now:
         week_sprint=week_sprint,
         sprint=working_sprint(engine, week_sprint=week_sprint),
     )
+
+
+def standing_sprint(engine: Engine, *, config: Config) -> Sprint | None:
+    """The sprint new work goes into, found without creating one: a read-only screen (the
+    stand-up on the office TV) cannot open a week, and a week nobody opened has no work."""
+    week_start = this_week_start(start_weekday=config.sprint_start_index)
+    sprint = find_sprint(engine, week_start=week_start)
+    while sprint is not None and sprint.state == SprintState.CLOSED:
+        sprint = find_sprint(engine, week_start=as_date(sprint.week_start).add(weeks=1))
+    return sprint

@@ -40,7 +40,7 @@ from tui.keys import NOT_APPLIED, check_keymap, translate_bindings
 from tui.outage import SurvivesOutages
 from tui.reminders import StandupReminders, WorkReminders
 from tui.screens.showing import A_FRAME
-from tui.themes import load_themes
+from tui.themes import use_themes
 from tui.widgets import DeckHeader
 from tui.writes import REFUSALS, WriteQueue, Written
 
@@ -170,13 +170,7 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
         self.now = now_of(engine, config=config)
         """The day, the stand-up at hand and the sprints: the one "now" every screen reads.
         It moves by itself (`_tick`, `_poll`) and after a close; see `refresh_now`."""
-        themes, problems = load_themes(
-            user_dir=config_path.parent / "themes" if config_path else None
-        )
-        for theme in themes:
-            self.register_theme(theme)
-        self.notices += problems
-        self.theme = config.theme if config.theme in self.available_themes else "clientdeck-dark"
+        self.notices += use_themes(self, theme=config.theme, config_path=config_path)
         if config.keys:  # a remap that cannot work is said, and the default key stays
             keymap, problems = check_keymap(config.keys)
             self.notices += [_(NOT_APPLIED, problem=problem) for problem in problems]

@@ -37,6 +37,7 @@ AREAS: tuple[str, ...] = (
     "tui.cli_team",
     "tui.cli_repeat",
     "tui.cli_status",
+    "tui.cli_serve",
 )
 
 GROUPS = {
@@ -225,13 +226,15 @@ class Context:
         self.notices: list[str] = []
         """What the user must know about the store; the app shows them on its screen too."""
         self._opened = None
+        self.read_only = False
+        """Open the store so that it refuses writes (a shared screen); set before `engine`."""
 
     @property
     def engine(self):
         if self._opened is None:
             from model.store import open_store
 
-            opened = open_store(url=self.url, create=self.create)
+            opened = open_store(url=self.url, create=self.create, read_only=self.read_only)
             if opened.read_only and self.for_app:  # every screen writes: refuse at the door
                 opened.engine.dispose()
                 raise StoreError(

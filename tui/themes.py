@@ -7,6 +7,7 @@ import tomllib
 from dataclasses import fields
 from pathlib import Path
 
+from textual.app import App
 from textual.theme import Theme
 
 _HERE = Path(__file__).resolve().parent
@@ -60,3 +61,13 @@ def load_themes(*, user_dir: Path | None) -> tuple[list[Theme], list[str]]:
             except ValueError as error:
                 problems.append(str(error))
     return themes, problems
+
+
+def use_themes(app: App, *, theme: str, config_path: Path | None) -> list[str]:
+    """Register the product's and the user's themes on `app` and put on `theme` (the
+    product's dark one when it is not among them); the files that did not load, said."""
+    themes, problems = load_themes(user_dir=config_path.parent / "themes" if config_path else None)
+    for each in themes:
+        app.register_theme(each)
+    app.theme = theme if theme in app.available_themes else "clientdeck-dark"
+    return problems

@@ -37,13 +37,15 @@ class HelpScreen(SurvivesOutages, ModalScreen):
         Binding("escape,question_mark,q", "dismiss", "Close", id="help.close"),
     ]
 
-    def __init__(self, *, for_screen: Screen) -> None:
+    def __init__(self, *, for_screen: Screen, scheme: str = SCHEME) -> None:
         super().__init__()
         translate_bindings(self)
         self.for_screen = for_screen
+        self.scheme = scheme
+        """How the keys go together, said before them: a shared screen has no others."""
 
     def compose(self) -> ComposeResult:
-        parts: list = [Content.styled(_(SCHEME) + "\n\n", "$text-muted")]
+        parts: list = [Content.styled(_(self.scheme) + "\n\n", "$text-muted")]
         for title, rows in key_groups(screen=self.for_screen):
             parts.append(Content.styled(title + "\n", "bold $accent"))
             for keys, what in rows:

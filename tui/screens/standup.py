@@ -398,7 +398,7 @@ class StandupScreen(SurvivesOutages, TriageActions, Screen):
     ]
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(classes="standup-layout")
         translate_bindings(self)
         self.slot: pendulum.DateTime | None = None
         self._read_for: tuple | None = None
