@@ -153,8 +153,10 @@ def months_between(*, earlier: date, later: date) -> int:
     return (later.year - earlier.year) * 12 + later.month - earlier.month
 
 
-def _next_month(month: date) -> date:
-    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+def shift_month(month: date, *, by: int) -> date:
+    """The first day of the month `by` months after `month`'s (before, when negative)."""
+    index = month.year * 12 + month.month - 1 + by
+    return date(index // 12, index % 12 + 1, 1)
 
 
 def _spend(*, pool: Sequence[Lot], need: float) -> tuple[list[Lot], float]:
@@ -212,7 +214,9 @@ def roll(
         month_sold, month_used = max(sold.get(month, 0.0), 0.0), max(used.get(month, 0.0), 0.0)
         pool = [*carried, Lot(month=month, hours=month_sold)]
         unused, over = _spend(pool=pool, need=owed + month_used)
-        carried_out, expired = _pass_on(unused=unused, next_month=_next_month(month), policy=policy)
+        carried_out, expired = _pass_on(
+            unused=unused, next_month=shift_month(month, by=1), policy=policy
+        )
         owed_out = over if policy.overuse == Overuse.DEFICIT else 0.0
         rolled.append(
             MonthRoll(
@@ -237,5 +241,5 @@ def month_range(*, first: date, last: date) -> list[date]:
     months = []
     while month <= end:
         months.append(month)
-        month = _next_month(month)
+        month = shift_month(month, by=1)
     return months
