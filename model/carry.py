@@ -34,8 +34,11 @@ from model.rollover import (
     shift_month,
 )
 from model.tables import Budget, Client
-from model.tasks import NotFoundError
+from model.tasks import NotFoundError, ValidationError
 from model.weeks import Span, as_date, month_span, month_start
+
+MAX_MONTHS = 120
+"""The longest history asked for at once: ten years."""
 
 
 @dataclass(frozen=True)
@@ -168,8 +171,12 @@ def retainer_months(
     engine: Engine, *, client_id: int, last: date | None = None, count: int = 12
 ) -> RetainerMonths:
     """The client's `count` months up to `last` (this month by default): the "why" of its hours."""
+    if isinstance(count, bool) or not 1 <= count <= MAX_MONTHS:
+        raise ValidationError(
+            _("the history is from 1 to {n} months long", n=MAX_MONTHS), field="months"
+        )
     final = month_start(day=as_date(last or clock.today()))
-    first = shift_month(final, by=1 - max(count, 1))
+    first = shift_month(final, by=1 - count)
     with reading(engine) as session:
         client = session.get(Client, client_id)
         if client is None:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from model.i18n import _
+from model.i18n import _, ngettext
 from model.tasks import ValidationError
 
 EPSILON = 1e-9
@@ -56,6 +56,38 @@ class Policy:
     def carries(self) -> bool:
         """Whether anything ever passes from one month to the next."""
         return self.rollover == Rollover.CARRY or self.overuse == Overuse.DEFICIT
+
+    @property
+    def rollover_label(self) -> str:
+        """What becomes of unused hours, in words."""
+        if self.rollover == Rollover.EXPIRE:
+            return _("unused hours expire at the month's end")
+        cap = None if self.cap_hours is None else f"{self.cap_hours:g}"
+        if self.months is None:
+            if cap is None:
+                return _("unused hours carry to the next month until used")
+            return _(
+                "unused hours carry to the next month, at most {hours} h, until used", hours=cap
+            )
+        if cap is None:
+            return ngettext(
+                "unused hours carry to the next month for {n} month",
+                "unused hours carry to the next month for {n} months",
+                self.months,
+            )
+        return ngettext(
+            "unused hours carry to the next month, at most {hours} h, for {n} month",
+            "unused hours carry to the next month, at most {hours} h, for {n} months",
+            self.months,
+            hours=cap,
+        )
+
+    @property
+    def overuse_label(self) -> str:
+        """What becomes of hours used over the budget, in words."""
+        if self.overuse == Overuse.DEFICIT:
+            return _("hours over the month's budget are owed by the next month")
+        return _("hours over the month's budget are written off")
 
 
 def check_policy(
