@@ -35,7 +35,7 @@ from model.i18n import _
 from model.tables import Client, Task, TimeEntry
 from model.tasks import NotFoundError, ValidationError
 from model.timetrack import milliseconds
-from model.weeks import Span, days_span
+from model.weeks import Span, local_midnight
 
 AGENCY_CODE = "AGENCY"
 """The agency's own client (model.retro.close creates it for action items): all its work is
@@ -174,10 +174,11 @@ def _first_before(*, bounds: Sequence[datetime], low: int, high: int) -> ColumnE
     )
 
 
-def _day_index(*, days: Sequence[pendulum.Date], zone: str) -> ColumnElement:
-    """Which of `days` an entry started on, as 0, 1, …: a CASE over the days' local bounds,
-    so the database groups by local day on either back end, DST included."""
-    bounds = [days_span(first=day, last=day, zone=zone).start for day in days[1:]]
+def _index_of(*, firsts: Sequence[pendulum.Date], zone: str) -> ColumnElement:
+    """Which of the local days or months starting on `firsts` an entry started in, as 0, 1, …:
+    a CASE over their local bounds, so the database groups by them on either back end, DST
+    included."""
+    bounds = [local_midnight(day=first, zone=zone) for first in firsts[1:]]
     return _first_before(bounds=bounds, low=0, high=len(bounds))
 
 
@@ -191,31 +192,35 @@ class Billed:
 
 
 @dataclass(frozen=True)
-class _DayGroup:
-    """One task's time of one local day, as the database summed it."""
+class _MonthGroup:
+    """A client's billable or other time of one local month, as the database summed it."""
 
     client_id: int
-    day: pendulum.Date
+    month: pendulum.Date
     billed: bool
     raw_ms: int
     billed_ms: int
 
 
-def _day_groups(
+def _month_groups(
     session: Session, *, span: Span, client_ids: Sequence[int], filter_clients: bool
-) -> list[_DayGroup]:
-    """Each task's time per local day of the entries started inside `span`, in one query.
+) -> list[_MonthGroup]:
+    """Each client's time per local month of the entries started inside `span`, in one query.
 
     The database sums each task's entries per local day, raw and billed: rounded per
     entry, or the day's sum rounded, by the client's rule (an unknown scope: per entry,
-    as `rule_of` reads it). The client filter goes into SQL only when asked
-    (`filter_clients`): for a month of every client it would lead the planner to walk
-    each client's whole history, for a few clients over years it is what keeps it short.
+    as `rule_of` reads it); only entries rounded per day are placed in their day. Then it
+    adds the days up by month, so a few rows come back however long the span. The client
+    filter goes into SQL only when asked (`filter_clients`): for a month of every client
+    it would lead the planner to walk each client's whole history, for a few clients over
+    years it is what keeps it short.
     """
     dialect = session.get_bind().dialect.name
+    zone = clock.zone()
     ms = cast(milliseconds(dialect=dialect, now=clock.now()), BigInteger)
     least = func.max if dialect == "sqlite" else func.greatest
-    days = _local_days(span=span, zone=clock.zone())
+    days = _local_days(span=span, zone=zone)
+    months = sorted({pendulum.date(day.year, day.month, 1) for day in days})
     conditions = [
         col(TimeEntry.archived_at).is_(None),
         col(TimeEntry.start) >= span.start,
@@ -223,11 +228,13 @@ def _day_groups(
     ]
     if filter_clients:
         conditions.append(col(Task.client_id).in_(list(client_ids)))
+    by_day = col(Client.rounding_scope) == Scope.TASK_DAY.value
     entries = (
         select_columns(  # more columns than SQLModel's `select` is typed for
             col(Client.id).label("client_id"),
             col(Task.id).label("task_id"),
-            _day_index(days=days, zone=clock.zone()).label("day"),
+            case((by_day, _index_of(firsts=days, zone=zone)), else_=-1).label("day"),
+            _index_of(firsts=months, zone=zone).label("month"),
             case((billable_clause(), 1), else_=0).label("billable"),
             col(Client.rounding_scope).label("scope"),
             least(col(Client.rounding_minutes) * MS_PER_MINUTE, 1).label("step"),  # 1: not rounded
@@ -240,28 +247,50 @@ def _day_groups(
     )
     day_step = func.max(entries.c.step)  # one client per group: its step
     day_ms = cast(func.sum(entries.c.ms), BigInteger)
-    billed_ms_sql = case(
-        (
-            func.max(entries.c.scope) == Scope.TASK_DAY.value,
-            (day_ms + day_step - 1) // day_step * day_step,
-        ),
-        else_=func.sum((entries.c.ms + entries.c.step - 1) // entries.c.step * entries.c.step),
+    task_days = (
+        select_columns(
+            entries.c.client_id,
+            entries.c.month,
+            entries.c.billable,
+            day_ms.label("raw"),
+            case(
+                (
+                    func.max(entries.c.scope) == Scope.TASK_DAY.value,
+                    (day_ms + day_step - 1) // day_step * day_step,
+                ),
+                else_=func.sum(
+                    (entries.c.ms + entries.c.step - 1) // entries.c.step * entries.c.step
+                ),
+            ).label("billed"),
+        )
+        .group_by(
+            entries.c.client_id,
+            entries.c.task_id,
+            entries.c.day,
+            entries.c.month,
+            entries.c.billable,
+        )
+        .subquery()
     )
     rows = session.execute(
         select_columns(
-            entries.c.client_id, entries.c.day, entries.c.billable, day_ms, billed_ms_sql
-        ).group_by(entries.c.client_id, entries.c.task_id, entries.c.day, entries.c.billable)
+            task_days.c.client_id,
+            task_days.c.month,
+            task_days.c.billable,
+            func.sum(task_days.c.raw),
+            func.sum(task_days.c.billed),
+        ).group_by(task_days.c.client_id, task_days.c.month, task_days.c.billable)
     ).all()
     wanted = set(client_ids)
     return [
-        _DayGroup(
+        _MonthGroup(
             client_id=client_id,
-            day=days[day],
+            month=months[month],
             billed=bool(is_billed),
             raw_ms=max(int(total or 0), 0),
             billed_ms=max(int(rounded or 0), 0) if is_billed else 0,
         )
-        for client_id, day, is_billed, total, rounded in rows
+        for client_id, month, is_billed, total, rounded in rows
         if client_id in wanted
     ]
 
@@ -273,7 +302,7 @@ def billed_by_client(
     raw: dict[int, int] = dict.fromkeys(client_ids, 0)
     plain: dict[int, int] = dict.fromkeys(client_ids, 0)
     billed: dict[int, int] = dict.fromkeys(client_ids, 0)
-    for group in _day_groups(session, span=span, client_ids=client_ids, filter_clients=False):
+    for group in _month_groups(session, span=span, client_ids=client_ids, filter_clients=False):
         raw[group.client_id] += group.raw_ms
         if group.billed:
             plain[group.client_id] += group.raw_ms
@@ -294,10 +323,9 @@ def billed_by_month(
     """Per client, the billed hours of each local month of `span` (months without any left
     out), an entry wholly in the month it started: one grouped query for all the months."""
     billed: dict[int, dict[date, int]] = {client_id: {} for client_id in client_ids}
-    for group in _day_groups(session, span=span, client_ids=client_ids, filter_clients=True):
-        month = date(group.day.year, group.day.month, 1)
+    for group in _month_groups(session, span=span, client_ids=client_ids, filter_clients=True):
         months = billed[group.client_id]
-        months[month] = months.get(month, 0) + group.billed_ms
+        months[group.month] = months.get(group.month, 0) + group.billed_ms
     return {
         client_id: {month: ms / 3_600_000 for month, ms in months.items()}
         for client_id, months in billed.items()
