@@ -3,7 +3,9 @@
 A budget recurs every month: a `Budget` row holds from its `from_month` until
 a later row, so a change "from March on" never rewrites January. Spent hours
 are the entries inside the month's local bounds (an entry over a month boundary
-counts its part in each month).
+counts its part in each month). A client that carries hours between months
+(model.carry) has a month's budget of sold + carried − owed, its carries worked
+out from billed time, where an entry belongs wholly to the month it started.
 
 "Still planned" is kept simple on purpose: for each of the client's open
 sprints that start in the month, the estimate minus the hours already spent of
