@@ -25,6 +25,7 @@ from enum import StrEnum
 
 import pendulum
 from sqlalchemy import BigInteger, ColumnElement, and_, case, cast, func, literal, true
+from sqlalchemy import select as select_columns
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -34,7 +35,7 @@ from model.i18n import _
 from model.tables import Client, Task, TimeEntry
 from model.tasks import NotFoundError, ValidationError
 from model.timetrack import milliseconds
-from model.weeks import Span, days_span
+from model.weeks import Span, local_midnight
 
 AGENCY_CODE = "AGENCY"
 """The agency's own client (model.retro.close creates it for action items): all its work is
@@ -144,22 +145,41 @@ def billable_clause() -> ColumnElement[bool]:
     )
 
 
-def _day_index(*, span: Span, zone: str) -> ColumnElement:
-    """Which local day of `span` an entry started on, as 0, 1, …: a CASE over the days'
-    bounds, so the database groups by local day on either back end, DST included."""
-    first = pendulum.instance(span.start).in_timezone(zone).date()
+def _local_days(*, span: Span, zone: str) -> list[pendulum.Date]:
+    """The local days `span` touches, first to last."""
+    day = pendulum.instance(span.start).in_timezone(zone).date()
     last = pendulum.instance(span.end).in_timezone(zone).subtract(microseconds=1).date()
-    bounds = []
-    day = first.add(days=1)
+    days = []
     while day <= last:
-        bounds.append(days_span(first=day, last=day, zone=zone).start)
+        days.append(day)
         day = day.add(days=1)
-    if not bounds:
-        return literal(0)
+    return days
+
+
+def _first_before(*, bounds: Sequence[datetime], low: int, high: int) -> ColumnElement:
+    """How many of `bounds` (ascending) an entry started at or after, as a CASE the database
+    works out by halves: a span of years has hundreds of days, and each entry is placed
+    in a handful of comparisons rather than one per day."""
+    if high - low <= 8:
+        if low == high:
+            return literal(high)
+        return case(
+            *((col(TimeEntry.start) < bounds[index], index) for index in range(low, high)),
+            else_=high,
+        )
+    middle = (low + high) // 2
     return case(
-        *((col(TimeEntry.start) < bound, index) for index, bound in enumerate(bounds)),
-        else_=len(bounds),
+        (col(TimeEntry.start) < bounds[middle], _first_before(bounds=bounds, low=low, high=middle)),
+        else_=_first_before(bounds=bounds, low=middle + 1, high=high),
     )
+
+
+def _index_of(*, firsts: Sequence[pendulum.Date], zone: str) -> ColumnElement:
+    """Which of the local days or months starting on `firsts` an entry started in, as 0, 1, …:
+    a CASE over their local bounds, so the database groups by them on either back end, DST
+    included."""
+    bounds = [local_midnight(day=first, zone=zone) for first in firsts[1:]]
+    return _first_before(bounds=bounds, low=0, high=len(bounds))
 
 
 @dataclass(frozen=True)
@@ -171,52 +191,122 @@ class Billed:
     billed_hours: float
 
 
-def billed_by_client(
-    session: Session, *, span: Span, client_ids: Sequence[int]
-) -> dict[int, Billed]:
-    """Per client, the time of entries that started inside `span`, in one grouped query.
+@dataclass(frozen=True)
+class _MonthGroup:
+    """A client's billable or other time of one local month, as the database summed it."""
+
+    client_id: int
+    month: pendulum.Date
+    billed: bool
+    raw_ms: int
+    billed_ms: int
+
+
+def _month_groups(
+    session: Session, *, span: Span, client_ids: Sequence[int], filter_clients: bool
+) -> list[_MonthGroup]:
+    """Each client's time per local month of the entries started inside `span`, in one query.
 
     The database sums each task's entries per local day, raw and billed: rounded per
     entry, or the day's sum rounded, by the client's rule (an unknown scope: per entry,
-    as `rule_of` reads it).
+    as `rule_of` reads it); only entries rounded per day are placed in their day. Then it
+    adds the days up by month, so a few rows come back however long the span. The client
+    filter goes into SQL only when asked (`filter_clients`): for a month of every client
+    it would lead the planner to walk each client's whole history, for a few clients over
+    years it is what keeps it short.
     """
     dialect = session.get_bind().dialect.name
+    zone = clock.zone()
     ms = cast(milliseconds(dialect=dialect, now=clock.now()), BigInteger)
     least = func.max if dialect == "sqlite" else func.greatest
-    step = least(col(Client.rounding_minutes) * MS_PER_MINUTE, 1)  # 1 ms: not rounded
-    day_step = func.max(step)  # one client per group: its step
-    day_ms = cast(func.sum(ms), BigInteger)
-    billed_ms_sql = case(
-        (
-            func.max(col(Client.rounding_scope)) == Scope.TASK_DAY.value,
-            (day_ms + day_step - 1) // day_step * day_step,
-        ),
-        else_=func.sum((ms + step - 1) // step * step),
-    )
-    day = _day_index(span=span, zone=clock.zone())
-    billable = case((billable_clause(), 1), else_=0)
-    rows = session.exec(
-        select(Client.id, billable, func.sum(ms), billed_ms_sql)
+    days = _local_days(span=span, zone=zone)
+    months = sorted({pendulum.date(day.year, day.month, 1) for day in days})
+    conditions = [
+        col(TimeEntry.archived_at).is_(None),
+        col(TimeEntry.start) >= span.start,
+        col(TimeEntry.start) < span.end,
+    ]
+    if filter_clients:
+        conditions.append(col(Task.client_id).in_(list(client_ids)))
+    by_day = col(Client.rounding_scope) == Scope.TASK_DAY.value
+    entries = (
+        select_columns(  # more columns than SQLModel's `select` is typed for
+            col(Client.id).label("client_id"),
+            col(Task.id).label("task_id"),
+            case((by_day, _index_of(firsts=days, zone=zone)), else_=-1).label("day"),
+            _index_of(firsts=months, zone=zone).label("month"),
+            case((billable_clause(), 1), else_=0).label("billable"),
+            col(Client.rounding_scope).label("scope"),
+            least(col(Client.rounding_minutes) * MS_PER_MINUTE, 1).label("step"),  # 1: not rounded
+            ms.label("ms"),
+        )
         .join(Task, col(Task.id) == col(TimeEntry.task_id))
         .join(Client, col(Client.id) == col(Task.client_id))
-        .where(
-            col(TimeEntry.archived_at).is_(None),
-            col(TimeEntry.start) >= span.start,
-            col(TimeEntry.start) < span.end,
+        .where(*conditions)
+        .subquery()
+    )
+    day_step = func.max(entries.c.step)  # one client per group: its step
+    day_ms = cast(func.sum(entries.c.ms), BigInteger)
+    task_days = (
+        select_columns(
+            entries.c.client_id,
+            entries.c.month,
+            entries.c.billable,
+            day_ms.label("raw"),
+            case(
+                (
+                    func.max(entries.c.scope) == Scope.TASK_DAY.value,
+                    (day_ms + day_step - 1) // day_step * day_step,
+                ),
+                else_=func.sum(
+                    (entries.c.ms + entries.c.step - 1) // entries.c.step * entries.c.step
+                ),
+            ).label("billed"),
         )
-        .group_by(col(Client.id), col(Task.id), day, billable)
+        .group_by(
+            entries.c.client_id,
+            entries.c.task_id,
+            entries.c.day,
+            entries.c.month,
+            entries.c.billable,
+        )
+        .subquery()
+    )
+    rows = session.execute(
+        select_columns(
+            task_days.c.client_id,
+            task_days.c.month,
+            task_days.c.billable,
+            func.sum(task_days.c.raw),
+            func.sum(task_days.c.billed),
+        ).group_by(task_days.c.client_id, task_days.c.month, task_days.c.billable)
     ).all()
+    wanted = set(client_ids)
+    return [
+        _MonthGroup(
+            client_id=client_id,
+            month=months[month],
+            billed=bool(is_billed),
+            raw_ms=max(int(total or 0), 0),
+            billed_ms=max(int(rounded or 0), 0) if is_billed else 0,
+        )
+        for client_id, month, is_billed, total, rounded in rows
+        if client_id in wanted
+    ]
+
+
+def billed_by_client(
+    session: Session, *, span: Span, client_ids: Sequence[int]
+) -> dict[int, Billed]:
+    """Per client, the time of entries that started inside `span`, in one grouped query."""
     raw: dict[int, int] = dict.fromkeys(client_ids, 0)
     plain: dict[int, int] = dict.fromkeys(client_ids, 0)
     billed: dict[int, int] = dict.fromkeys(client_ids, 0)
-    for client_id, is_billed, total, rounded in rows:
-        if client_id is None or client_id not in raw:
-            continue
-        total = max(int(total or 0), 0)
-        raw[client_id] += total
-        if is_billed:
-            plain[client_id] += total
-            billed[client_id] += max(int(rounded or 0), 0)
+    for group in _month_groups(session, span=span, client_ids=client_ids, filter_clients=False):
+        raw[group.client_id] += group.raw_ms
+        if group.billed:
+            plain[group.client_id] += group.raw_ms
+            billed[group.client_id] += group.billed_ms
     return {
         client_id: Billed(
             raw_hours=raw[client_id] / 3_600_000,
@@ -224,6 +314,21 @@ def billed_by_client(
             billed_hours=billed[client_id] / 3_600_000,
         )
         for client_id in client_ids
+    }
+
+
+def billed_by_month(
+    session: Session, *, span: Span, client_ids: Sequence[int]
+) -> dict[int, dict[date, float]]:
+    """Per client, the billed hours of each local month of `span` (months without any left
+    out), an entry wholly in the month it started: one grouped query for all the months."""
+    billed: dict[int, dict[date, int]] = {client_id: {} for client_id in client_ids}
+    for group in _month_groups(session, span=span, client_ids=client_ids, filter_clients=True):
+        months = billed[group.client_id]
+        months[group.month] = months.get(group.month, 0) + group.billed_ms
+    return {
+        client_id: {month: ms / 3_600_000 for month, ms in months.items()}
+        for client_id, months in billed.items()
     }
 
 

@@ -3,7 +3,9 @@
 A budget recurs every month: a `Budget` row holds from its `from_month` until
 a later row, so a change "from March on" never rewrites January. Spent hours
 are the entries inside the month's local bounds (an entry over a month boundary
-counts its part in each month).
+counts its part in each month). A client that carries hours between months
+(model.carry) has a month's budget of sold + carried − owed, its carries worked
+out from billed time, where an entry belongs wholly to the month it started.
 
 "Still planned" is kept simple on purpose: for each of the client's open
 sprints that start in the month, the estimate minus the hours already spent of
@@ -20,13 +22,16 @@ from enum import StrEnum
 from functools import lru_cache
 
 import pendulum
+from sqlalchemy import select as select_columns
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from model import clock
 from model.billing import billed_by_client
+from model.carry import POLICY_COLUMNS, Carrier, carried_in, carrier, carrier_of
 from model.db import reading, transaction
 from model.i18n import _
+from model.paid import in_force
 from model.tables import Budget, Client, ClientStatus, Sprint, SprintState, Status, Task
 from model.tasks import NotFoundError, ValidationError
 from model.timetrack import hours_by_client, hours_by_task
@@ -49,12 +54,20 @@ class BudgetStatus:
     client_id: int
     month: pendulum.Date
     budget_hours: float | None
+    """The month's available hours: sold, plus carried in, less owed (model.carry)."""
     spent_hours: float
     planned_hours: float
     level: Level
     runs_out_on: pendulum.Date | None
     billed_hours: float = 0.0
     """The billable entries started in the month, rounded by the client's rule."""
+    carried_hours: float = 0.0
+    """Hours carried in from earlier months, less hours owed to them (negative: a deficit)."""
+
+    @property
+    def sold_hours(self) -> float | None:
+        """The month's paid hours alone, without what was carried."""
+        return None if self.budget_hours is None else self.budget_hours - self.carried_hours
 
     @property
     def remaining_hours(self) -> float | None:
@@ -69,16 +82,17 @@ class BudgetStatus:
 
     @property
     def burn_percent(self) -> float | None:
-        if not self.budget_hours:
+        if self.budget_hours is None or self.budget_hours <= 0:
             return None
         return self.spent_hours / self.budget_hours * 100
 
 
 def level_of(*, spent: float, budget: float | None) -> Level:
-    """ok below 80 %, warning from 80 %, over from 100 %; a zero budget is over at any time."""
+    """ok below 80 %, warning from 80 %, over from 100 %; a zero budget is over at any time,
+    and a month that owes more than it was sold is over before any hour is spent."""
     if budget is None:
         return Level.NONE
-    if spent > 0 and spent >= budget:
+    if (spent > 0 or budget < 0) and spent >= budget:
         return Level.OVER
     if budget > 0 and spent >= WARNING_SHARE * budget:
         return Level.WARNING
@@ -108,18 +122,6 @@ def _working_days_of(*, first: pendulum.Date) -> tuple[pendulum.Date, ...]:
     screen, so it is worked out once rather than per client."""
     days = (first.add(days=offset) for offset in range(31))
     return tuple(day for day in days if day.month == first.month and day.weekday() < 5)
-
-
-def in_force(*, rows: Sequence[Budget], month: pendulum.Date) -> dict[int, float]:
-    """Per client, the hours of the latest budget row that starts on or before `month`."""
-    latest: dict[int, Budget] = {}
-    for row in rows:
-        if row.from_month > month:
-            continue
-        held = latest.get(row.client_id)
-        if held is None or row.from_month > held.from_month:
-            latest[row.client_id] = row
-    return {client_id: row.hours for client_id, row in latest.items()}
 
 
 def _budget_rows(
@@ -258,31 +260,40 @@ def month_hours(
 
 
 def _statuses(
-    engine: Engine, *, month: pendulum.Date, client_ids: Sequence[int]
+    engine: Engine, *, month: pendulum.Date, carriers: Sequence[Carrier]
 ) -> dict[int, BudgetStatus]:
+    client_ids = [each.client_id for each in carriers]
     first = month_start(day=month)
     today = clock.today()
     with reading(engine) as session:
-        budgets, spent = month_hours(session, month=first, client_ids=client_ids)
+        paid, spent = month_hours(session, month=first, client_ids=client_ids)
         planned = _planned(session, month=first, client_ids=client_ids)
         billed = billed_by_client(
             session, span=month_span(month=first, zone=clock.zone()), client_ids=client_ids
         )
-    return {
-        client_id: BudgetStatus(
+        carried = carried_in(session, month=first, carriers=carriers)
+    statuses = {}
+    for client_id in client_ids:
+        rolled = carried.get(client_id)
+        budget = paid.get(client_id)
+        if rolled is not None and (budget is not None or rolled.carried_in_hours):
+            budget = rolled.available
+        else:
+            rolled = None
+        statuses[client_id] = BudgetStatus(
             client_id=client_id,
             month=first,
-            budget_hours=budgets.get(client_id),
+            budget_hours=budget,
             spent_hours=spent[client_id],
             planned_hours=planned[client_id],
-            level=level_of(spent=spent[client_id], budget=budgets.get(client_id)),
+            level=level_of(spent=spent[client_id], budget=budget),
             runs_out_on=runs_out_on(
-                month=first, budget=budgets.get(client_id), spent=spent[client_id], today=today
+                month=first, budget=budget, spent=spent[client_id], today=today
             ),
             billed_hours=billed[client_id].billed_hours,
+            carried_hours=0.0 if rolled is None else rolled.carried_in_hours,
         )
-        for client_id in client_ids
-    }
+    return statuses
 
 
 def budget_status(
@@ -290,15 +301,18 @@ def budget_status(
 ) -> BudgetStatus:
     """One client's budget for the month holding `month` (this month by default)."""
     with reading(engine) as session:
-        if session.get(Client, client_id) is None:
+        client = session.get(Client, client_id)
+        if client is None:
             raise NotFoundError(_("no client with id {id}", id=client_id))
-    return _statuses(engine, month=month or clock.today(), client_ids=[client_id])[client_id]
+        carriers = [carrier_of(client)]
+    return _statuses(engine, month=month or clock.today(), carriers=carriers)[client_id]
 
 
 def budget_statuses(engine: Engine, *, month: pendulum.Date) -> dict[int, BudgetStatus]:
-    """Every client that is not archived, keyed by client id, in a handful of queries."""
+    """Every client that is not archived, keyed by client id, in a handful of queries (two
+    more when any client carries hours between months)."""
     with reading(engine) as session:
-        client_ids = list(
-            session.exec(select(Client.id).where(Client.status != ClientStatus.ARCHIVED)).all()
-        )
-    return _statuses(engine, month=month, client_ids=client_ids)
+        rows = session.execute(
+            select_columns(*POLICY_COLUMNS).where(Client.status != ClientStatus.ARCHIVED)
+        ).all()
+    return _statuses(engine, month=month, carriers=[carrier(*row) for row in rows])

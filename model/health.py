@@ -190,6 +190,10 @@ class Signals:
     next_deadline: date | None = None
     satisfaction: int | None = None
     paused: bool = False
+    sold_hours: float | None = None
+    """The month's paid hours, without what was carried in."""
+    carried_hours: float = 0.0
+    """Hours carried in from earlier months, less hours owed (model.carry)."""
 
 
 def risk_terms(*, signals: Signals, silence_alert_days: int, today: date) -> dict[str, int]:
@@ -326,6 +330,8 @@ def client_health(
             colour=client.colour,
             burn_percent=budget.burn_percent,
             budget_level=budget.level,
+            sold_hours=budget.sold_hours,
+            carried_hours=budget.carried_hours,
             silent_days=silent_working_days(last=last or client.created_at, today=today, zone=zone),
             last_contact=last,
             open_promises=sum(p.state in (PromiseState.OPEN, PromiseState.OVERDUE) for p in mine),

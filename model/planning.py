@@ -344,6 +344,7 @@ class ClientPlanRow:
     load: Load
     tasks: int
     budget_hours: float | None
+    """Paid hours a month, without what was carried in (that is in `left_hours`)."""
     left_hours: float | None
     agreed_at: datetime | None
     change: PlanChange | None
@@ -498,7 +499,7 @@ def plan_view(
                 colour=client.colour,
                 load=client_load(mine, default=default),
                 tasks=len(mine),
-                budget_hours=status.budget_hours if status else None,
+                budget_hours=status.sold_hours if status else None,
                 left_hours=status.remaining_hours if status else None,
                 agreed_at=plan.agreed_at if plan else None,
                 change=change,

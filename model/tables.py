@@ -98,6 +98,18 @@ class Client(SQLModel, table=True):
     """Billed time is rounded up to this many minutes (0: not rounded); raw time is kept."""
     rounding_scope: str = "entry"
     """What is rounded: each entry, or the sum of a task's entries of a day (`task-day`)."""
+    rollover: str = "expire"
+    """Unused hours at a month's end: `expire`, or `carry` to the next (see model.rollover)."""
+    carry_cap_hours: float | None = None
+    """At most this many hours carried out of a month; None: all."""
+    carry_months: int | None = None
+    """Carried hours last this many months, then expire; None: until used."""
+    overuse: str = "writeoff"
+    """Hours used over a month's budget: `writeoff`, or carried as a `deficit` to the next."""
+    rollover_since: date | None = None
+    """The first month carried from: the one the client began to carry or owe in."""
+    alert_thresholds: str = "75,90,100"
+    """Percentages of the month's hours that raise an alert when reached (model.alerts)."""
 
 
 class Budget(SQLModel, table=True):
@@ -108,6 +120,18 @@ class Budget(SQLModel, table=True):
     client_id: int = Field(foreign_key="client.id", index=True)
     from_month: date
     hours: float
+
+
+class BudgetAlert(SQLModel, table=True):
+    """A budget threshold a client reached in a month, logged so it is said once."""
+
+    __table_args__ = (UniqueConstraint("client_id", "month", "kind"),)
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id")
+    month: date
+    kind: str
+    """A percentage ("90") or `forecast` (the pace runs out before the month's end)."""
+    crossed_at: datetime
 
 
 class Contact(SQLModel, table=True):

@@ -321,9 +321,10 @@ def test_budget_list_shows_paid_spent_and_left(deck, capsys):
     capsys.readouterr()
     assert deck.run("budget", "list") == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].split() == ["CODE", "NAME", "PAID", "2026-11", "SPENT", "BILLED", "LEFT"]
-    assert lines[1].split() == ["ACME", "Acme", "Coffee", "40", "0", "0", "40"]
-    assert lines[2].split() == ["BETA", "Beta", "Bank", "–", "0", "0", "–"]
+    header = ["CODE", "NAME", "PAID", "2026-11", "CARRIED", "SPENT", "BILLED", "LEFT"]
+    assert lines[0].split() == header
+    assert lines[1].split() == ["ACME", "Acme", "Coffee", "40", "0", "0", "0", "40"]
+    assert lines[2].split() == ["BETA", "Beta", "Bank", "–", "0", "0", "0", "–"]
     assert deck.run("budget", "list", "--month", "2026-10", "--json") == 0
     rows = json.loads(capsys.readouterr().out)
     assert [(r["code"], r["month"], r["paid_hours"]) for r in rows] == [

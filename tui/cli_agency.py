@@ -17,7 +17,7 @@ from typing import Any
 from model import clock
 from model.i18n import N_, SUPPORTED, _, ngettext
 from tui.cli import PROG, Context, Failure, UsageError, say
-from tui.cli_retainer import register_client_actions
+from tui.cli_retainer import register_budget_actions, register_client_actions
 from tui.format import hours
 
 CHANNELS = ("email", "chat", "call", "messenger", "meeting")
@@ -186,6 +186,7 @@ def _register_budget(*, commands, parents: list[argparse.ArgumentParser]) -> Non
     listing.add_argument("--month", metavar="2026-12", help=_("a month (default: this month)"))
     listing.add_argument("--json", action="store_true", help=_("a JSON array for scripts"))
     listing.set_defaults(handler=cmd_budget_list)
+    register_budget_actions(actions=actions, parents=parents)
 
 
 # --- client ---------------------------------------------------------------------------------
@@ -250,7 +251,7 @@ def cmd_client_list(ctx: Context, args: argparse.Namespace) -> int:
     statuses = budget_statuses(ctx.engine, month=month)
     paid = {
         client.id: (
-            statuses[client.id].budget_hours
+            statuses[client.id].sold_hours
             if client.id in statuses
             else paid_hours(ctx.engine, client_id=client.id, month=month)
         )
@@ -399,7 +400,7 @@ def cmd_contact_list(ctx: Context, args: argparse.Namespace) -> int:
 # --- budget ---------------------------------------------------------------------------------
 
 
-def _month(text: str | None, *, command: str):
+def month_of(text: str | None, *, command: str):
     from model.weeks import parse_month
 
     if text is None:
@@ -416,7 +417,7 @@ def cmd_budget_set(ctx: Context, args: argparse.Namespace) -> int:
     from model.budgets import set_budget
     from model.clients import find_client
 
-    month = _month(args.first, command="budget set")
+    month = month_of(args.first, command="budget set")
     client = find_client(ctx.engine, text=args.client)
     change = set_budget(ctx.engine, client_id=client.id, from_month=month, hours=args.hours).value
     label = change.from_month.format("YYYY-MM")
@@ -441,7 +442,7 @@ def cmd_budget_list(ctx: Context, args: argparse.Namespace) -> int:
     from model.budgets import budget_history, budget_status, budget_statuses
     from model.clients import active_clients, find_client
 
-    month = _month(args.month, command="budget list")
+    month = month_of(args.month, command="budget list")
     if args.client:
         clients = [find_client(ctx.engine, text=args.client)]
         statuses = {clients[0].id: budget_status(ctx.engine, client_id=clients[0].id, month=month)}
@@ -459,7 +460,9 @@ def cmd_budget_list(ctx: Context, args: argparse.Namespace) -> int:
                 "code": client.code,
                 "name": client.name,
                 "month": label,
-                "paid_hours": _rounded(status.budget_hours),
+                "paid_hours": _rounded(status.sold_hours),
+                "carried_hours": _rounded(status.carried_hours),
+                "available_hours": _rounded(status.budget_hours),
                 "spent_hours": _rounded(status.spent_hours),
                 "billed_hours": _rounded(status.billed_hours),
                 "left_hours": _rounded(status.remaining_hours),
@@ -481,6 +484,7 @@ def cmd_budget_list(ctx: Context, args: argparse.Namespace) -> int:
             _("CODE"),
             _("NAME"),
             _("PAID {month}", month=label),
+            _("CARRIED"),
             _("SPENT"),
             _("BILLED"),
             _("LEFT"),
@@ -489,7 +493,8 @@ def cmd_budget_list(ctx: Context, args: argparse.Namespace) -> int:
             [
                 client.code,
                 client.name,
-                maybe_hours(statuses[client.id].budget_hours),
+                maybe_hours(statuses[client.id].sold_hours),
+                hours(statuses[client.id].carried_hours),
                 hours(statuses[client.id].spent_hours),
                 hours(statuses[client.id].billed_hours),
                 maybe_hours(statuses[client.id].remaining_hours),

@@ -39,6 +39,13 @@ def hours(value: float, *, places: int = 2) -> str:
     return f"{value:.{places}f}".rstrip("0").rstrip(".")
 
 
+def carried_phrase(*, sold: float, carried: float) -> str:
+    """A month's budget with what earlier months carried in or are owed: "12 h + 3.5 h carried"."""
+    if carried < 0:
+        return _("{sold} h − {owed} h owed", sold=hours(sold), owed=hours(-carried))
+    return _("{sold} h + {carried} h carried", sold=hours(sold), carried=hours(carried))
+
+
 def days_since(*, since: datetime, now: datetime) -> int:
     return max(0, int((now - since).total_seconds() // 86400))
 

@@ -392,3 +392,26 @@ def test_snapshot_clients_sorted_by_risk(rich_agency, make_app, snap_compare):
 def test_snapshot_client_detail(rich_agency, make_app, snap_compare):
     engine, _ids = rich_agency
     assert snap_compare(make_app(engine), terminal_size=SIZE, press=["6", "j", "enter"])
+
+
+async def test_the_detail_says_the_hours_carried_into_the_month(rich_agency, make_app):
+    """KZ sold 40 h a month carries since October, which used none of its hours."""
+    engine, ids = rich_agency
+    with transaction(engine) as session:
+        client = session.get(Client, ids["KZ"])
+        client.rollover, client.rollover_since = "carry", pendulum.date(2026, 10, 1)
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        detail = await open_client(pilot, app, client_id=ids["KZ"])
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "40 h + 40 h carried" in str(detail.query_one("#profile-text").content)
+
+
+def test_snapshot_client_detail_with_carried_hours_at_80x24(rich_agency, make_app, snap_compare):
+    """Every client carries since October: the budget line says what came in, and fits."""
+    engine, _ids = rich_agency
+    with transaction(engine) as session:
+        for client in session.exec(select(Client)).all():
+            client.rollover, client.rollover_since = "carry", pendulum.date(2026, 10, 1)
+    assert snap_compare(make_app(engine), terminal_size=(80, 24), press=["6", "j", "enter"])

@@ -53,7 +53,7 @@ from model.tasks import ValidationError
 from model.weeks import month_span
 from tui.burn_chart import BurnChart
 from tui.dialogs.form import Field, FormScreen, number
-from tui.format import due_phrase, hours, literal, subject
+from tui.format import carried_phrase, due_phrase, hours, literal, subject
 from tui.keys import translate_bindings
 from tui.labels import CHANNEL_TITLES, CLIENT_STATUS_TITLES, STATUS_TITLES
 from tui.outage import SurvivesOutages
@@ -335,6 +335,8 @@ class ClientDetailScreen(SurvivesOutages, ClientAdmin, ClientActions, Screen):
             if s.burn_percent is None
             else _("budget {percent}% used", percent=f"{s.burn_percent:.0f}")
         )
+        if s.carried_hours:  # a line of its own: the narrow profile column breaks it less
+            burn += "\n" + carried_phrase(sold=s.sold_hours or 0.0, carried=s.carried_hours)
         if s.last_contact is None:
             silence = _("never contacted")
         else:
