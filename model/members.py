@@ -176,7 +176,8 @@ def edit_member(
     by_id: int | None = None,
 ) -> Done[Member]:
     """Change a member's fields; with `active` deactivate or reactivate them, and with
-    `manager` make them a manager or not, which only a manager (`by_id`) may do."""
+    `manager` make them a manager or not, which only a manager (`by_id`) may do, or
+    anyone while the team has no active manager."""
     fields = clean_member(values=values or {})
     if "initials" in fields and not fields["initials"]:
         raise ValidationError(_("initials cannot be empty"), field="initials")
@@ -185,10 +186,10 @@ def edit_member(
         if member is None:
             raise NotFoundError(_("no member with id {id}", id=member_id))
         _check_unique(session, fields=fields, member_id=member_id)
-        if manager is not None:
+        if manager is not None and _managers(session) > 0:
             check_manager(session, member_id=by_id, refusal=_("only a manager can name managers"))
-        if active is False or manager is False:
-            _keep_a_manager(session, member=member, field="manager" if active is None else "active")
+        if manager is False:
+            _keep_a_manager(session, member=member)
         before = row_state(member)
         for name, value in fields.items():
             setattr(member, name, value)
@@ -220,12 +221,13 @@ def _managers(session: Session) -> int:
     ).one()
 
 
-def _keep_a_manager(session: Session, *, member: Member, field: str) -> None:
-    """Refuse to take away the last active manager: nobody could name another one."""
+def _keep_a_manager(session: Session, *, member: Member) -> None:
+    """Refuse to unmake the last active manager, which would leave nobody to see money.
+    (Deactivating them is not refused: a team left without a manager names one anew.)"""
     if member.manager and member.active and _managers(session) == 1:
         raise ValidationError(
             _("{name} is the only manager; name another one first", name=member.name),
-            field=field,
+            field="manager",
         )
 
 

@@ -43,12 +43,10 @@ class UndoStack:
         self.push(label=step.label, revert=step.revert)
 
     def pop(self) -> Step | None:
-        """Take back the latest change; returns it, or None when there is nothing to undo."""
-        if not self._steps:
-            return None
-        step = self._steps.pop()
-        step.revert()
-        return step
+        """The latest change's step, off the stack, or None when there is nothing to undo.
+        Running its `revert` is the caller's: the app runs it in its write queue, so a
+        take-back across a network does not hold the keys."""
+        return self._steps.pop() if self._steps else None
 
     def __len__(self) -> int:
         return len(self._steps)

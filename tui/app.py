@@ -31,7 +31,7 @@ from model.parsing import Due
 from model.slots import next_slot
 from model.tasks import get_task, restore, snapshot
 from model.timetrack import RunningTimer, forgotten_timer, running_entry, start_timer, stop_timer
-from model.undo import UndoStack
+from model.undo import Step, UndoStack
 from model.weeks import as_date, iso_week_label
 from tui import collector
 from tui.compat import NoLocalsOnCrash
@@ -42,7 +42,7 @@ from tui.reminders import StandupReminders, WorkReminders
 from tui.screens.showing import A_FRAME
 from tui.themes import load_themes
 from tui.widgets import DeckHeader
-from tui.writes import WriteQueue, Written
+from tui.writes import REFUSALS, WriteQueue, Written
 
 POLL_SECONDS = 2.0
 LISTENING_POLL_SECONDS = 10.0
@@ -301,7 +301,10 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
 
     def _read_now(self) -> bool:
         """Whether `now` moved; if so, every screen's data is stale."""
-        now = now_of(self.engine, config=self.config)
+        return self._adopt_now(now_of(self.engine, config=self.config))
+
+    def _adopt_now(self, now: Now) -> bool:
+        """Take `now` as read (on the loop or in a write's thread); says whether it moved."""
         moved = now.key != self.now.key
         self.now = now
         if moved:
@@ -619,6 +622,8 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
             self.push_screen(HelpScreen(for_screen=self.screen))
 
     def action_undo(self) -> None:
+        """Take back the latest confirmed change, in the write queue like every change: on
+        a server the take-back is several round trips, and keys go on meanwhile."""
         if self.writes.busy:  # the change to take back may still be on its way: after it
             self.writes.after(self.action_undo)
             return
@@ -626,6 +631,21 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
         if step is None:
             self.notify(_("Nothing to undo"), timeout=2)
             return
+        engine, config = self.engine, self.config
+
+        def take_back() -> Now:
+            step.revert()
+            return now_of(engine, config=config)  # a close's undo moves the week back
+
+        self.writes.submit(
+            run=take_back,
+            done=lambda now: self._undone(step=step, now=now),
+            failed=self._undo_refused,
+        )
+
+    def _undone(self, *, step: Step, now: Now) -> None:
+        self.time_epoch += 1  # any step may have taken back recorded time
+        self._adopt_now(now)
         self._reload_screen(facts=False)
 
         def afterwards() -> None:
@@ -636,6 +656,13 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
         # follow a frame later (even right after the change's frame they would hold up
         # writing it: the frame is written by a thread that needs the interpreter).
         self.set_timer(A_FRAME, afterwards)
+
+    def _undo_refused(self, problem: BaseException) -> None:
+        """A take-back refused (the row is referred to now, the sprint was closed since):
+        said, and the screen shows the stored state. An outage is said by `went_offline`."""
+        if isinstance(problem, REFUSALS):
+            self.notify(str(problem), severity="error", markup=False)
+        self._reload_screen()
 
     def action_change_language(self) -> None:
         """The palette's languages, each by its own name; the one in use says so."""

@@ -137,3 +137,45 @@ async def test_priority_and_reorder_show_at_once(agency, make_app, monkeypatch):
         await written(pilot)
         assert [card.id for card in screen.column.cards[:2]] == [second.id, first.id]
         assert get_task(engine, task_id=first.id).priority == screen.selected.priority
+
+
+async def test_undo_takes_back_in_the_write_thread_while_keys_answer(agency, make_app):
+    """Behind a network a take-back is several round trips: the keys do not wait for it."""
+    engine, ids = agency
+    task_id = ids["Настроить ремаркетинг"]
+    gate, ran_in = threading.Event(), []
+    app = make_app(engine)
+    async with app.run_test(size=(120, 36)) as pilot:
+        loop = threading.get_ident()
+
+        def slow_revert() -> None:
+            ran_in.append(threading.get_ident())
+            assert gate.wait(timeout=30), "the test never let the take-back through"
+
+        app.undo_stack.push(label="slow", revert=slow_revert)
+        await pilot.press("ctrl+z")
+        await pilot.press("L")
+        assert shown_status(app, task_id) == Status.TODO, "a key answered meanwhile"
+        gate.set()
+        await written(pilot)
+        assert ran_in and ran_in[0] != loop
+        assert get_task(engine, task_id=task_id).status == Status.TODO, "the move, after it"
+        assert len(app.undo_stack) == 1, "the take-back is used up; the move can be undone"
+
+
+async def test_a_refused_undo_is_said_and_the_app_goes_on(agency, make_app):
+    engine, ids = agency
+    task_id = ids["Настроить ремаркетинг"]
+    app = make_app(engine)
+    async with app.run_test(size=(120, 36)) as pilot:
+
+        def refused() -> None:
+            raise ValidationError("that sprint was closed since", field="sprint_id")
+
+        app.undo_stack.push(label="refused", revert=refused)
+        await pilot.press("ctrl+z")
+        await written(pilot)
+        assert [n.message for n in app._notifications] == ["that sprint was closed since"]
+        await pilot.press("L")
+        await written(pilot)
+        assert get_task(engine, task_id=task_id).status == Status.TODO

@@ -24,7 +24,7 @@ from model.budgets import Level, level_of
 from model.i18n import _, ngettext
 from model.members import team
 from model.retro.checklist import Check, checklist, set_check
-from model.retro.close import Closing, Moving, close_sprint, unfinished
+from model.retro.close import Moving, close_sprint, unfinished
 from model.retro.notes import (
     NOTE_KINDS,
     NOTE_TITLES,
@@ -779,7 +779,7 @@ class RetroScreen(SurvivesOutages, ReadsAfterShowing, Screen):
             except ValidationError as error:
                 self.notify(str(error), severity="error", markup=False)
                 return
-            self._push(label=closing.undo.label, revert=lambda: self._reopen(closing))
+            self._push(label=closing.undo.label, revert=closing.undo.revert)
             moved = _(
                 "{week} closed: {rolled} moved to {next}, {back} back to the backlog",
                 week=view.week,
@@ -804,14 +804,6 @@ class RetroScreen(SurvivesOutages, ReadsAfterShowing, Screen):
             ),
             answered,
         )
-
-    def _reopen(self, closing: Closing) -> None:
-        """The close's own undo; then the app reads the reopened sprint."""
-        try:
-            closing.undo.revert()
-        except ValidationError as error:
-            self.notify(str(error), severity="error", markup=False)
-        self._moved_on()
 
     def _moved_on(self) -> None:
         """A close or its undo of this week moves the app's "now" (new work goes into

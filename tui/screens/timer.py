@@ -63,16 +63,6 @@ def _cell(text: str, style: str = "") -> Text:
     return Text(text, style=style, no_wrap=True, overflow="ellipsis")
 
 
-def undoable_time_change(app, *, label: str, revert) -> None:
-    """Push an undo step that also tells the app recorded time changed (budgets move)."""
-
-    def undo() -> None:
-        revert()
-        app.time_epoch += 1
-
-    app.undo_stack.push(label=label, revert=undo)
-
-
 def _local(instant) -> str:
     local = clock.to_local(instant)
     return local.format("HH:mm" if local.date() == clock.today() else "D MMM HH:mm")
@@ -234,7 +224,7 @@ class EntryForm(SurvivesOutages, ModalScreen):
         self.dismiss(True)
 
     def _undoable(self, *, label: str, revert) -> None:
-        undoable_time_change(self.app, label=label, revert=revert)
+        self.app.undo_stack.push(label=label, revert=revert)
 
     def _offer_trim(self, overlap: OverlapError) -> None:
         spans = ", ".join(
@@ -426,8 +416,7 @@ class EntriesScreen(SurvivesOutages, ModalScreen):
             return
         engine = self.app.engine
         archive_entry(engine, entry_id=entry.id)
-        undoable_time_change(
-            self.app,
+        self.app.undo_stack.push(
             label=_("archive time entry"),
             revert=lambda: unarchive_entry(engine, entry_id=entry.id),
         )
@@ -442,8 +431,7 @@ class EntriesScreen(SurvivesOutages, ModalScreen):
         engine = self.app.engine
         before = entry.billable
         set_entry_billable(engine, entry_id=entry.id, billable=not self.billed.get(entry.id))
-        undoable_time_change(
-            self.app,
+        self.app.undo_stack.push(
             label=_("bill or not a time entry"),
             revert=lambda: set_entry_billable(engine, entry_id=entry.id, billable=before),
         )
