@@ -1,4 +1,5 @@
-"""A client's retainer settings, changed together: what is billed and how it is rounded.
+"""A client's retainer settings, changed together: what is billed, how it is rounded,
+and the thresholds of its month that raise an alert.
 
 Everything is checked before anything is written, and written in one transaction,
 so a refused value (rounding to 7 minutes) changes nothing.
@@ -7,9 +8,11 @@ so a refused value (rounding to 7 minutes) changes nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy.engine import Engine
 
+from model.alerts import format_thresholds, parse_thresholds, stored_thresholds
 from model.billing import AGENCY_CODE, RoundingRule, check_rule, rule_of
 from model.db import reading, transaction
 from model.i18n import _
@@ -23,6 +26,8 @@ class RetainerSettings:
     client_code: str
     billable: bool
     rule: RoundingRule
+    thresholds: tuple[Decimal, ...]
+    """Percentages of the month's hours that raise an alert (`model.alerts`)."""
 
 
 def _settings(client: Client) -> RetainerSettings:
@@ -32,6 +37,7 @@ def _settings(client: Client) -> RetainerSettings:
         client_code=client.code,
         billable=client.billable and client.code != AGENCY_CODE,
         rule=rule_of(minutes=client.rounding_minutes, scope=client.rounding_scope),
+        thresholds=stored_thresholds(text=client.alert_thresholds),
     )
 
 
@@ -50,8 +56,10 @@ def change_retainer(
     billable: bool | None = None,
     rounding: int | None = None,
     scope: str | None = None,
+    alerts: str | None = None,
 ) -> RetainerSettings:
-    """Change what is given, keep the rest."""
+    """Change what is given, keep the rest; `alerts` as typed, like `75,90,100`."""
+    thresholds = None if alerts is None else parse_thresholds(text=alerts)
     with transaction(engine) as session:
         client = session.get(Client, client_id, with_for_update=True)
         if client is None:
@@ -67,5 +75,7 @@ def change_retainer(
         if billable is not None:
             client.billable = billable
         client.rounding_minutes, client.rounding_scope = rule.minutes, rule.scope.value
+        if thresholds is not None:
+            client.alert_thresholds = format_thresholds(percents=thresholds)
         session.add(client)
         return _settings(client)
