@@ -1,4 +1,5 @@
-"""Shell commands for a client's retainer: `client retainer CODE`, what is billed and how.
+"""Shell commands for a client's retainer: `client retainer CODE`, what is billed and how,
+and the thresholds of its month that raise an alert.
 
 Registered under `client` by tui.cli_agency, as the other client commands.
 """
@@ -43,11 +44,17 @@ def register_client_actions(*, actions, parents: list[argparse.ArgumentParser]) 
         choices=("entry", "task-day"),
         help=_("round each entry, or each task's time of a day"),
     )
+    retainer.add_argument(
+        "--alerts",
+        metavar="75,90,100",
+        help=_("alert at these percentages of the month's hours (from the lowest, at most 100)"),
+    )
     retainer.set_defaults(handler=cmd_client_retainer)
 
 
 def cmd_client_retainer(ctx: Context, args: argparse.Namespace) -> int:
     """Change what is given (all or nothing), then print the settings in force."""
+    from model.alerts import percent_kind
     from model.clients import find_client
     from model.retainers import change_retainer, retainer_settings
 
@@ -58,6 +65,7 @@ def cmd_client_retainer(ctx: Context, args: argparse.Namespace) -> int:
             ("billable", args.billable),
             ("rounding", args.rounding),
             ("scope", args.per),
+            ("alerts", args.alerts),
         )
         if value is not None
     }
@@ -71,4 +79,11 @@ def cmd_client_retainer(ctx: Context, args: argparse.Namespace) -> int:
     else:
         say(_("{code}: time is not billed unless a task or an entry says so", code=code))
     say(_("billed time: {rule}", rule=settings.rule.label))
+    say(
+        _(
+            "alerts at {thresholds} % of the month's hours, and when its pace runs out "
+            "before the month's end",
+            thresholds=", ".join(percent_kind(percent) for percent in settings.thresholds),
+        )
+    )
     return 0
