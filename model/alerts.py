@@ -27,7 +27,6 @@ from model.budgets import BudgetStatus, Level, budget_statuses
 from model.db import reading, transaction
 from model.errors import ValidationError
 from model.i18n import _
-from model.reminders import Reminder
 from model.tables import BudgetAlert, Client, ClientStatus
 from model.weeks import month_start
 
@@ -237,52 +236,3 @@ def record_alerts(engine: Engine) -> list[Alert]:
         for (client_id, kind), alerts in wanted.items()
         if (client_id, kind) in made
     ]
-
-
-def _number(value: float) -> str:
-    return f"{value:.1f}".rstrip("0").rstrip(".")
-
-
-def _said(*, client: ClientAlerts, kind: str, message: str) -> Reminder:
-    return Reminder(
-        switch="budget",
-        occasion=f"{client.client_id}:{client.month}:{kind}",
-        title=_("Budget"),
-        message=message,
-    )
-
-
-def alert_reminders(*, alerts: Sequence[Alert]) -> list[Reminder]:
-    """What the app says of alerts just logged: for each client the highest threshold
-    reached (a jump past two says the higher), and the forecast on its own."""
-    highest: dict[int, Alert] = {}
-    forecasts: list[Alert] = []
-    for alert in alerts:
-        if alert.kind == FORECAST:
-            forecasts.append(alert)
-        else:
-            highest[alert.client.client_id] = alert  # lowest first: the last is the highest
-    said = [
-        _said(
-            client=alert.client,
-            kind=alert.kind,
-            message=_(
-                "{client} has used {threshold} % of the month's hours: {used} of {budget} h",
-                client=alert.client.name,
-                threshold=alert.kind,
-                used=_number(alert.client.used_hours),
-                budget=_number(alert.client.budget_hours or 0.0),
-            ),
-        )
-        for alert in highest.values()
-    ]
-    for alert in forecasts:
-        day = alert.client.runs_out_on
-        assert day is not None  # a forecast is reached only with a day
-        message = _(
-            "{client}: at this pace the month's hours run out on {day}",
-            client=alert.client.name,
-            day=day.format("ddd D MMM"),
-        )
-        said.append(_said(client=alert.client, kind=FORECAST, message=message))
-    return said

@@ -13,7 +13,6 @@ from sqlmodel import select
 
 from model.alerts import (
     FORECAST,
-    alert_reminders,
     client_alerts,
     format_thresholds,
     parse_thresholds,
@@ -23,6 +22,7 @@ from model.alerts import (
 from model.clients import create_client
 from model.db import reading, transaction
 from model.i18n import set_language
+from model.reminders import alert_reminders
 from model.retainers import change_retainer, retainer_settings
 from model.tables import Budget, BudgetAlert, TimeEntry
 from model.tasks import ValidationError, create_task
