@@ -416,7 +416,7 @@ class StandupScreen(SurvivesOutages, TriageActions, Screen):
         self.shown: Standup | None = None
         """The finished stand-up on show while leafing through the history, else None."""
         self.budget_alerts = ""
-        self._alerts_epoch = -1
+        self._alerts_epoch: tuple[int, int] | None = None
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     """Below 110 columns the team goes along the top and the fires column narrows, so the
@@ -503,9 +503,10 @@ class StandupScreen(SurvivesOutages, TriageActions, Screen):
 
     def _show_budget_alerts(self) -> None:
         """The clients whose budget reached an alert this month, over the fires (which
-        often ask for more hours): read again only when recorded time has changed."""
-        if self._alerts_epoch != self.app.time_epoch:
-            self._alerts_epoch = self.app.time_epoch
+        often ask for more hours): read again only when recorded time or the month changed."""
+        epoch = (self.app.time_epoch, clock.today().month)
+        if self._alerts_epoch != epoch:
+            self._alerts_epoch = epoch
             self.budget_alerts = alerts_line(client_alerts(self.app.engine))
         line = self.query_one("#budget-alerts", Static)
         line.update(self.budget_alerts)
