@@ -234,6 +234,7 @@ REMINDERS = (
     "timer_late",
     "timer_long",
     "cadence",
+    "budget",
     "desktop",
 )
 """The reminders the app gives (see `model.reminders`), each on unless switched off;

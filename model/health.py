@@ -50,6 +50,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from model import clock
+from model.alerts import alerts_of
 from model.budgets import Level, budget_status, budget_statuses
 from model.db import reading
 from model.interactions import days_waiting, last_contacts, silent_working_days
@@ -194,6 +195,8 @@ class Signals:
     """The month's paid hours, without what was carried in."""
     carried_hours: float = 0.0
     """Hours carried in from earlier months, less hours owed (model.carry)."""
+    budget_alerts: tuple[str, ...] = ()
+    """The budget alert kinds the client has reached this month (`model.alerts`)."""
 
 
 def risk_terms(*, signals: Signals, silence_alert_days: int, today: date) -> dict[str, int]:
@@ -310,6 +313,7 @@ def client_health(
         budgets = budget_statuses(engine, month=today)
     else:
         budgets = {client.id: budget_status(engine, client_id=client.id) for client in clients}
+    alerts = alerts_of(clients=clients, statuses=budgets)
     promised: dict[int, list[Promise]] = {client_id: [] for client_id in ids}
     # Every client's promises are read unfiltered and the archived clients' dropped here:
     # a filter of every client id would lead the planner through each client's every task.
@@ -348,6 +352,7 @@ def client_health(
             next_deadline=deadlines.get(client.id),
             satisfaction=scores.get(client.id),
             paused=client.status == ClientStatus.PAUSED,
+            budget_alerts=alerts[client.id].reached,
         )
         # The client's own cadence, where one is set, says when silence becomes a vacuum.
         alert_days = client.cadence_days or silence_alert_days

@@ -2,7 +2,9 @@
 
 - a promise to a client falls due within the hour, and when it has been missed;
 - my timer runs past the end of my working day, or for over four hours;
-- a client has had no update for longer than its cadence (or the agency's silence alert).
+- a client has had no update for longer than its cadence (or the agency's silence alert);
+- a client's budget reached one of its alert thresholds (`alert_reminders`: the alerts
+  are logged in the store, so each is said once by whichever app looks first).
 
 (The stand-up's own reminders are `model.standup.due_reminder`.) This module says what
 holds now. Each reminder has a key naming its occasion (the promise and its deadline, the
@@ -13,12 +15,14 @@ has its switch in the config's `[reminders]` table.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pendulum
 from sqlalchemy.engine import Engine
 
 from model import clock
+from model.alerts import FORECAST, Alert, ClientAlerts
 from model.config import Config
 from model.health import Promise, client_health, promises
 from model.i18n import _, ngettext
@@ -178,3 +182,52 @@ def due_reminders(
     if on["cadence"]:
         found += _cadence(engine, sprint_id=sprint_id, config=config)
     return found
+
+
+def _hours(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def _said(*, client: ClientAlerts, kind: str, message: str) -> Reminder:
+    return Reminder(
+        switch="budget",
+        occasion=f"{client.client_id}:{client.month}:{kind}",
+        title=_("Budget"),
+        message=message,
+    )
+
+
+def alert_reminders(*, alerts: Sequence[Alert]) -> list[Reminder]:
+    """What the app says of alerts just logged: for each client the highest threshold
+    reached (a jump past two says the higher), and the forecast on its own."""
+    highest: dict[int, Alert] = {}
+    forecasts: list[Alert] = []
+    for alert in alerts:
+        if alert.kind == FORECAST:
+            forecasts.append(alert)
+        else:
+            highest[alert.client.client_id] = alert  # lowest first: the last is the highest
+    said = [
+        _said(
+            client=alert.client,
+            kind=alert.kind,
+            message=_(
+                "{client} has used {threshold} % of the month's hours: {used} of {budget} h",
+                client=alert.client.name,
+                threshold=alert.kind,
+                used=_hours(alert.client.used_hours),
+                budget=_hours(alert.client.budget_hours or 0.0),
+            ),
+        )
+        for alert in highest.values()
+    ]
+    for alert in forecasts:
+        day = alert.client.runs_out_on
+        assert day is not None  # a forecast is reached only with a day
+        message = _(
+            "{client}: at this pace the month's hours run out on {day}",
+            client=alert.client.name,
+            day=day.format("ddd D MMM"),
+        )
+        said.append(_said(client=alert.client, kind=FORECAST, message=message))
+    return said

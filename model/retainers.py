@@ -1,5 +1,6 @@
-"""A client's retainer settings, changed together: what is billed, how it is rounded, and
-what becomes of unused and overused hours at a month's end (model.rollover).
+"""A client's retainer settings, changed together: what is billed, how it is rounded, what
+becomes of unused and overused hours at a month's end (model.rollover), and the
+thresholds of its month that raise an alert (model.alerts).
 
 Everything is checked before anything is written, and written in one transaction,
 so a refused value (rounding to 7 minutes) changes nothing.
@@ -9,11 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from enum import Enum
 
 from sqlalchemy.engine import Engine
 
 from model import clock
+from model.alerts import format_thresholds, parse_thresholds, stored_thresholds
 from model.billing import AGENCY_CODE, RoundingRule, check_rule, rule_of
 from model.carry import carrier_of
 from model.db import reading, transaction
@@ -32,6 +35,8 @@ class RetainerSettings:
     policy: Policy
     carry_since: date | None
     """The month the client began to carry or owe in, while its policy does."""
+    thresholds: tuple[Decimal, ...]
+    """Percentages of the month's hours that raise an alert (`model.alerts`)."""
 
 
 class Keep(Enum):
@@ -49,6 +54,7 @@ def _settings(client: Client) -> RetainerSettings:
         rule=rule_of(minutes=client.rounding_minutes, scope=client.rounding_scope),
         policy=carrier_of(client).policy,
         carry_since=client.rollover_since,
+        thresholds=stored_thresholds(text=client.alert_thresholds),
     )
 
 
@@ -71,12 +77,14 @@ def change_retainer(
     carry_cap_hours: float | None | Keep = Keep.KEEP,
     carry_months: int | None | Keep = Keep.KEEP,
     overuse: str | None = None,
+    alerts: str | None = None,
 ) -> RetainerSettings:
-    """Change what is given, keep the rest.
+    """Change what is given, keep the rest; `alerts` as typed, like `75,90,100`.
 
     A client that begins to carry or owe does so from this month: the months before
     stood alone when they were billed, and are not rolled again.
     """
+    thresholds = None if alerts is None else parse_thresholds(text=alerts)
     with transaction(engine) as session:
         client = session.get(Client, client_id, with_for_update=True)
         if client is None:
@@ -106,5 +114,7 @@ def change_retainer(
         elif not was.carries or client.rollover_since is None:
             today = clock.today()
             client.rollover_since = date(today.year, today.month, 1)
+        if thresholds is not None:
+            client.alert_thresholds = format_thresholds(percents=thresholds)
         session.add(client)
         return _settings(client)

@@ -45,6 +45,11 @@ def test_retainer_shows_the_defaults_then_changes_only_what_is_named(deck, capsy
         (["--rounding", "15", "--billable", "yes", "--per", "week"], 2, "invalid choice"),
         (["--rounding", "abc"], 2, "whole number"),
         (["--billable", "maybe"], 2, "not yes or no"),
+        (["--alerts", "75,90,110"], 1, "a threshold cannot be over 100 %: 110"),
+        (["--alerts", "90,75"], 1, "from the lowest to the highest"),
+        (["--alerts", "0,50"], 1, "above 0 %"),
+        (["--alerts", "half"], 1, "'half' is not a percentage"),
+        (["--alerts", "50,110", "--rounding", "15"], 1, "over 100 %"),
     ],
 )
 def test_retainer_refusals_are_one_line_and_change_nothing(deck, capsys, argv, code, says):
@@ -80,6 +85,8 @@ def test_retainer_sets_the_rollover_and_says_it(deck, capsys):
     assert capsys.readouterr().out.splitlines()[2:] == [
         "unused hours expire at the month's end",
         "hours over the month's budget are written off",
+        "alerts at 75, 90, 100 % of the month's hours, "
+        "and when its pace runs out before the month's end",
     ]
     argv = ["--rollover", "carry", "--carry-cap", "10", "--carry-months", "2"]
     assert deck.run("client", "retainer", "ACME", *argv, "--overuse", "deficit") == 0
@@ -87,6 +94,8 @@ def test_retainer_sets_the_rollover_and_says_it(deck, capsys):
         "unused hours carry to the next month, at most 10 h, for 2 months",
         "hours over the month's budget are owed by the next month",
         "carried from 2026-11 on",
+        "alerts at 75, 90, 100 % of the month's hours, "
+        "and when its pace runs out before the month's end",
     ]
     assert deck.run("client", "retainer", "ACME", "--carry-cap", "none") == 0
     assert "for 2 months" in capsys.readouterr().out
@@ -174,3 +183,10 @@ def test_budget_history_refusals(deck, capsys, argv, code, says):
     add_acme(deck, capsys)
     who = "NOPE" if not argv else "ACME"
     assert says in refused(deck, capsys, "budget", "history", who, *argv, code=code)
+
+
+def test_alert_thresholds_are_set_and_shown(deck, capsys):
+    add_acme(deck, capsys)
+    assert deck.run("client", "retainer", "ACME", "--alerts", "50, 80 %,100") == 0
+    assert "alerts at 50, 80, 100 % of the month's hours" in capsys.readouterr().out
+    assert find_client(deck.engine, text="ACME").alert_thresholds == "50,80,100"

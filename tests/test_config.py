@@ -265,3 +265,13 @@ def test_a_failed_save_keeps_the_old_file_whole(config_file, monkeypatch):
     monkeypatch.undo()
     assert config_file.read_bytes() == old
     assert load(path=config_file).config == Config()
+
+
+def test_budget_alerts_switch_off_next_to_the_other_reminders(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text("[reminders]\nbudget = false\n", encoding="utf-8")
+    loaded = load(path=path)
+    assert loaded.config.reminders == {**dict.fromkeys(REMINDERS, True), "budget": False}
+    assert set_value(config=Config(), key="reminders.budget", value="off").reminders == (
+        loaded.config.reminders
+    )

@@ -483,8 +483,10 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
         self.time_changed()
 
     def time_changed(self) -> None:
+        """Recorded time changed: budgets need a new look, and a threshold crossed is said."""
         self.time_epoch += 1
         self._reload_screen()
+        self.work_reminders.time_added()
 
     def hours_report(self, *, client_id: int) -> None:
         """Write this month's hours report for a client and put it on the clipboard."""

@@ -187,6 +187,13 @@ def _register_budget(*, commands, parents: list[argparse.ArgumentParser]) -> Non
     listing.add_argument("--json", action="store_true", help=_("a JSON array for scripts"))
     listing.set_defaults(handler=cmd_budget_list)
     register_budget_actions(actions=actions, parents=parents)
+    status = actions.add_parser(
+        "status",
+        parents=parents,
+        help=_("each client's month against its alert thresholds; exit 1 when one is over"),
+    )
+    status.add_argument("--month", metavar="2026-12", help=_("a month (default: this month)"))
+    status.set_defaults(handler=cmd_budget_status)
 
 
 # --- client ---------------------------------------------------------------------------------
@@ -511,4 +518,54 @@ def cmd_budget_list(ctx: Context, args: argparse.Namespace) -> int:
                 header=[_("FROM"), _("PAID HOURS")],
                 rows=[[c.from_month.format("YYYY-MM"), hours(c.hours)] for c in history],
             )
+    return 0
+
+
+def cmd_budget_status(ctx: Context, args: argparse.Namespace) -> int:
+    """Used hours against the month's, the thresholds reached and when the pace runs out;
+    a script or a cron job hears 1 when any client has used its month's hours up."""
+    from model.alerts import FORECAST, client_alerts
+
+    month = month_of(args.month, command="budget status")
+    found = client_alerts(ctx.engine, month=month)
+    if not found:
+        say(_("no clients yet; clientdeck client add NAME --code CODE adds one"))
+        return 0
+    table(
+        header=[
+            _("CODE"),
+            _("NAME"),
+            _("USED {month}", month=month.format("YYYY-MM")),
+            _("BUDGET"),
+            "%",
+            _("REACHED"),
+            _("RUNS OUT"),
+        ],
+        rows=[
+            [
+                alerts.code,
+                alerts.name,
+                hours(alerts.used_hours),
+                maybe_hours(alerts.budget_hours),
+                "–" if alerts.percent is None else f"{alerts.percent:.0f}",
+                ", ".join(f"{kind} %" for kind in alerts.reached if kind != FORECAST) or "–",
+                "–"
+                if alerts.runs_out_on is None or FORECAST not in alerts.reached
+                else alerts.runs_out_on.format("YYYY-MM-DD"),
+            ]
+            for alerts in found
+        ],
+    )
+    over = [alerts.code for alerts in found if alerts.over]
+    if over:
+        say(
+            ngettext(
+                "{n} client has used its month's hours up: {codes}",
+                "{n} clients have used their month's hours up: {codes}",
+                n=len(over),
+                codes=", ".join(over),
+            ),
+            err=True,
+        )
+        return 1
     return 0

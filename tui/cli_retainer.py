@@ -1,6 +1,6 @@
 """Shell commands for a client's retainer: `client retainer CODE` (what is billed, how it is
-rounded, what carries to the next month) and `budget history CODE` (why a month has the hours
-it has).
+rounded, what carries to the next month, the thresholds of its month that raise an alert)
+and `budget history CODE` (why a month has the hours it has).
 
 Registered under `client` and `budget` by tui.cli_agency, as the other commands there.
 """
@@ -83,6 +83,11 @@ def register_client_actions(*, actions, parents: list[argparse.ArgumentParser]) 
         metavar="writeoff|deficit",
         help=_("hours over the budget are written off or owed by the next month"),
     )
+    retainer.add_argument(
+        "--alerts",
+        metavar="75,90,100",
+        help=_("alert at these percentages of the month's hours (from the lowest, at most 100)"),
+    )
     retainer.set_defaults(handler=cmd_client_retainer)
 
 
@@ -107,6 +112,7 @@ def register_budget_actions(*, actions, parents: list[argparse.ArgumentParser]) 
 
 def cmd_client_retainer(ctx: Context, args: argparse.Namespace) -> int:
     """Change what is given (all or nothing), then print the settings in force."""
+    from model.alerts import percent_kind
     from model.clients import find_client
     from model.retainers import change_retainer, retainer_settings
 
@@ -119,6 +125,7 @@ def cmd_client_retainer(ctx: Context, args: argparse.Namespace) -> int:
             ("scope", args.per),
             ("rollover", args.rollover),
             ("overuse", args.overuse),
+            ("alerts", args.alerts),
         )
         if value is not None
     } | {
@@ -143,6 +150,13 @@ def cmd_client_retainer(ctx: Context, args: argparse.Namespace) -> int:
     say(settings.policy.overuse_label)
     if settings.carry_since is not None:
         say(_("carried from {month} on", month=settings.carry_since.strftime("%Y-%m")))
+    say(
+        _(
+            "alerts at {thresholds} % of the month's hours, and when its pace runs out "
+            "before the month's end",
+            thresholds=", ".join(percent_kind(percent) for percent in settings.thresholds),
+        )
+    )
     return 0
 
 

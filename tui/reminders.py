@@ -1,6 +1,7 @@
 """The reminders every mode shows, as toasts and (where `notify-send` exists) as desktop
 notifications: the stand-up's, checked on the clock alone, and the work's (promises,
-my timer, clients' cadence, `model.reminders`), read in a thread. Each is shown once."""
+my timer, clients' cadence, `model.reminders`; budget thresholds crossed,
+`model.alerts`), read in a thread. Each is shown once."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ import shutil
 import subprocess
 
 from textual.app import App
+from textual.worker import Worker
 
 from model import clock
+from model.alerts import record_alerts
 from model.i18n import _, ngettext
 from model.outage import OUTAGES
-from model.reminders import Reminder, due_reminders
+from model.reminders import Reminder, alert_reminders, due_reminders
 from model.standup import due_reminder
 
 TOAST_SECONDS = 15
@@ -80,9 +83,11 @@ class StandupReminders:
 
 
 class WorkReminders:
-    """Promises due or missed, my timer left running, clients waiting for an update: looked
-    for every minute in a thread (on a server a read waits for the network), each shown
-    once while the app runs. A database that is away is the change check's to report."""
+    """Promises due or missed, my timer left running, clients waiting for an update, budget
+    thresholds crossed: looked for every minute in a thread (on a server a read waits for
+    the network), each shown once while the app runs; a threshold is also looked for as
+    soon as time is added, and logged, so no app says it again (`model.alerts`). A
+    database that is away is the change check's to report."""
 
     CHECK_SECONDS = 60.0
     AT_ONCE = 3
@@ -106,9 +111,25 @@ class WorkReminders:
             found = due_reminders(
                 app.engine, member_id=app.me_id, sprint_id=app.now.sprint.id, config=app.config
             )
+            if app.config.reminders["budget"]:
+                found += alert_reminders(alerts=record_alerts(app.engine))
         except OUTAGES:
             return
         app.call_from_thread(self.show, found)
+
+    def time_added(self) -> Worker | None:
+        """After a write that adds time: a threshold it crossed is said now, not at the
+        minute's look. Not exclusive: a second stop right after must be looked at too."""
+        if not self.app.config.reminders["budget"]:
+            return None
+        return self.app.run_worker(self._look_at_budgets, thread=True, group="alerts")
+
+    def _look_at_budgets(self) -> None:
+        try:
+            found = alert_reminders(alerts=record_alerts(self.app.engine))
+        except OUTAGES:
+            return
+        self.app.call_from_thread(self.show, found)
 
     def show(self, found: list[Reminder]) -> None:
         new = [reminder for reminder in found if reminder.key not in self.shown]

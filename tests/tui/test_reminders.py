@@ -18,7 +18,7 @@ from tui import reminders as reminders_module
 
 SIZE = (100, 30)
 ME = "Dmytro Shevchenko"
-ON = {**dict.fromkeys(REMINDERS, True), "cadence": False, "desktop": False}
+ON = {**dict.fromkeys(REMINDERS, True), "cadence": False, "budget": False, "desktop": False}
 
 
 def kyiv(hour: int, minute: int = 0) -> pendulum.DateTime:

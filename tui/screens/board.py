@@ -15,6 +15,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 
 from model import clock
+from model.alerts import ClientAlerts, alerts_of
 from model.board import Card, Scope, board_columns, column_page, parse_filter
 from model.budgets import Level, budget_statuses
 from model.clients import active_clients
@@ -22,6 +23,7 @@ from model.i18n import _
 from model.tables import BOARD_STATUSES, Status
 from model.task_steps import set_fields, swap, toggle_sprint
 from model.tasks import next_priority
+from tui.budget_marks import MARK, alert_mark, alerts_line
 from tui.keys import translate_bindings
 from tui.outage import SurvivesOutages
 from tui.screens.board_column import COLUMN_LEAST, Ahead, AheadRead, BoardColumn
@@ -71,6 +73,8 @@ class BoardScreen(SurvivesOutages, Filtering, TaskActions, Screen):
         super().__init__()
         translate_bindings(self)
         self.levels: dict[int, Level] = {}
+        self.alerts: dict[int, ClientAlerts] = {}
+        """Each client's budget alerts this month, read with the levels: the header's mark."""
         self._clients = None
         self._levels_epoch = -1
         self.client_index = -1
@@ -174,16 +178,24 @@ class BoardScreen(SurvivesOutages, Filtering, TaskActions, Screen):
             self._levels_epoch = self.app.time_epoch
             statuses = budget_statuses(self.app.engine, month=clock.today())
             self.levels = {client_id: status.level for client_id, status in statuses.items()}
+            self.alerts = alerts_of(clients=self.clients, statuses=statuses)
         for index, column in enumerate(self.columns):
             column.active = index == self.column_index
         self._load(self.columns, follow=follow, wait=wait)
-        clients = self.clients
-        name = (
-            clients[self.client_index].name
-            if 0 <= self.client_index < len(clients)
-            else _("All clients")
+        self.query_one(DeckHeader).set_scope(
+            with_filter(scope=self._scope_title(), text=self.filter_text)
         )
-        self.query_one(DeckHeader).set_scope(with_filter(scope=name, text=self.filter_text))
+
+    def _scope_title(self) -> str:
+        """The client shown, or all; with the budget alerts reached in it this month."""
+        clients = self.clients
+        if 0 <= self.client_index < len(clients):
+            client = clients[self.client_index]
+            alerts = self.alerts.get(client.id)
+            mark = alert_mark(alerts) if alerts is not None else ""
+            return f"{client.name} {MARK} {mark}" if mark else client.name
+        line = alerts_line(self.alerts.get(client.id) for client in clients)
+        return f"{_('All clients')} {line}" if line else _("All clients")
 
     def _reload_column(self, column: BoardColumn) -> None:
         self._load([column])

@@ -35,6 +35,7 @@ from model.interactions import CHANNELS, forget_interaction, log_interaction
 from model.kpis import forget, rate_satisfaction
 from model.parsing import parse_moment
 from model.tasks import ValidationError
+from tui.budget_marks import MARK
 from tui.dialogs.form import Field, FormScreen, number
 from tui.format import due_phrase, literal
 from tui.keys import translate_bindings
@@ -354,6 +355,8 @@ class ClientsScreen(SurvivesOutages, Filtering, ClientAdmin, ClientActions, Scre
         risk_style = {"high": "error", "watch": "warning", "low": "muted"}[risk_level(health.risk)]
         burn = "—" if s.burn_percent is None else f"{s.burn_percent:.0f}%"
         burn_style = {"warning": "warning", "over": "error"}.get(s.budget_level, "")
+        if s.budget_alerts:  # a threshold of the client's own, or its pace, says so
+            burn, burn_style = burn + MARK, burn_style or "warning"
         promises = Text.assemble(
             str(s.open_promises),
             (" / ", "dim"),

@@ -20,6 +20,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
 from model import clock
+from model.alerts import client_alerts
 from model.i18n import N_, _, ngettext
 from model.standup import (
     Fire,
@@ -39,6 +40,7 @@ from model.standup import (
 )
 from model.tables import Priority, Standup, Status
 from model.tasks import ValidationError
+from tui.budget_marks import alerts_line
 from tui.format import hours, literal
 from tui.keys import key_hint, translate_bindings
 from tui.labels import KIND_TITLES, PRIORITY_MARKS
@@ -413,6 +415,8 @@ class StandupScreen(SurvivesOutages, TriageActions, Screen):
         self.general = ""
         self.shown: Standup | None = None
         """The finished stand-up on show while leafing through the history, else None."""
+        self.budget_alerts = ""
+        self._alerts_epoch: tuple[int, int] | None = None
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     """Below 110 columns the team goes along the top and the fires column narrows, so the
@@ -427,6 +431,7 @@ class StandupScreen(SurvivesOutages, TriageActions, Screen):
                 yield Label("", id="member-note-label", markup=False)
                 yield Input(id="member-note", compact=True)
             with Vertical(id="fires-column"):
+                yield Static("", id="budget-alerts", markup=False)
                 yield FiresList()
                 yield Static(triage_hint(self), id="triage-hint", markup=False)
                 yield Label(_("Note for everyone (N)"), id="general-note-label", markup=False)
@@ -493,7 +498,19 @@ class StandupScreen(SurvivesOutages, TriageActions, Screen):
             field.disabled = self.view.finished
         self._show_member()
         self.query_one(FiresList).refresh()
+        self._show_budget_alerts()
         self._show_scope()
+
+    def _show_budget_alerts(self) -> None:
+        """The clients whose budget reached an alert this month, over the fires (which
+        often ask for more hours): read again only when recorded time or the month changed."""
+        epoch = (self.app.time_epoch, clock.today().month)
+        if self._alerts_epoch != epoch:
+            self._alerts_epoch = epoch
+            self.budget_alerts = alerts_line(client_alerts(self.app.engine))
+        line = self.query_one("#budget-alerts", Static)
+        line.update(self.budget_alerts)
+        line.display = bool(self.budget_alerts)
 
     @property
     def member(self) -> MemberLists | None:
