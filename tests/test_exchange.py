@@ -15,7 +15,7 @@ from model.db import reading, transaction
 from model.exchange import FORMAT, check_export, dumps, export_json, import_json
 from model.importers import FileRefused
 from model.store import HEAD_REVISION, open_store
-from model.tables import Budget, Client, Member, Task, TaskComment
+from model.tables import Budget, BudgetAlert, Client, Member, Task, TaskComment
 from model.tasks import create_task
 from tests.agency import build
 
@@ -49,6 +49,14 @@ def add_awkward_rows(engine) -> None:
         session.flush()
         session.add(
             Budget(client_id=client.id, from_month=datetime(2026, 11, 1).date(), hours=0.1 + 0.2)
+        )
+        session.add(
+            BudgetAlert(
+                client_id=client.id,
+                month=datetime(2026, 11, 1).date(),
+                kind="forecast",
+                crossed_at=datetime(2026, 11, 18, 8, 30, 0, 654321, tzinfo=UTC),
+            )
         )
         client_id = client.id
     first = create_task(
