@@ -26,8 +26,9 @@ from model.db import reading, transaction
 from model.errors import NotFoundError, ValidationError, check_text
 from model.i18n import N_, _
 from model.members import check_manager
+from model.parsing import parse_due
 from model.tables import Member, TimeEntry, Timesheet, TimesheetState, TimesheetUnlock
-from model.weeks import as_date, iso_week_label, week_span
+from model.weeks import as_date, iso_week_label, parse_iso_week, sprint_start, week_span
 
 MAX_NOTE = 2_000
 STATE_NAMES = {
@@ -84,6 +85,22 @@ class TimesheetView:
     by: str = ""
     at: pendulum.DateTime | None = None
     unlocks: tuple[UnlockView, ...] = ()
+
+
+def week_of(*, text: str, start_weekday: int) -> pendulum.Date:
+    """The first day of the sprint week that `text` names: an ISO week (2026-W47, as the
+    retro's `--sprint` reads it) or any day in it (2026-11-18, today, friday)."""
+    try:
+        day = parse_iso_week(text=text)
+    except ValueError:
+        try:
+            day = parse_due(text=text, today=clock.today()).date
+        except ValueError:
+            raise ValidationError(
+                _("not a week: {text!r} (write 2026-W47 or a day of the week)", text=text),
+                field="week",
+            ) from None
+    return sprint_start(day=day, start_weekday=start_weekday)
 
 
 # --- the lock --------------------------------------------------------------------------------
@@ -271,6 +288,20 @@ def return_week(
         return row
 
 
+def _check_entry_of(session: Session, *, row: Timesheet, entry_id: int) -> None:
+    """The entry an unlock is for is the member's, with time in the week."""
+    entry = session.get(TimeEntry, entry_id)
+    if (
+        entry is None
+        or entry.member_id != row.member_id
+        or entry.start >= row.ends_at
+        or (entry.end is not None and entry.end <= row.starts_at)
+    ):
+        raise ValidationError(
+            _("time entry {id} is not in that week", id=entry_id), field="entry_id"
+        )
+
+
 def unlock_week(
     engine: Engine,
     *,
@@ -295,6 +326,8 @@ def unlock_week(
                 ),
                 field="week",
             )
+        if entry_id is not None:
+            _check_entry_of(session, row=row, entry_id=entry_id)
         now = clock.now()
         assert by_id is not None and row.id is not None  # a manager, and a stored row
         session.add(

@@ -25,6 +25,7 @@ from model.timesheets import (
     submit_week,
     timesheet_states,
     unlock_week,
+    week_of,
     week_state,
 )
 from model.timetrack import (
@@ -386,3 +387,41 @@ def test_an_import_made_before_the_approval_is_known_after_it(team):
     _approved(team)
     again = import_time(team.engine, path=HARVEST, zone=KYIV)
     assert (again.written, again.known, again.problem_count) == (True, 3, 0)
+
+
+def test_an_unlock_names_only_an_entry_of_that_member_and_week(team):
+    theirs = _entry(
+        team, start=kyiv(2026, 11, 16, 9), end=kyiv(2026, 11, 16, 10), member=team.other
+    )
+    _approved(team)
+    with pytest.raises(ValidationError, match=f"time entry {theirs.id} is not in that week"):
+        unlock_week(
+            team.engine,
+            member_id=team.member,
+            week_start=W47,
+            by_id=team.manager,
+            reason="fix",
+            entry_id=theirs.id,
+        )
+    assert week_state(team.engine, member_id=team.member, week_start=W47).state == "approved"
+
+
+@pytest.mark.parametrize(
+    ("text", "start_weekday", "week"),
+    [
+        ("2026-W47", 0, W47),
+        ("2026w47", 0, W47),
+        ("2026-11-22", 0, W47),
+        ("friday", 0, W47),
+        ("2026-11-18", 2, pendulum.date(2026, 11, 18)),
+        ("2026-11-17", 2, pendulum.date(2026, 11, 11)),
+    ],
+)
+def test_a_week_is_named_by_its_iso_week_or_a_day_in_it(team, text, start_weekday, week):
+    assert week_of(text=text, start_weekday=start_weekday) == week
+
+
+@pytest.mark.parametrize("text", ["", "2026-W54", "W", "someday", "[red]x"])
+def test_what_names_no_week_is_refused(team, text):
+    with pytest.raises(ValidationError, match="not a week"):
+        week_of(text=text, start_weekday=0)
