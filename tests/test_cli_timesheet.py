@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import pendulum
 import pytest
+import time_machine
 
 from model.db import sqlite_url
 from model.store import open_store
@@ -114,3 +116,22 @@ def test_a_timer_is_not_started_in_an_approved_week(crew, capsys):
     me(crew, capsys, "Olena Koval")
     line = refused(crew, capsys, "timer", "start", "1", code=1)
     assert line.startswith("clientdeck: Olena Koval's week 2026-W47 is approved")
+
+
+def test_the_hours_report_can_be_limited_to_approved_time(crew, capsys):
+    add(crew, capsys, "add", "NWB: landing page")
+    with time_machine.travel(pendulum.datetime(2026, 11, 16, 12, tz="Europe/Kyiv"), tick=False):
+        add(crew, capsys, "timer", "start", "1")
+    add(crew, capsys, "timer", "stop")
+    argv = ["report", "hours", "--client", "NWB", "--week", W47_TEXT]
+    full = add(crew, capsys, *argv)
+    assert "Approved time only" not in full and "| 46.50 |" in full
+    limited = add(crew, capsys, *argv, "--approved")
+    assert "- Approved time only: weeks not yet approved by a manager are left out" in limited
+    assert "No time recorded." in limited
+    add(crew, capsys, "timesheet", "submit")
+    me(crew, capsys, "Mira Bondar")
+    add(crew, capsys, "timesheet", "approve", "Olena Koval")
+    assert "| 46.50 |" in add(crew, capsys, *argv, "--approved")
+    csv_text = add(crew, capsys, *argv, "--approved", "--format", "csv")
+    assert csv_text.splitlines()[-1].startswith("scope,,Approved time only")
