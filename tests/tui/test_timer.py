@@ -6,6 +6,7 @@ import tomllib
 
 import pendulum
 from sqlmodel import select
+from textual.widgets import Static
 
 from model.db import reading, transaction
 from model.tables import TimeEntry
@@ -191,3 +192,51 @@ async def test_my_time_today_from_the_palette(agency, make_app):
         await pilot.pause()
         assert app.screen.__class__.__name__ == "EntriesScreen"
         assert app.screen.query_one("DataTable").row_count == 1
+
+
+async def test_a_submitted_and_approved_week_locks_its_entries(agency, make_app):
+    """Dmytro submits his week with `S`, Olena (a manager) approves it with `A`, and then
+    Dmytro's edit of an entry of that week is refused with the reason, his data unchanged."""
+    from model.tables import Member
+    from tui.screens.prompt import PickScreen
+    from tui.screens.timer import EntriesScreen
+
+    engine, ids = agency
+    with transaction(engine) as session:
+        session.get(Member, ids["OK"]).manager = True
+
+    def mark(app) -> str:
+        return str(app.screen.query_one("#entries-week", Static).content)
+
+    app = make_app(engine, me=ME)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("l", "l", "T")
+        assert mark(app) == "Week 2026-W47: open"
+        await pilot.press("S")
+        assert mark(app) == "Week 2026-W47: submitted"
+        await pilot.press("A")  # not a manager
+        await pilot.pause()
+        assert isinstance(app.screen, EntriesScreen)
+    app = make_app(engine, me="Olena Koval")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("l", "l", "T", "A")
+        await pilot.pause()
+        assert isinstance(app.screen, PickScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, EntriesScreen)
+    before = entries(engine)
+    app = make_app(engine, me=ME)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("l", "l", "T")
+        assert mark(app) == "Week 2026-W47: approved"
+        await pilot.press("e")
+        assert isinstance(app.screen, EntryForm)
+        await pilot.press("tab", "tab", *"typo fixed", "ctrl+s")
+        assert isinstance(app.screen, EntryForm), "the form stays open with what was typed"
+        error = str(app.screen.query_one("#entry-error", Static).content)
+        assert error.startswith("Dmytro Shevchenko's week 2026-W47 is approved and its time locked")
+        await pilot.press("escape", "x", "b")
+        await pilot.pause()
+        assert isinstance(app.screen, EntriesScreen)
+    assert entries(engine) == before
