@@ -240,3 +240,39 @@ async def test_a_submitted_and_approved_week_locks_its_entries(agency, make_app)
         await pilot.pause()
         assert isinstance(app.screen, EntriesScreen)
     assert entries(engine) == before
+
+
+async def test_a_manager_returns_a_submitted_week_with_a_note(agency, make_app):
+    """`R` picks the week, and the note is asked in a form that refuses an empty one."""
+    from model.tables import Member
+    from model.timesheets import submit_week, week_state
+    from tui.dialogs.form import FormScreen
+    from tui.screens.prompt import PickScreen
+
+    engine, ids = agency
+    with transaction(engine) as session:
+        session.get(Member, ids["OK"]).manager = True
+    week = pendulum.date(2026, 11, 16)
+    submit_week(engine, member_id=ids["DS"], week_start=week)
+    app = make_app(engine, me="Olena Koval")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("l", "l", "T", "R")
+        await pilot.pause()
+        assert isinstance(app.screen, PickScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, FormScreen)
+        await pilot.press("ctrl+s")
+        error = str(app.screen.query_one("#error-note", Static).content)
+        assert error == "say what to fix: a returned week needs a note"
+        assert week_state(engine, member_id=ids["DS"], week_start=week).state == "submitted"
+        await pilot.press(*"Tuesday [b]is empty", "ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, FormScreen)
+    view = week_state(engine, member_id=ids["DS"], week_start=week)
+    assert (view.state, view.note, view.by) == ("returned", "Tuesday [b]is empty", "Olena Koval")
+    app = make_app(engine, me=ME)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("l", "l", "T")
+        mark = str(app.screen.query_one("#entries-week", Static).content)
+        assert mark == "Week 2026-W47: returned · Tuesday [b]is empty"
