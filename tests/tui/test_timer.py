@@ -276,3 +276,24 @@ async def test_a_manager_returns_a_submitted_week_with_a_note(agency, make_app):
         await pilot.press("l", "l", "T")
         mark = str(app.screen.query_one("#entries-week", Static).content)
         assert mark == "Week 2026-W47: returned · Tuesday [b]is empty"
+
+
+async def test_a_timer_is_not_started_in_an_approved_week_and_the_app_says_why(agency, make_app):
+    from model.tables import Member
+    from model.timesheets import approve_week, submit_week
+
+    engine, ids = agency
+    with transaction(engine) as session:
+        session.get(Member, ids["OK"]).manager = True
+    week = pendulum.date(2026, 11, 16)
+    submit_week(engine, member_id=ids["DS"], week_start=week)
+    approve_week(engine, member_id=ids["DS"], week_start=week, by_id=ids["OK"])
+    before = entries(engine)
+    app = make_app(engine, me=ME)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        said = [notice.message for notice in app._notifications]
+        assert any(message.startswith("Dmytro Shevchenko's week 2026-W47") for message in said)
+    assert entries(engine) == before

@@ -130,11 +130,15 @@ class ForgottenTimerScreen(SurvivesOutages, ModalScreen):
         self.dismiss(None)
 
     def action_end_of_day(self) -> None:
-        stop_at_end_of_work_day(
-            self.app.engine,
-            member_id=self.entry.member_id,
-            work_day_end=self.app.config.work_day_end,
-        )
+        try:
+            stop_at_end_of_work_day(
+                self.app.engine,
+                member_id=self.entry.member_id,
+                work_day_end=self.app.config.work_day_end,
+            )
+        except ValidationError as error:  # that day's week approved meanwhile: it is locked
+            self.query_one("#at-error", Static).update(str(error))
+            return
         self.dismiss(None)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
