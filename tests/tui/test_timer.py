@@ -297,3 +297,36 @@ async def test_a_timer_is_not_started_in_an_approved_week_and_the_app_says_why(a
         said = [notice.message for notice in app._notifications]
         assert any(message.startswith("Dmytro Shevchenko's week 2026-W47") for message in said)
     assert entries(engine) == before
+
+
+async def test_a_manager_unlocks_the_selected_entry_s_week_saying_why(agency, make_app):
+    from model.tables import Member
+    from model.timesheets import approve_week, submit_week, week_state
+    from tui.dialogs.form import FormScreen
+
+    engine, ids = agency
+    with transaction(engine) as session:
+        session.get(Member, ids["OK"]).manager = True
+    week = pendulum.date(2026, 11, 16)
+    submit_week(engine, member_id=ids["DS"], week_start=week)
+    approve_week(engine, member_id=ids["DS"], week_start=week, by_id=ids["OK"])
+    app = make_app(engine, me=ME)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("l", "l", "T", "U")
+        await pilot.pause()
+        assert not isinstance(app.screen, FormScreen), "not a manager"
+    app = make_app(engine, me="Olena Koval")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("l", "l", "T", "U")
+        await pilot.pause()
+        assert isinstance(app.screen, FormScreen)
+        await pilot.press("ctrl+s")
+        error = str(app.screen.query_one("#error-note", Static).content)
+        assert error == "say why: an unlock needs a reason"
+        await pilot.press(*"wrong client", "ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, FormScreen)
+    view = week_state(engine, member_id=ids["DS"], week_start=week)
+    (unlock,) = view.unlocks
+    assert (view.state, unlock.by, unlock.reason) == ("open", "Olena Koval", "wrong client")
+    assert unlock.entry_id == entries(engine)[0].id

@@ -28,6 +28,7 @@ from model.timesheets import (
     state_name,
     submit_week,
     timesheet_states,
+    unlock_week,
     week_label,
     week_state,
 )
@@ -281,6 +282,7 @@ class EntriesScreen(SurvivesOutages, ModalScreen):
         Binding("S", "submit_week", "Submit my week", id="entries.submit_week"),
         Binding("A", "approve_week", "Approve a week", id="entries.approve_week"),
         Binding("R", "return_week", "Return a week", id="entries.return_week"),
+        Binding("U", "unlock_week", "Unlock the entry's week", id="entries.unlock_week"),
         Binding("ctrl+z", "app.undo", "Undo", id="entries.undo"),
         Binding("question_mark", "app.help", "Help", id="entries.help"),
         Binding("left_square_bracket", "day(-1)", "Previous day", id="entries.prev_day"),
@@ -544,6 +546,42 @@ class EntriesScreen(SurvivesOutages, ModalScreen):
         )
         if returned is not None:
             self.notify(_("{week} returned", week=week_label(week_start)))
+
+    def action_unlock_week(self) -> None:
+        """A manager opens the selected entry's approved week again, saying why; the unlock
+        is recorded for that entry."""
+        entry = self._selected()
+        if entry is None:
+            return
+        engine, me = self.app.engine, self.app.me_id
+        if not is_manager(engine, member_id=me):
+            self.notify(_("only a manager unlocks a week"), severity="error")
+            return
+        week_start = sprint_start(
+            day=clock.to_local(entry.start).date(),
+            start_weekday=self.app.config.sprint_start_index,
+        )
+
+        def unlocked(done: object) -> None:
+            if done is not None:
+                self.notify(_("{week} unlocked", week=week_label(week_start)))
+                self._show_week()
+
+        self.app.push_screen(
+            FormScreen(
+                title=_("Unlock the week {week}", week=week_label(week_start)),
+                fields=[Field(name="note", label=_("Why"))],
+                save=lambda values: unlock_week(
+                    engine,
+                    member_id=entry.member_id,
+                    week_start=week_start,
+                    by_id=me,
+                    reason=values["note"],
+                    entry_id=entry.id,
+                ),
+            ),
+            unlocked,
+        )
 
     def action_day(self, step: int) -> None:
         if self.task_id is None:
