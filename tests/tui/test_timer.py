@@ -23,6 +23,22 @@ def entries(engine) -> list[TimeEntry]:
         return list(session.exec(select(TimeEntry).order_by(TimeEntry.id)).all())
 
 
+W47 = pendulum.date(2026, 11, 16)
+
+
+def olena_manages(engine, ids, *, week: str = "open") -> None:
+    """Olena Koval is a manager; Dmytro's 2026-W47 is `week` (open, submitted or approved)."""
+    from model.tables import Member
+    from model.timesheets import approve_week, submit_week
+
+    with transaction(engine) as session:
+        session.get(Member, ids["OK"]).manager = True
+    if week in ("submitted", "approved"):
+        submit_week(engine, member_id=ids["DS"], week_start=W47)
+    if week == "approved":
+        approve_week(engine, member_id=ids["DS"], week_start=W47, by_id=ids["OK"])
+
+
 async def test_start_switch_and_stop(agency, make_app):
     engine, ids = agency
     app = make_app(engine, me=ME)
@@ -197,13 +213,11 @@ async def test_my_time_today_from_the_palette(agency, make_app):
 async def test_a_submitted_and_approved_week_locks_its_entries(agency, make_app):
     """Dmytro submits his week with `S`, Olena (a manager) approves it with `A`, and then
     Dmytro's edit of an entry of that week is refused with the reason, his data unchanged."""
-    from model.tables import Member
     from tui.screens.prompt import PickScreen
     from tui.screens.timer import EntriesScreen
 
     engine, ids = agency
-    with transaction(engine) as session:
-        session.get(Member, ids["OK"]).manager = True
+    olena_manages(engine, ids)
 
     def mark(app) -> str:
         return str(app.screen.query_one("#entries-week", Static).content)
@@ -244,16 +258,13 @@ async def test_a_submitted_and_approved_week_locks_its_entries(agency, make_app)
 
 async def test_a_manager_returns_a_submitted_week_with_a_note(agency, make_app):
     """`R` picks the week, and the note is asked in a form that refuses an empty one."""
-    from model.tables import Member
-    from model.timesheets import submit_week, week_state
+    from model.timesheets import week_state
     from tui.dialogs.form import FormScreen
     from tui.screens.prompt import PickScreen
 
     engine, ids = agency
-    with transaction(engine) as session:
-        session.get(Member, ids["OK"]).manager = True
-    week = pendulum.date(2026, 11, 16)
-    submit_week(engine, member_id=ids["DS"], week_start=week)
+    olena_manages(engine, ids, week="submitted")
+    week = W47
     app = make_app(engine, me="Olena Koval")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("l", "l", "T", "R")
@@ -279,15 +290,8 @@ async def test_a_manager_returns_a_submitted_week_with_a_note(agency, make_app):
 
 
 async def test_a_timer_is_not_started_in_an_approved_week_and_the_app_says_why(agency, make_app):
-    from model.tables import Member
-    from model.timesheets import approve_week, submit_week
-
     engine, ids = agency
-    with transaction(engine) as session:
-        session.get(Member, ids["OK"]).manager = True
-    week = pendulum.date(2026, 11, 16)
-    submit_week(engine, member_id=ids["DS"], week_start=week)
-    approve_week(engine, member_id=ids["DS"], week_start=week, by_id=ids["OK"])
+    olena_manages(engine, ids, week="approved")
     before = entries(engine)
     app = make_app(engine, me=ME)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -300,16 +304,12 @@ async def test_a_timer_is_not_started_in_an_approved_week_and_the_app_says_why(a
 
 
 async def test_a_manager_unlocks_the_selected_entry_s_week_saying_why(agency, make_app):
-    from model.tables import Member
-    from model.timesheets import approve_week, submit_week, week_state
+    from model.timesheets import week_state
     from tui.dialogs.form import FormScreen
 
     engine, ids = agency
-    with transaction(engine) as session:
-        session.get(Member, ids["OK"]).manager = True
-    week = pendulum.date(2026, 11, 16)
-    submit_week(engine, member_id=ids["DS"], week_start=week)
-    approve_week(engine, member_id=ids["DS"], week_start=week, by_id=ids["OK"])
+    olena_manages(engine, ids, week="approved")
+    week = W47
     app = make_app(engine, me=ME)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("l", "l", "T", "U")
