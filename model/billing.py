@@ -34,6 +34,7 @@ from model.db import reading, transaction
 from model.i18n import _
 from model.tables import Client, Task, TimeEntry
 from model.tasks import NotFoundError, ValidationError
+from model.timesheets import check_entry_unlocked
 from model.timetrack import milliseconds
 from model.weeks import Span, local_midnight
 
@@ -344,11 +345,13 @@ def client_billed(engine: Engine, *, client_id: int, span: Span) -> Billed:
 
 
 def set_entry_billable(engine: Engine, *, entry_id: int, billable: bool | None) -> TimeEntry:
-    """An entry's own say on billing (None: as its task, then its client says)."""
+    """An entry's own say on billing (None: as its task, then its client says); an entry
+    of an approved week keeps its say until the week is unlocked."""
     with transaction(engine) as session:
         entry = session.get(TimeEntry, entry_id, with_for_update=True)
         if entry is None or entry.archived_at is not None:
             raise NotFoundError(_("no time entry with id {id}", id=entry_id))
+        check_entry_unlocked(session, entry=entry)
         entry.billable = billable
         session.add(entry)
         return entry

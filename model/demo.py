@@ -61,6 +61,7 @@ from model.tables import (
     Priority,
     SprintState,
     Status,
+    TimesheetState,
 )
 from model.weeks import month_start, sprint_start
 
@@ -935,6 +936,7 @@ class _Agency:
         self._client_insights()
         self._standups()
         self._retros()
+        self._timesheets()
         return self.rows
 
     def _add(self, table: str, **values: Any) -> int:
@@ -1888,6 +1890,50 @@ class _Agency:
                 position=0,
                 task_id=None,
             )
+
+    def _timesheets(self) -> None:
+        """The weeks before this one approved by the manager on the Monday after, but last
+        week's: one returned with a note and one still submitted. One earlier week was
+        unlocked to move a call to the right client, and approved again."""
+        manager = self.by_role[ROLES[0]][0]
+        for back in range(self.weeks - 1, 0, -1):
+            week = self.week0.subtract(weeks=back)
+            starts, ends = _local(week, 0), _local(week.add(days=7), 0)
+            for member_id in self.member_names:
+                if self.joined[member_id] >= ends:
+                    continue
+                state, note, by_id = TimesheetState.APPROVED, "", manager
+                at = min(_local(week.add(days=7), 10), self.now)
+                if back == 1 and member_id == 2:
+                    state, note = TimesheetState.RETURNED, "Tuesday's client call is missing"
+                elif back == 1 and member_id == 3:
+                    state, by_id, at = (
+                        TimesheetState.SUBMITTED,
+                        member_id,
+                        _local(week.add(days=4), 17),
+                    )
+                elif back == 2 and member_id == 2:
+                    at = _local(week.add(days=8), 15)
+                timesheet_id = self._add(
+                    "timesheet",
+                    member_id=member_id,
+                    week_start=week,
+                    starts_at=starts,
+                    ends_at=ends,
+                    state=state.value,
+                    note=note,
+                    by_id=by_id,
+                    at=at,
+                )
+                if back == 2 and member_id == 2:
+                    self._add(
+                        "timesheetunlock",
+                        timesheet_id=timesheet_id,
+                        by_id=manager,
+                        at=_local(week.add(days=8), 11),
+                        reason="a call was booked on the wrong client",
+                        entry_id=None,
+                    )
 
 
 def _hot_counts(clients: int) -> tuple[int, int]:

@@ -289,6 +289,49 @@ class TimeEntry(SQLModel, table=True):
     """None: as the task says, then the client; an import sets what its tracker said."""
 
 
+class TimesheetState(StrEnum):
+    """A member's week: open until submitted; a returned week is open again to fix."""
+
+    OPEN = "open"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    RETURNED = "returned"
+
+
+class Timesheet(SQLModel, table=True):
+    """A member's week under review (no row: the week is open). While approved, the
+    member's entries touching [starts_at, ends_at) are locked."""
+
+    __table_args__ = (
+        UniqueConstraint("member_id", "week_start"),
+        Index("ix_timesheet_lock", "member_id", "state", "starts_at"),
+        Index("ix_timesheet_week", "week_start"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id")
+    week_start: date
+    starts_at: datetime
+    """The week's first instant (its first local midnight then), so the lock needs no zone."""
+    ends_at: datetime
+    state: str = TimesheetState.SUBMITTED
+    note: str = ""
+    """Why the week was returned, or unlocked."""
+    by_id: int | None = Field(default=None, foreign_key="member.id")
+    """Who made the last change of state."""
+    at: datetime
+
+
+class TimesheetUnlock(SQLModel, table=True):
+    """A manager's unlock of an approved week: who, when, why, and for which entry."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    timesheet_id: int = Field(foreign_key="timesheet.id", index=True)
+    by_id: int = Field(foreign_key="member.id")
+    at: datetime
+    reason: str
+    entry_id: int | None = Field(default=None, foreign_key="timeentry.id")
+
+
 class Standup(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slot_at: datetime = Field(index=True)

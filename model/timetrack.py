@@ -12,6 +12,9 @@ A forgotten timer (still running after its working day ended) is resolved by
 keeping it (nothing to write: the caller stops asking for that entry), by
 `stop_at_end_of_work_day`, or by `stop_timer(at=...)` with a typed time
 (`time_of_day_before` turns "18:00" into the instant meant).
+
+Every write here refuses to change time of an approved week (model.timesheets): the
+entry's own, the new one, and a neighbour's that a trim would cut.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from model.i18n import _, ngettext
 from model.parsing import parse_time_of_day
 from model.tables import Client, Member, Task, TimeEntry
 from model.tasks import NotFoundError, ValidationError
+from model.timesheets import check_entry_unlocked, check_unlocked
 from model.weeks import Span, days_span
 
 MAX_NOTE = 2_000
@@ -292,6 +296,7 @@ def _fit(
 
 
 def _apply_trim(*, session: Session, entry: TimeEntry, trim: Trim, now: datetime) -> None:
+    check_entry_unlocked(session, entry=entry)
     if trim.archived:
         entry.archived_at = now
     else:
@@ -350,8 +355,10 @@ def start_timer(engine: Engine, *, task_id: int, member_id: int, note: str = "")
         task = _live_task(session=session, task_id=task_id)
         stopped = _running(session=session, member_id=member_id)
         if stopped is not None:
+            check_unlocked(session, member_id=member_id, start=stopped.start, end=now)
             stopped.end = now
             session.add(stopped)
+        check_unlocked(session, member_id=member_id, start=now, end=None)
         entry = TimeEntry(task_id=task_id, member_id=member_id, start=now, note=note)
         session.add(entry)
     status = budget_status(engine, client_id=task.client_id)
@@ -366,6 +373,7 @@ def stop_timer(engine: Engine, *, member_id: int, at: datetime | None = None) ->
         if entry is None:
             return None
         end = now if at is None else _check_slot(start=entry.start, end=at, now=now).end
+        check_unlocked(session, member_id=member_id, start=entry.start, end=end)
         entry.end = end
         session.add(entry)
         return entry
@@ -464,6 +472,7 @@ def add_entry(
         )
     with transaction(engine) as session:
         _live_task(session=session, task_id=task_id)
+        check_unlocked(session, member_id=member_id, start=slot.start, end=slot.end)
         _fit(
             session=session,
             member_id=member_id,
@@ -498,6 +507,8 @@ def edit_entry(
             raise NotFoundError(_("no time entry with id {id}", id=entry_id))
         if slot.end is None and entry.end is not None:
             raise ValidationError(_("the end must be after the start"), field="end")
+        check_entry_unlocked(session, entry=entry)
+        check_unlocked(session, member_id=entry.member_id, start=slot.start, end=slot.end)
         _fit(
             session=session,
             member_id=entry.member_id,
@@ -515,6 +526,7 @@ def archive_entry(engine: Engine, *, entry_id: int) -> TimeEntry:
     """Take an entry out of every sum; `unarchive_entry` is the undo."""
     with transaction(engine) as session:
         entry = _load_entry(session=session, entry_id=entry_id)
+        check_entry_unlocked(session, entry=entry)
         entry.archived_at = clock.now()
         session.add(entry)
         return entry
@@ -527,6 +539,7 @@ def unarchive_entry(engine: Engine, *, entry_id: int, trim_neighbours: bool = Fa
         entry = _load_entry(session=session, entry_id=entry_id)
         if entry.archived_at is None:
             return entry
+        check_entry_unlocked(session, entry=entry)
         _fit(
             session=session,
             member_id=entry.member_id,

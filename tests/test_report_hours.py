@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pendulum
 import pytest
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, select
 
 from model import clock, i18n
 from model.budgets import set_budget
@@ -174,3 +174,40 @@ def test_an_unknown_client_is_not_found(agency):
         hours_report(
             agency.engine, client_id=999, span=month_span(month=NOVEMBER, zone=KYIV), title="x"
         )
+
+
+def test_a_report_of_approved_time_counts_only_approved_weeks_and_says_so(agency):
+    """Anna's and Bohdan's 2026-W45 are approved: their 4 h and 3.25 h count; the rest of
+    November (W44's night, W46, the timer of W47) waits for its review."""
+    from model.reports.document import render_hours_html
+    from model.timesheets import approve_week, submit_week
+
+    w45 = pendulum.date(2026, 11, 2)
+    with transaction(agency.engine) as session:
+        members = {member.initials: member for member in session.exec(select(Member))}
+        members["AK"].manager = True
+        session.add(members["AK"])
+        ids = {initials: member.id for initials, member in members.items()}
+    with clock.freeze(at=NOW):
+        for initials in ("AK", "BS"):
+            submit_week(agency.engine, member_id=ids[initials], week_start=w45)
+            approve_week(agency.engine, member_id=ids[initials], week_start=w45, by_id=ids["AK"])
+        report = hours_report(
+            agency.engine,
+            client_id=agency.acme,
+            span=month_span(month=NOVEMBER, zone=KYIV),
+            title="Hours for Acme Coffee, 2026-11",
+            approved_only=True,
+        )
+    assert report.total_hours == pytest.approx(7.25)
+    assert [(t.title, t.hours) for t in report.tasks] == [
+        ("SEO audit: «Каталог»", 4.0),
+        ("Google Ads | setup", 3.25),
+    ]
+    note = "Approved time only: weeks not yet approved by a manager are left out"
+    assert f"- {note}\n" in render_markdown(report)
+    assert list(csv.reader(io.StringIO(render_csv(report))))[-1] == ["scope", "", note, "", "", ""]
+    assert f'<p class="rule">{note}</p>' in render_hours_html(report, agency="Agency")
+    full = november(agency)
+    assert note not in render_markdown(full) + render_csv(full)
+    assert note not in render_hours_html(full, agency="Agency")

@@ -63,6 +63,7 @@ from model.tasks import (
     get_task,
     update_task,
 )
+from model.timesheets import approve_week, submit_week
 from model.timetrack import add_entry
 from model.weeks import Span
 from tui.cli import run
@@ -364,7 +365,7 @@ def test_automatic_checks_say_why_they_are_not_ticked(week):
         "next_sprint_drafted",
     ]
     assert not checks["timesheets"].checked
-    assert checks["timesheets"].why == "no time on: AK Wed, BS Mon Wed"
+    assert checks["timesheets"].why == "not approved yet: AK (open), BS (open)"
     assert not checks["weekly_reports"].checked
     assert checks["weekly_reports"].why == "1 of 3 sent; missing: BETA, GAMMA"
     assert not checks["next_sprint_drafted"].checked
@@ -384,13 +385,23 @@ def test_automatic_checks_tick_when_the_data_is_there(week):
         )
         for start, end in ((kyiv(16, 8), kyiv(16, 9)), (kyiv(17, 23), kyiv(18, 1))):
             add_entry(engine, task_id=ids["Banner"], member_id=ids["BS"], start=start, end=end)
+    week_start = pendulum.date(2026, 11, 16)
+    with transaction(engine) as session:
+        session.get(Member, ids["AK"]).manager = True
+    for initials in ("AK", "BS"):
+        submit_week(engine, member_id=ids[initials], week_start=week_start)
+    approve_week(engine, member_id=ids["BS"], week_start=week_start, by_id=ids["AK"])
+    checks = {check.key: check for check in checklist(engine, sprint_id=week.sprint, keys=KEYS)}
+    assert not checks["timesheets"].checked, "submitted is not yet complete"
+    assert checks["timesheets"].why == "not approved yet: AK (submitted)"
+    approve_week(engine, member_id=ids["AK"], week_start=week_start, by_id=ids["AK"])
     next_week = ensure_sprint(engine, week_start=pendulum.date(2026, 11, 23))
     create_task(
         engine, client_id=ids["ACME"], title="Next", status=Status.TODO, sprint_id=next_week.id
     )
     checks = {check.key: check for check in checklist(engine, sprint_id=week.sprint, keys=KEYS)}
     assert checks["timesheets"].checked
-    assert checks["timesheets"].why == "all 2 people have time on every working day"
+    assert checks["timesheets"].why == "the weeks of all 2 people are approved"
     assert checks["weekly_reports"].checked
     assert checks["next_sprint_drafted"].checked
     assert checks["next_sprint_drafted"].why == "2026-W48 has 1 task"

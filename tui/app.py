@@ -29,7 +29,7 @@ from model.now import Now, moment_of, now_of
 from model.outage import OUTAGES, outage_message
 from model.parsing import Due
 from model.slots import next_slot
-from model.tasks import get_task, restore, snapshot
+from model.tasks import ValidationError, get_task, restore, snapshot
 from model.timetrack import RunningTimer, forgotten_timer, running_entry, start_timer, stop_timer
 from model.undo import Step, UndoStack
 from model.weeks import as_date, iso_week_label
@@ -468,18 +468,25 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
             self.push_screen(DuePrompt(), promise)
 
     def _toggle_timer(self, *, task_id: int) -> None:
+        """A refusal (time of an approved week is locked) is said, and nothing changes."""
         assert self.me_id is not None
-        if self.running is not None and self.running.entry.task_id == task_id:
-            stop_timer(self.engine, member_id=self.me_id)
+        try:
+            if self.running is not None and self.running.entry.task_id == task_id:
+                stop_timer(self.engine, member_id=self.me_id)
+                started = None
+            else:
+                started = start_timer(self.engine, task_id=task_id, member_id=self.me_id)
+        except ValidationError as error:
+            self.notify(str(error), severity="error", timeout=6)
+            return
+        if started is None:
             self.notify(_("Timer stopped"), timeout=3)
-        else:
-            started = start_timer(self.engine, task_id=task_id, member_id=self.me_id)
-            if started.over_budget:
-                self.notify(
-                    _("This client's paid hours for the month are used up"),
-                    severity="warning",
-                    timeout=6,
-                )
+        elif started.over_budget:
+            self.notify(
+                _("This client's paid hours for the month are used up"),
+                severity="warning",
+                timeout=6,
+            )
         self.time_changed()
 
     def time_changed(self) -> None:

@@ -35,6 +35,7 @@ AREAS: tuple[str, ...] = (
     "tui.cli_exchange",
     "tui.cli_agency",
     "tui.cli_team",
+    "tui.cli_timesheet",
     "tui.cli_repeat",
     "tui.cli_status",
     "tui.cli_serve",

@@ -35,6 +35,11 @@ def register(*, commands, parents: list[argparse.ArgumentParser]) -> None:
         default="md",
         help=_("Markdown, CSV for a spreadsheet, or a document to send: HTML or PDF"),
     )
+    hours.add_argument(
+        "--approved",
+        action="store_true",
+        help=_("only time of weeks a manager approved (the report says so)"),
+    )
     hours.add_argument("--lang", choices=SUPPORTED, help=_("the report's language"))
     hours.add_argument("--out", metavar="FILE", help=_("write to a file instead of the screen"))
     hours.set_defaults(handler=cmd_report_hours)
@@ -101,11 +106,18 @@ def cmd_report_hours(ctx: Context, args: argparse.Namespace) -> int:
     title = _("Hours for {client}, {period}", client=client.name, period=label)
     if args.format in ("html", "pdf"):
         html = hours_html(
-            ctx.engine, client_id=client.id, span=span, title=title, agency=ctx.config.agency
+            ctx.engine,
+            client_id=client.id,
+            span=span,
+            title=title,
+            agency=ctx.config.agency,
+            approved_only=args.approved,
         )
         emit_document(html=html, format=args.format, out=args.out)
         return 0
-    report = hours_report(ctx.engine, client_id=client.id, span=span, title=title)
+    report = hours_report(
+        ctx.engine, client_id=client.id, span=span, title=title, approved_only=args.approved
+    )
     text = render_csv(report) if args.format == "csv" else render_markdown(report)
     emit(text=text, out=args.out)
     return 0

@@ -16,12 +16,16 @@ The writes go in batches inside one transaction: memory stays bounded by the
 batch and the names seen, not by the file.
 
 A row's billable flag, where its tool writes one, is kept on its entry.
+
+A row in a week its member has had approved is a problem of its line (the week's time is
+locked, model.timesheets), unless it was imported before and so adds nothing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import insert
@@ -43,6 +47,7 @@ from model.importers.timecsv import (
 )
 from model.tables import Client, Member, Status, Task, TimeEntry
 from model.tasks import MAX_TITLE, ValidationError, bottom_position
+from model.timesheets import LockedError, approved_spans
 from model.timetrack import MAX_NOTE
 
 BATCH = 500
@@ -190,13 +195,35 @@ class _Tally:
             empty=self.empty,
             new_tasks=self.new_tasks,
             hours=self.seconds / 3600,
-            problems=tuple(self.problems),
+            problems=tuple(sorted(self.problems, key=lambda problem: problem.line)),
             problem_count=self.problem_count,
             billable_flags=self.billable_flags,
             written=written,
             date_order=layout.date_order,
             date_order_guessed=layout.date_order_guessed,
         )
+
+
+class _Locks:
+    """The approved weeks of each member, read once inside the import's transaction."""
+
+    def __init__(self, *, session: Session, names: _Names) -> None:
+        self.names = names
+        self.spans: dict[int, list[tuple[datetime, datetime, date]]] = approved_spans(session)
+        self.members = {
+            member_id: name
+            for member_id, name in session.exec(select(col(Member.id), col(Member.name)))
+        }
+
+    def refusal(self, row: TimeRow) -> str | None:
+        """Why the row may not be written: it has time in an approved week of its member."""
+        if row.end <= row.start:  # no time: nothing would be written
+            return None
+        member_id = self.names.member_of(row)
+        for first, last, week_start in self.spans.get(member_id, ()):
+            if row.start < last and row.end > first:
+                return str(LockedError(name=self.members[member_id], week_start=week_start))
+        return None
 
 
 class _Undone(Exception):
@@ -331,6 +358,24 @@ class _Writer:
             self.session.execute(insert(TimeEntry), values)
         self.tally.created += len(values)
 
+    def refuse_locked(self, held: list[tuple[TimeRow, str]]) -> None:
+        """Rows in approved weeks: a problem each, but for those imported before."""
+        if not held:
+            return
+        known = set()
+        if self.seen_before:
+            keys = [row.key for row, _reason in held]
+            known = set(
+                self.session.exec(
+                    select(TimeEntry.source_key).where(col(TimeEntry.source_key).in_(keys))
+                )
+            )
+        for row, reason in held:
+            if row.key in known:
+                self.tally.known += 1
+            else:
+                self.tally.problem(RowProblem(line=row.line, reason=reason))
+
 
 def import_time(
     engine: Engine,
@@ -354,11 +399,16 @@ def import_time(
     try:
         with transaction(engine) as session:
             writer = _Writer(session=session, names=names, tally=tally, source=layout.source)
+            locks = _Locks(session=session, names=names)
             batch: list[TimeRow] = []
+            held: list[tuple[TimeRow, str]] = []
             for done, item in enumerate(read_rows(path=path, layout=layout, zone=zone), 1):
                 problem = item if isinstance(item, RowProblem) else _unmatched(names, item)
+                refusal = locks.refusal(item) if isinstance(item, TimeRow) and not problem else None
                 if problem is not None:
                     tally.problem(problem)
+                elif isinstance(item, TimeRow) and refusal is not None:
+                    held.append((item, refusal))
                 elif isinstance(item, TimeRow) and (partial or not tally.problem_count):
                     tally.billable_flags += item.billable is not None
                     if item.end <= item.start:
@@ -368,8 +418,12 @@ def import_time(
                 if len(batch) >= BATCH:
                     writer.write(batch)
                     batch = []
+                if len(held) >= BATCH:
+                    writer.refuse_locked(held)
+                    held = []
                 if progress is not None and (done % BATCH == 0 or done == layout.rows):
                     progress(done, layout.rows)
+            writer.refuse_locked(held)
             if tally.problem_count and not partial:
                 raise _Undone
             writer.write(batch)

@@ -30,6 +30,7 @@ from model.reports.hours import (
     client_lines,
     hours_report,
     months_label,
+    scope_note,
     status_note,
     status_words,
 )
@@ -236,6 +237,7 @@ def render_hours_html(report: HoursReport, *, agency: str, burn: MonthBurn | Non
         total=_number(report.total_hours),
         billed=_number(report.billed_hours),
         rule=billing_note(report),
+        scope=scope_note(report),
         budget=budget,
     )
     return _ENVIRONMENT.get_template("hours.html.j2").render(context)
@@ -261,9 +263,19 @@ def week_html(engine: Engine, *, client_id: int, week_start: pendulum.Date, agen
     return render_week_html(report, agency=agency, burn=burn)
 
 
-def hours_html(engine: Engine, *, client_id: int, span: Span, title: str, agency: str) -> str:
+def hours_html(
+    engine: Engine,
+    *,
+    client_id: int,
+    span: Span,
+    title: str,
+    agency: str,
+    approved_only: bool = False,
+) -> str:
     """The client's hours in `span`, with the burn of the month of its last day."""
-    report = hours_report(engine, client_id=client_id, span=span, title=title)
+    report = hours_report(
+        engine, client_id=client_id, span=span, title=title, approved_only=approved_only
+    )
     day = min(clock.today(), report.last_day)
     burn = month_burn(engine, client_id=client_id, month=report.last_day, day=day)
     return render_hours_html(report, agency=agency, burn=burn)

@@ -31,6 +31,7 @@ from model.db import reading
 from model.i18n import N_, _
 from model.tables import Client, ClientStatus, Member, Status, Task, TimeEntry
 from model.tasks import NotFoundError
+from model.timesheets import approved_entries
 from model.timetrack import clipped_seconds, elapsed_seconds, in_span
 from model.weeks import Span, month_start
 
@@ -116,6 +117,8 @@ class HoursReport:
     client_status: str = ClientStatus.ACTIVE
     billed_hours: float = 0.0
     rule: RoundingRule = RoundingRule()
+    approved_only: bool = False
+    """Only entries of weeks a manager approved (model.timesheets) are counted."""
 
     @property
     def budget_percent(self) -> float | None:
@@ -142,11 +145,14 @@ def _budget(engine: Engine, *, client_id: int, months: tuple[pendulum.Date, ...]
     return sum(known) if known else None
 
 
-def hours_report(engine: Engine, *, client_id: int, span: Span, title: str) -> HoursReport:
+def hours_report(
+    engine: Engine, *, client_id: int, span: Span, title: str, approved_only: bool = False
+) -> HoursReport:
     """Hours per task and per person for one client inside `span`, with the budget.
 
     Hours are raw time clipped to the period; billed hours are the billable entries that
-    started in it, rounded by the client's rule (model.billing).
+    started in it, rounded by the client's rule (model.billing). With `approved_only`, only
+    the entries that started in a week its member had approved count, and the report says so.
     """
     now = clock.now()
     zone = clock.zone()
@@ -154,7 +160,7 @@ def hours_report(engine: Engine, *, client_id: int, span: Span, title: str) -> H
         client = session.get(Client, client_id)
         if client is None:
             raise NotFoundError(_("no client with id {id}", id=client_id))
-        rows = session.exec(
+        query = (
             select(
                 Task.id,
                 Task.title,
@@ -169,7 +175,10 @@ def hours_report(engine: Engine, *, client_id: int, span: Span, title: str) -> H
             .join(Task, Task.id == TimeEntry.task_id)
             .join(Member, Member.id == TimeEntry.member_id)
             .where(Task.client_id == client_id, in_span(span=span))
-        ).all()
+        )
+        if approved_only:
+            query = query.where(approved_entries())
+        rows = session.exec(query).all()
     rule = rule_of(minutes=client.rounding_minutes, scope=client.rounding_scope)
     raw: dict[int, float] = {}
     pieces: dict[int, list[Piece]] = {}
@@ -222,6 +231,7 @@ def hours_report(engine: Engine, *, client_id: int, span: Span, title: str) -> H
         client_status=client.status,
         billed_hours=sum(t.billed_hours for t in tasks),
         rule=rule,
+        approved_only=approved_only,
     )
 
 
@@ -294,6 +304,13 @@ def billing_note(report: HoursReport) -> str:
     )
 
 
+def scope_note(report: HoursReport) -> str:
+    """What a report limited to approved time says of itself; nothing for a full one."""
+    if not report.approved_only:
+        return ""
+    return _("Approved time only: weeks not yet approved by a manager are left out")
+
+
 def render_markdown(report: HoursReport) -> str:
     """The report as a Markdown document to paste into an email or a chat."""
     lines = [
@@ -303,6 +320,8 @@ def render_markdown(report: HoursReport) -> str:
         f"- {_('Period')}: {report.first_day.isoformat()} – {report.last_day.isoformat()}",
         f"- {billing_note(report)}",
     ]
+    if scope := scope_note(report):
+        lines.append(f"- {scope}")
     if note := status_note(report.client_status):
         lines += ["", f"> {note}"]
     lines += [
@@ -376,4 +395,6 @@ def render_csv(report: HoursReport) -> str:
     )
     budget = "" if report.budget_hours is None else _number(report.budget_hours)
     writer.writerow([_("budget"), "", months_label(report), "", budget, ""])
+    if scope := scope_note(report):
+        writer.writerow([_("scope"), "", scope, "", "", ""])
     return out.getvalue()

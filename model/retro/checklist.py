@@ -1,6 +1,6 @@
 """The retro's checklist: the configured items, in order.
 
-The automatic ones (timesheets complete, a weekly report sent to each active
+The automatic ones (timesheets complete: every week approved, a weekly report sent to each active
 client, the next sprint drafted) are read from the week's data and cannot be
 ticked by hand; the others are ticked by hand, each with a hint of what the
 data shows about it.
@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import pendulum
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
@@ -21,7 +20,7 @@ from model.db import reading, transaction
 from model.i18n import N_, _, ngettext
 from model.promises import PromiseState, state
 from model.retro.close import AGENCY_CODE
-from model.retro.sprint import get_sprint, plain_utc, retro_row, sprint_end, sprint_span
+from model.retro.sprint import get_sprint, retro_row, sprint_span
 from model.tables import (
     Client,
     ClientStatus,
@@ -32,11 +31,12 @@ from model.tables import (
     Sprint,
     Status,
     Task,
-    TimeEntry,
+    Timesheet,
+    TimesheetState,
 )
 from model.tasks import ValidationError
-from model.timetrack import in_span
-from model.weeks import Span, as_date, days_span, iso_week_label
+from model.timesheets import state_name
+from model.weeks import Span, as_date, iso_week_label
 
 SHOWN_NAMES = 6
 
@@ -72,45 +72,35 @@ def _names(names: Sequence[str]) -> str:
     return shown + (" " + _("and {n} more", n=rest) if rest > 0 else "")
 
 
-def _working_days(sprint: Sprint) -> list[pendulum.Date]:
-    """Monday to Friday of the sprint week, up to the day it closed (or today while open)."""
-    first = as_date(sprint.week_start)
-    last = clock.to_local(sprint_end(sprint)[0]).date()
-    days = [first.add(days=offset) for offset in range(7)]
-    return [day for day in days if day <= last and day.weekday() < 5]
+def _timesheets(session: Session, *, sprint: Sprint) -> tuple[bool, str]:
+    """Complete when every active member's week is approved (model.timesheets).
 
-
-def _timesheets(session: Session, *, sprint: Sprint, span: Span) -> tuple[bool, str]:
-    days = _working_days(sprint)
-    if not days:
-        return False, _("the week has not begun")
+    Submitted is not enough: a submitted week may still be returned and change, and
+    only an approved one is locked, so the sprint's hours can no longer move. The
+    hint names who is not approved yet, with the state their week is in.
+    """
     members = session.exec(
         select(Member.id, Member.initials).where(Member.active).order_by(Member.initials)
     ).all()
     if not members:
         return False, _("no one is on the team")
-    bounds = []
-    for day in days:
-        bound = days_span(first=day, last=day, zone=clock.zone())
-        bounds.append((day, plain_utc(bound.start), plain_utc(bound.end)))
-    covered: set[tuple[int, pendulum.Date]] = set()
-    now = plain_utc(clock.now())
-    for member_id, start, end in session.exec(
-        select(TimeEntry.member_id, TimeEntry.start, TimeEntry.end).where(in_span(span=span))
-    ):
-        for day, first, last in bounds:
-            if start < last and (end or now) > first:
-                covered.add((member_id, day))
-    missing = [
-        f"{initials} " + " ".join(day.format("ddd") for day in gaps)
+    states = dict(
+        session.exec(
+            select(Timesheet.member_id, Timesheet.state).where(
+                Timesheet.week_start == sprint.week_start
+            )
+        ).all()
+    )
+    pending = [
+        f"{initials} ({state_name(week)})"
         for member_id, initials in members
-        if (gaps := [day for day in days if (member_id, day) not in covered])
+        if (week := states.get(member_id, TimesheetState.OPEN)) != TimesheetState.APPROVED
     ]
-    if missing:
-        return False, _("no time on: {missing}", missing=_names(missing))
+    if pending:
+        return False, _("not approved yet: {pending}", pending=_names(pending))
     return True, ngettext(
-        "{n} person has time on every working day",
-        "all {n} people have time on every working day",
+        "the week of {n} person is approved",
+        "the weeks of all {n} people are approved",
         n=len(members),
     )
 
@@ -213,7 +203,7 @@ def checklist(engine: Engine, *, sprint_id: int, keys: Sequence[str]) -> tuple[C
         found: list[Check] = []
         for key in keys:
             if key == "timesheets":
-                checked, why = _timesheets(session, sprint=sprint, span=span)
+                checked, why = _timesheets(session, sprint=sprint)
             elif key == "weekly_reports":
                 checked, why = _weekly_reports(session, span=span)
             elif key == "next_sprint_drafted":

@@ -6,6 +6,7 @@ import tomllib
 
 import pendulum
 from sqlmodel import select
+from textual.widgets import Static
 
 from model.db import reading, transaction
 from model.tables import TimeEntry
@@ -20,6 +21,22 @@ ME = "Dmytro Shevchenko"
 def entries(engine) -> list[TimeEntry]:
     with reading(engine) as session:
         return list(session.exec(select(TimeEntry).order_by(TimeEntry.id)).all())
+
+
+W47 = pendulum.date(2026, 11, 16)
+
+
+def olena_manages(engine, ids, *, week: str = "open") -> None:
+    """Olena Koval is a manager; Dmytro's 2026-W47 is `week` (open, submitted or approved)."""
+    from model.tables import Member
+    from model.timesheets import approve_week, submit_week
+
+    with transaction(engine) as session:
+        session.get(Member, ids["OK"]).manager = True
+    if week in ("submitted", "approved"):
+        submit_week(engine, member_id=ids["DS"], week_start=W47)
+    if week == "approved":
+        approve_week(engine, member_id=ids["DS"], week_start=W47, by_id=ids["OK"])
 
 
 async def test_start_switch_and_stop(agency, make_app):
@@ -191,3 +208,125 @@ async def test_my_time_today_from_the_palette(agency, make_app):
         await pilot.pause()
         assert app.screen.__class__.__name__ == "EntriesScreen"
         assert app.screen.query_one("DataTable").row_count == 1
+
+
+async def test_a_submitted_and_approved_week_locks_its_entries(agency, make_app):
+    """Dmytro submits his week with `S`, Olena (a manager) approves it with `A`, and then
+    Dmytro's edit of an entry of that week is refused with the reason, his data unchanged."""
+    from tui.screens.prompt import PickScreen
+    from tui.screens.timer import EntriesScreen
+
+    engine, ids = agency
+    olena_manages(engine, ids)
+
+    def mark(app) -> str:
+        return str(app.screen.query_one("#entries-week", Static).content)
+
+    app = make_app(engine, me=ME)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("l", "l", "T")
+        assert mark(app) == "Week 2026-W47: open"
+        await pilot.press("S")
+        assert mark(app) == "Week 2026-W47: submitted"
+        await pilot.press("A")  # not a manager
+        await pilot.pause()
+        assert isinstance(app.screen, EntriesScreen)
+    app = make_app(engine, me="Olena Koval")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("l", "l", "T", "A")
+        await pilot.pause()
+        assert isinstance(app.screen, PickScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, EntriesScreen)
+    before = entries(engine)
+    app = make_app(engine, me=ME)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("l", "l", "T")
+        assert mark(app) == "Week 2026-W47: approved"
+        await pilot.press("e")
+        assert isinstance(app.screen, EntryForm)
+        await pilot.press("tab", "tab", *"typo fixed", "ctrl+s")
+        assert isinstance(app.screen, EntryForm), "the form stays open with what was typed"
+        error = str(app.screen.query_one("#entry-error", Static).content)
+        assert error.startswith("Dmytro Shevchenko's week 2026-W47 is approved and its time locked")
+        await pilot.press("escape", "x", "b")
+        await pilot.pause()
+        assert isinstance(app.screen, EntriesScreen)
+    assert entries(engine) == before
+
+
+async def test_a_manager_returns_a_submitted_week_with_a_note(agency, make_app):
+    """`R` picks the week, and the note is asked in a form that refuses an empty one."""
+    from model.timesheets import week_state
+    from tui.dialogs.form import FormScreen
+    from tui.screens.prompt import PickScreen
+
+    engine, ids = agency
+    olena_manages(engine, ids, week="submitted")
+    week = W47
+    app = make_app(engine, me="Olena Koval")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("l", "l", "T", "R")
+        await pilot.pause()
+        assert isinstance(app.screen, PickScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, FormScreen)
+        await pilot.press("ctrl+s")
+        error = str(app.screen.query_one("#error-note", Static).content)
+        assert error == "say what to fix: a returned week needs a note"
+        assert week_state(engine, member_id=ids["DS"], week_start=week).state == "submitted"
+        await pilot.press(*"Tuesday [b]is empty", "ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, FormScreen)
+    view = week_state(engine, member_id=ids["DS"], week_start=week)
+    assert (view.state, view.note, view.by) == ("returned", "Tuesday [b]is empty", "Olena Koval")
+    app = make_app(engine, me=ME)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("l", "l", "T")
+        mark = str(app.screen.query_one("#entries-week", Static).content)
+        assert mark == "Week 2026-W47: returned · Tuesday [b]is empty"
+
+
+async def test_a_timer_is_not_started_in_an_approved_week_and_the_app_says_why(agency, make_app):
+    engine, ids = agency
+    olena_manages(engine, ids, week="approved")
+    before = entries(engine)
+    app = make_app(engine, me=ME)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        said = [notice.message for notice in app._notifications]
+        assert any(message.startswith("Dmytro Shevchenko's week 2026-W47") for message in said)
+    assert entries(engine) == before
+
+
+async def test_a_manager_unlocks_the_selected_entry_s_week_saying_why(agency, make_app):
+    from model.timesheets import week_state
+    from tui.dialogs.form import FormScreen
+
+    engine, ids = agency
+    olena_manages(engine, ids, week="approved")
+    week = W47
+    app = make_app(engine, me=ME)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("l", "l", "T", "U")
+        await pilot.pause()
+        assert not isinstance(app.screen, FormScreen), "not a manager"
+    app = make_app(engine, me="Olena Koval")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("l", "l", "T", "U")
+        await pilot.pause()
+        assert isinstance(app.screen, FormScreen)
+        await pilot.press("ctrl+s")
+        error = str(app.screen.query_one("#error-note", Static).content)
+        assert error == "say why: an unlock needs a reason"
+        await pilot.press(*"wrong client", "ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, FormScreen)
+    view = week_state(engine, member_id=ids["DS"], week_start=week)
+    (unlock,) = view.unlocks
+    assert (view.state, unlock.by, unlock.reason) == ("open", "Olena Koval", "wrong client")
+    assert unlock.entry_id == entries(engine)[0].id

@@ -1,4 +1,9 @@
-"""Time on the screen: a forgotten timer, the list of entries, and the entry form."""
+"""Time on the screen: a forgotten timer, the list of entries, and the entry form.
+
+The list also holds the week's review: its member submits the week, a manager approves
+or returns a submitted one, and a mark says what state the week is in. An approved
+week's entries are refused by the model; the list says why instead of changing them.
+"""
 
 from __future__ import annotations
 
@@ -13,10 +18,20 @@ from textual.widgets import Button, DataTable, Input, Label, Static
 from model import clock
 from model.billing import entries_billable, set_entry_billable
 from model.i18n import _
-from model.members import team
+from model.members import is_manager, team
 from model.parsing import parse_moment
-from model.tables import TimeEntry
+from model.tables import TimeEntry, TimesheetState
 from model.tasks import ValidationError, get_task
+from model.timesheets import (
+    approve_week,
+    return_week,
+    state_name,
+    submit_week,
+    timesheet_states,
+    unlock_week,
+    week_label,
+    week_state,
+)
 from model.timetrack import (
     OverlapError,
     add_entry,
@@ -30,10 +45,12 @@ from model.timetrack import (
     time_of_day_before,
     unarchive_entry,
 )
+from model.weeks import sprint_start
+from tui.dialogs.form import Field, FormScreen
 from tui.format import hours, literal
 from tui.keys import translate_bindings
 from tui.outage import SurvivesOutages
-from tui.screens.prompt import ConfirmScreen
+from tui.screens.prompt import ConfirmScreen, PickScreen
 from tui.widgets import Column, FittedTable, TableRow
 
 MODAL_CSS = """
@@ -114,11 +131,15 @@ class ForgottenTimerScreen(SurvivesOutages, ModalScreen):
         self.dismiss(None)
 
     def action_end_of_day(self) -> None:
-        stop_at_end_of_work_day(
-            self.app.engine,
-            member_id=self.entry.member_id,
-            work_day_end=self.app.config.work_day_end,
-        )
+        try:
+            stop_at_end_of_work_day(
+                self.app.engine,
+                member_id=self.entry.member_id,
+                work_day_end=self.app.config.work_day_end,
+            )
+        except ValidationError as error:  # that day's week approved meanwhile: it is locked
+            self.query_one("#at-error", Static).update(str(error))
+            return
         self.dismiss(None)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -258,6 +279,10 @@ class EntriesScreen(SurvivesOutages, ModalScreen):
         Binding("e,enter", "edit", "Edit", id="entries.edit"),
         Binding("x", "archive", "Archive", id="entries.archive"),
         Binding("b", "billable", "Billed or not", id="entries.billable"),
+        Binding("S", "submit_week", "Submit my week", id="entries.submit_week"),
+        Binding("A", "approve_week", "Approve a week", id="entries.approve_week"),
+        Binding("R", "return_week", "Return a week", id="entries.return_week"),
+        Binding("U", "unlock_week", "Unlock the entry's week", id="entries.unlock_week"),
         Binding("ctrl+z", "app.undo", "Undo", id="entries.undo"),
         Binding("question_mark", "app.help", "Help", id="entries.help"),
         Binding("left_square_bracket", "day(-1)", "Previous day", id="entries.prev_day"),
@@ -284,6 +309,7 @@ class EntriesScreen(SurvivesOutages, ModalScreen):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label("", classes="title", id="entries-title", markup=False)
+            yield Static("", id="entries-week", markup=False)
             yield FittedTable(cursor_type="row", zebra_stripes=True)
             yield Static("", id="entries-total")
             yield Static(
@@ -305,6 +331,7 @@ class EntriesScreen(SurvivesOutages, ModalScreen):
             title = _("My time on {day}", day=self.day.format("dddd D MMMM"))
             self.entries = entries_for_member_day(engine, member_id=self.member_id, day=self.day)
         self.query_one("#entries-title", Label).update(literal(title))
+        self._show_week()
         self.titles = {
             task_id: get_task(engine, task_id=task_id).title
             for task_id in {entry.task_id for entry in self.entries}
@@ -415,7 +442,8 @@ class EntriesScreen(SurvivesOutages, ModalScreen):
         if entry is None:
             return
         engine = self.app.engine
-        archive_entry(engine, entry_id=entry.id)
+        if not self._done(lambda: archive_entry(engine, entry_id=entry.id)):
+            return
         self.app.undo_stack.push(
             label=_("archive time entry"),
             revert=lambda: unarchive_entry(engine, entry_id=entry.id),
@@ -430,12 +458,130 @@ class EntriesScreen(SurvivesOutages, ModalScreen):
             return
         engine = self.app.engine
         before = entry.billable
-        set_entry_billable(engine, entry_id=entry.id, billable=not self.billed.get(entry.id))
+        billable = not self.billed.get(entry.id)
+        if not self._done(lambda: set_entry_billable(engine, entry_id=entry.id, billable=billable)):
+            return
         self.app.undo_stack.push(
             label=_("bill or not a time entry"),
             revert=lambda: set_entry_billable(engine, entry_id=entry.id, billable=before),
         )
         self.app.time_changed()
+
+    def _done(self, change) -> bool:
+        """Make `change`, or say why the model refused it (an approved week, say)."""
+        try:
+            change()
+        except ValidationError as error:
+            self.notify(str(error), severity="error")
+            return False
+        return True
+
+    # --- the week's review -----------------------------------------------------------------
+
+    @property
+    def week_start(self) -> pendulum.Date:
+        """The sprint week of the day shown (today's, for a task's entries)."""
+        return sprint_start(day=self.day, start_weekday=self.app.config.sprint_start_index)
+
+    def _show_week(self) -> None:
+        """The mark: my week's state, and a returned week's note."""
+        view = week_state(self.app.engine, member_id=self.member_id, week_start=self.week_start)
+        mark = _(
+            "Week {week}: {state}", week=week_label(view.week_start), state=state_name(view.state)
+        )
+        if view.note:
+            mark += f" · {' '.join(literal(view.note).split())}"
+        self.query_one("#entries-week", Static).update(mark)
+
+    def action_submit_week(self) -> None:
+        week_start = self.week_start
+        engine = self.app.engine
+        if self._done(lambda: submit_week(engine, member_id=self.member_id, week_start=week_start)):
+            self.notify(_("{week} submitted for review", week=week_label(week_start)))
+            self._show_week()
+
+    def action_approve_week(self) -> None:
+        self.run_worker(self._review(approve=True), exclusive=True)
+
+    def action_return_week(self) -> None:
+        self.run_worker(self._review(approve=False), exclusive=True)
+
+    async def _review(self, *, approve: bool) -> None:
+        """A manager picks one of the week's submitted timesheets, then approves it or
+        returns it with a note typed in a form (which shows a refusal under the note)."""
+        engine, me, week_start = self.app.engine, self.app.me_id, self.week_start
+        if not is_manager(engine, member_id=me):
+            self.notify(_("only a manager reviews timesheets"), severity="error")
+            return
+        waiting = [
+            (view.name, view.member_id)
+            for view in timesheet_states(engine, week_start=week_start)
+            if view.state == TimesheetState.SUBMITTED
+        ]
+        if not waiting:
+            self.notify(_("no week {week} waits for review", week=week_label(week_start)))
+            return
+        heading = _("Approve whose week?") if approve else _("Return whose week?")
+        member_id = await self.app.push_screen_wait(PickScreen(title=heading, options=waiting))
+        if member_id is PickScreen.CANCELLED:
+            return
+        if approve:
+            if self._done(
+                lambda: approve_week(engine, member_id=member_id, week_start=week_start, by_id=me)
+            ):
+                self.notify(_("{week} approved", week=week_label(week_start)))
+            return
+        returned = await self.app.push_screen_wait(
+            FormScreen(
+                title=_("Return the week {week}", week=week_label(week_start)),
+                fields=[Field(name="note", label=_("What to fix"))],
+                save=lambda values: return_week(
+                    engine,
+                    member_id=member_id,
+                    week_start=week_start,
+                    by_id=me,
+                    note=values["note"],
+                ),
+            )
+        )
+        if returned is not None:
+            self.notify(_("{week} returned", week=week_label(week_start)))
+
+    def action_unlock_week(self) -> None:
+        """A manager opens the selected entry's approved week again, saying why; the unlock
+        is recorded for that entry."""
+        entry = self._selected()
+        if entry is None:
+            return
+        engine, me = self.app.engine, self.app.me_id
+        if not is_manager(engine, member_id=me):
+            self.notify(_("only a manager unlocks a week"), severity="error")
+            return
+        week_start = sprint_start(
+            day=clock.to_local(entry.start).date(),
+            start_weekday=self.app.config.sprint_start_index,
+        )
+
+        def unlocked(done: object) -> None:
+            if done is not None:
+                self.notify(_("{week} unlocked", week=week_label(week_start)))
+                self._show_week()
+
+        self.app.push_screen(
+            FormScreen(
+                title=_("Unlock the week {week}", week=week_label(week_start)),
+                fields=[Field(name="note", label=_("Why"))],
+                save=lambda values: unlock_week(
+                    engine,
+                    member_id=entry.member_id,
+                    week_start=week_start,
+                    by_id=me,
+                    reason=values["note"],
+                    entry_id=entry.id,
+                ),
+            ),
+            unlocked,
+        )
 
     def action_day(self, step: int) -> None:
         if self.task_id is None:
