@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 import pendulum
 from sqlalchemy import BigInteger, ColumnElement, and_, case, cast, func, literal, true
@@ -171,6 +172,48 @@ class Billed:
     billed_hours: float
 
 
+@dataclass(frozen=True)
+class BilledTerms:
+    """The SQL pieces of billed time, for queries that join entries, tasks and clients and
+    group by `group_by` (client, task, local day): money is summed from the same ones."""
+
+    ms: ColumnElement
+    """An entry's raw milliseconds."""
+    entry_billed: ColumnElement
+    """An entry's milliseconds rounded up by its client's step."""
+    day_billed: ColumnElement
+    """An aggregate: the group's summed milliseconds rounded up by its client's step."""
+    per_task_day: ColumnElement
+    """An aggregate: whether the group's client rounds per task and day."""
+    group_by: tuple[Any, ...]
+
+
+def billed_terms(session: Session, *, span: Span) -> BilledTerms:
+    """The billed-time terms of entries started inside `span`, on the session's back end."""
+    dialect = session.get_bind().dialect.name
+    ms = cast(milliseconds(dialect=dialect, now=clock.now()), BigInteger)
+    least = func.max if dialect == "sqlite" else func.greatest
+    step = least(col(Client.rounding_minutes) * MS_PER_MINUTE, 1)  # 1 ms: not rounded
+    day_step = func.max(step)  # one client per group: its step
+    day_ms = cast(func.sum(ms), BigInteger)
+    return BilledTerms(
+        ms=ms,
+        entry_billed=(ms + step - 1) // step * step,
+        day_billed=(day_ms + day_step - 1) // day_step * day_step,
+        per_task_day=func.max(col(Client.rounding_scope)) == Scope.TASK_DAY.value,
+        group_by=(col(Client.id), col(Task.id), _day_index(span=span, zone=clock.zone())),
+    )
+
+
+def in_span(*, span: Span) -> tuple[ColumnElement[bool], ...]:
+    """The entries billed time counts in `span`: not archived, started inside it."""
+    return (
+        col(TimeEntry.archived_at).is_(None),
+        col(TimeEntry.start) >= span.start,
+        col(TimeEntry.start) < span.end,
+    )
+
+
 def billed_by_client(
     session: Session, *, span: Span, client_ids: Sequence[int]
 ) -> dict[int, Billed]:
@@ -180,31 +223,15 @@ def billed_by_client(
     entry, or the day's sum rounded, by the client's rule (an unknown scope: per entry,
     as `rule_of` reads it).
     """
-    dialect = session.get_bind().dialect.name
-    ms = cast(milliseconds(dialect=dialect, now=clock.now()), BigInteger)
-    least = func.max if dialect == "sqlite" else func.greatest
-    step = least(col(Client.rounding_minutes) * MS_PER_MINUTE, 1)  # 1 ms: not rounded
-    day_step = func.max(step)  # one client per group: its step
-    day_ms = cast(func.sum(ms), BigInteger)
-    billed_ms_sql = case(
-        (
-            func.max(col(Client.rounding_scope)) == Scope.TASK_DAY.value,
-            (day_ms + day_step - 1) // day_step * day_step,
-        ),
-        else_=func.sum((ms + step - 1) // step * step),
-    )
-    day = _day_index(span=span, zone=clock.zone())
+    terms = billed_terms(session, span=span)
+    billed_ms_sql = case((terms.per_task_day, terms.day_billed), else_=func.sum(terms.entry_billed))
     billable = case((billable_clause(), 1), else_=0)
     rows = session.exec(
-        select(Client.id, billable, func.sum(ms), billed_ms_sql)
+        select(Client.id, billable, func.sum(terms.ms), billed_ms_sql)
         .join(Task, col(Task.id) == col(TimeEntry.task_id))
         .join(Client, col(Client.id) == col(Task.client_id))
-        .where(
-            col(TimeEntry.archived_at).is_(None),
-            col(TimeEntry.start) >= span.start,
-            col(TimeEntry.start) < span.end,
-        )
-        .group_by(col(Client.id), col(Task.id), day, billable)
+        .where(*in_span(span=span))
+        .group_by(*terms.group_by, billable)
     ).all()
     raw: dict[int, int] = dict.fromkeys(client_ids, 0)
     plain: dict[int, int] = dict.fromkeys(client_ids, 0)
