@@ -17,6 +17,7 @@ from typing import Any
 from model import clock
 from model.i18n import N_, SUPPORTED, _, ngettext
 from tui.cli import PROG, Context, Failure, UsageError, say
+from tui.cli_rates import register_budget_money, register_client_rate
 from tui.cli_retainer import register_client_actions
 from tui.format import hours
 
@@ -147,6 +148,7 @@ def _register_client(*, commands, parents: list[argparse.ArgumentParser]) -> Non
     restore.add_argument("client", metavar="CODE")
     restore.set_defaults(handler=cmd_client_restore)
     register_client_actions(actions=actions, parents=parents)
+    register_client_rate(actions=actions, parents=parents)
 
 
 def _register_contact(*, commands, parents: list[argparse.ArgumentParser]) -> None:
@@ -186,6 +188,7 @@ def _register_budget(*, commands, parents: list[argparse.ArgumentParser]) -> Non
     listing.add_argument("--month", metavar="2026-12", help=_("a month (default: this month)"))
     listing.add_argument("--json", action="store_true", help=_("a JSON array for scripts"))
     listing.set_defaults(handler=cmd_budget_list)
+    register_budget_money(actions=actions, parents=parents)
 
 
 # --- client ---------------------------------------------------------------------------------
@@ -399,7 +402,8 @@ def cmd_contact_list(ctx: Context, args: argparse.Namespace) -> int:
 # --- budget ---------------------------------------------------------------------------------
 
 
-def _month(text: str | None, *, command: str):
+def month_of(text: str | None, *, command: str):
+    """The month `--month` names (this month without one), or a usage error."""
     from model.weeks import parse_month
 
     if text is None:
@@ -416,7 +420,7 @@ def cmd_budget_set(ctx: Context, args: argparse.Namespace) -> int:
     from model.budgets import set_budget
     from model.clients import find_client
 
-    month = _month(args.first, command="budget set")
+    month = month_of(args.first, command="budget set")
     client = find_client(ctx.engine, text=args.client)
     change = set_budget(ctx.engine, client_id=client.id, from_month=month, hours=args.hours).value
     label = change.from_month.format("YYYY-MM")
@@ -441,7 +445,7 @@ def cmd_budget_list(ctx: Context, args: argparse.Namespace) -> int:
     from model.budgets import budget_history, budget_status, budget_statuses
     from model.clients import active_clients, find_client
 
-    month = _month(args.month, command="budget list")
+    month = month_of(args.month, command="budget list")
     if args.client:
         clients = [find_client(ctx.engine, text=args.client)]
         statuses = {clients[0].id: budget_status(ctx.engine, client_id=clients[0].id, month=month)}

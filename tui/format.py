@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from decimal import Decimal
 
 import pendulum
 
@@ -37,6 +38,11 @@ def subject(title: str, *, width: int = 40) -> str:
 def hours(value: float, *, places: int = 2) -> str:
     """Hours without needless zeros: 2, 1.5, 0.25."""
     return f"{value:.{places}f}".rstrip("0").rstrip(".")
+
+
+def money(amount: Decimal | None) -> str:
+    """Money to two places (85.50); a dash where there is none to show."""
+    return "–" if amount is None else f"{amount:.2f}"
 
 
 def days_since(*, since: datetime, now: datetime) -> int:
