@@ -22,15 +22,14 @@ def priced(rich_agency):  # noqa: F811
     edit_member(engine, member_id=ids["OK"], manager=True)
     set_rate(engine, client_id=ids["NWB"], rate="50", member_id=ids["OK"])
     set_rate(engine, client_id=ids["NWB"], rate="80", role="PPC", member_id=ids["OK"])
-    start = clock.now().subtract(hours=6)
-    add_entry(
-        engine,
-        task_id=ids["Set up remarketing in Google Ads"],
-        member_id=ids["IB"],
-        start=start,
-        end=start.add(hours=1),
-    )
+    log(engine, task_id=ids["Set up remarketing in Google Ads"], member_id=ids["IB"], hours=1)
     return engine, ids
+
+
+def log(engine, *, task_id: int, member_id: int, hours: int) -> None:
+    """Time worked this morning, ending six hours ago."""
+    start = clock.now().subtract(hours=6 + hours)
+    add_entry(engine, task_id=task_id, member_id=member_id, start=start, end=start.add(hours=hours))
 
 
 def profile(app) -> str:
@@ -63,14 +62,7 @@ async def test_anyone_else_sees_no_money_at_all(priced, make_app, me):
 async def test_billed_time_no_rate_prices_is_said_not_taken_as_free(priced, make_app):
     engine, ids = priced
     set_rate(engine, client_id=ids["MK"], rate="70", role="PPC", member_id=ids["OK"])
-    start = clock.now().subtract(hours=9)
-    add_entry(
-        engine,
-        task_id=ids["Звіт з SEO за жовтень"],
-        member_id=ids["IB"],
-        start=start,
-        end=start.add(hours=2),
-    )
+    log(engine, task_id=ids["Звіт з SEO за жовтень"], member_id=ids["OK"], hours=2)
     app = make_app(engine, me=MANAGER, currency="UAH")
     async with app.run_test(size=SIZE) as pilot:
         await open_client(pilot, app, client_id=ids["MK"])
