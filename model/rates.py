@@ -134,6 +134,19 @@ def _role(role: str | None) -> str:
     return check_line(value=role or "", field="role", limit=120, required=False)
 
 
+def _spelled(session: Session, *, client_id: int, role: str) -> str:
+    """`role` as the team or the client's rates already spell it ("design" → "Design"):
+    an entry finds its role rate by the member's role as stored, letter for letter."""
+    if not role:
+        return role
+    known = {
+        *session.exec(select(Member.role).where(Member.role != "")).all(),
+        *session.exec(select(Rate.role).where(Rate.client_id == client_id)).all(),
+    }
+    wanted = role.casefold()
+    return next((name for name in sorted(known) if name.casefold() == wanted), role)
+
+
 def _client(session: Session, *, client_id: int) -> Client:
     client = session.get(Client, client_id)
     if client is None:
@@ -158,6 +171,7 @@ def set_rate(
     with transaction(engine) as session:
         check_manager(session, member_id=member_id, refusal=_("only a manager sets rates"))
         client = _client(session, client_id=client_id)
+        role_name = _spelled(session, client_id=client_id, role=role_name)
         row = _rate_row(session, client_id=client_id, role=role_name)
         before = None if row is None else row_state(row)
         row = row or Rate(client_id=client_id, role=role_name, cents=cents)
@@ -184,6 +198,7 @@ def clear_rate(
     with transaction(engine) as session:
         check_manager(session, member_id=member_id, refusal=_("only a manager sets rates"))
         client = _client(session, client_id=client_id)
+        role_name = _spelled(session, client_id=client_id, role=role_name)
         row = _rate_row(session, client_id=client_id, role=role_name)
         if row is None:
             if role_name:

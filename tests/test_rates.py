@@ -255,6 +255,20 @@ def test_setting_and_clearing_a_rate_are_undone(store):
     assert _rates(store) == [("", 5000)]
 
 
+def test_a_role_is_taken_as_the_team_spells_it(store):
+    clock.set_zone(name=KYIV)
+    ids = _agency(store)
+    done = set_rate(store, client_id=ids["acme"], rate="80", role="design", member_id=ids["anna"])
+    assert done.value.role == "Design"
+    set_rate(store, client_id=ids["acme"], rate="70", role="Копірайт", member_id=ids["anna"])
+    set_rate(store, client_id=ids["acme"], rate="75", role="копірайт", member_id=ids["anna"])
+    assert _rates(store) == [("Design", 8000), ("Копірайт", 7500)]
+    _log(store, task=ids["task0"], member=ids["dmytro"], start=_kyiv(2, 9), minutes=60)
+    assert _money(store, ids).used == Decimal("80.00")
+    clear_rate(store, client_id=ids["acme"], role="DESIGN", member_id=ids["anna"])
+    assert _rates(store) == [("Копірайт", 7500)]
+
+
 def test_clearing_a_rate_there_is_not_is_refused_and_a_client_must_exist(store):
     ids = _agency(store)
     with pytest.raises(ValidationError, match="ACME has no rate of its own"):
