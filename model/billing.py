@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 import pendulum
 from sqlalchemy import BigInteger, ColumnElement, and_, case, cast, func, literal, true
@@ -193,6 +194,53 @@ class Billed:
 
 
 @dataclass(frozen=True)
+class BilledTerms:
+    """The SQL pieces of billed time, for queries that join entries, tasks and clients and
+    group by `group_by` (client, task, local day): money is summed from the same ones."""
+
+    ms: ColumnElement
+    """An entry's raw milliseconds."""
+    entry_billed: ColumnElement
+    """An entry's milliseconds rounded up by its client's step."""
+    day_billed: ColumnElement
+    """An aggregate: the group's summed milliseconds rounded up by its client's step."""
+    per_task_day: ColumnElement
+    """An aggregate: whether the group's client rounds per task and day."""
+    group_by: tuple[Any, ...]
+
+
+def billed_terms(session: Session, *, span: Span) -> BilledTerms:
+    """The billed-time terms of entries started inside `span`, on the session's back end."""
+    dialect = session.get_bind().dialect.name
+    zone = clock.zone()
+    ms = cast(milliseconds(dialect=dialect, now=clock.now()), BigInteger)
+    least = func.max if dialect == "sqlite" else func.greatest
+    step = least(col(Client.rounding_minutes) * MS_PER_MINUTE, 1)  # 1 ms: not rounded
+    day_step = func.max(step)  # one client per group: its step
+    day_ms = cast(func.sum(ms), BigInteger)
+    return BilledTerms(
+        ms=ms,
+        entry_billed=(ms + step - 1) // step * step,
+        day_billed=(day_ms + day_step - 1) // day_step * day_step,
+        per_task_day=func.max(col(Client.rounding_scope)) == Scope.TASK_DAY.value,
+        group_by=(
+            col(Client.id),
+            col(Task.id),
+            _index_of(firsts=_local_days(span=span, zone=zone), zone=zone),
+        ),
+    )
+
+
+def in_span(*, span: Span) -> tuple[ColumnElement[bool], ...]:
+    """The entries billed time counts in `span`: not archived, started inside it."""
+    return (
+        col(TimeEntry.archived_at).is_(None),
+        col(TimeEntry.start) >= span.start,
+        col(TimeEntry.start) < span.end,
+    )
+
+
+@dataclass(frozen=True)
 class _MonthGroup:
     """A client's billable or other time of one local month, as the database summed it."""
 
@@ -222,11 +270,7 @@ def _month_groups(
     least = func.max if dialect == "sqlite" else func.greatest
     days = _local_days(span=span, zone=zone)
     months = sorted({pendulum.date(day.year, day.month, 1) for day in days})
-    conditions = [
-        col(TimeEntry.archived_at).is_(None),
-        col(TimeEntry.start) >= span.start,
-        col(TimeEntry.start) < span.end,
-    ]
+    conditions = list(in_span(span=span))
     if filter_clients:
         conditions.append(col(Task.client_id).in_(list(client_ids)))
     by_day = col(Client.rounding_scope) == Scope.TASK_DAY.value

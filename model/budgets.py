@@ -248,13 +248,21 @@ def _planned(
     return planned
 
 
+def paid_by_client(
+    session: Session, *, month: pendulum.Date, client_ids: Sequence[int]
+) -> dict[int, float]:
+    """Per client with a budget, the paid hours of the month holding `month`."""
+    first = month_start(day=month)
+    return in_force(rows=_budget_rows(session, month=first, client_ids=client_ids), month=first)
+
+
 def month_hours(
     session: Session, *, month: pendulum.Date, client_ids: Sequence[int]
 ) -> tuple[dict[int, float], dict[int, float]]:
     """Per client, the paid hours of the month holding `month` (for those with a budget) and
     the hours spent in it: what a status is made of, for a screen that shows no more."""
     first = month_start(day=month)
-    paid = in_force(rows=_budget_rows(session, month=first, client_ids=client_ids), month=first)
+    paid = paid_by_client(session, month=first, client_ids=client_ids)
     span = month_span(month=first, zone=clock.zone())
     return paid, hours_by_client(session, span=span, client_ids=client_ids)
 

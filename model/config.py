@@ -210,6 +210,18 @@ def _short_line(value: Any) -> str:
     return text
 
 
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+
+
+def _currency(value: Any) -> str:
+    """A currency's ISO 4217 code (EUR, UAH, USD): what money is shown in."""
+    _no_container(value)
+    text = str(value).strip().upper()
+    if not _CURRENCY.match(text):
+        raise Invalid(N_("{value} is not a currency code like EUR or UAH"), value=repr(value))
+    return text
+
+
 def _names(value: Any) -> tuple[str, ...]:
     items = _items(value)
     for item in items:
@@ -315,6 +327,8 @@ class Config:
     me: str = ""
     agency: str = ""
     """The agency's name, on the documents its clients get."""
+    currency: str = "EUR"
+    """The currency of every rate and of money shown (one for the whole agency)."""
     time_zone: str = "UTC"
     language: str = ""
     theme: str = "clientdeck-dark"
@@ -341,6 +355,7 @@ class Config:
 PARSERS: dict[str, Callable[[Any], Any]] = {
     "me": _text,
     "agency": _short_line,
+    "currency": _currency,
     "time_zone": _zone,
     "language": _language,
     "theme": _short_line,

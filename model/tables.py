@@ -134,6 +134,19 @@ class BudgetAlert(SQLModel, table=True):
     crossed_at: datetime
 
 
+class Rate(SQLModel, table=True):
+    """A client's hourly rate, for all its time (`role` empty) or for members of one role.
+
+    Kept in whole cents (an integer, exact on both back ends) of the agency's currency.
+    """
+
+    __table_args__ = (UniqueConstraint("client_id", "role"),)
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id", index=True)
+    role: str = ""
+    cents: int
+
+
 class Contact(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     client_id: int = Field(foreign_key="client.id", index=True)

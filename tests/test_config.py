@@ -146,6 +146,8 @@ def test_a_value_of_the_wrong_type_gives_defaults_and_names_the_key(config_file,
         ("nonsense.deep", "1"),
         ("reminders.cadence", "maybe"),
         ("reminders.bogus", "off"),
+        ("currency", "euro"),
+        ("currency", "E1R"),
     ],
 )
 def test_set_value_rejects_bad_values(key, value):
@@ -157,6 +159,7 @@ def test_set_value_rejects_bad_values(key, value):
     ("key", "value", "attribute", "expected"),
     [
         ("time_zone", "Europe/Kyiv", "time_zone", "Europe/Kyiv"),
+        ("currency", " uah ", "currency", "UAH"),
         ("standup_times", "16:00, 09:45", "standup_times", ("09:45", "16:00")),
         ("sprint_start", "Wednesday", "sprint_start", "wednesday"),
         ("default_estimate_hours", "1.5", "default_estimate_hours", 1.5),
@@ -210,6 +213,7 @@ def custom_config() -> Config:
         Config(),
         me="Олена [lead]",
         agency="Кий «Піксель» & <Co>",
+        currency="UAH",
         time_zone="Europe/Kyiv",
         language="uk",
         theme="clientdeck-light",

@@ -15,7 +15,7 @@ from model.db import reading, transaction
 from model.exchange import FORMAT, check_export, dumps, export_json, import_json
 from model.importers import FileRefused
 from model.store import HEAD_REVISION, open_store
-from model.tables import Budget, BudgetAlert, Client, Member, Task, TaskComment
+from model.tables import Budget, BudgetAlert, Client, Member, Rate, Task, TaskComment
 from model.tasks import create_task
 from tests.agency import build
 
@@ -58,6 +58,7 @@ def add_awkward_rows(engine) -> None:
                 crossed_at=datetime(2026, 11, 18, 8, 30, 0, 654321, tzinfo=UTC),
             )
         )
+        session.add(Rate(client_id=client.id, role="Дизайн [bold]", cents=8_550))
         client_id = client.id
     first = create_task(
         engine, client_id=client_id, title="Duplicate request", due_time=time(23, 59, 59)

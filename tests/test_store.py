@@ -411,6 +411,7 @@ def test_a_scale_one_store_of_the_previous_head_upgrades_with_its_data_intact(
         assert upgraded.execute(
             "SELECT count(*) FROM timeentry WHERE billable IS NOT NULL"
         ).fetchone() == (0,)
+        assert upgraded.execute("SELECT count(*) FROM rate").fetchone() == (0,)
         first_active = upgraded.execute("SELECT min(id) FROM member WHERE active").fetchone()
         assert upgraded.execute("SELECT id FROM member WHERE manager").fetchall() == [first_active]
 

@@ -17,6 +17,7 @@ from typing import Any
 from model import clock
 from model.i18n import N_, SUPPORTED, _, ngettext
 from tui.cli import PROG, Context, Failure, UsageError, say
+from tui.cli_rates import register_budget_money, register_client_rate
 from tui.cli_retainer import register_budget_actions, register_client_actions
 from tui.format import hours
 
@@ -147,6 +148,7 @@ def _register_client(*, commands, parents: list[argparse.ArgumentParser]) -> Non
     restore.add_argument("client", metavar="CODE")
     restore.set_defaults(handler=cmd_client_restore)
     register_client_actions(actions=actions, parents=parents)
+    register_client_rate(actions=actions, parents=parents)
 
 
 def _register_contact(*, commands, parents: list[argparse.ArgumentParser]) -> None:
@@ -194,6 +196,7 @@ def _register_budget(*, commands, parents: list[argparse.ArgumentParser]) -> Non
     )
     status.add_argument("--month", metavar="2026-12", help=_("a month (default: this month)"))
     status.set_defaults(handler=cmd_budget_status)
+    register_budget_money(actions=actions, parents=parents)
 
 
 # --- client ---------------------------------------------------------------------------------
@@ -408,6 +411,7 @@ def cmd_contact_list(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def month_of(text: str | None, *, command: str):
+    """The month `--month` names (this month without one), or a usage error."""
     from model.weeks import parse_month
 
     if text is None:

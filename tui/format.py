@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from decimal import Decimal
 
 import pendulum
 
@@ -44,6 +45,11 @@ def carried_phrase(*, sold: float, carried: float) -> str:
     if carried < 0:
         return _("{sold} h − {owed} h owed", sold=hours(sold), owed=hours(-carried))
     return _("{sold} h + {carried} h carried", sold=hours(sold), carried=hours(carried))
+
+
+def money(amount: Decimal | None) -> str:
+    """Money to two places (85.50); a dash where there is none to show."""
+    return "–" if amount is None else f"{amount:.2f}"
 
 
 def days_since(*, since: datetime, now: datetime) -> int:

@@ -22,6 +22,7 @@ from model.board import Scope, board_columns
 from model.budgets import budget_history
 from model.clients import client_by_id
 from model.contacts import contacts_of
+from model.errors import ForbiddenError
 from model.health import Health, Promise, client_health, promises, risk_level
 from model.i18n import N_, _, ngettext
 from model.interactions import (
@@ -46,6 +47,7 @@ from model.kpis import (
 )
 from model.parsing import parse_due
 from model.promises import PromiseState
+from model.rates import client_money
 from model.reports.burn import month_burn
 from model.reports.week import month_name
 from model.tables import ClientStatus, Hypothesis, Status
@@ -56,6 +58,7 @@ from tui.dialogs.form import Field, FormScreen, number
 from tui.format import carried_phrase, due_phrase, hours, literal, subject
 from tui.keys import translate_bindings
 from tui.labels import CHANNEL_TITLES, CLIENT_STATUS_TITLES, STATUS_TITLES
+from tui.money import money_lines
 from tui.outage import SurvivesOutages
 from tui.screens.client_admin import ClientAdmin
 from tui.screens.clients import (
@@ -287,6 +290,7 @@ class ClientDetailScreen(SurvivesOutages, ClientAdmin, ClientActions, Screen):
             )
         if not changes:
             parts.append(Content.styled(_("none set"), "$text-muted"))
+        parts += self._money()
         parts += ["", Content.styled(_("Contacts · C adds, E edits, X archives"), "bold $accent")]
         people = contacts_of(self.app.engine, client_id=self.client_id)
         for person in people:
@@ -321,6 +325,20 @@ class ClientDetailScreen(SurvivesOutages, ClientAdmin, ClientActions, Screen):
         return Content("\n").join(
             part if isinstance(part, Content) else Content(part) for part in parts
         )
+
+    def _money(self) -> list[Content]:
+        """This month's money, for a manager: the model refuses anyone else, and then
+        nothing of it is shown, not even that there is something to hide."""
+        try:
+            money = client_money(
+                self.app.engine,
+                client_id=self.client_id,
+                month=clock.today(),
+                member_id=self.app.me_id,
+            )
+        except ForbiddenError:
+            return []
+        return [Content(""), *money_lines(money, currency=self.app.config.currency)]
 
     def _signals(self, health: Health) -> list[Content]:
         s = health.signals
