@@ -263,6 +263,30 @@ def _switch_table(value: Any) -> dict[str, bool]:
     return out
 
 
+DEFAULT_UTILISATION = {"target_low": 70.0, "target_high": 85.0}
+"""The target band of utilisation in percent (see `model.utilisation`)."""
+
+
+def _utilisation_term(term: str, value: Any) -> float:
+    if term not in DEFAULT_UTILISATION:
+        raise Invalid(
+            N_("unknown utilisation setting {term}; known: {terms}"),
+            term=repr(term),
+            terms=", ".join(DEFAULT_UTILISATION),
+        )
+    number = _number(value)
+    if not 0 <= number <= 200:
+        raise Invalid(N_("{value} percent is out of range (0 to 200)"), value=repr(value))
+    return number
+
+
+def _utilisation_table(value: Any) -> dict[str, float]:
+    out = dict(DEFAULT_UTILISATION)
+    for term, number in _table(value).items():
+        out[term] = _utilisation_term(term, number)
+    return out
+
+
 def _binding(binding: str, value: Any) -> str:
     """The keys of one binding, as Textual's keymap takes them: "b" or "b,ctrl+b"."""
     if isinstance(value, list | tuple):
@@ -331,6 +355,7 @@ class Config:
     urgency: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_URGENCY))
     keys: dict[str, str] = field(default_factory=dict)
     reminders: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(REMINDERS, True))
+    utilisation: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_UTILISATION))
 
     @property
     def sprint_start_index(self) -> int:
@@ -357,12 +382,14 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "urgency": _number_table,
     "keys": _key_table,
     "reminders": _switch_table,
+    "utilisation": _utilisation_table,
 }
 
 TABLES: dict[str, Callable[[str, Any], Any]] = {
     "urgency": _urgency_term,
     "keys": _binding,
     "reminders": _reminder_switch,
+    "utilisation": _utilisation_term,
 }
 """The settings that are tables, and how one entry of each is read."""
 
@@ -370,6 +397,7 @@ TABLE_BASE: dict[str, Callable[[], dict[str, Any]]] = {
     "urgency": lambda: dict(DEFAULT_URGENCY),
     "keys": dict,
     "reminders": lambda: dict.fromkeys(REMINDERS, True),
+    "utilisation": lambda: dict(DEFAULT_UTILISATION),
 }
 
 

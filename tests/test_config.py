@@ -146,6 +146,9 @@ def test_a_value_of_the_wrong_type_gives_defaults_and_names_the_key(config_file,
         ("nonsense.deep", "1"),
         ("reminders.cadence", "maybe"),
         ("reminders.bogus", "off"),
+        ("utilisation.target_low", "most"),
+        ("utilisation.target_high", "250"),
+        ("utilisation.bogus", "80"),
     ],
 )
 def test_set_value_rejects_bad_values(key, value):
@@ -227,6 +230,7 @@ def custom_config() -> Config:
         urgency={**DEFAULT_URGENCY, "fire": 9.5, "waiting": -1.0},
         keys={"board": "b", "app.quit": "ctrl+q"},
         reminders={**dict.fromkeys(REMINDERS, True), "cadence": False},
+        utilisation={"target_low": 60.0, "target_high": 90.0},
     )
 
 
@@ -265,3 +269,10 @@ def test_a_failed_save_keeps_the_old_file_whole(config_file, monkeypatch):
     monkeypatch.undo()
     assert config_file.read_bytes() == old
     assert load(path=config_file).config == Config()
+
+
+def test_utilisation_band_defaults_and_changes():
+    assert Config().utilisation == {"target_low": 70.0, "target_high": 85.0}
+    after = set_value(config=Config(), key="utilisation.target_low", value="65")
+    assert after.utilisation == {"target_low": 65.0, "target_high": 85.0}
+    assert changed_keys(Config(), after) == {"utilisation"}
