@@ -280,13 +280,6 @@ def _utilisation_term(term: str, value: Any) -> float:
     return number
 
 
-def _utilisation_table(value: Any) -> dict[str, float]:
-    out = dict(DEFAULT_UTILISATION)
-    for term, number in _table(value).items():
-        out[term] = _utilisation_term(term, number)
-    return out
-
-
 def _binding(binding: str, value: Any) -> str:
     """The keys of one binding, as Textual's keymap takes them: "b" or "b,ctrl+b"."""
     if isinstance(value, list | tuple):
@@ -322,11 +315,16 @@ def _table(value: Any) -> Mapping[str, Any]:
     return value
 
 
-def _number_table(value: Any) -> dict[str, float]:
-    out = dict(DEFAULT_URGENCY)
-    for term, number in _table(value).items():
-        out[term] = _urgency_term(term, number)
-    return out
+def _filled(head: str) -> Callable[[Any], dict[str, Any]]:
+    """A table setting read whole: its defaults, then each entry given, checked as one."""
+
+    def read(value: Any) -> dict[str, Any]:
+        out = TABLE_BASE[head]()
+        for term, entry in _table(value).items():
+            out[term] = TABLES[head](term, entry)
+        return out
+
+    return read
 
 
 def _key_table(value: Any) -> dict[str, str]:
@@ -379,10 +377,10 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "retro_checklist": _names,
     "silence_alert_days": _minutes,
     "default_estimate_hours": _hours,
-    "urgency": _number_table,
+    "urgency": _filled("urgency"),
     "keys": _key_table,
     "reminders": _switch_table,
-    "utilisation": _utilisation_table,
+    "utilisation": _filled("utilisation"),
 }
 
 TABLES: dict[str, Callable[[str, Any], Any]] = {
