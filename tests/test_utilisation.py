@@ -4,11 +4,17 @@ import pendulum
 from hypothesis import given
 from hypothesis import strategies as st
 
+from model import clock
+from model.billing import AGENCY_CODE
+from model.db import reading, transaction
+from model.tables import Client, DayOff, Member, Task
+from model.timetrack import add_entry
 from model.utilisation import (
     Band,
     available_hours,
     day_available_hours,
     entry_day,
+    team_utilisation,
     utilisation,
 )
 
@@ -107,3 +113,50 @@ def test_band_marks():
         is Band.ABOVE
     )
     assert utilisation(billable_hours=3, available=0, target_low=70, target_high=85).ratio is None
+
+
+KYIV = "Europe/Kyiv"
+CREATED = pendulum.datetime(2026, 10, 1, tz="UTC")
+
+
+def _kyiv(day: int, hour: int, minute: int = 0) -> pendulum.DateTime:
+    return pendulum.datetime(2026, 11, day, hour, minute, tz=KYIV)
+
+
+def test_the_store_sums_raw_billable_hours_per_member_in_one_week(store):
+    clock.set_zone(name=KYIV)
+    with transaction(store) as session:
+        acme = Client(name="Acme", code="ACME", created_at=CREATED)
+        own = Client(name="Our agency", code=AGENCY_CODE, created_at=CREATED)
+        anna = Member(name="Anna", initials="AK")
+        bob = Member(name="Bob", initials="BO", weekly_capacity_hours=20, working_days="12")
+        session.add_all([acme, own, anna, bob])
+        session.flush()
+        work = Task(client_id=acme.id, title="w", created_at=CREATED, updated_at=CREATED)
+        inner = Task(client_id=own.id, title="a", created_at=CREATED, updated_at=CREATED)
+        session.add_all([work, inner])
+        session.flush()
+        session.add(DayOff(member_id=anna.id, first=date(2026, 11, 18), last=date(2026, 11, 18)))
+        ids = anna.id, bob.id, work.id, inner.id
+    anna_id, bob_id, work_id, inner_id = ids
+    with clock.freeze(at=_kyiv(23, 12)):
+        add_entry(store, task_id=work_id, member_id=anna_id, start=_kyiv(16, 9), end=_kyiv(16, 19))
+        add_entry(store, task_id=inner_id, member_id=anna_id, start=_kyiv(17, 9), end=_kyiv(17, 11))
+        # started on Sunday the 15th, before the week: not this week's, though it ends on Monday
+        add_entry(
+            store, task_id=work_id, member_id=anna_id, start=_kyiv(15, 23, 30), end=_kyiv(16, 1)
+        )
+        # started on Sunday the 22nd, the week's last day: wholly this week's
+        add_entry(store, task_id=work_id, member_id=bob_id, start=_kyiv(22, 23), end=_kyiv(23, 2))
+        with reading(store) as session:
+            found = team_utilisation(
+                session,
+                first=date(2026, 11, 16),
+                last=date(2026, 11, 22),
+                target_low=70,
+                target_high=85,
+            )
+    by_name = {row.name: row.utilisation for row in found}
+    assert (by_name["Anna"].billable_hours, by_name["Anna"].available_hours) == (10.0, 32.0)
+    assert by_name["Anna"].band is Band.BELOW
+    assert (by_name["Bob"].billable_hours, by_name["Bob"].available_hours) == (3.0, 20.0)
