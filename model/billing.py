@@ -162,6 +162,15 @@ def _day_index(*, span: Span, zone: str) -> ColumnElement:
     )
 
 
+def started_inside(*, span: Span) -> tuple[ColumnElement[bool], ...]:
+    """The conditions of live entries started inside `span`: each belongs wholly there."""
+    return (
+        col(TimeEntry.archived_at).is_(None),
+        col(TimeEntry.start) >= span.start,
+        col(TimeEntry.start) < span.end,
+    )
+
+
 @dataclass(frozen=True)
 class Billed:
     """A client's time started inside a span: raw, billable raw, and billed (rounded)."""
@@ -199,11 +208,7 @@ def billed_by_client(
         select(Client.id, billable, func.sum(ms), billed_ms_sql)
         .join(Task, col(Task.id) == col(TimeEntry.task_id))
         .join(Client, col(Client.id) == col(Task.client_id))
-        .where(
-            col(TimeEntry.archived_at).is_(None),
-            col(TimeEntry.start) >= span.start,
-            col(TimeEntry.start) < span.end,
-        )
+        .where(*started_inside(span=span))
         .group_by(col(Client.id), col(Task.id), day, billable)
     ).all()
     raw: dict[int, int] = dict.fromkeys(client_ids, 0)

@@ -19,7 +19,7 @@ from sqlalchemy import BigInteger, cast, func
 from sqlmodel import Session, col, select
 
 from model import clock
-from model.billing import billable_clause
+from model.billing import billable_clause, started_inside
 from model.daysoff import off_days
 from model.tables import Client, Member, Task, TimeEntry
 from model.timetrack import milliseconds
@@ -113,12 +113,7 @@ def billable_hours_by_member(session: Session, *, first: date, last: date) -> di
         select(TimeEntry.member_id, func.sum(ms))
         .join(Task, col(Task.id) == col(TimeEntry.task_id))
         .join(Client, col(Client.id) == col(Task.client_id))
-        .where(
-            col(TimeEntry.archived_at).is_(None),
-            col(TimeEntry.start) >= span.start,
-            col(TimeEntry.start) < span.end,
-            billable_clause(),
-        )
+        .where(*started_inside(span=span), billable_clause())
         .group_by(col(TimeEntry.member_id))
     ).all()
     return {member_id: max(int(total or 0), 0) / MS_PER_HOUR for member_id, total in rows}
