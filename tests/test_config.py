@@ -276,3 +276,22 @@ def test_utilisation_band_defaults_and_changes():
     after = set_value(config=Config(), key="utilisation.target_low", value="65")
     assert after.utilisation == {"target_low": 65.0, "target_high": 85.0}
     assert changed_keys(Config(), after) == {"utilisation"}
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("utilisation.target_low", "90"), ("utilisation.target_high", "60")],
+)
+def test_a_utilisation_band_out_of_order_is_refused(key, value):
+    with pytest.raises(ConfigError, match=rf"{key}: the target's low end .* above its high end"):
+        set_value(config=Config(), key=key, value=value)
+
+
+def test_a_utilisation_band_of_one_point_is_a_band():
+    after = set_value(config=Config(), key="utilisation.target_low", value="85")
+    assert after.utilisation == {"target_low": 85.0, "target_high": 85.0}
+
+
+def test_utilisation_refuses_a_negative_percent():
+    with pytest.raises(ConfigError, match="out of range"):
+        set_value(config=Config(), key="utilisation.target_low", value="-5")
