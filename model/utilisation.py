@@ -9,18 +9,21 @@ figure is exactly the sum of its days' parts.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import Enum
 
 import pendulum
 from sqlalchemy import BigInteger, cast, func
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from model import clock
 from model.billing import billable_clause, started_inside
 from model.daysoff import off_days
+from model.db import reading
+from model.i18n import N_
 from model.tables import Client, Member, Task, TimeEntry
 from model.timetrack import milliseconds
 from model.weeks import days_span
@@ -32,6 +35,14 @@ class Band(Enum):
     ABOVE = "above"
 
 
+BAND_WORDS = {
+    Band.BELOW: N_("under target"),
+    Band.IN: N_("in target"),
+    Band.ABOVE: N_("over target"),
+}
+"""How each band reads, in every report and screen that shows it."""
+
+
 MS_PER_HOUR = 3_600_000
 
 
@@ -41,6 +52,11 @@ class Utilisation:
     available_hours: float
     ratio: float | None
     band: Band | None
+
+    @property
+    def percent(self) -> int | None:
+        """The ratio as a whole percent, as reports show it; none when nothing was available."""
+        return None if self.ratio is None else round(self.ratio * 100)
 
 
 def day_available_hours(
@@ -93,6 +109,7 @@ def utilisation(
 class MemberUtilisation:
     member_id: int
     name: str
+    initials: str
     utilisation: Utilisation
 
 
@@ -119,8 +136,41 @@ def billable_hours_by_member(session: Session, *, first: date, last: date) -> di
     return {member_id: max(int(total or 0), 0) / MS_PER_HOUR for member_id, total in rows}
 
 
+def member_utilisation(
+    *,
+    member: Member,
+    billable_hours: float,
+    off: Iterable[date],
+    first: date,
+    last: date,
+    target: Mapping[str, float],
+) -> MemberUtilisation:
+    """One member's utilisation over [first, last], from figures already read.
+
+    `target` is the config's band (`Config.utilisation`)."""
+    assert member.id is not None
+    available = available_hours(
+        weekly_hours=member.weekly_capacity_hours,
+        working_days=member.working_days,
+        first=first,
+        last=last,
+        off=off,
+    )
+    return MemberUtilisation(
+        member_id=member.id,
+        name=member.name,
+        initials=member.initials,
+        utilisation=utilisation(
+            billable_hours=billable_hours,
+            available=available,
+            target_low=target["target_low"],
+            target_high=target["target_high"],
+        ),
+    )
+
+
 def team_utilisation(
-    session: Session, *, first: date, last: date, target_low: float, target_high: float
+    session: Session, *, first: date, last: date, target: Mapping[str, float]
 ) -> list[MemberUtilisation]:
     """Each active member's utilisation over [first, last], by name: three queries in all."""
     billable = billable_hours_by_member(session, first=first, last=last)
@@ -129,23 +179,25 @@ def team_utilisation(
     out = []
     for member in members:
         assert member.id is not None
-        available = available_hours(
-            weekly_hours=member.weekly_capacity_hours,
-            working_days=member.working_days,
-            first=first,
-            last=last,
-            off=off.get(member.id, set()),
-        )
         out.append(
-            MemberUtilisation(
-                member_id=member.id,
-                name=member.name,
-                utilisation=utilisation(
-                    billable_hours=billable.get(member.id, 0.0),
-                    available=available,
-                    target_low=target_low,
-                    target_high=target_high,
-                ),
+            member_utilisation(
+                member=member,
+                billable_hours=billable.get(member.id, 0.0),
+                off=off.get(member.id, set()),
+                first=first,
+                last=last,
+                target=target,
             )
         )
     return out
+
+
+def month_utilisation(
+    engine: Engine, *, month: date, target: Mapping[str, float]
+) -> list[MemberUtilisation]:
+    """Each active member's utilisation over the calendar month holding `month`."""
+    first = pendulum.date(month.year, month.month, 1)
+    with reading(engine) as session:
+        return team_utilisation(
+            session, first=first, last=first.add(months=1, days=-1), target=target
+        )

@@ -153,8 +153,7 @@ def test_the_store_sums_raw_billable_hours_per_member_in_one_week(store):
                 session,
                 first=date(2026, 11, 16),
                 last=date(2026, 11, 22),
-                target_low=70,
-                target_high=85,
+                target={"target_low": 70, "target_high": 85},
             )
     by_name = {row.name: row.utilisation for row in found}
     assert (by_name["Anna"].billable_hours, by_name["Anna"].available_hours) == (10.0, 32.0)

@@ -399,7 +399,8 @@ def cmd_contact_list(ctx: Context, args: argparse.Namespace) -> int:
 # --- budget ---------------------------------------------------------------------------------
 
 
-def _month(text: str | None, *, command: str):
+def month_option(text: str | None, *, command: str):
+    """The month `--month 2026-12` names (this month when none is), or a usage error."""
     from model.weeks import parse_month
 
     if text is None:
@@ -416,7 +417,7 @@ def cmd_budget_set(ctx: Context, args: argparse.Namespace) -> int:
     from model.budgets import set_budget
     from model.clients import find_client
 
-    month = _month(args.first, command="budget set")
+    month = month_option(args.first, command="budget set")
     client = find_client(ctx.engine, text=args.client)
     change = set_budget(ctx.engine, client_id=client.id, from_month=month, hours=args.hours).value
     label = change.from_month.format("YYYY-MM")
@@ -441,7 +442,7 @@ def cmd_budget_list(ctx: Context, args: argparse.Namespace) -> int:
     from model.budgets import budget_history, budget_status, budget_statuses
     from model.clients import active_clients, find_client
 
-    month = _month(args.month, command="budget list")
+    month = month_option(args.month, command="budget list")
     if args.client:
         clients = [find_client(ctx.engine, text=args.client)]
         statuses = {clients[0].id: budget_status(ctx.engine, client_id=clients[0].id, month=month)}
