@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from model.i18n import N_
 from model.tables import Channel, ClientStatus, DayOffKind, Priority, Status
+from model.utilisation import Band
 
 CHANNEL_TITLES = {
     Channel.EMAIL: N_("Email"),
@@ -40,3 +41,10 @@ PRIORITY_MARKS = {
     Priority.NORMAL: ("", ""),
     Priority.LOW: ("↓", "$text-muted"),
 }
+
+BAND_MARKS = {
+    Band.BELOW: ("↓", "$warning"),
+    Band.IN: ("✓", "$success"),
+    Band.ABOVE: ("↑", "$warning"),
+}
+"""A utilisation's place against the target band, after its percent."""

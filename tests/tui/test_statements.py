@@ -32,7 +32,9 @@ BUDGETS = {
 }
 LIMITS = {
     "move a card": 17,
-    "Plan": 15,  # one more: whether the week has recurring tasks to make (model.occurrences)
+    # one more: whether the week has recurring tasks to make (model.occurrences); one more:
+    # the week's billable hours per member, one grouped sum, for utilisation
+    "Plan": 16,
     "Stand-up": 14,
     "Retro": 24,
     "Calendar": 6,
