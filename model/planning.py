@@ -51,7 +51,7 @@ from model import clock
 from model.budgets import BudgetStatus
 from model.clients import active_clients
 from model.config import Config
-from model.daysoff import available_days, off_days, off_workdays, week_hours
+from model.daysoff import available_days, off_workdays, team_with_days_off, week_hours
 from model.db import reading, transaction
 from model.i18n import _, ngettext
 from model.reports.hours import is_internal, md_text, status_words
@@ -483,12 +483,9 @@ def plan_view(
             plan.client_id: plan
             for plan in session.exec(select(ClientPlan).where(ClientPlan.sprint_id == sprint.id))
         }
-        members = list(
-            session.exec(select(Member).where(Member.active).order_by(Member.name)).all()
-        )
         week_first = as_date(sprint.week_start)
         week_last = week_first.add(days=6)
-        away = off_days(session, first=week_first, last=week_last)
+        team = team_with_days_off(session, first=week_first, last=week_last)
         billable = billable_hours_by_member(session, first=week_first, last=week_last)
     planned.sort(key=lambda task: task.status == Status.DONE)
     by_client = _by_client(planned)
@@ -531,24 +528,24 @@ def plan_view(
                 config=config,
                 week_start=sprint.week_start,
                 working_days=member.working_days,
-                off=away.get(member.id, ()),
+                off=off,
             ),
             load=load_of(estimates=open_by_member.get(member.id, []), default=default),
             days_off=off_workdays(
                 working_days=member.working_days,
                 week_start=week_first,
-                off=away.get(member.id, ()),
+                off=off,
             ),
             utilisation=member_utilisation(
                 member=member,
                 billable_hours=billable.get(member.id, 0.0),
-                off=away.get(member.id, ()),
+                off=off,
                 first=week_first,
                 last=week_last,
                 target=config.utilisation,
             ).utilisation,
         )
-        for member in members
+        for member, off in team
     ]
     if None in open_by_member:
         loads.append(

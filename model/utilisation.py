@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 
 from model import clock
 from model.billing import billable_clause, started_inside
-from model.daysoff import off_days
+from model.daysoff import team_with_days_off
 from model.db import reading
 from model.i18n import N_
 from model.tables import Client, Member, Task, TimeEntry
@@ -169,27 +169,57 @@ def member_utilisation(
     )
 
 
-def team_utilisation(
-    session: Session, *, first: date, last: date, target: Mapping[str, float]
+def each_member(
+    *,
+    team: Iterable[tuple[Member, set[date]]],
+    billable: Mapping[int, float],
+    first: date,
+    last: date,
+    target: Mapping[str, float],
 ) -> list[MemberUtilisation]:
-    """Each active member's utilisation over [first, last], by name: three queries in all."""
-    billable = billable_hours_by_member(session, first=first, last=last)
-    off = off_days(session, first=first, last=last)
-    members = session.exec(select(Member).where(Member.active).order_by(Member.name)).all()
+    """Each member's utilisation from the figures already read: the members with their days
+    off (`model.daysoff.team_with_days_off`) and their billable hours."""
     out = []
-    for member in members:
+    for member, off in team:
         assert member.id is not None
         out.append(
             member_utilisation(
                 member=member,
                 billable_hours=billable.get(member.id, 0.0),
-                off=off.get(member.id, set()),
+                off=off,
                 first=first,
                 last=last,
                 target=target,
             )
         )
     return out
+
+
+def team_utilisation(
+    session: Session, *, first: date, last: date, target: Mapping[str, float]
+) -> list[MemberUtilisation]:
+    """Each active member's utilisation over [first, last], by name: two queries in all."""
+    return each_member(
+        team=team_with_days_off(session, first=first, last=last),
+        billable=billable_hours_by_member(session, first=first, last=last),
+        first=first,
+        last=last,
+        target=target,
+    )
+
+
+def team_figure(
+    *, members: Iterable[MemberUtilisation], target: Mapping[str, float]
+) -> Utilisation:
+    """The team's utilisation: all its billable hours over all its available hours, so each
+    member weighs by their hours (an average of percents would not)."""
+    rows = [member.utilisation for member in members]
+    return utilisation(
+        billable_hours=sum(row.billable_hours for row in rows),
+        available=sum(row.available_hours for row in rows),
+        target_low=target["target_low"],
+        target_high=target["target_high"],
+    )
 
 
 def month_utilisation(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from model.i18n import N_
 from model.tables import Channel, ClientStatus, DayOffKind, Priority, Status
-from model.utilisation import Band
+from model.utilisation import Band, Utilisation
 
 CHANNEL_TITLES = {
     Channel.EMAIL: N_("Email"),
@@ -48,3 +48,11 @@ BAND_MARKS = {
     Band.ABOVE: ("↑", "$warning"),
 }
 """A utilisation's place against the target band, after its percent."""
+
+
+def utilisation_mark(utilisation: Utilisation | None) -> tuple[str, str]:
+    """ "45%↓" and its style; nothing when no hours were available to use."""
+    if utilisation is None or utilisation.band is None:
+        return ("", "")
+    mark, style = BAND_MARKS[utilisation.band]
+    return (f"{utilisation.percent}%{mark}", style)

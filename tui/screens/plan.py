@@ -43,7 +43,7 @@ from model.task_steps import toggle_sprint
 from model.weeks import as_date, iso_week_label
 from tui.format import due_phrase, hours, literal
 from tui.keys import translate_bindings
-from tui.labels import BAND_MARKS, PRIORITY_MARKS
+from tui.labels import PRIORITY_MARKS, utilisation_mark
 from tui.outage import SurvivesOutages
 from tui.screens.plan_templates import TemplateActions
 from tui.screens.showing import ReadsAfterShowing
@@ -152,15 +152,6 @@ def overload_warning(*, member: MemberLoad) -> Content:
             percent=member.planned_percent,
         )
     return Content.styled(text, "bold $error")
-
-
-def utilisation_mark(*, member: MemberLoad) -> tuple[str, str]:
-    """ " 45%↓": the week's utilisation and its place against the target band."""
-    utilisation = member.utilisation
-    if utilisation is None or utilisation.band is None:
-        return ("", "")
-    mark, style = BAND_MARKS[utilisation.band]
-    return (f" {utilisation.percent}%{mark}", style)
 
 
 def agreement_note(*, client: ClientPlanRow) -> Content:
@@ -435,6 +426,7 @@ class PlanScreen(SurvivesOutages, ReadsAfterShowing, TaskActions, TemplateAction
         lines += [overload_warning(member=member) for member in members if member.overloaded]
         for member in members:
             load = member.load
+            used, used_style = utilisation_mark(member.utilisation)
             style = "bold $error" if member.overloaded else ""
             if member.capacity_hours is None:
                 figures = f"{hours(load.hours, places=1)}h"
@@ -452,7 +444,7 @@ class PlanScreen(SurvivesOutages, ReadsAfterShowing, TaskActions, TemplateAction
                     (f"{literal(member.initials):<3}", "bold"),
                     bar,
                     (f" {figures}", style),
-                    utilisation_mark(member=member),
+                    (f" {used}" if used else "", used_style),
                     (f" ?{load.unestimated}" if load.unestimated else "", "$warning"),
                     (
                         " " + ngettext("{n} day off", "{n} days off", n=member.days_off)
