@@ -6,6 +6,8 @@ import dataclasses
 import tomllib
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from model.config import (
     DEFAULT_URGENCY,
@@ -295,3 +297,16 @@ def test_a_utilisation_band_of_one_point_is_a_band():
 def test_utilisation_refuses_a_negative_percent():
     with pytest.raises(ConfigError, match="out of range"):
         set_value(config=Config(), key="utilisation.target_low", value="-5")
+
+
+@given(low=st.floats(min_value=0, max_value=200), high=st.floats(min_value=0, max_value=200))
+def test_a_band_is_taken_exactly_when_its_ends_are_in_order(low, high):
+    config = set_value(config=Config(), key="utilisation.target_high", value="200")
+    config = set_value(config=config, key="utilisation.target_low", value="0")
+    config = set_value(config=config, key="utilisation.target_high", value=repr(high))
+    if low <= high:
+        after = set_value(config=config, key="utilisation.target_low", value=repr(low))
+        assert after.utilisation == {"target_low": low, "target_high": high}
+    else:
+        with pytest.raises(ConfigError, match="above its high end"):
+            set_value(config=config, key="utilisation.target_low", value=repr(low))

@@ -11,9 +11,11 @@ from model.tables import Client, DayOff, Member, Task
 from model.timetrack import add_entry
 from model.utilisation import (
     Band,
+    MemberUtilisation,
     available_hours,
     day_available_hours,
     entry_day,
+    team_figure,
     team_utilisation,
     utilisation,
 )
@@ -159,3 +161,28 @@ def test_the_store_sums_raw_billable_hours_per_member_in_one_week(store):
     assert (by_name["Anna"].billable_hours, by_name["Anna"].available_hours) == (10.0, 32.0)
     assert by_name["Anna"].band is Band.BELOW
     assert (by_name["Bob"].billable_hours, by_name["Bob"].available_hours) == (3.0, 20.0)
+
+
+def _member(billable: float, available: float) -> MemberUtilisation:
+    return MemberUtilisation(
+        member_id=1,
+        name="M",
+        initials="M",
+        utilisation=utilisation(
+            billable_hours=billable, available=available, target_low=70, target_high=85
+        ),
+    )
+
+
+@given(st.lists(st.tuples(hours, st.floats(min_value=0.5, max_value=80)), min_size=1, max_size=8))
+def test_the_teams_figure_lies_between_its_members_and_weighs_them_by_their_hours(pairs):
+    members = [_member(billable, available) for billable, available in pairs]
+    team = team_figure(members=members, target={"target_low": 70, "target_high": 85})
+    ratios = [member.utilisation.ratio for member in members]
+    assert min(ratios) - 1e-9 <= team.ratio <= max(ratios) + 1e-9
+    assert abs(team.available_hours - sum(available for _b, available in pairs)) < 1e-6
+
+
+def test_a_team_with_no_hours_available_has_no_figure():
+    team = team_figure(members=[_member(2, 0)], target={"target_low": 70, "target_high": 85})
+    assert (team.ratio, team.band, team.percent) == (None, None, None)
