@@ -91,22 +91,6 @@ def days_off(
         return list(session.exec(query).all())
 
 
-def off_days(session: Session, *, first: date, last: date) -> dict[int, set[date]]:
-    """Per member, the days in [first, last] they are off: one query for a whole team."""
-    rows = session.exec(
-        select(DayOff).where(
-            DayOff.archived_at.is_(None), DayOff.first <= last, DayOff.last >= first
-        )
-    ).all()
-    found: dict[int, set[date]] = {}
-    for row in rows:
-        start, end = max(row.first, first), min(row.last, last)
-        days = found.setdefault(row.member_id, set())
-        for offset in range((end - start).days + 1):
-            days.add(start + pendulum.duration(days=offset))
-    return found
-
-
 def workdays_in(*, working_days: str, first: date, days: int) -> list[date]:
     """The member's working days among the `days` days from `first`."""
     start = pendulum.date(first.year, first.month, first.day)
