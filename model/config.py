@@ -276,6 +276,33 @@ def _switch_table(value: Any) -> dict[str, bool]:
     return out
 
 
+DEFAULT_UTILISATION = {"target_low": 70.0, "target_high": 85.0}
+"""The target band of utilisation in percent (see `model.utilisation`)."""
+
+
+def _utilisation_term(term: str, value: Any) -> float:
+    if term not in DEFAULT_UTILISATION:
+        raise Invalid(
+            N_("unknown utilisation setting {term}; known: {terms}"),
+            term=repr(term),
+            terms=", ".join(DEFAULT_UTILISATION),
+        )
+    number = _number(value)
+    if not 0 <= number <= 200:
+        raise Invalid(N_("{value} percent is out of range (0 to 200)"), value=repr(value))
+    return number
+
+
+def _band_in_order(band: Mapping[str, float]) -> None:
+    """A band whose low end is above its high end would mark everyone out of it."""
+    if band["target_low"] > band["target_high"]:
+        raise Invalid(
+            N_("the target's low end {low} % is above its high end {high} %"),
+            low=f"{band['target_low']:g}",
+            high=f"{band['target_high']:g}",
+        )
+
+
 def _binding(binding: str, value: Any) -> str:
     """The keys of one binding, as Textual's keymap takes them: "b" or "b,ctrl+b"."""
     if isinstance(value, list | tuple):
@@ -311,11 +338,17 @@ def _table(value: Any) -> Mapping[str, Any]:
     return value
 
 
-def _number_table(value: Any) -> dict[str, float]:
-    out = dict(DEFAULT_URGENCY)
-    for term, number in _table(value).items():
-        out[term] = _urgency_term(term, number)
-    return out
+def _filled(head: str) -> Callable[[Any], dict[str, Any]]:
+    """A table setting read whole: its defaults, then each entry given, checked as one."""
+
+    def read(value: Any) -> dict[str, Any]:
+        out = TABLE_BASE[head]()
+        for term, entry in _table(value).items():
+            out[term] = TABLES[head](term, entry)
+        check_whole(head=head, table=out)
+        return out
+
+    return read
 
 
 def _key_table(value: Any) -> dict[str, str]:
@@ -346,6 +379,7 @@ class Config:
     urgency: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_URGENCY))
     keys: dict[str, str] = field(default_factory=dict)
     reminders: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(REMINDERS, True))
+    utilisation: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_UTILISATION))
 
     @property
     def sprint_start_index(self) -> int:
@@ -370,15 +404,17 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "retro_checklist": _names,
     "silence_alert_days": _minutes,
     "default_estimate_hours": _hours,
-    "urgency": _number_table,
+    "urgency": _filled("urgency"),
     "keys": _key_table,
     "reminders": _switch_table,
+    "utilisation": _filled("utilisation"),
 }
 
 TABLES: dict[str, Callable[[str, Any], Any]] = {
     "urgency": _urgency_term,
     "keys": _binding,
     "reminders": _reminder_switch,
+    "utilisation": _utilisation_term,
 }
 """The settings that are tables, and how one entry of each is read."""
 
@@ -386,7 +422,19 @@ TABLE_BASE: dict[str, Callable[[], dict[str, Any]]] = {
     "urgency": lambda: dict(DEFAULT_URGENCY),
     "keys": dict,
     "reminders": lambda: dict.fromkeys(REMINDERS, True),
+    "utilisation": lambda: dict(DEFAULT_UTILISATION),
 }
+
+WHOLE_CHECKS: dict[str, Callable[[Mapping[str, Any]], None]] = {
+    "utilisation": _band_in_order,
+}
+"""Tables whose entries must also agree with each other, and the check of each."""
+
+
+def check_whole(*, head: str, table: Mapping[str, Any]) -> None:
+    """Refuse (Invalid) a table whose entries, each good alone, do not agree together."""
+    if head in WHOLE_CHECKS:
+        WHOLE_CHECKS[head](table)
 
 
 def _utf8(text: str) -> bool:
@@ -497,6 +545,11 @@ def _read(*, data: Mapping[str, Any], text: str) -> tuple[dict[str, Any], list[P
                     table[entry] = TABLES[key](entry, value)
                 except (ValueError, TypeError) as error:
                     problem(_unused(error), key, *entry.split("."))
+            try:
+                check_whole(head=key, table=table)
+            except Invalid as error:
+                problem(_unused(error), key)
+                continue
             values[key] = table
         else:
             try:
@@ -607,8 +660,23 @@ def write_keys(*, path: Path | None = None, values: Mapping[str, Any]) -> Path:
     def change(document) -> None:
         for key, value in checked.items():
             _set(document, key=key, value=value)
+        for head in {key.partition(".")[0] for key in checked} & WHOLE_CHECKS.keys():
+            _check_written(document, head=head)
 
     return _edit(path=path or config_path(), change=change)
+
+
+def _check_written(document, *, head: str) -> None:
+    """The table as the file now holds it, read as `load` reads it, must agree with itself."""
+    table = TABLE_BASE[head]()
+    written = document.get(head)
+    for entry, value in written.items() if _is_table(written) else ():
+        with contextlib.suppress(ValueError, TypeError):  # an entry `load` would report
+            table[entry] = TABLES[head](entry, value)
+    try:
+        check_whole(head=head, table=table)
+    except Invalid as error:
+        raise ConfigError(N_("{key}: {error}"), key=head, error=error) from None
 
 
 def unset_keys(*, path: Path | None = None, keys: Iterable[str]) -> list[str]:
@@ -644,6 +712,10 @@ def set_value(*, config: Config, key: str, value: str) -> Config:
     if rest:
         table = dict(getattr(config, head))
         table[rest] = parsed
+        try:
+            check_whole(head=head, table=table)
+        except Invalid as error:
+            raise ConfigError(N_("{key}: {error}"), key=key, error=error) from None
         parsed = table
     return replace(config, **{head: parsed})
 

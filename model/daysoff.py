@@ -12,8 +12,9 @@ from datetime import date
 from typing import Any
 
 import pendulum
+from sqlalchemy import and_
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from model import clock
 from model.db import reading, transaction
@@ -90,22 +91,6 @@ def days_off(
         return list(session.exec(query).all())
 
 
-def off_days(session: Session, *, first: date, last: date) -> dict[int, set[date]]:
-    """Per member, the days in [first, last] they are off: one query for a whole team."""
-    rows = session.exec(
-        select(DayOff).where(
-            DayOff.archived_at.is_(None), DayOff.first <= last, DayOff.last >= first
-        )
-    ).all()
-    found: dict[int, set[date]] = {}
-    for row in rows:
-        start, end = max(row.first, first), min(row.last, last)
-        days = found.setdefault(row.member_id, set())
-        for offset in range((end - start).days + 1):
-            days.add(start + pendulum.duration(days=offset))
-    return found
-
-
 def workdays_in(*, working_days: str, first: date, days: int) -> list[date]:
     """The member's working days among the `days` days from `first`."""
     start = pendulum.date(first.year, first.month, first.day)
@@ -139,19 +124,35 @@ def week_hours(*, weekly_hours: float, working_days: str, available: int) -> flo
     return weekly_hours * min(available, per_week) / per_week
 
 
-def team_days_off(session: Session, *, week_start: date) -> int:
-    """Working days the active members are off in the week from `week_start`."""
-    first = pendulum.date(week_start.year, week_start.month, week_start.day)
-    away = off_days(session, first=first, last=first.add(days=6))
-    if not away:
-        return 0
-    members = session.exec(
-        select(Member.id, Member.working_days).where(Member.active, Member.id.in_(list(away)))
+def team_with_days_off(
+    session: Session, *, first: date, last: date
+) -> list[tuple[Member, set[date]]]:
+    """The active members by name, each with their days off in [first, last]: one query
+    (members joined to their days off) where reading them apart takes two."""
+    rows = session.exec(
+        select(Member, DayOff.first, DayOff.last)
+        .join(
+            DayOff,
+            and_(
+                col(DayOff.member_id) == col(Member.id),
+                col(DayOff.archived_at).is_(None),
+                col(DayOff.first) <= last,
+                col(DayOff.last) >= first,
+            ),
+            isouter=True,
+        )
+        .where(Member.active)
+        .order_by(col(Member.name), col(Member.id))
     ).all()
-    return sum(
-        off_workdays(working_days=days, week_start=first, off=away[member_id])
-        for member_id, days in members
-    )
+    found: dict[int | None, tuple[Member, set[date]]] = {}
+    for member, off_first, off_last in rows:
+        _member, days = found.setdefault(member.id, (member, set()))
+        if off_first is None:
+            continue
+        start, end = max(off_first, first), min(off_last, last)
+        for offset in range((end - start).days + 1):
+            days.add(start + pendulum.duration(days=offset))
+    return list(found.values())
 
 
 def away_today(session: Session, *, today: date) -> dict[int, str]:

@@ -8,7 +8,11 @@ The rules the Plan screen and the retro share:
   (`retro_minutes`). Their **load** is the sum of the estimates of their sprint
   tasks not done; a task without an estimate counts as
   `default_estimate_hours` and is flagged, so an empty estimate never makes
-  someone look free.
+  someone look free. Planned hours over capacity is the **planned percent**;
+  above 100 the member is overloaded.
+- **Utilisation** of a member in the sprint's week is `model.utilisation`'s:
+  billable hours recorded in the week over the hours available in it (weekly
+  capacity less days off, meetings not taken off), against the config's band.
 - **Planned hours per client** count the same way (estimates of the client's
   sprint tasks not done, default for the unestimated ones) and are held
   against what is left of the month's paid hours: budget minus hours spent in
@@ -47,7 +51,7 @@ from model import clock
 from model.budgets import BudgetStatus
 from model.clients import active_clients
 from model.config import Config
-from model.daysoff import available_days, off_days, off_workdays, week_hours
+from model.daysoff import available_days, off_workdays, team_with_days_off, week_hours
 from model.db import reading, transaction
 from model.i18n import _, ngettext
 from model.reports.hours import is_internal, md_text, status_words
@@ -63,6 +67,7 @@ from model.tables import (
 )
 from model.tasks import NotFoundError
 from model.urgency import terms
+from model.utilisation import Utilisation, billable_hours_by_member, member_utilisation
 from model.weeks import as_date
 
 BACKLOG_STATUSES = (Status.BACKLOG, Status.TODO)
@@ -130,10 +135,20 @@ class MemberLoad:
     load: Load
     days_off: int = 0
     """Working days of the sprint the member is off (already taken off the capacity)."""
+    utilisation: Utilisation | None = None
+    """Billable hours of the sprint's week over the hours available in it (`model.utilisation`);
+    none for the unassigned work."""
 
     @property
     def overloaded(self) -> bool:
         return self.capacity_hours is not None and self.load.hours > self.capacity_hours
+
+    @property
+    def planned_percent(self) -> int | None:
+        """Planned hours as a whole percent of capacity; none without a capacity to hold them to."""
+        if not self.capacity_hours:
+            return None
+        return round(self.load.hours / self.capacity_hours * 100)
 
 
 # --- agreement -----------------------------------------------------------------------------
@@ -469,11 +484,10 @@ def plan_view(
             plan.client_id: plan
             for plan in session.exec(select(ClientPlan).where(ClientPlan.sprint_id == sprint.id))
         }
-        members = list(
-            session.exec(select(Member).where(Member.active).order_by(Member.name)).all()
-        )
         week_first = as_date(sprint.week_start)
-        away = off_days(session, first=week_first, last=week_first.add(days=6))
+        week_last = week_first.add(days=6)
+        team = team_with_days_off(session, first=week_first, last=week_last)
+        billable = billable_hours_by_member(session, first=week_first, last=week_last)
     planned.sort(key=lambda task: task.status == Status.DONE)
     by_client = _by_client(planned)
     open_by_member: dict[int | None, list[float | None]] = {}
@@ -515,16 +529,24 @@ def plan_view(
                 config=config,
                 week_start=sprint.week_start,
                 working_days=member.working_days,
-                off=away.get(member.id, ()),
+                off=off,
             ),
             load=load_of(estimates=open_by_member.get(member.id, []), default=default),
             days_off=off_workdays(
                 working_days=member.working_days,
                 week_start=week_first,
-                off=away.get(member.id, ()),
+                off=off,
             ),
+            utilisation=member_utilisation(
+                member=member,
+                billable_hours=billable.get(member.id, 0.0),
+                off=off,
+                first=week_first,
+                last=week_last,
+                target=config.utilisation,
+            ).utilisation,
         )
-        for member in members
+        for member, off in team
     ]
     if None in open_by_member:
         loads.append(

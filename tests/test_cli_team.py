@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from sqlmodel import select
 
 from model.config import config_path, load
 from model.daysoff import days_off
@@ -15,7 +16,7 @@ from model.db import sqlite_url, transaction
 from model.exchange import export_json
 from model.members import find_member, team
 from model.store import open_store
-from model.tables import Member, Status
+from model.tables import Client, Member, Status
 from model.tasks import get_task
 from tests.agency import this_weeks_sprint
 from tui.cli import run
@@ -361,3 +362,74 @@ def test_accept_takes_an_id_the_database_can_hold_or_refuses_it_as_usage(deck, c
 def test_config_refuses_a_name_with_control_characters_or_too_long(deck, capsys):
     assert refused(deck, capsys, "config", "set", "theme", "dark\x1b[31m", code=1)
     assert refused(deck, capsys, "config", "set", "theme", "x" * 5000, code=1)
+
+
+# --- report team ----------------------------------------------------------------------------
+
+
+def a_billable_month(deck: Deck, capsys) -> None:
+    """Anna: 152 h available in November (21 working days, 2 off), 114 h billable (75 %);
+    Dmytro: 127.5 h available (17 days of 7.5 h), none billable."""
+    import pendulum
+
+    from model.tasks import create_task
+    from model.timetrack import add_entry
+
+    two_members(deck, capsys)
+    add(deck, capsys, "client", "add", "Acme", "--code", "ACME")
+    add(deck, capsys, "member", "off", "AK", "--from", "2026-11-19", "--to", "2026-11-20")
+    with transaction(deck.engine) as session:
+        client_id = session.exec(select(Client.id).where(Client.code == "ACME")).one()
+    task = create_task(deck.engine, client_id=client_id, title="Ads", status=Status.TODO)
+    anna = find_member(deck.engine, name="AK")
+    workdays = [2, 3, 4, 5, 6, 9, 10, 11, 12, 13, 16, 17]
+    for day in [*workdays, 31]:  # the 31st: October's, not November's
+        month = 10 if day == 31 else 11
+        start = pendulum.datetime(2026, month, day, 8, tz="Europe/Kyiv")
+        add_entry(
+            deck.engine, task_id=task.id, member_id=anna.id, start=start, end=start.add(hours=9.5)
+        )
+
+
+def test_report_team_shows_each_members_month_against_the_target(deck, capsys):
+    a_billable_month(deck, capsys)
+    lines = add(deck, capsys, "report", "team", "--month", "2026-11").splitlines()
+    assert lines[0] == "Utilisation, 2026-11 (target 70–85 %)"
+    assert lines[1].split() == ["NAME", "AVAILABLE", "BILLABLE", "UTILISATION", "BAND"]
+    assert lines[2].split() == ["Anna", "Koval", "152", "114", "75", "%", "in", "target"]
+    assert lines[3].split() == ["Dmytro", "Shevchenko", "127.5", "0", "0", "%", "under", "target"]
+    rows = json.loads(add(deck, capsys, "report", "team", "--month", "2026-11", "--json"))
+    assert rows[0] == {
+        "name": "Anna Koval",
+        "initials": "AK",
+        "month": "2026-11",
+        "available_hours": 152.0,
+        "billable_hours": 114.0,
+        "utilisation_percent": 75,
+        "band": "in",
+    }
+    assert (rows[1]["utilisation_percent"], rows[1]["band"]) == (0, "below")
+
+
+def test_report_team_defaults_to_this_month_and_follows_the_configs_band(deck, capsys):
+    a_billable_month(deck, capsys)
+    add(deck, capsys, "config", "set", "utilisation.target_low", "80")
+    lines = add(deck, capsys, "report", "team").splitlines()
+    assert lines[0] == "Utilisation, 2026-11 (target 80–85 %)"
+    assert lines[2].split()[-2:] == ["under", "target"]
+    [anna, _dmytro] = json.loads(
+        add(deck, capsys, "report", "team", "--month", "2026-10", "--json")
+    )
+    assert (anna["billable_hours"], anna["band"]) == (9.5, "below")
+
+
+def test_report_team_on_an_empty_team_says_how_to_add_someone(deck, capsys):
+    assert "clientdeck member add NAME" in one_line(add(deck, capsys, "report", "team"))
+    assert json.loads(add(deck, capsys, "report", "team", "--json")) == []
+
+
+@pytest.mark.parametrize("month", ["2026-13", "soon", "11.2026"])
+def test_report_team_refuses_a_month_it_cannot_read_in_the_users_language(deck, capsys, month):
+    add(deck, capsys, "config", "set", "language", "uk")
+    line = refused(deck, capsys, "report", "team", "--month", month, code=2)
+    assert line == f"clientdeck report team: {month!r} — не місяць на кшталт 2026-12"

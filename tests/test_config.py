@@ -6,6 +6,8 @@ import dataclasses
 import tomllib
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from model.config import (
     DEFAULT_URGENCY,
@@ -148,6 +150,9 @@ def test_a_value_of_the_wrong_type_gives_defaults_and_names_the_key(config_file,
         ("reminders.bogus", "off"),
         ("currency", "euro"),
         ("currency", "E1R"),
+        ("utilisation.target_low", "most"),
+        ("utilisation.target_high", "250"),
+        ("utilisation.bogus", "80"),
     ],
 )
 def test_set_value_rejects_bad_values(key, value):
@@ -231,6 +236,7 @@ def custom_config() -> Config:
         urgency={**DEFAULT_URGENCY, "fire": 9.5, "waiting": -1.0},
         keys={"board": "b", "app.quit": "ctrl+q"},
         reminders={**dict.fromkeys(REMINDERS, True), "cadence": False},
+        utilisation={"target_low": 60.0, "target_high": 90.0},
     )
 
 
@@ -279,3 +285,42 @@ def test_budget_alerts_switch_off_next_to_the_other_reminders(tmp_path):
     assert set_value(config=Config(), key="reminders.budget", value="off").reminders == (
         loaded.config.reminders
     )
+
+
+def test_utilisation_band_defaults_and_changes():
+    assert Config().utilisation == {"target_low": 70.0, "target_high": 85.0}
+    after = set_value(config=Config(), key="utilisation.target_low", value="65")
+    assert after.utilisation == {"target_low": 65.0, "target_high": 85.0}
+    assert changed_keys(Config(), after) == {"utilisation"}
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("utilisation.target_low", "90"), ("utilisation.target_high", "60")],
+)
+def test_a_utilisation_band_out_of_order_is_refused(key, value):
+    with pytest.raises(ConfigError, match=rf"{key}: the target's low end .* above its high end"):
+        set_value(config=Config(), key=key, value=value)
+
+
+def test_a_utilisation_band_of_one_point_is_a_band():
+    after = set_value(config=Config(), key="utilisation.target_low", value="85")
+    assert after.utilisation == {"target_low": 85.0, "target_high": 85.0}
+
+
+def test_utilisation_refuses_a_negative_percent():
+    with pytest.raises(ConfigError, match="out of range"):
+        set_value(config=Config(), key="utilisation.target_low", value="-5")
+
+
+@given(low=st.floats(min_value=0, max_value=200), high=st.floats(min_value=0, max_value=200))
+def test_a_band_is_taken_exactly_when_its_ends_are_in_order(low, high):
+    config = set_value(config=Config(), key="utilisation.target_high", value="200")
+    config = set_value(config=config, key="utilisation.target_low", value="0")
+    config = set_value(config=config, key="utilisation.target_high", value=repr(high))
+    if low <= high:
+        after = set_value(config=config, key="utilisation.target_low", value=repr(low))
+        assert after.utilisation == {"target_low": low, "target_high": high}
+    else:
+        with pytest.raises(ConfigError, match="above its high end"):
+            set_value(config=config, key="utilisation.target_low", value=repr(low))

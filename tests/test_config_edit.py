@@ -450,3 +450,34 @@ def test_shell_show_prints_the_settings_in_force(user_file, capsys):
     shown = tomllib.loads(capsys.readouterr().out)
     assert shown["me"] == "Olena Kravets" and shown["keys"] == KEPT["keys"]
     assert "colour" not in shown
+
+
+# --- the utilisation band: both ends in order ---------------------------------------------------
+
+
+def test_a_band_out_of_order_in_the_file_is_reported_and_the_default_band_used(user_file):
+    user_file.write_text("[utilisation]\ntarget_low = 90\ntarget_high = 80\n", encoding="utf-8")
+    loaded = load()
+    assert loaded.config.utilisation == Config().utilisation
+    assert "line 1: utilisation: the target's low end 90 % is above its high end 80 %" in (
+        loaded.problem or ""
+    )
+
+
+def test_a_write_that_puts_the_band_out_of_order_is_refused_and_writes_nothing(user_file):
+    write_keys(values={"utilisation.target_high": 80})
+    before = user_file.read_text(encoding="utf-8")
+    with pytest.raises(ConfigError, match="utilisation: the target's low end 81 %"):
+        write_keys(values={"utilisation.target_low": 81})
+    assert user_file.read_text(encoding="utf-8") == before
+    write_keys(values={"utilisation.target_low": 50, "utilisation.target_high": 60})
+    assert load().config.utilisation == {"target_low": 50.0, "target_high": 60.0}
+
+
+def test_shell_refuses_a_band_out_of_order_in_the_files_language(user_file, capsys):
+    assert run(["config", "set", "utilisation.target_low", "95"]) == 1
+    lines = err_lines(capsys)
+    assert "нижня межа цілі 95 % вища за верхню 85 %" in lines[-1]
+    assert user_file.read_text(encoding="utf-8") == USER_FILE
+    assert run(["config", "set", "utilisation.target_low", "60"]) == 0
+    assert load().config.utilisation == {"target_low": 60.0, "target_high": 85.0}

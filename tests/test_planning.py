@@ -40,6 +40,7 @@ from model.tables import (
     Budget,
     Client,
     ClientPlan,
+    DayOff,
     Member,
     Sprint,
     Status,
@@ -145,6 +146,33 @@ def test_member_load_counts_open_sprint_work_only(shop):
     assert members["—"].member_id is None
     assert members["—"].load.hours == 5.0
     assert not members["—"].overloaded
+
+
+def test_members_carry_the_weeks_utilisation_and_their_planned_percent(shop):
+    """Bob (20 h a week) is off on Friday: 16 h available; 12 billable hours this week
+    (the 3 of the Sunday before do not count) make 75 %, in the band; 20 h planned of 13
+    (less the meetings of four days) is 154 %."""
+    from model.timetrack import add_entry
+    from model.utilisation import Band
+
+    work = shop.task(assignee_id=shop.bob, estimate_hours=20, sprint_id=shop.sprint_id)
+    with transaction(shop.engine) as session:
+        session.add(DayOff(member_id=shop.bob, first=MONDAY.add(days=4), last=MONDAY.add(days=4)))
+    for day, length in ((MONDAY, 8), (MONDAY.add(days=1), 4)):
+        at = pendulum.datetime(day.year, day.month, day.day, 9, tz="Europe/Kyiv")
+        add_entry(shop.engine, task_id=work, member_id=shop.bob, start=at, end=at.add(hours=length))
+    sunday = pendulum.datetime(2026, 11, 15, 12, tz="Europe/Kyiv")
+    add_entry(shop.engine, task_id=work, member_id=shop.bob, start=sunday, end=sunday.add(hours=3))
+
+    members = {member.initials: member for member in shop.view().members}
+    bob = members["BO"].utilisation
+    assert (bob.billable_hours, bob.available_hours, bob.percent) == (12.0, 16.0, 75)
+    assert bob.band is Band.IN
+    assert members["BO"].planned_percent == 154
+    assert members["AN"].utilisation.band is Band.BELOW and members["AN"].planned_percent == 0
+    strict = Config(time_zone="Europe/Kyiv", utilisation={"target_low": 80, "target_high": 90})
+    bob_strict = {m.initials: m for m in shop.view(config=strict).members}["BO"].utilisation
+    assert bob_strict.band is Band.BELOW
 
 
 def test_the_default_estimate_comes_from_the_config(shop):

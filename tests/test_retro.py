@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import stat
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pendulum
@@ -47,6 +48,7 @@ from model.tables import (
     ActionItem,
     Client,
     ClientPlan,
+    DayOff,
     Interaction,
     Member,
     Retro,
@@ -65,6 +67,7 @@ from model.tasks import (
 )
 from model.timesheets import approve_week, submit_week
 from model.timetrack import add_entry
+from model.utilisation import Band
 from model.weeks import Span
 from tui.cli import run
 
@@ -259,6 +262,32 @@ def test_the_numbers_of_the_fixture_sprint(week):
         ("ACME", pytest.approx(8), 10, pytest.approx(9), 40),
         ("BETA", pytest.approx(1.5), 4, pytest.approx(1.5), None),
     ]
+
+
+def test_the_teams_utilisation_of_the_week(week):
+    """AK's 8 h and BS's 1.5 h of the week are billable (last week's hour is not this week's),
+    of 2 × 40 h available: 12 %, under the 70–85 % band."""
+    team = sprint_numbers(week.engine, sprint_id=week.sprint).utilisation
+    assert (team.billable_hours, team.available_hours) == (pytest.approx(9.5), 80)
+    assert (team.percent, team.band) == (12, Band.BELOW)
+    # BS is off on Thursday and Friday; two hours on the agency's own work are never billable.
+    with transaction(week.engine) as session:
+        own = Client(name="Our agency", code=AGENCY_CODE, created_at=kyiv(1, 9))
+        session.add(own)
+        session.add(
+            DayOff(member_id=week.ids["BS"], first=date(2026, 11, 19), last=date(2026, 11, 20))
+        )
+        session.flush()
+        own_id = own.id
+    inner = create_task(week.engine, client_id=own_id, title="Hiring", status=Status.DOING)
+    add_entry(
+        week.engine, task_id=inner.id, member_id=week.ids["AK"], start=kyiv(18, 8), end=kyiv(18, 10)
+    )
+    team = sprint_numbers(
+        week.engine, sprint_id=week.sprint, target={"target_low": 10, "target_high": 20}
+    ).utilisation
+    assert (team.billable_hours, team.available_hours) == (pytest.approx(9.5), 64)
+    assert (team.percent, team.band) == (15, Band.IN)
 
 
 def test_the_burn_replays_membership_status_and_estimates(week):

@@ -36,7 +36,12 @@ def cmd_report_retro(ctx: Context, args: argparse.Namespace) -> int:
     sprint = find_sprint(ctx.engine, week_start=week_start)
     if sprint is None:
         raise Failure(_("no sprint for the week {week}", week=iso_week_label(day=week_start)))
-    view = retro_view(ctx.engine, sprint_id=sprint.id, checklist_keys=ctx.config.retro_checklist)
+    view = retro_view(
+        ctx.engine,
+        sprint_id=sprint.id,
+        checklist_keys=ctx.config.retro_checklist,
+        target=ctx.config.utilisation,
+    )
     text = render_markdown(view)
     emit(text=text, out=args.out)
     return 0

@@ -1,4 +1,5 @@
-"""Shell commands for the team: `member …`, `whoami` and `accept` (an inbox task into the sprint).
+"""Shell commands for the team: `member …`, `whoami`, `accept` (an inbox task into the sprint)
+and `report team` (each member's utilisation over a month).
 
 Members are named by their full name or their initials, as `find_member` finds
 them; a name that matches nobody is refused with the team's names, so the next
@@ -12,8 +13,8 @@ from typing import Any
 
 from model import clock
 from model.i18n import N_, _
-from tui.cli import PROG, Context, Failure, UsageError, say, task_id_arg
-from tui.cli_agency import changes_of, number, print_json, table
+from tui.cli import PROG, Context, Failure, UsageError, command_group, say, task_id_arg
+from tui.cli_agency import changes_of, month_of, number, print_json, table
 from tui.format import hours
 
 KINDS = ("holiday", "vacation", "sick")
@@ -70,6 +71,13 @@ def register(*, commands, parents: list[argparse.ArgumentParser]) -> None:
     off.add_argument("--kind", choices=KINDS, default="vacation")
     off.add_argument("--note", default="")
     off.set_defaults(handler=cmd_member_off)
+
+    report = command_group(commands=commands, name="report", parents=parents).add_parser(
+        "team", parents=parents, help=_("each member's utilisation over a month")
+    )
+    report.add_argument("--month", metavar="2026-11", help=_("a month (default: this month)"))
+    report.add_argument("--json", action="store_true", help=_("a JSON array for scripts"))
+    report.set_defaults(handler=cmd_report_team)
 
     whoami = commands.add_parser("whoami", parents=parents, help=_("who 'me' is in the config"))
     whoami.set_defaults(handler=cmd_whoami)
@@ -258,6 +266,60 @@ def cmd_member_off(ctx: Context, args: argparse.Namespace) -> int:
             first=first.isoformat(),
             last=last.isoformat(),
         )
+    )
+    return 0
+
+
+# --- report team ----------------------------------------------------------------------------
+
+
+def cmd_report_team(ctx: Context, args: argparse.Namespace) -> int:
+    """Billable hours over available hours, per member, against the config's target band."""
+    from model.utilisation import BAND_WORDS, month_utilisation
+
+    month = month_of(args.month, command="report team")
+    target = ctx.config.utilisation
+    rows = month_utilisation(ctx.engine, month=month, target=target)
+    label = month.format("YYYY-MM")
+    if args.json:
+        print_json(
+            [
+                {
+                    "name": row.name,
+                    "initials": row.initials,
+                    "month": label,
+                    "available_hours": round(row.utilisation.available_hours, 2),
+                    "billable_hours": round(row.utilisation.billable_hours, 2),
+                    "utilisation_percent": row.utilisation.percent,
+                    "band": row.utilisation.band.value if row.utilisation.band else None,
+                }
+                for row in rows
+            ]
+        )
+        return 0
+    if not rows:
+        say(_("there are no members yet; clientdeck member add NAME adds one"))
+        return 0
+    say(
+        _(
+            "Utilisation, {month} (target {low}–{high} %)",
+            month=label,
+            low=hours(target["target_low"]),
+            high=hours(target["target_high"]),
+        )
+    )
+    table(
+        header=[_("NAME"), _("AVAILABLE"), _("BILLABLE"), _("UTILISATION"), _("BAND")],
+        rows=[
+            [
+                row.name,
+                hours(row.utilisation.available_hours, places=1),
+                hours(row.utilisation.billable_hours, places=1),
+                "–" if row.utilisation.percent is None else f"{row.utilisation.percent} %",
+                _(BAND_WORDS[row.utilisation.band]) if row.utilisation.band else "–",
+            ]
+            for row in rows
+        ],
     )
     return 0
 

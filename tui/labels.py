@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from model.i18n import N_
 from model.tables import Channel, ClientStatus, DayOffKind, Priority, Status
+from model.utilisation import Band, Utilisation
 
 CHANNEL_TITLES = {
     Channel.EMAIL: N_("Email"),
@@ -40,3 +41,18 @@ PRIORITY_MARKS = {
     Priority.NORMAL: ("", ""),
     Priority.LOW: ("↓", "$text-muted"),
 }
+
+BAND_MARKS = {
+    Band.BELOW: ("↓", "$warning"),
+    Band.IN: ("✓", "$success"),
+    Band.ABOVE: ("↑", "$warning"),
+}
+"""A utilisation's place against the target band, after its percent."""
+
+
+def utilisation_mark(utilisation: Utilisation | None) -> tuple[str, str]:
+    """ "45%↓" and its style; nothing when no hours were available to use."""
+    if utilisation is None or utilisation.band is None:
+        return ("", "")
+    mark, style = BAND_MARKS[utilisation.band]
+    return (f"{utilisation.percent}%{mark}", style)

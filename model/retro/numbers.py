@@ -1,4 +1,5 @@
-"""The sprint's figures: planned, done, added, not done, fires, promises, waiting, hours, burn.
+"""The sprint's figures: planned, done, added, not done, fires, promises, waiting, hours, burn,
+days off and the team's utilisation.
 
 
 What a sprint held is read from task events, not from today's fields: once a
@@ -15,7 +16,7 @@ undone before its end are not the sprint's.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -26,12 +27,14 @@ from sqlmodel import Session, select
 
 from model import clock
 from model.budgets import month_hours
-from model.daysoff import team_days_off
+from model.config import DEFAULT_UTILISATION
+from model.daysoff import off_workdays, team_with_days_off
 from model.db import reading
 from model.promises import PromiseState, state
 from model.retro.sprint import get_sprint, plain_utc, sprint_end, sprint_span
 from model.tables import Client, ClientPlan, ClientStatus, Sprint, Standup, Status, Task, TaskEvent
 from model.timetrack import hours_by_client
+from model.utilisation import Utilisation, billable_hours_by_member, each_member, team_figure
 from model.weeks import Span, as_date, local_midnight
 
 _HISTORY_FIELDS = ("sprint_id", "status", "estimate_hours", "archived_at")
@@ -226,6 +229,9 @@ class SprintNumbers:
     burn: tuple[float | None, ...]
     days_off: int = 0
     """Working days the active team was off in the sprint week (they took its capacity)."""
+    utilisation: Utilisation | None = None
+    """The active team's billable hours of the week over its available hours
+    (`model.utilisation.team_figure`), against the config's band."""
 
 
 def _promises(session: Session, *, sprint: Sprint) -> tuple[int, int]:
@@ -283,8 +289,27 @@ def _client_hours(
     return tuple(sorted(rows, key=lambda row: (-row.hours, row.code.casefold())))
 
 
-def sprint_numbers(engine: Engine, *, sprint_id: int) -> SprintNumbers:
-    """The figures of a retro, for an open sprint as of now and for a closed one as it closed."""
+def _team_week(
+    session: Session, *, sprint: Sprint, target: Mapping[str, float]
+) -> tuple[int, Utilisation]:
+    """The working days the active team was off in the sprint week, and its utilisation."""
+    first = as_date(sprint.week_start)
+    last = first.add(days=6)
+    team = team_with_days_off(session, first=first, last=last)
+    billable = billable_hours_by_member(session, first=first, last=last)
+    days_off = sum(
+        off_workdays(working_days=member.working_days, week_start=first, off=off)
+        for member, off in team
+    )
+    members = each_member(team=team, billable=billable, first=first, last=last, target=target)
+    return days_off, team_figure(members=members, target=target)
+
+
+def sprint_numbers(
+    engine: Engine, *, sprint_id: int, target: Mapping[str, float] = DEFAULT_UTILISATION
+) -> SprintNumbers:
+    """The figures of a retro, for an open sprint as of now and for a closed one as it closed;
+    `target` is the config's utilisation band."""
     sprint = get_sprint(engine, sprint_id=sprint_id)
     key = str(sprint.id)
     span = sprint_span(sprint)
@@ -305,7 +330,7 @@ def sprint_numbers(engine: Engine, *, sprint_id: int) -> SprintNumbers:
             .where(Standup.finished_at >= span.start, Standup.finished_at < span.end)
         ).one()
         kept, broken = _promises(session, sprint=sprint)
-        days_off = team_days_off(session, week_start=as_date(sprint.week_start))
+        days_off, utilisation = _team_week(session, sprint=sprint, target=target)
         at_end = {h.id: _sprint_fields(h, key=key, at=end, strict=strict) for h in histories}
         tasks = [h for h in histories if at_end[h.id] is not None]
         clients = _client_hours(
@@ -337,4 +362,5 @@ def sprint_numbers(engine: Engine, *, sprint_id: int) -> SprintNumbers:
         clients=clients,
         burn=_burn(histories, sprint=sprint, key=key, end=end, strict=strict),
         days_off=days_off,
+        utilisation=utilisation,
     )

@@ -7,12 +7,13 @@ with the same words for the week and for what became of each action item.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
 
 from model import clock
+from model.config import DEFAULT_UTILISATION
 from model.i18n import _
 from model.reports.hours import md_cell
 from model.retro.checklist import Check, checklist
@@ -27,6 +28,7 @@ from model.retro.notes import (
 from model.retro.numbers import SprintNumbers, sprint_numbers
 from model.retro.sprint import get_sprint
 from model.tables import RetroNote, Sprint, SprintState, Status
+from model.utilisation import BAND_WORDS, Utilisation
 from model.weeks import as_date, iso_week_label
 
 
@@ -50,10 +52,17 @@ class RetroView:
         return self.sprint.state == SprintState.CLOSED
 
 
-def retro_view(engine: Engine, *, sprint_id: int, checklist_keys: Sequence[str]) -> RetroView:
+def retro_view(
+    engine: Engine,
+    *,
+    sprint_id: int,
+    checklist_keys: Sequence[str],
+    target: Mapping[str, float] = DEFAULT_UTILISATION,
+) -> RetroView:
+    """`target` is the config's utilisation band, which the team's utilisation is held to."""
     return RetroView(
         sprint=get_sprint(engine, sprint_id=sprint_id),
-        numbers=sprint_numbers(engine, sprint_id=sprint_id),
+        numbers=sprint_numbers(engine, sprint_id=sprint_id, target=target),
         checks=checklist(engine, sprint_id=sprint_id, keys=checklist_keys),
         notes=notes(engine, sprint_id=sprint_id),
         actions=action_items(engine, sprint_id=sprint_id),
@@ -89,6 +98,19 @@ def action_details(*, line: ActionLine) -> str:
     return ", ".join(parts)
 
 
+def utilisation_words(figure: Utilisation | None) -> str:
+    """ "62 % (under target), 24.5 of 40 h billable", or a dash when no hours were available."""
+    if figure is None or figure.band is None:
+        return "—"
+    return _(
+        "{percent} % ({band}), {billable} of {available} h billable",
+        percent=figure.percent,
+        band=_(BAND_WORDS[figure.band]),
+        billable=f"{round(figure.billable_hours, 1):g}",
+        available=f"{round(figure.available_hours, 1):g}",
+    )
+
+
 def _number(value: float | None, *, places: int = 2) -> str:
     return "—" if value is None else f"{value:.{places}f}"
 
@@ -118,6 +140,7 @@ def render_markdown(view: RetroView) -> str:
         (_("Promises broken"), str(numbers.promises_broken)),
         (_("Days waiting on clients"), _number(numbers.waiting_days, places=1)),
         (_("Stand-ups held"), str(numbers.standups)),
+        (_("Utilisation"), utilisation_words(numbers.utilisation)),
     )
     lines += ["", f"## {_('Numbers')}", "", f"| {_('Figure')} | |", "|---|---:|"]
     lines += [f"| {label} | {value} |" for label, value in figures]

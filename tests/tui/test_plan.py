@@ -5,6 +5,7 @@ from __future__ import annotations
 import stat
 
 import pendulum
+import pytest
 import time_machine
 from sqlmodel import select
 
@@ -240,15 +241,9 @@ async def test_t_times_the_selected_task(agency, make_app):
         assert running is not None and running.entry.task_id == task_id
 
 
-def test_plan_with_an_overloaded_member_and_an_over_budget_client(
-    agency, make_app, snap_compare, frozen
-):
-    """DS holds 38 h against 36.5 h; MK has 4 h of its month left for 5 h planned.
-
-    NWB agreed on Monday and got a task since, so its plan shows what changed.
-    """
-    engine, ids = agency
-    sprint_id = create_task(
+def overload_ds(engine, ids) -> int:
+    """32 h more for DS in this week's sprint: 38 h against 36.5 h. The sprint's id."""
+    return create_task(
         engine,
         client_id=ids["NWB"],
         title="Quarterly media plan",
@@ -257,20 +252,37 @@ def test_plan_with_an_overloaded_member_and_an_over_budget_client(
         assignee_id=ids["DS"],
         sprint_id=get_task(engine, task_id=ids["Monthly PPC report"]).sprint_id,
     ).sprint_id
-    later = create_task(
-        engine, client_id=ids["NWB"], title="Add call tracking", status=Status.BACKLOG
-    )
+
+
+def seo_hours(engine, ids, *, days: tuple[int, ...], start_hour: int, hours: int) -> None:
+    """IB's time on MK's SEO report (billable), one entry on each of these November days."""
     with transaction(engine) as session:
-        for day in (2, 3, 4, 5):
-            start = pendulum.datetime(2026, 11, day, 9, tz="Europe/Kyiv")
+        for day in days:
+            start = pendulum.datetime(2026, 11, day, start_hour, tz="Europe/Kyiv")
             session.add(
                 TimeEntry(
                     task_id=ids["Звіт з SEO за жовтень"],
                     member_id=ids["IB"],
                     start=start,
-                    end=start.add(hours=9),
+                    end=start.add(hours=hours),
                 )
             )
+
+
+def test_plan_with_an_overloaded_member_and_an_over_budget_client(
+    agency, make_app, snap_compare, frozen
+):
+    """DS holds 38 h against 36.5 h; MK has 4 h of its month left for 5 h planned.
+
+    NWB agreed on Monday and got a task since, so its plan shows what changed.
+    """
+    engine, ids = agency
+    sprint_id = overload_ds(engine, ids)
+    later = create_task(
+        engine, client_id=ids["NWB"], title="Add call tracking", status=Status.BACKLOG
+    )
+    seo_hours(engine, ids, days=(2, 3, 4, 5), start_hour=9, hours=9)
+    with transaction(engine) as session:
         monday = pendulum.datetime(2026, 11, 16, 10, 15, tz="Europe/Kyiv")
         session.add(
             ClientPlan(
@@ -365,3 +377,24 @@ async def test_t_without_templates_says_how_to_make_one(agency, make_app):
         assert [n.message for n in app._notifications][-1] == (
             "Меблі Карпат has no templates yet: s saves a planned sprint as one"
         )
+
+
+@pytest.mark.parametrize("size", [SIZE, (80, 24)], ids=["120x36", "80x24"])
+async def test_plan_shows_the_weeks_utilisation_and_warns_of_an_overloaded_member(
+    agency, make_app, frozen, size
+):
+    """IB recorded 30 billable hours of 40 available this week: 75 %, in the 70–85 % band.
+    DS holds 38 h against 36.5 h of capacity: a warning on top, on either terminal."""
+    from tests.tui.test_sizes import on_screen, settle
+
+    engine, ids = agency
+    overload_ds(engine, ids)
+    seo_hours(engine, ids, days=(16, 17), start_hour=7, hours=15)
+    app = make_app(engine)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        assert on_screen(app, "⚠ DS over capacity: 104 %")
+        assert on_screen(app, "IB █░░░░░ 4/36.5h 75%✓")
+        assert on_screen(app, "OK ░░░░░░ 1/36.5h 0%↓")
+        assert not on_screen(app, "⚠ IB") and not on_screen(app, "⚠ OK")

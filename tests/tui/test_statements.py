@@ -34,7 +34,7 @@ LIMITS = {
     "move a card": 17,
     "Plan": 15,  # one more: whether the week has recurring tasks to make (model.occurrences)
     "Stand-up": 14,
-    "Retro": 24,
+    "Retro": 25,  # one more: the week's billable hours per member, grouped, for utilisation
     "Calendar": 6,
     "Clients": 15,
     "a client": 31,  # two more: the month's burn chart (its time entries, its paid hours)

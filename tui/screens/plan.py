@@ -2,7 +2,8 @@
 
 Left, the backlog by client, most urgent first; right, the sprint by client,
 each with its hours against what is left of the month's budget and whether
-the client agreed to it; beside them, each member's load against capacity.
+the client agreed to it; beside them, each member's load against capacity
+(an overloaded member is warned of above the rest) and the week's utilisation.
 Both lists draw only the rows on screen, so a backlog of thousands costs what
 a backlog of ten does.
 """
@@ -42,7 +43,7 @@ from model.task_steps import toggle_sprint
 from model.weeks import as_date, iso_week_label
 from tui.format import due_phrase, hours, literal
 from tui.keys import translate_bindings
-from tui.labels import PRIORITY_MARKS
+from tui.labels import PRIORITY_MARKS, utilisation_mark
 from tui.outage import SurvivesOutages
 from tui.screens.plan_templates import TemplateActions
 from tui.screens.showing import ReadsAfterShowing
@@ -138,6 +139,19 @@ def budget_phrase(*, client: ClientPlanRow) -> tuple[str, str]:
         return _("{planned}h · no budget", planned=planned), "$text-muted"
     left = hours(max(client.left_hours, 0.0), places=1)
     return f"{planned}/{left}h", "bold $error" if client.over_budget else ""
+
+
+def overload_warning(*, member: MemberLoad) -> Content:
+    """An overloaded member's line above the rest: how far past their capacity the plan goes."""
+    if member.planned_percent is None:
+        text = _("⚠ {who}: work planned, no capacity", who=literal(member.initials))
+    else:
+        text = _(
+            "⚠ {who} over capacity: {percent} %",
+            who=literal(member.initials),
+            percent=member.planned_percent,
+        )
+    return Content.styled(text, "bold $error")
 
 
 def agreement_note(*, client: ClientPlanRow) -> Content:
@@ -409,15 +423,10 @@ class PlanScreen(SurvivesOutages, ReadsAfterShowing, TaskActions, TemplateAction
 
     def _capacity_text(self, members: list[MemberLoad]) -> list[Content]:
         lines = [Content.styled(_("Capacity"), "bold")]
-        overloaded = sum(member.overloaded for member in members)
-        if overloaded:
-            lines.append(
-                Content.styled(
-                    ngettext("{n} overloaded", "{n} overloaded", n=overloaded), "bold $error"
-                )
-            )
+        lines += [overload_warning(member=member) for member in members if member.overloaded]
         for member in members:
             load = member.load
+            used, used_style = utilisation_mark(member.utilisation)
             style = "bold $error" if member.overloaded else ""
             if member.capacity_hours is None:
                 figures = f"{hours(load.hours, places=1)}h"
@@ -435,6 +444,7 @@ class PlanScreen(SurvivesOutages, ReadsAfterShowing, TaskActions, TemplateAction
                     (f"{literal(member.initials):<3}", "bold"),
                     bar,
                     (f" {figures}", style),
+                    (f" {used}" if used else "", used_style),
                     (f" ?{load.unestimated}" if load.unestimated else "", "$warning"),
                     (
                         " " + ngettext("{n} day off", "{n} days off", n=member.days_off)
@@ -444,8 +454,19 @@ class PlanScreen(SurvivesOutages, ReadsAfterShowing, TaskActions, TemplateAction
                     ),
                 )
             )
+        target = self.app.config.utilisation
+        lines.append(Content(""))
+        lines.append(
+            Content.styled(
+                _(
+                    "n%: billable of available hours, target {low}–{high} %",
+                    low=hours(target["target_low"]),
+                    high=hours(target["target_high"]),
+                ),
+                "$text-muted",
+            )
+        )
         if any(member.load.unestimated for member in members):
-            lines.append(Content(""))
             lines.append(
                 Content.styled(
                     _(

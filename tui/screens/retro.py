@@ -57,6 +57,7 @@ from model.tasks import ValidationError
 from model.weeks import as_date, iso_week_label
 from tui.format import hours, literal, subject
 from tui.keys import translate_bindings
+from tui.labels import utilisation_mark
 from tui.outage import SurvivesOutages
 from tui.screens.prompt import DuePrompt, PickScreen
 from tui.screens.showing import ReadsAfterShowing
@@ -136,7 +137,10 @@ class SprintPane(Widget):
             (_("Added mid-sprint"), str(numbers.added), "$warning" if numbers.added else ""),
             (_("Not done"), str(numbers.not_done), ""),
             (_("Fires"), str(numbers.fires), "$error" if numbers.fires else ""),
+            (_("Days off"), str(numbers.days_off), ""),
         )
+        used, used_style = utilisation_mark(numbers.utilisation)
+        team = numbers.utilisation
         right = (
             (_("Promises kept"), str(numbers.promises_kept), "$success"),
             (
@@ -146,7 +150,12 @@ class SprintPane(Widget):
             ),
             (_("Waiting on clients"), _("{days} d", days=_number(numbers.waiting_days)), ""),
             (_("Stand-ups held"), str(numbers.standups), ""),
-            (_("Days off"), str(numbers.days_off), ""),
+            (
+                _("Billable hours"),
+                _("{hours} h", hours=_number(team.billable_hours)) if team is not None else "–",
+                "",
+            ),
+            (_("Utilisation"), used or "–", used_style),
         )
         if width < TWO_COLUMNS:  # narrow: one column, the left figures first
             return [
@@ -420,6 +429,7 @@ class RetroScreen(SurvivesOutages, ReadsAfterShowing, Screen):
             self.app.engine,
             sprint_id=self.sprint_id,
             checklist_keys=self.app.config.retro_checklist,
+            target=self.app.config.utilisation,
         )
         self.query_one(SprintPane).show(self.view)
         state = _("closed") if self.view.closed else _("open")
