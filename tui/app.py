@@ -626,10 +626,16 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
 
     def action_undo(self) -> None:
         """Take back the latest confirmed change, in the write queue like every change: on
-        a server the take-back is several round trips, and keys go on meanwhile."""
-        if self.writes.busy:  # the change to take back may still be on its way: after it
-            self.writes.after(self.action_undo)
-            return
+        a server the take-back is several round trips, and keys go on meanwhile.
+
+        While changes are still being written, the one taken back is the latest made
+        before the key, once it is stored, in the key's place in the queue: a change
+        made after the key is neither overtaken nor taken back instead, and a second
+        ctrl+z takes back the change before."""
+        self.writes.after(self._take_back_latest)
+
+    def _take_back_latest(self) -> None:
+        """In the undo's turn in the write queue: every change made before it is stored."""
         step = self.undo_stack.pop()
         if step is None:
             self.notify(_("Nothing to undo"), timeout=2)

@@ -46,6 +46,16 @@ class Write:
     """Handed the refusal or the outage, or `Dropped` for each write dropped behind it."""
 
 
+@dataclass(frozen=True, eq=False)
+class Turn:
+    """A call on the event loop in its place among the writes (`WriteQueue.after`)."""
+
+    then: Callable[[], object]
+
+    def failed(self, problem: BaseException) -> None:
+        """Dropped behind a refused write: what it was to follow never happened."""
+
+
 class Dropped(Exception):
     """A write not run because one queued before it was refused or cut off: its screen
     shows the stored state again, and the reason is said once, by the first."""
@@ -68,9 +78,11 @@ class WriteQueue:
 
     def __init__(self, app: ClientDeck) -> None:
         self._app = app
-        self._waiting: deque[Write] = deque()
+        self._waiting: deque[Write | Turn] = deque()
         self._running: Write | None = None
         self._idle: asyncio.Event | None = None
+        self._turn: list[Write | Turn] | None = None
+        """While a turn runs: what it queues, to go before what was queued behind it."""
 
     @property
     def busy(self) -> bool:
@@ -85,20 +97,44 @@ class WriteQueue:
         failed: Callable[[BaseException], object],
     ) -> None:
         """Queue `run`; `done` or `failed` follows on the event loop, in order."""
-        self._waiting.append(Write(run=run, done=done, failed=failed))
-        if self._idle is not None:
-            self._idle.clear()
-        self._next()
+        self._queue(Write(run=run, done=done, failed=failed))
 
     def after(self, then: Callable[[], object]) -> None:
-        """`then` on the event loop once the writes queued so far have committed; not at
-        all when one of them is refused (what it would follow never happened)."""
-        self.submit(run=lambda: None, done=lambda _value: then(), failed=lambda _error: None)
+        """`then` on the event loop in its place in the queue: once the writes queued
+        before it have committed (at once when there are none), before any queued after
+        it starts; what it submits runs before those too. Not at all when one before it
+        is refused (what it would follow never happened)."""
+        self._queue(Turn(then=then))
+
+    def _queue(self, item: Write | Turn) -> None:
+        if self._idle is not None:
+            self._idle.clear()
+        if self._turn is not None:
+            self._turn.append(item)
+            return
+        self._waiting.append(item)
+        self._next()
 
     def _next(self) -> None:
-        if self._running is not None or not self._waiting:
+        """Start the next write. A turn at the head runs here and now, and what it queues
+        goes to the head, so it runs in the turn's place."""
+        while self._running is None and self._waiting:
+            item = self._waiting.popleft()
+            if isinstance(item, Turn):
+                self._turn = []
+                try:
+                    item.then()
+                finally:
+                    self._waiting.extendleft(reversed(self._turn))
+                    self._turn = None
+                continue
+            self._start(item)
             return
-        write = self._running = self._waiting.popleft()
+        if not self.busy and self._idle is not None:
+            self._idle.set()
+
+    def _start(self, write: Write) -> None:
+        self._running = write
         self._app.run_worker(
             lambda: self._run(write), thread=True, group="writes", exit_on_error=False
         )
@@ -132,8 +168,6 @@ class WriteQueue:
                 behind.failed(Dropped(error))
         finally:
             self._next()
-            if not self.busy and self._idle is not None:
-                self._idle.set()
 
     async def settled(self) -> None:
         """Wait until every queued write has ended and its screen has been told."""

@@ -3,6 +3,7 @@ back on screen with the reason, and nothing unsaved is ever offered for undo."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 
 import pytest
@@ -61,6 +62,45 @@ async def test_a_move_shows_before_it_is_stored_and_undo_waits_for_it(agency, ma
         assert get_task(engine, task_id=task_id).status == Status.TODO, "both moves, then undo"
         assert shown_status(app, task_id) == Status.TODO
         assert len(app.undo_stack) == 1
+
+
+async def test_undo_pressed_during_a_move_takes_back_that_move_not_a_later_one(
+    agency, make_app, held
+):
+    """ctrl+z while a move is still being written takes that move back once it lands,
+    in its place in the queue: a move made after the key stays, and stays undoable."""
+    engine, ids = agency
+    moved = ids["Настроить ремаркетинг"]
+    app = make_app(engine)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("L", "ctrl+z", "j")
+        later = app.screen.selected.id
+        await pilot.press("L")
+        held.set()
+        await written(pilot)
+        assert get_task(engine, task_id=moved).status == Status.BACKLOG, "taken back"
+        assert shown_status(app, moved) == Status.BACKLOG, "and shown so"
+        assert get_task(engine, task_id=later).status == Status.DOING, "the later move stays"
+        assert shown_status(app, later) == Status.DOING
+        await pilot.press("ctrl+z")
+        await written(pilot)
+        assert get_task(engine, task_id=later).status == Status.TODO, "the later move's undo"
+        assert len(app.undo_stack) == 0
+
+
+async def test_two_undos_pressed_during_moves_take_both_back(agency, make_app, held):
+    """Each ctrl+z waits for the changes made before it, never for the other ctrl+z: two
+    of them waiting for each other would never run at all."""
+    engine, ids = agency
+    task_id = ids["Настроить ремаркетинг"]
+    app = make_app(engine)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("L", "L", "ctrl+z", "ctrl+z")
+        held.set()
+        await asyncio.wait_for(written(pilot), timeout=10)
+        assert get_task(engine, task_id=task_id).status == Status.BACKLOG
+        assert shown_status(app, task_id) == Status.BACKLOG
+        assert len(app.undo_stack) == 0
 
 
 async def test_a_refused_write_puts_the_screen_back_and_says_why(agency, make_app, monkeypatch):
