@@ -194,7 +194,8 @@ class BoardScreen(SurvivesOutages, Filtering, TaskActions, Screen):
             alerts = self.alerts.get(client.id)
             mark = alert_mark(alerts) if alerts is not None else ""
             return f"{client.name} {MARK} {mark}" if mark else client.name
-        line = alerts_line(self.alerts.get(client.id) for client in clients)
+        # a client added since the levels were read (the first start's) has none yet
+        line = alerts_line(self.alerts[client.id] for client in clients if client.id in self.alerts)
         return f"{_('All clients')} {line}" if line else _("All clients")
 
     def _reload_column(self, column: BoardColumn) -> None:
