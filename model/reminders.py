@@ -45,6 +45,10 @@ class Reminder:
     """What makes this one of its kind new (a promise's deadline, a timer, a silence)."""
     title: str
     message: str
+    task_id: int | None = None
+    """The task it is about (a promise's, the running timer's): what the toast opens."""
+    client_id: int | None = None
+    """The client it is about, when no one task is: its detail is what the toast opens."""
 
     @property
     def key(self) -> str:
@@ -102,6 +106,7 @@ def _promises(engine: Engine, *, on: dict[str, bool], now: pendulum.DateTime) ->
                 occasion=f"{promise.task_id}:{promise.deadline}",
                 title=title,
                 message=message,
+                task_id=promise.task_id,
             )
         )
     return found
@@ -125,6 +130,7 @@ def _timer(
                 message=_(
                     "the working day ended at {time}: {title}", time=_at(day_end), title=title
                 ),
+                task_id=entry.task_id,
             )
         )
     if on["timer_long"] and running.elapsed_seconds > LONG_TIMER_HOURS * 3600:
@@ -139,6 +145,7 @@ def _timer(
                     n=LONG_TIMER_HOURS,
                     title=title,
                 ),
+                task_id=entry.task_id,
             )
         )
     return found
@@ -164,6 +171,7 @@ def _cadence(engine: Engine, *, sprint_id: int, config: Config) -> list[Reminder
                     n=signals.silent_days,
                     client=signals.name,
                 ),
+                client_id=signals.client_id,
             )
         )
     return found
@@ -194,6 +202,7 @@ def _said(*, client: ClientAlerts, kind: str, message: str) -> Reminder:
         occasion=f"{client.client_id}:{client.month}:{kind}",
         title=_("Budget"),
         message=message,
+        client_id=client.client_id,
     )
 
 

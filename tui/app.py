@@ -131,6 +131,7 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
         ],
         Binding("t", "timer", "Timer", id="timer"),
         Binding("o", "promise", "Promise to client", show=False, id="promise"),
+        Binding("ctrl+o", "open_reminded", "Open it", show=False, id="reminder.open"),
         Binding("question_mark", "help", "Help", id="help"),
         Binding("ctrl+z", "undo", "Undo", id="undo"),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
@@ -153,6 +154,8 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
         self.engine = engine
         self.config = config
         self.work_reminders = WorkReminders(app=self)
+        self.reminded: Callable[[], None] | None = None
+        """What the latest reminder that names an item opens (ctrl+o)."""
         self.config_path = config_path
         self.undo_stack = UndoStack()
         self.writes = WriteQueue(self)
@@ -713,6 +716,19 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
     def go_to_client(self, client_id: int) -> None:
         self.switch_mode("board")
         self.call_after_refresh(lambda: self.screen.show_client(client_id=client_id))
+
+    def open_client(self, client_id: int) -> None:
+        from tui.screens.client_detail import ClientDetailScreen
+
+        self.push_screen(ClientDetailScreen(client_id=client_id))
+
+    def action_open_reminded(self) -> None:
+        """Open what the latest reminder was about: its task's card, its client's detail,
+        the stand-up."""
+        if self.reminded is None:
+            self.notify(_("No reminder to open"), timeout=2)
+            return
+        self.reminded()
 
     def go_to_task(self, task_id: int) -> None:
         from tui.screens.card import CardScreen

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Callable
 
 from textual.app import App
 from textual.worker import Worker
@@ -17,6 +18,10 @@ from model.i18n import _, ngettext
 from model.outage import OUTAGES
 from model.reminders import Reminder, alert_reminders, due_reminders
 from model.standup import due_reminder
+from tui.keys import key_hint
+
+OPEN_ID = "reminder.open"
+"""The app's binding that opens what the latest reminder is about."""
 
 TOAST_SECONDS = 15
 """Long enough to be seen from across the desk, short enough not to cover a panel."""
@@ -38,10 +43,27 @@ def desktop_notify(*, title: str, message: str) -> None:
         return
 
 
-def remind(app: App, *, title: str, message: str) -> None:
-    app.notify(message, title=title, timeout=TOAST_SECONDS, markup=False)
+def remind(app: App, *, title: str, message: str, opens: Callable[[], None] | None = None) -> None:
+    """A toast (and the desktop's notification); with `opens`, the toast says the key that
+    opens what it is about, and that key opens it until a later reminder takes its place."""
+    shown = message
+    if opens is not None:
+        app.reminded = opens
+        hint = key_hint(app, ids=(OPEN_ID,))
+        shown = f"{message}\n{hint}" if hint else message
+    app.notify(shown, title=title, timeout=TOAST_SECONDS, markup=False)
     if app.config.reminders["desktop"]:
         desktop_notify(title=title, message=message)
+
+
+def opener(app: App, *, reminder: Reminder) -> Callable[[], None] | None:
+    """What the reminder opens: its task's card, else its client's detail."""
+    task_id, client_id = reminder.task_id, reminder.client_id
+    if task_id is not None:
+        return lambda: app.go_to_task(task_id)
+    if client_id is not None:
+        return lambda: app.open_client(client_id)
+    return None
 
 
 class StandupReminders:
@@ -79,7 +101,12 @@ class StandupReminders:
             )
         else:
             message = _("Stand-up now ({time})", time=when)
-        remind(self.app, title=_("Stand-up"), message=message)
+        remind(
+            self.app,
+            title=_("Stand-up"),
+            message=message,
+            opens=lambda: self.app.switch_mode("standup"),
+        )
 
 
 class WorkReminders:
@@ -135,7 +162,12 @@ class WorkReminders:
         new = [reminder for reminder in found if reminder.key not in self.shown]
         self.shown.update(reminder.key for reminder in new)
         for reminder in new[: self.AT_ONCE]:
-            remind(self.app, title=reminder.title, message=reminder.message)
+            remind(
+                self.app,
+                title=reminder.title,
+                message=reminder.message,
+                opens=opener(self.app, reminder=reminder),
+            )
         more = len(new) - self.AT_ONCE
         if more > 0:
             message = ngettext("and {n} more reminder", "and {n} more reminders", n=more)

@@ -30,7 +30,28 @@ async def toasts_at(app, pilot, traveller, moment) -> list[str]:
     app.clear_notifications()
     await app.work_reminders.check().wait()
     await pilot.pause()
-    return [f"{toast.title}: {toast.message}" for toast in app._notifications]
+    # the first line: the key that opens the item follows (tested on its own below)
+    return [f"{toast.title}: {toast.message.splitlines()[0]}" for toast in app._notifications]
+
+
+async def test_a_reminder_says_its_key_and_the_key_opens_its_task(agency, make_app):
+    from tui.screens.card import CardScreen
+
+    engine, ids = agency
+    task_id = ids["Monthly PPC report"]
+    promise_task(engine, task_id=task_id, due_date=clock.today(), due_time=time(12, 0))
+    with time_machine.travel(kyiv(10, 30), tick=False) as traveller:
+        app = make_app(engine, me=ME, reminders=ON)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("ctrl+o")
+            assert [toast.message for toast in app._notifications] == ["No reminder to open"]
+            await toasts_at(app, pilot, traveller, kyiv(11, 5))
+            assert [toast.message for toast in app._notifications] == [
+                "due at 12:00: Monthly PPC report\n^o Open it"
+            ]
+            await pilot.press("ctrl+o")
+            await pilot.pause()
+            assert isinstance(app.screen, CardScreen) and app.screen.task_id == task_id
 
 
 async def test_a_promise_and_a_timer_are_each_reminded_once(agency, make_app):

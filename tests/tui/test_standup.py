@@ -286,7 +286,10 @@ async def test_reminders_five_minutes_before_and_at_the_time(day, make_app):
                 reminders.check()
                 await pilot.pause()
                 messages += [n.message for n in app._notifications]
-    assert messages == ["Stand-up at 11:00, in 5 minutes", "Stand-up now (11:00)"]
+    assert messages == [
+        "Stand-up at 11:00, in 5 minutes\n^o Open it",
+        "Stand-up now (11:00)\n^o Open it",
+    ]
 
 
 async def test_no_reminder_toast_covers_the_stand_up_itself(day, make_app):

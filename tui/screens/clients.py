@@ -437,11 +437,9 @@ class ClientsScreen(SurvivesOutages, Filtering, ClientAdmin, ClientActions, Scre
         self.action_open()
 
     def action_open(self) -> None:
-        from tui.screens.client_detail import ClientDetailScreen
-
         client_id = self._client_or_bell()
         if client_id is not None:
-            self.app.push_screen(ClientDetailScreen(client_id=client_id))
+            self.app.open_client(client_id)
 
     def action_board(self) -> None:
         client_id = self._client_or_bell()
