@@ -120,6 +120,8 @@ class WorkReminders:
     AT_ONCE = 3
     """Toasts at one time at most (the first look after a weekend finds many): the rest
     are counted in one more."""
+    TALL = 30
+    """Below this many rows one toast and the count: three would cover an 80×24 board."""
 
     def __init__(self, *, app: App) -> None:
         self.app = app
@@ -159,16 +161,22 @@ class WorkReminders:
         self.app.call_from_thread(self.show, found)
 
     def show(self, found: list[Reminder]) -> None:
+        """The new ones, as many toasts as the terminal has room for and a count of the
+        rest; the key that opens an item is said on the last toast that has one, the one
+        it opens."""
         new = [reminder for reminder in found if reminder.key not in self.shown]
         self.shown.update(reminder.key for reminder in new)
-        for reminder in new[: self.AT_ONCE]:
+        at_once = self.AT_ONCE if self.app.size.height >= self.TALL else 1
+        toasts = [(reminder, opener(self.app, reminder=reminder)) for reminder in new[:at_once]]
+        last = max((n for n, (_r, opens) in enumerate(toasts) if opens), default=None)
+        for n, (reminder, opens) in enumerate(toasts):
             remind(
                 self.app,
                 title=reminder.title,
                 message=reminder.message,
-                opens=opener(self.app, reminder=reminder),
+                opens=opens if n == last else None,
             )
-        more = len(new) - self.AT_ONCE
+        more = len(new) - at_once
         if more > 0:
             message = ngettext("and {n} more reminder", "and {n} more reminders", n=more)
             remind(self.app, title=_("Reminders"), message=message)

@@ -143,3 +143,39 @@ async def test_many_at_once_are_a_few_toasts_and_a_count(agency, make_app):
         app.work_reminders.show(found)
         await pilot.pause()
         assert list(app._notifications) == []
+
+
+async def test_a_small_terminal_gets_one_toast_and_the_key_on_the_last_that_opens(agency, make_app):
+    engine, ids = agency
+    found = [
+        Reminder(
+            switch="cadence",
+            occasion=str(n),
+            title="No update",
+            message=f"client {n}",
+            client_id=ids["NWB"],
+        )
+        for n in range(3)
+    ]
+    app = make_app(engine, reminders=ON)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.clear_notifications()
+        app.work_reminders.show(found)
+        await pilot.pause()
+        assert [toast.message for toast in app._notifications] == [
+            "client 0\n^o Open it",
+            "and 2 more reminders",
+        ]
+    app = make_app(engine, reminders=ON)
+    async with app.run_test(size=SIZE) as pilot:
+        app.clear_notifications()
+        app.work_reminders.show(found)
+        await pilot.pause()
+        assert [toast.message for toast in app._notifications] == [
+            "client 0",
+            "client 1",
+            "client 2\n^o Open it",
+        ]
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ClientDetailScreen"
