@@ -195,8 +195,11 @@ def deck(store, tmp_path, frozen, monkeypatch) -> Deck:
     work = tmp_path / "a" / "b" / "c"  # so that ../../ stays in the test's own folder
     work.mkdir(parents=True)
     monkeypatch.chdir(work)
-    # `standup` without --print opens the app: here it only has to get that far.
+    # `standup` without --print opens the app, `standup --kiosk` the shared screen and
+    # `serve` a web server: here they only have to get that far.
     monkeypatch.setattr("tui.app.ClientDeck.run", lambda self, *args, **kwargs: None)
+    monkeypatch.setattr("tui.kiosk.KioskApp.run", lambda self, *args, **kwargs: None)
+    monkeypatch.setattr("tui.serve.GuardedServer.serve", lambda self, *args, **kwargs: None)
     url = store.url.render_as_string(hide_password=False)
     return Deck(engine=store, url=url, place=tmp_path, config=config_dir / "config.toml")
 
