@@ -33,7 +33,7 @@ BUDGETS = {
 LIMITS = {
     "move a card": 17,
     "Plan": 15,  # one more: whether the week has recurring tasks to make (model.occurrences)
-    "Stand-up": 14,
+    "Stand-up": 21,  # seven more: the budget alerts line (the clients, their statuses, the log)
     "Retro": 25,  # one more: the week's billable hours per member, grouped, for utilisation
     "Calendar": 6,
     "Clients": 15,
