@@ -151,7 +151,8 @@ def check_keymap(keymap: Mapping[str, str]) -> tuple[dict[str, str], list[Config
             problems.append(ConfigError(UNKNOWN, binding=binding_id))
     order = list(usable)
     while True:
-        clashes = list(_clashes(usable))
+        # by the other binding's id: the same clash is said whatever order the screens loaded in
+        clashes = sorted(_clashes(usable), key=lambda clash: clash[2].id or "")
         if not clashes:
             return usable, problems
         binding_id, key, other = max(clashes, key=lambda clash: order.index(clash[0]))
