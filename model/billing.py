@@ -241,25 +241,32 @@ def in_span(*, span: Span) -> tuple[ColumnElement[bool], ...]:
 
 
 @dataclass(frozen=True)
-class _MonthGroup:
-    """A client's billable or other time of one local month, as the database summed it."""
+class _PeriodGroup:
+    """A client's billable or other time of one local month or day, as the database summed it."""
 
     client_id: int
-    month: pendulum.Date
+    first: pendulum.Date
+    """The period's first day."""
     billed: bool
     raw_ms: int
     billed_ms: int
 
 
-def _month_groups(
-    session: Session, *, span: Span, client_ids: Sequence[int], filter_clients: bool
-) -> list[_MonthGroup]:
-    """Each client's time per local month of the entries started inside `span`, in one query.
+def _period_groups(
+    session: Session,
+    *,
+    span: Span,
+    client_ids: Sequence[int],
+    filter_clients: bool,
+    by_day: bool = False,
+) -> list[_PeriodGroup]:
+    """Each client's time per local month (or day, `by_day`) of the entries started inside
+    `span`, in one query.
 
     The database sums each task's entries per local day, raw and billed: rounded per
     entry, or the day's sum rounded, by the client's rule (an unknown scope: per entry,
     as `rule_of` reads it); only entries rounded per day are placed in their day. Then it
-    adds the days up by month, so a few rows come back however long the span. The client
+    adds the days up by period, so a few rows come back however long the span. The client
     filter goes into SQL only when asked (`filter_clients`): for a month of every client
     it would lead the planner to walk each client's whole history, for a few clients over
     years it is what keeps it short.
@@ -269,7 +276,7 @@ def _month_groups(
     ms = cast(milliseconds(dialect=dialect, now=clock.now()), BigInteger)
     least = func.max if dialect == "sqlite" else func.greatest
     days = _local_days(span=span, zone=zone)
-    months = sorted({pendulum.date(day.year, day.month, 1) for day in days})
+    periods = days if by_day else sorted({pendulum.date(day.year, day.month, 1) for day in days})
     conditions = list(in_span(span=span))
     if filter_clients:
         conditions.append(col(Task.client_id).in_(list(client_ids)))
@@ -279,7 +286,7 @@ def _month_groups(
             col(Client.id).label("client_id"),
             col(Task.id).label("task_id"),
             case((by_day, _index_of(firsts=days, zone=zone)), else_=-1).label("day"),
-            _index_of(firsts=months, zone=zone).label("month"),
+            _index_of(firsts=periods, zone=zone).label("period"),
             case((billable_clause(), 1), else_=0).label("billable"),
             col(Client.rounding_scope).label("scope"),
             least(col(Client.rounding_minutes) * MS_PER_MINUTE, 1).label("step"),  # 1: not rounded
@@ -295,7 +302,7 @@ def _month_groups(
     task_days = (
         select_columns(
             entries.c.client_id,
-            entries.c.month,
+            entries.c.period,
             entries.c.billable,
             day_ms.label("raw"),
             case(
@@ -312,7 +319,7 @@ def _month_groups(
             entries.c.client_id,
             entries.c.task_id,
             entries.c.day,
-            entries.c.month,
+            entries.c.period,
             entries.c.billable,
         )
         .subquery()
@@ -320,22 +327,22 @@ def _month_groups(
     rows = session.execute(
         select_columns(
             task_days.c.client_id,
-            task_days.c.month,
+            task_days.c.period,
             task_days.c.billable,
             func.sum(task_days.c.raw),
             func.sum(task_days.c.billed),
-        ).group_by(task_days.c.client_id, task_days.c.month, task_days.c.billable)
+        ).group_by(task_days.c.client_id, task_days.c.period, task_days.c.billable)
     ).all()
     wanted = set(client_ids)
     return [
-        _MonthGroup(
+        _PeriodGroup(
             client_id=client_id,
-            month=months[month],
+            first=periods[period],
             billed=bool(is_billed),
             raw_ms=max(int(total or 0), 0),
             billed_ms=max(int(rounded or 0), 0) if is_billed else 0,
         )
-        for client_id, month, is_billed, total, rounded in rows
+        for client_id, period, is_billed, total, rounded in rows
         if client_id in wanted
     ]
 
@@ -347,7 +354,7 @@ def billed_by_client(
     raw: dict[int, int] = dict.fromkeys(client_ids, 0)
     plain: dict[int, int] = dict.fromkeys(client_ids, 0)
     billed: dict[int, int] = dict.fromkeys(client_ids, 0)
-    for group in _month_groups(session, span=span, client_ids=client_ids, filter_clients=False):
+    for group in _period_groups(session, span=span, client_ids=client_ids, filter_clients=False):
         raw[group.client_id] += group.raw_ms
         if group.billed:
             plain[group.client_id] += group.raw_ms
@@ -362,18 +369,21 @@ def billed_by_client(
     }
 
 
-def billed_by_month(
-    session: Session, *, span: Span, client_ids: Sequence[int]
+def billed_by_period(
+    session: Session, *, span: Span, client_ids: Sequence[int], by_day: bool = False
 ) -> dict[int, dict[date, float]]:
-    """Per client, the billed hours of each local month of `span` (months without any left
-    out), an entry wholly in the month it started: one grouped query for all the months."""
+    """Per client, the billed hours of each local month of `span` (or day, `by_day`; periods
+    without any left out), an entry wholly in the period it started: one grouped query."""
     billed: dict[int, dict[date, int]] = {client_id: {} for client_id in client_ids}
-    for group in _month_groups(session, span=span, client_ids=client_ids, filter_clients=True):
-        months = billed[group.client_id]
-        months[group.month] = months.get(group.month, 0) + group.billed_ms
+    groups = _period_groups(
+        session, span=span, client_ids=client_ids, filter_clients=True, by_day=by_day
+    )
+    for group in groups:
+        periods = billed[group.client_id]
+        periods[group.first] = periods.get(group.first, 0) + group.billed_ms
     return {
-        client_id: {month: ms / 3_600_000 for month, ms in months.items()}
-        for client_id, months in billed.items()
+        client_id: {first: ms / 3_600_000 for first, ms in periods.items()}
+        for client_id, periods in billed.items()
     }
 
 

@@ -1,11 +1,13 @@
 """Budgets: each client's paid hours per month, and how fast they burn.
 
 A budget recurs every month: a `Budget` row holds from its `from_month` until
-a later row, so a change "from March on" never rewrites January. Spent hours
-are the entries inside the month's local bounds (an entry over a month boundary
-counts its part in each month). A client that carries hours between months
-(model.carry) has a month's budget of sold + carried − owed, its carries worked
-out from billed time, where an entry belongs wholly to the month it started.
+a later row, so a change "from March on" never rewrites January. A month uses
+its billed hours (model.billing): the billable entries that started in its
+local bounds, rounded by the client's rule, so an entry over a month boundary
+belongs wholly to the month it started. The level, the hours left, the
+forecast and the alerts read that, as the carries between months do
+(model.carry: a month's budget is sold + carried − owed), so the header, the
+history and the reports all say one number. Raw time is kept beside it.
 
 "Still planned" is kept simple on purpose: for each of the client's open
 sprints that start in the month, the estimate minus the hours already spent of
@@ -34,7 +36,7 @@ from model.i18n import _
 from model.paid import in_force
 from model.tables import Budget, Client, ClientStatus, Sprint, SprintState, Status, Task
 from model.tasks import NotFoundError, ValidationError
-from model.timetrack import hours_by_client, hours_by_task
+from model.timetrack import hours_by_task
 from model.undo import Done, Step, put_back, row_state
 from model.weeks import month_span, month_start
 
@@ -56,11 +58,13 @@ class BudgetStatus:
     budget_hours: float | None
     """The month's available hours: sold, plus carried in, less owed (model.carry)."""
     spent_hours: float
+    """Raw time of every entry started in the month, billable or not: shown beside billed."""
     planned_hours: float
     level: Level
     runs_out_on: pendulum.Date | None
     billed_hours: float = 0.0
-    """The billable entries started in the month, rounded by the client's rule."""
+    """The billable entries started in the month, rounded by the client's rule: what the
+    month uses of its budget."""
     carried_hours: float = 0.0
     """Hours carried in from earlier months, less hours owed to them (negative: a deficit)."""
 
@@ -71,8 +75,8 @@ class BudgetStatus:
 
     @property
     def remaining_hours(self) -> float | None:
-        """Paid hours not yet spent (negative when over)."""
-        return None if self.budget_hours is None else self.budget_hours - self.spent_hours
+        """Paid hours not yet billed (negative when over)."""
+        return None if self.budget_hours is None else self.budget_hours - self.billed_hours
 
     @property
     def free_hours(self) -> float | None:
@@ -84,7 +88,7 @@ class BudgetStatus:
     def burn_percent(self) -> float | None:
         if self.budget_hours is None or self.budget_hours <= 0:
             return None
-        return self.spent_hours / self.budget_hours * 100
+        return self.billed_hours / self.budget_hours * 100
 
 
 def level_of(*, spent: float, budget: float | None) -> Level:
@@ -256,30 +260,20 @@ def paid_by_client(
     return in_force(rows=_budget_rows(session, month=first, client_ids=client_ids), month=first)
 
 
-def month_hours(
-    session: Session, *, month: pendulum.Date, client_ids: Sequence[int]
-) -> tuple[dict[int, float], dict[int, float]]:
-    """Per client, the paid hours of the month holding `month` (for those with a budget) and
-    the hours spent in it: what a status is made of, for a screen that shows no more."""
-    first = month_start(day=month)
-    paid = paid_by_client(session, month=first, client_ids=client_ids)
-    span = month_span(month=first, zone=clock.zone())
-    return paid, hours_by_client(session, span=span, client_ids=client_ids)
-
-
-def _statuses(
-    engine: Engine, *, month: pendulum.Date, carriers: Sequence[Carrier]
+def statuses_in(
+    session: Session, *, month: pendulum.Date, carriers: Sequence[Carrier]
 ) -> dict[int, BudgetStatus]:
+    """The month's status of each client of `carriers`, read in `session` (so a report that
+    reads more keeps one snapshot): a few grouped queries, two more when any client carries."""
     client_ids = [each.client_id for each in carriers]
     first = month_start(day=month)
     today = clock.today()
-    with reading(engine) as session:
-        paid, spent = month_hours(session, month=first, client_ids=client_ids)
-        planned = _planned(session, month=first, client_ids=client_ids)
-        billed = billed_by_client(
-            session, span=month_span(month=first, zone=clock.zone()), client_ids=client_ids
-        )
-        carried = carried_in(session, month=first, carriers=carriers)
+    paid = paid_by_client(session, month=first, client_ids=client_ids)
+    planned = _planned(session, month=first, client_ids=client_ids)
+    billed = billed_by_client(
+        session, span=month_span(month=first, zone=clock.zone()), client_ids=client_ids
+    )
+    carried = carried_in(session, month=first, carriers=carriers)
     statuses = {}
     for client_id in client_ids:
         rolled = carried.get(client_id)
@@ -288,17 +282,16 @@ def _statuses(
             budget = rolled.available
         else:
             rolled = None
+        used = billed[client_id].billed_hours
         statuses[client_id] = BudgetStatus(
             client_id=client_id,
             month=first,
             budget_hours=budget,
-            spent_hours=spent[client_id],
+            spent_hours=billed[client_id].raw_hours,
             planned_hours=planned[client_id],
-            level=level_of(spent=spent[client_id], budget=budget),
-            runs_out_on=runs_out_on(
-                month=first, budget=budget, spent=spent[client_id], today=today
-            ),
-            billed_hours=billed[client_id].billed_hours,
+            level=level_of(spent=used, budget=budget),
+            runs_out_on=runs_out_on(month=first, budget=budget, spent=used, today=today),
+            billed_hours=used,
             carried_hours=0.0 if rolled is None else rolled.carried_in_hours,
         )
     return statuses
@@ -313,7 +306,7 @@ def budget_status(
         if client is None:
             raise NotFoundError(_("no client with id {id}", id=client_id))
         carriers = [carrier_of(client)]
-    return _statuses(engine, month=month or clock.today(), carriers=carriers)[client_id]
+        return statuses_in(session, month=month or clock.today(), carriers=carriers)[client_id]
 
 
 def budget_statuses(engine: Engine, *, month: pendulum.Date) -> dict[int, BudgetStatus]:
@@ -323,4 +316,4 @@ def budget_statuses(engine: Engine, *, month: pendulum.Date) -> dict[int, Budget
         rows = session.execute(
             select_columns(*POLICY_COLUMNS).where(Client.status != ClientStatus.ARCHIVED)
         ).all()
-    return _statuses(engine, month=month, carriers=[carrier(*row) for row in rows])
+        return statuses_in(session, month=month, carriers=[carrier(*row) for row in rows])

@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from model import clock
-from model.billing import billed_by_month
+from model.billing import billed_by_period
 from model.db import reading
 from model.i18n import _
 from model.paid import in_force
@@ -131,7 +131,7 @@ def _rolled(
         start=month_span(month=as_date(months[0]), zone=zone).start,
         end=month_span(month=as_date(months[-1]), zone=zone).end,
     )
-    used = billed_by_month(session, span=span, client_ids=ids)
+    used = billed_by_period(session, span=span, client_ids=ids)
     rolled = {}
     for each in carriers:
         start = starts[each.client_id]

@@ -113,7 +113,9 @@ def first_of(day: dt.date) -> pendulum.Date:
     before=st.integers(min_value=1, max_value=40 * 60),
     after=st.integers(min_value=1, max_value=40 * 60),
 )
-def test_an_entry_over_a_month_boundary_counts_its_part_in_each_month(name, month, before, after):
+def test_an_entry_over_a_month_boundary_is_its_start_months_budget(name, month, before, after):
+    """Time worked is clipped to a span; a month's budget takes the entry wholly into the
+    month it started, as its billing and carries do."""
     boundary = month_start_utc(month.year, month.month, name)
     start = boundary - dt.timedelta(minutes=before)
     end = boundary + dt.timedelta(minutes=after)
@@ -129,10 +131,15 @@ def test_an_entry_over_a_month_boundary_counts_its_part_in_each_month(name, mont
             )
             for key in (previous, current)
         }
-        status = budget_status(engine, client_id=client_id, month=current)
+        statuses = {
+            key: budget_status(engine, client_id=client_id, month=key)
+            for key in (previous, current)
+        }
     assert spent[previous] * 60 == pytest.approx(before)
     assert spent[current] * 60 == pytest.approx(after)
-    assert status.spent_hours == spent[current]
+    assert statuses[previous].spent_hours * 60 == pytest.approx(before + after)
+    assert statuses[previous].billed_hours * 60 == pytest.approx(before + after)
+    assert statuses[current].spent_hours == statuses[current].billed_hours == 0
 
 
 @settings(max_examples=60, deadline=None)

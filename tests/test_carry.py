@@ -12,7 +12,7 @@ from sqlalchemy import event
 from sqlmodel import SQLModel
 
 from model import clock
-from model.billing import billed_by_month, day_of
+from model.billing import billed_by_period, day_of
 from model.budgets import Level, budget_status, budget_statuses, level_of, set_budget
 from model.carry import retainer_months
 from model.db import make_engine, reading
@@ -199,7 +199,7 @@ def test_each_entry_is_used_once_in_the_month_it_started(entries, zone):
                 end=month_span(month=NOV, zone=zone).end,
             )
             with reading(engine) as session:
-                used = billed_by_month(session, span=span, client_ids=[client_id])[client_id]
+                used = billed_by_period(session, span=span, client_ids=[client_id])[client_id]
         assert {month: round(hours * 60) for month, hours in used.items()} == expected
         assert sum(expected.values()) == sum(
             round((end - start).total_seconds() / 60) for start, end in taken

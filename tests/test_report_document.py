@@ -67,7 +67,7 @@ def test_the_burn_plans_over_working_days_and_forecasts_at_the_pace_so_far(store
     with at(FRIDAY):
         burn = month_burn(store, client_id=nwb, month=NOVEMBER, day=FRIDAY.date())
     assert len(burn.days) == 30 and burn.budget_hours == 40
-    assert len(burn.actual) == 20 and burn.spent_hours == pytest.approx(11.75)
+    assert len(burn.actual) == 20 and burn.billed_hours == pytest.approx(11.75)
     assert burn.plan[-1] == pytest.approx(40) and burn.plan[0] == 0, "1 November is a Sunday"
     assert burn.plan[1] == pytest.approx(40 / 21), "21 working days"
     pace = 11.75 / 15  # 15 working days from the 2nd to Friday the 20th
@@ -84,7 +84,7 @@ def test_a_client_without_paid_hours_has_only_its_actual_line(store, nwb):
     with at(FRIDAY):
         burn = month_burn(store, client_id=nwb + 2, month=NOVEMBER, day=FRIDAY.date())
     assert burn.budget_hours is None and burn.plan == () and burn.forecast == ()
-    assert burn.spent_hours == 0
+    assert burn.billed_hours == 0
 
 
 # --- the HTML ------------------------------------------------------------------------------

@@ -1,11 +1,12 @@
 """A client's month of hours as a burn chart: the plan, what was spent, and where it heads.
 
-The plan spreads the paid hours evenly over the month's working days (Monday to
-Friday), the way the budget is meant to be used; the actual line is the hours
-spent by the end of each day so far; the forecast goes on from today at the
-pace so far (hours per working day elapsed), as `model.budgets.runs_out_on`
-counts it. A client without paid hours still has its actual line: the chart
-then has no plan and no forecast.
+The plan spreads the month's budget (sold + carried − owed, model.budgets)
+evenly over its working days (Monday to Friday), the way it is meant to be
+used; the actual line is the hours billed by the end of each day so far (an
+entry on the day it started, as the budget counts it); the forecast goes on
+from today at the pace so far (hours per working day elapsed), as
+`model.budgets.runs_out_on` counts it. A client without paid hours still has
+its actual line: the chart then has no plan and no forecast.
 
 `chart` turns a burn into the coordinates a drawing needs, so the HTML report
 draws an SVG and a terminal widget may draw the same lines, both from here.
@@ -17,14 +18,12 @@ from dataclasses import dataclass
 
 import pendulum
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select
 
 from model import clock
-from model.budgets import paid_hours
+from model.billing import billed_by_period
+from model.budgets import budget_status
 from model.db import reading
-from model.tables import Task, TimeEntry
-from model.timetrack import clipped_seconds, in_span
-from model.weeks import days_span, month_span, month_start
+from model.weeks import month_span, month_start
 
 
 @dataclass(frozen=True)
@@ -34,7 +33,7 @@ class MonthBurn:
     """Every day of the month."""
     budget_hours: float | None
     actual: tuple[float, ...]
-    """Hours spent by the end of each day, from the first to the report's day."""
+    """Hours billed by the end of each day, from the first to the report's day."""
     plan: tuple[float, ...]
     """The paid hours spread over the working days, by the end of each day; empty without a
     budget."""
@@ -43,7 +42,7 @@ class MonthBurn:
     budget."""
 
     @property
-    def spent_hours(self) -> float:
+    def billed_hours(self) -> float:
         return self.actual[-1] if self.actual else 0.0
 
     @property
@@ -64,23 +63,21 @@ def month_burn(
     first = month_start(day=month)
     days = tuple(first.add(days=offset) for offset in range(first.days_in_month))
     last_shown = min(max(day, first), days[-1])
-    zone = clock.zone()
-    now = clock.now()
     with reading(engine) as session:
-        rows = session.exec(
-            select(TimeEntry.start, TimeEntry.end)
-            .join(Task, col(Task.id) == TimeEntry.task_id)
-            .where(Task.client_id == client_id, in_span(span=month_span(month=first, zone=zone)))
-        ).all()
+        by_day = billed_by_period(
+            session,
+            span=month_span(month=first, zone=clock.zone()),
+            client_ids=[client_id],
+            by_day=True,
+        )[client_id]
     actual: list[float] = []
     total = 0.0
     for each in days:
         if each > last_shown:
             break
-        span = days_span(first=each, last=each, zone=zone)
-        total += sum(clipped_seconds(start=s, end=e, span=span, now=now) for s, e in rows) / 3600
+        total += by_day.get(each, 0.0)
         actual.append(total)
-    budget = paid_hours(engine, client_id=client_id, month=first)
+    budget = budget_status(engine, client_id=client_id, month=first).budget_hours
     plan: list[float] = []
     forecast: list[float] = []
     if budget is not None:

@@ -190,7 +190,7 @@ def render_week_html(report: WeekReport, *, agency: str, burn: MonthBurn | None 
         ],
         hours=[
             (_("This week"), _number(report.week_hours)),
-            (_("Month to date ({month})", month=month), _number(report.month_hours)),
+            (_("Billed month to date ({month})", month=month), _number(report.month_hours)),
         ],
         budget=budget,
         kpis=[

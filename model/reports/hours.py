@@ -26,7 +26,7 @@ from sqlmodel import select
 
 from model import clock
 from model.billing import AGENCY_CODE, Piece, RoundingRule, billed_ms, day_of, is_billable, rule_of
-from model.budgets import paid_hours
+from model.budgets import budget_status, paid_hours
 from model.db import reading
 from model.i18n import N_, _
 from model.tables import Client, ClientStatus, Member, Status, Task, TimeEntry
@@ -122,10 +122,10 @@ class HoursReport:
 
     @property
     def budget_percent(self) -> float | None:
-        """The report's hours as a share of the paid hours of the months it touches."""
+        """The report's billed hours as a share of the budget of the months it touches."""
         if not self.budget_hours:
             return None
-        return self.total_hours / self.budget_hours * 100
+        return self.billed_hours / self.budget_hours * 100
 
 
 def _months(*, first: pendulum.Date, last: pendulum.Date) -> tuple[pendulum.Date, ...]:
@@ -136,12 +136,12 @@ def _months(*, first: pendulum.Date, last: pendulum.Date) -> tuple[pendulum.Date
 
 
 def _budget(engine: Engine, *, client_id: int, months: tuple[pendulum.Date, ...]) -> float | None:
-    """The paid hours of all the months together; None when none of them has a budget."""
-    known = [
-        hours
-        for month in months
-        if (hours := paid_hours(engine, client_id=client_id, month=month)) is not None
-    ]
+    """The months' budget together: the first month's as the budget counts it (sold, plus
+    carried in, less owed; model.budgets), and the paid hours of the later ones, so a
+    report of one month says the number the screens say. None when none has a budget."""
+    first = budget_status(engine, client_id=client_id, month=months[0]).budget_hours
+    later = (paid_hours(engine, client_id=client_id, month=month) for month in months[1:])
+    known = [hours for hours in (first, *later) if hours is not None]
     return sum(known) if known else None
 
 

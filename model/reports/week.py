@@ -126,9 +126,10 @@ class WeekReport:
     rule: RoundingRule
     month: pendulum.Date
     month_hours: float
+    """The month's billed hours up to the report's end: what it used of `budget_hours`."""
     budget_hours: float | None
     earlier_month_hours: float
-    """The week's hours that fall in the month before `month`, when the week spans two."""
+    """The week's billed hours that fall in the month before `month`, when the week spans two."""
     waiting: tuple[WaitingTask, ...]
     kept: tuple[Promise, ...]
     broken: tuple[Promise, ...]
@@ -216,7 +217,7 @@ def week_report(engine: Engine, *, client_id: int, week_start: pendulum.Date) ->
     if span.start < month_begins:
         earlier = hours_report(
             engine, client_id=client_id, span=Span(start=span.start, end=month_begins), title=title
-        ).total_hours
+        ).billed_hours
     worked = {line.task_id: line.hours for line in week.tasks}
     settled = promises(engine, since=span.start, client_ids=[client_id])
     code = client.code
@@ -241,7 +242,7 @@ def week_report(engine: Engine, *, client_id: int, week_start: pendulum.Date) ->
         week_billed_hours=week.billed_hours,
         rule=week.rule,
         month=month,
-        month_hours=month_to_date.total_hours,
+        month_hours=month_to_date.billed_hours,
         budget_hours=month_to_date.budget_hours,
         earlier_month_hours=earlier,
         waiting=tuple(waiting_on_client(engine, client_id=client_id)),
@@ -341,7 +342,7 @@ def _hours(report: WeekReport) -> list[str]:
         f"- {_('This week')}: {_number(report.week_hours)}",
         f"- {_('Billed this week ({rule})', rule=report.rule.label)}: "
         + _number(report.week_billed_hours),
-        f"- {_('Month to date ({month})', month=month)}: {_number(report.month_hours)}",
+        f"- {_('Billed month to date ({month})', month=month)}: {_number(report.month_hours)}",
         f"- {_('Paid hours ({month})', month=month)}: "
         + (_("none") if report.budget_hours is None else _number(report.budget_hours)),
     ]
@@ -352,8 +353,8 @@ def _hours(report: WeekReport) -> list[str]:
         lines += [
             "",
             _(
-                "The week spans two months: {hours} of this week's hours fall in {previous} and "
-                "count towards that month's paid hours; the month to date is {month} only.",
+                "The week spans two months: {hours} of this week's billed hours fall in {previous} "
+                "and count towards that month's paid hours; the month to date is {month} only.",
                 hours=_number(report.earlier_month_hours),
                 previous=previous,
                 month=month,

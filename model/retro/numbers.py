@@ -22,11 +22,13 @@ from datetime import datetime
 from functools import cached_property
 
 from sqlalchemy import func, or_
+from sqlalchemy import select as select_columns
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from model import clock
-from model.budgets import month_hours
+from model.budgets import statuses_in
+from model.carry import POLICY_COLUMNS, carrier
 from model.config import DEFAULT_UTILISATION
 from model.daysoff import off_workdays, team_with_days_off
 from model.db import reading
@@ -211,6 +213,7 @@ class ClientHours:
     hours: float
     planned_hours: float | None
     month_hours: float
+    """The month's billed hours: what it used of `budget_hours` (model.budgets)."""
     budget_hours: float | None
 
 
@@ -261,19 +264,26 @@ def _client_hours(
     plans: dict[int, float],
     client_ids: Collection[int],
 ) -> tuple[ClientHours, ...]:
-    """Hours of the week per client, and of the month holding the sprint's first day against
-    its budget for the clients not archived."""
+    """Hours of the week per client, and the billed hours of the month holding the sprint's
+    first day against its budget (model.budgets) for the clients not archived."""
     week = hours_by_client(session, span=span)
     wanted = set(client_ids) | set(plans) | {cid for cid, hours in week.items() if hours > 0}
     if not wanted:
         return ()
-    clients = session.exec(
-        select(Client.id, Client.code, Client.name, Client.status).where(Client.id.in_(wanted))
+    clients = session.execute(
+        select_columns(Client.code, Client.name, Client.status, *POLICY_COLUMNS).where(
+            Client.id.in_(wanted)
+        )
     ).all()
-    current = [
-        client_id for client_id, _code, _name, status in clients if status != ClientStatus.ARCHIVED
-    ]
-    paid, spent = month_hours(session, month=as_date(sprint.week_start), client_ids=current)
+    months = statuses_in(
+        session,
+        month=as_date(sprint.week_start),
+        carriers=[
+            carrier(*policy)
+            for _code, _name, status, *policy in clients
+            if status != ClientStatus.ARCHIVED
+        ],
+    )
     rows = [
         ClientHours(
             client_id=client_id,
@@ -281,10 +291,10 @@ def _client_hours(
             name=name,
             hours=week.get(client_id, 0.0),
             planned_hours=plans.get(client_id),
-            month_hours=spent.get(client_id, 0.0),
-            budget_hours=paid.get(client_id),
+            month_hours=month.billed_hours if (month := months.get(client_id)) else 0.0,
+            budget_hours=month.budget_hours if month else None,
         )
-        for client_id, code, name, _status in clients
+        for code, name, _status, client_id, *_policy in clients
     ]
     return tuple(sorted(rows, key=lambda row: (-row.hours, row.code.casefold())))
 

@@ -252,7 +252,7 @@ class ClientDetailScreen(SurvivesOutages, ClientAdmin, ClientActions, Screen):
         paid hours and without time this month."""
         today = clock.today()
         burn = month_burn(self.app.engine, client_id=self.client_id, month=today, day=today)
-        shown = burn.budget_hours is not None or burn.spent_hours > 0
+        shown = burn.budget_hours is not None or burn.billed_hours > 0
         title = self.query_one("#burn-title", Label)
         title.update(_("Paid hours in {month}", month=month_name(burn.month)))
         title.display = shown
