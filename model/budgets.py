@@ -261,15 +261,25 @@ def paid_by_client(
 
 
 def statuses_in(
-    session: Session, *, month: pendulum.Date, carriers: Sequence[Carrier]
+    session: Session,
+    *,
+    month: pendulum.Date,
+    carriers: Sequence[Carrier],
+    with_planned: bool = True,
 ) -> dict[int, BudgetStatus]:
     """The month's status of each client of `carriers`, read in `session` (so a report that
-    reads more keeps one snapshot): a few grouped queries, two more when any client carries."""
+    reads more keeps one snapshot): a few grouped queries, two more when any client carries.
+    Without `with_planned` (for a reader that does not show it) planned hours are 0, and
+    its two queries are saved."""
     client_ids = [each.client_id for each in carriers]
     first = month_start(day=month)
     today = clock.today()
     paid = paid_by_client(session, month=first, client_ids=client_ids)
-    planned = _planned(session, month=first, client_ids=client_ids)
+    planned = (
+        _planned(session, month=first, client_ids=client_ids)
+        if with_planned
+        else dict.fromkeys(client_ids, 0.0)
+    )
     billed = billed_by_client(
         session, span=month_span(month=first, zone=clock.zone()), client_ids=client_ids
     )
@@ -298,7 +308,11 @@ def statuses_in(
 
 
 def budget_status(
-    engine: Engine, *, client_id: int, month: pendulum.Date | None = None
+    engine: Engine,
+    *,
+    client_id: int,
+    month: pendulum.Date | None = None,
+    with_planned: bool = True,
 ) -> BudgetStatus:
     """One client's budget for the month holding `month` (this month by default)."""
     with reading(engine) as session:
@@ -306,7 +320,10 @@ def budget_status(
         if client is None:
             raise NotFoundError(_("no client with id {id}", id=client_id))
         carriers = [carrier_of(client)]
-        return statuses_in(session, month=month or clock.today(), carriers=carriers)[client_id]
+        statuses = statuses_in(
+            session, month=month or clock.today(), carriers=carriers, with_planned=with_planned
+        )
+        return statuses[client_id]
 
 
 def budget_statuses(engine: Engine, *, month: pendulum.Date) -> dict[int, BudgetStatus]:

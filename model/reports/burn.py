@@ -77,7 +77,8 @@ def month_burn(
             break
         total += by_day.get(each, 0.0)
         actual.append(total)
-    budget = budget_status(engine, client_id=client_id, month=first).budget_hours
+    status = budget_status(engine, client_id=client_id, month=first, with_planned=False)
+    budget = status.budget_hours
     plan: list[float] = []
     forecast: list[float] = []
     if budget is not None:

@@ -139,7 +139,9 @@ def _budget(engine: Engine, *, client_id: int, months: tuple[pendulum.Date, ...]
     """The months' budget together: the first month's as the budget counts it (sold, plus
     carried in, less owed; model.budgets), and the paid hours of the later ones, so a
     report of one month says the number the screens say. None when none has a budget."""
-    first = budget_status(engine, client_id=client_id, month=months[0]).budget_hours
+    first = budget_status(
+        engine, client_id=client_id, month=months[0], with_planned=False
+    ).budget_hours
     later = (paid_hours(engine, client_id=client_id, month=month) for month in months[1:])
     known = [hours for hours in (first, *later) if hours is not None]
     return sum(known) if known else None

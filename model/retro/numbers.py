@@ -283,6 +283,7 @@ def _client_hours(
             for _code, _name, status, *policy in clients
             if status != ClientStatus.ARCHIVED
         ],
+        with_planned=False,
     )
     rows = [
         ClientHours(
