@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
+import time
 
+import pytest
 from sqlalchemy import create_engine
 
 from model import clock
@@ -40,3 +43,25 @@ def test_a_change_on_the_server_is_heard_within_a_second(store):
         listener.join(timeout=5)
         other.dispose()
     assert not listener.is_alive()
+
+
+def test_the_apps_own_writes_are_not_heard_as_others(store):
+    """Own changes are on screen already: two own commits are not heard (another's is, by
+    the test above). They commit once the listener listens, and it stops when a wait of
+    its own found nothing more: then it has taken in every notification."""
+    if store.dialect.name != "postgresql":
+        pytest.skip("notifications are PostgreSQL's")
+    heard: list[int] = []
+    asked: list[float] = []
+
+    def commit_two() -> None:
+        add_client(store, "OW")
+        add_client(store, "OX")
+
+    def drained() -> bool:
+        """True from the moment the listener waited its second (`notifies`' timeout) in vain."""
+        asked.append(time.monotonic())
+        return any(later - earlier >= 0.9 for earlier, later in itertools.pairwise(asked))
+
+    listen(store, heard=lambda: heard.append(1), stopped=drained, ready=commit_two)
+    assert heard == [], "an own write was heard as another's"

@@ -62,11 +62,14 @@ class Committed(Message):
 
 class ChangesSeen(Message):
     """The change check's answer, from its thread: the data's fingerprint, or the outage
-    that kept it from being read."""
+    that kept it from being read; `own` when it was read after a write of ours, to be
+    taken as what the screen shows already."""
 
-    def __init__(self, *, seen: Fingerprint | None, error: BaseException | None = None) -> None:
+    def __init__(
+        self, *, seen: Fingerprint | None, error: BaseException | None = None, own: bool = False
+    ) -> None:
         super().__init__()
-        self.seen, self.error = seen, error
+        self.seen, self.error, self.own = seen, error, own
 
 
 QUIET_SECONDS = 1.0
@@ -340,7 +343,10 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
             self.call_after_refresh(self._adopt_fingerprint)
 
     def _adopt_fingerprint(self) -> None:
-        self._seen = fingerprint(self.engine)
+        """Read in a thread as well: on a server the read waits for the network."""
+        self.run_worker(
+            partial(self._check_changes, own=True), thread=True, exclusive=True, group="own"
+        )
 
     def went_offline(self, error: BaseException, *, asked: bool = True) -> None:
         """The database could not be reached (or stayed locked): mark the header and let
@@ -370,9 +376,9 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
         for the network, and keys must not wait with it. The answer comes as a message."""
         return self.run_worker(self._check_changes, thread=True, exclusive=True, group="changes")
 
-    def _check_changes(self) -> None:
+    def _check_changes(self, *, own: bool = False) -> None:
         try:
-            self.post_message(ChangesSeen(seen=fingerprint(self.engine)))
+            self.post_message(ChangesSeen(seen=fingerprint(self.engine), own=own))
         except OUTAGES as error:
             self.post_message(ChangesSeen(seen=None, error=error))
 
@@ -385,6 +391,9 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
         if self.offline is not None:
             self._seen = seen
             self._back_online()
+            return
+        if message.own:
+            self._seen = seen
             return
         if seen == self._seen or isinstance(self.screen, ModalScreen):
             return
