@@ -3,12 +3,35 @@
 from __future__ import annotations
 
 import pytest
+from textual.pilot import Pilot
 
 from model.config import REMINDERS, Config
 from model.store import open_store
 from tests.agency import build
 from tests.conftest import ZONE
 from tui.app import ClientDeck
+from tui.screens.reading import READ_GROUP
+
+
+@pytest.fixture(autouse=True)
+def reads_arrive(monkeypatch):
+    """A pause lasts until the screen's data has arrived, as a person waits for it to
+    show: screens read in a thread (tui/screens/reading.py), and a test that looks at a
+    screen looks at it filled. Snapshots pause the same way before they are taken."""
+    plain = Pilot.pause
+
+    async def pause(self, delay: float | None = None) -> None:
+        await plain(self, delay)
+        for _turn in range(100):
+            if not any(getattr(screen, "reading", False) for screen in self.app.screen_stack):
+                return
+            await self.app.workers.wait_for_complete(
+                [worker for worker in self.app.workers if worker.group == READ_GROUP]
+            )
+            await plain(self, None)
+        raise AssertionError("a screen's read never arrived")
+
+    monkeypatch.setattr(Pilot, "pause", pause)
 
 
 @pytest.fixture

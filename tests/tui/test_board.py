@@ -359,6 +359,7 @@ async def test_a_cursor_step_draws_only_the_card_it_selects(agency, make_app, mo
     engine, _ids = agency
     app = make_app(engine)
     async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()  # the budget levels, read in a thread, redraw every card
         await pilot.press("l")
         await pilot.pause()
         column = board(app).column

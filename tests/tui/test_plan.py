@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import stat
+import threading
 
 import pendulum
 import pytest
@@ -17,7 +18,7 @@ from model.planning import added_mid_sprint, snapshot_text
 from model.recurrence import Rule
 from model.tables import ClientPlan, RecurrenceKind, Status, TimeEntry
 from model.task_steps import toggle_sprint
-from model.tasks import create_task, get_task
+from model.tasks import ValidationError, create_task, get_task
 from model.timetrack import running_entry
 from model.weeks import as_date
 from tests.tui.writing import written
@@ -398,3 +399,54 @@ async def test_plan_shows_the_weeks_utilisation_and_warns_of_an_overloaded_membe
         assert on_screen(app, "IB █░░░░░ 4/36.5h 75%✓")
         assert on_screen(app, "OK ░░░░░░ 1/36.5h 0%↓")
         assert not on_screen(app, "⚠ IB") and not on_screen(app, "⚠ OK")
+
+
+async def test_a_toggle_shows_before_it_is_written(agency, make_app, monkeypatch):
+    """The task is on the sprint side at once, while its write still waits; the stored
+    plan follows once written."""
+    import tui.screens.plan as plan_module
+
+    engine, ids = agency
+    app = make_app(engine)
+    task_id = ids["Настроить ремаркетинг"]
+    release = threading.Event()
+
+    def held(*args, **kwargs):
+        assert release.wait(timeout=30), "never released"
+        return toggle_sprint(*args, **kwargs)
+
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await select_task(pilot, task_id)
+        monkeypatch.setattr(plan_module, "toggle_sprint", held)
+        await pilot.press("space")
+        backlog, sprint = plan(app).panes
+        assert task_id in pane_task_ids(sprint) and task_id not in pane_task_ids(backlog)
+        assert get_task(engine, task_id=task_id).sprint_id is None, "not yet written"
+        assert len(app.undo_stack) == 0, "nothing undoable before it is stored"
+        release.set()
+        await written(pilot)
+        assert get_task(engine, task_id=task_id).sprint_id == app.now.sprint.id
+        assert task_id in pane_task_ids(plan(app).panes[1]) and len(app.undo_stack) == 1
+
+
+async def test_a_refused_toggle_puts_the_plan_back_and_says_why(agency, make_app, monkeypatch):
+    import tui.screens.plan as plan_module
+
+    engine, ids = agency
+    app = make_app(engine)
+    task_id = ids["Настроить ремаркетинг"]
+
+    def refused(*_args, **_kwargs):
+        raise ValidationError("someone closed this sprint meanwhile")
+
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await select_task(pilot, task_id)
+        monkeypatch.setattr(plan_module, "toggle_sprint", refused)
+        await pilot.press("space")
+        await written(pilot)
+        backlog, sprint = plan(app).panes
+        assert task_id in pane_task_ids(backlog) and task_id not in pane_task_ids(sprint)
+        assert get_task(engine, task_id=task_id).sprint_id is None
+        assert "someone closed this sprint meanwhile" in [n.message for n in app._notifications]

@@ -12,12 +12,11 @@ from dataclasses import replace
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 
 from model import clock
 from model.alerts import ClientAlerts, alerts_of
 from model.board import Card, Scope, board_columns, column_page, parse_filter
-from model.budgets import Level, budget_statuses
+from model.budgets import BudgetStatus, Level, budget_statuses
 from model.clients import active_clients
 from model.i18n import _
 from model.tables import BOARD_STATUSES, Status
@@ -28,12 +27,13 @@ from tui.keys import translate_bindings
 from tui.outage import SurvivesOutages
 from tui.screens.board_column import COLUMN_LEAST, Ahead, AheadRead, BoardColumn
 from tui.screens.filtering import FilterField, Filtering, filter_bindings, with_filter
+from tui.screens.reading import ReadsInThread
 from tui.screens.showing import A_FRAME
 from tui.screens.task_actions import TaskActions
 from tui.widgets import DeckFooter, DeckHeader
 
 
-class BoardScreen(SurvivesOutages, Filtering, TaskActions, Screen):
+class BoardScreen(SurvivesOutages, Filtering, TaskActions, ReadsInThread):
     CSS_PATH = "board.tcss"
     BINDINGS = [
         Binding("left,h", "cursor(-1, 0)", "Left", show=False, id="board.left"),
@@ -176,12 +176,25 @@ class BoardScreen(SurvivesOutages, Filtering, TaskActions, Screen):
         self.app.mark_seen(self)
         if self._levels_epoch != self.app.time_epoch:
             self._levels_epoch = self.app.time_epoch
-            statuses = budget_statuses(self.app.engine, month=clock.today())
-            self.levels = {client_id: status.level for client_id, status in statuses.items()}
-            self.alerts = alerts_of(clients=self.clients, statuses=statuses)
+            engine, today = self.app.engine, clock.today()
+            self.read_in_thread(
+                read=lambda: budget_statuses(engine, month=today), show=self._show_levels
+            )
         for index, column in enumerate(self.columns):
             column.active = index == self.column_index
         self._load(self.columns, follow=follow, wait=wait)
+        self._show_scope()
+
+    def _show_levels(self, statuses: dict[int, BudgetStatus]) -> None:
+        """The month's budgets, read in a thread: the cards' budget marks and the header's
+        alerts follow them."""
+        self.levels = {client_id: status.level for client_id, status in statuses.items()}
+        self.alerts = alerts_of(clients=self.clients, statuses=statuses)
+        for column in self.columns:
+            column.refresh()
+        self._show_scope()
+
+    def _show_scope(self) -> None:
         self.query_one(DeckHeader).set_scope(
             with_filter(scope=self._scope_title(), text=self.filter_text)
         )

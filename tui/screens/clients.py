@@ -16,7 +16,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from model import clock
@@ -45,6 +44,7 @@ from tui.screens.client_admin import ClientAdmin
 from tui.screens.client_report import ClientReport
 from tui.screens.filtering import FilterField, Filtering, filter_bindings, with_filter
 from tui.screens.prompt import PickScreen
+from tui.screens.reading import ReadsInThread
 from tui.screens.showing import ReadsAfterShowing
 from tui.widgets import Column, DeckFooter, DeckHeader, FittedTable, TableRow
 
@@ -235,7 +235,7 @@ class ClientActions(ClientReport, ReadsAfterShowing):
 # --- the list ------------------------------------------------------------------------------
 
 
-class ClientsScreen(SurvivesOutages, Filtering, ClientAdmin, ClientActions, Screen):
+class ClientsScreen(SurvivesOutages, Filtering, ClientAdmin, ClientActions, ReadsInThread):
     CSS_PATH = "clients.tcss"
     BINDINGS = [
         Binding("j", "cursor(1)", "Down", show=False, id="clients.down"),
@@ -279,14 +279,19 @@ class ClientsScreen(SurvivesOutages, Filtering, ClientAdmin, ClientActions, Scre
         table.focus()
 
     def reload(self) -> None:
-        """Re-read every client's signals, then show them as filtered and sorted."""
+        """Re-read every client's signals in a thread, then show them as filtered and sorted."""
         if not self.is_mounted:
             return
-        self.health = client_health(
-            self.app.engine,
-            sprint_id=self.app.now.sprint.id,
-            silence_alert_days=self.app.config.silence_alert_days,
-        )
+        engine, sprint_id = self.app.engine, self.app.now.sprint.id
+        silence = self.app.config.silence_alert_days
+
+        def read() -> list[Health]:
+            return client_health(engine, sprint_id=sprint_id, silence_alert_days=silence)
+
+        self.read_in_thread(read=read, show=self._show_health)
+
+    def _show_health(self, health: list[Health]) -> None:
+        self.health = health
         self.show_rows()
 
     def filter_changed(self) -> None:

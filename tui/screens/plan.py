@@ -10,13 +10,13 @@ a backlog of ten does.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -25,6 +25,7 @@ from model.budgets import BudgetStatus, budget_statuses
 from model.files import WriteError, file_part, reports_dir, write_private
 from model.i18n import N_, _, ngettext
 from model.occurrences import has_missing, open_sprint
+from model.plan_moves import toggled
 from model.planning import (
     ClientPlanRow,
     MemberLoad,
@@ -46,6 +47,7 @@ from tui.keys import translate_bindings
 from tui.labels import PRIORITY_MARKS, utilisation_mark
 from tui.outage import SurvivesOutages
 from tui.screens.plan_templates import TemplateActions
+from tui.screens.reading import ReadsInThread
 from tui.screens.showing import ReadsAfterShowing
 from tui.screens.task_actions import TaskActions
 from tui.widgets import DeckFooter, DeckHeader, FlowText
@@ -264,7 +266,18 @@ class PlanPane(Widget):
         return Content("\n").join(lines)
 
 
-class PlanScreen(SurvivesOutages, ReadsAfterShowing, TaskActions, TemplateActions, Screen):
+@dataclass(frozen=True)
+class _PlanRead:
+    """What a read of the week brings: its view, the budgets it used, and whether its
+    recurring tasks are yet to be made."""
+
+    view: PlanView
+    budgets: dict[int, BudgetStatus]
+    budgets_for: tuple
+    missing: bool
+
+
+class PlanScreen(SurvivesOutages, ReadsAfterShowing, TaskActions, TemplateActions, ReadsInThread):
     CSS_PATH = "plan.tcss"
     BINDINGS = [
         Binding("up,k", "cursor(-1)", "Up", show=False, id="plan.up"),
@@ -335,15 +348,6 @@ class PlanScreen(SurvivesOutages, ReadsAfterShowing, TaskActions, TemplateAction
         self._budgets_for = None
         self.reload()
 
-    def _budget_statuses(self) -> dict[int, BudgetStatus]:
-        """Budgets move only with recorded time: re-read them when it changed or the week did."""
-        month = budget_month(week_start=self.sprint.week_start)
-        wanted = (month, self.app.time_epoch)
-        if self._budgets_for != wanted:
-            self._budgets = budget_statuses(self.app.engine, month=month)
-            self._budgets_for = wanted
-        return self._budgets
-
     def _open_week(self) -> None:
         """Planning a week opens its sprint: the recurring tasks due in it are made, once,
         in a write of their own after the view that found them missing (a view reads only
@@ -351,17 +355,37 @@ class PlanScreen(SurvivesOutages, ReadsAfterShowing, TaskActions, TemplateAction
         if open_sprint(self.app.engine, sprint_id=self.sprint.id, who=self.app.me_id):
             self.reload()
 
-    def reload(self) -> None:
+    def reload(self, *, then: Callable[[PlanView], None] | None = None) -> None:
+        """Read the week in a thread (budgets again only when recorded time or the week
+        changed); what is shown stays until the new view arrives, then `then(view)`."""
         if not self.is_mounted:
             return
-        if has_missing(self.app.engine, sprint=self.sprint):
-            self.call_after_refresh(self._open_week)
-        view = plan_view(
-            self.app.engine,
-            sprint=self.sprint,
-            config=self.app.config,
-            budgets=self._budget_statuses(),
+        engine, sprint, config = self.app.engine, self.sprint, self.app.config
+        wanted = (budget_month(week_start=sprint.week_start), self.app.time_epoch)
+        known = self._budgets if self._budgets_for == wanted else None
+
+        def read() -> _PlanRead:
+            budgets = known if known is not None else budget_statuses(engine, month=wanted[0])
+            return _PlanRead(
+                missing=has_missing(engine, sprint=sprint),
+                budgets=budgets,
+                budgets_for=wanted,
+                view=plan_view(engine, sprint=sprint, config=config, budgets=budgets),
+            )
+
+        self.read_in_thread(
+            read=read,
+            show=self._show_read,
+            then=None if then is None else lambda: then(self.view),
         )
+
+    def _show_read(self, read: _PlanRead) -> None:
+        self._budgets, self._budgets_for = read.budgets, read.budgets_for
+        if read.missing:
+            self.call_after_refresh(self._open_week)
+        self.show_view(read.view)
+
+    def show_view(self, view: PlanView) -> None:
         self.view = view
         backlog_rows: list[Row] = []
         sprint_rows: list[Row] = []
@@ -613,7 +637,17 @@ class PlanScreen(SurvivesOutages, ReadsAfterShowing, TaskActions, TemplateAction
             change=lambda task_id: toggle_sprint(
                 engine, task_id=task_id, sprint_id=sprint_id, label=_("plan"), who=who
             ),
+            show=self._show_toggled,
         )
+
+    def _show_toggled(self) -> None:
+        """The task on its other side at once; the plan as stored is read once written."""
+        task_id = self.selected_task_id()
+        moved = (
+            None if self.view is None or task_id is None else toggled(self.view, task_id=task_id)
+        )
+        if moved is not None:
+            self.show_view(moved)
 
     def action_create(self) -> None:
         from tui.screens.card import CardScreen

@@ -102,19 +102,25 @@ class TemplateActions:
                 self.notify(str(error), severity="error", markup=False)
                 return
             self.app.undo_stack.add(done.undo)
-            self.reload()
             said = ngettext(
                 "{n} task planned from {name}",
                 "{n} tasks planned from {name}",
                 n=len(done.value),
                 name=template.name,
             )
-            overloaded = sum(member.overloaded for member in self.view.members)
-            if overloaded:
-                said += "; " + ngettext(
-                    "{n} member over capacity", "{n} members over capacity", n=overloaded
-                )
-            self.notify(said, severity="warning" if overloaded else "information", markup=False)
+
+            def say(view) -> None:
+                """Said with the week as read after the tasks were planned."""
+                overloaded = sum(member.overloaded for member in view.members)
+                text = said
+                if overloaded:
+                    text += "; " + ngettext(
+                        "{n} member over capacity", "{n} members over capacity", n=overloaded
+                    )
+                severity = "warning" if overloaded else "information"
+                self.notify(text, severity=severity, markup=False)
+
+            self.reload(then=say)
 
         title = _("Plan which template of {client}?", client=client.name)
         self.app.push_screen(PickScreen(title=title, options=options), chosen)
