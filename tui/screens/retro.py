@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
@@ -60,6 +60,7 @@ from tui.keys import translate_bindings
 from tui.labels import utilisation_mark
 from tui.outage import SurvivesOutages
 from tui.screens.prompt import DuePrompt, PickScreen
+from tui.screens.reading import ReadsInThread
 from tui.screens.showing import ReadsAfterShowing
 from tui.screens.timer import MODAL_CSS
 from tui.widgets import DeckFooter, DeckHeader
@@ -367,7 +368,7 @@ class CloseSprintScreen(SurvivesOutages, ModalScreen):
         self.dismiss(None)
 
 
-class RetroScreen(SurvivesOutages, ReadsAfterShowing, Screen):
+class RetroScreen(SurvivesOutages, ReadsAfterShowing, ReadsInThread):
     CSS_PATH = "retro.tcss"
     BINDINGS = [
         Binding("down,j", "cursor(1)", "Down", show=False, id="retro.down"),
@@ -422,15 +423,29 @@ class RetroScreen(SurvivesOutages, ReadsAfterShowing, Screen):
         return self.query_one("#retro-lines", OptionList)
 
     def reload(self) -> None:
-        """Re-read the retro; the cursor stays on the same line when it is still there."""
+        """Re-read the retro in a thread; the cursor stays on the same line when it is still
+        there."""
         if not self.is_mounted:
             return
-        self.view = retro_view(
-            self.app.engine,
-            sprint_id=self.sprint_id,
-            checklist_keys=self.app.config.retro_checklist,
-            target=self.app.config.utilisation,
+        engine, sprint_id, config = self.app.engine, self.sprint_id, self.app.config
+        self.read_in_thread(
+            read=lambda: retro_view(
+                engine,
+                sprint_id=sprint_id,
+                checklist_keys=config.retro_checklist,
+                target=config.utilisation,
+            ),
+            show=self._show_view,
         )
+
+    def _view_or_bell(self) -> RetroView | None:
+        """The week as read, or a bell while its first read is yet to arrive."""
+        if self.view is None:
+            self.app.bell()
+        return self.view
+
+    def _show_view(self, view: RetroView) -> None:
+        self.view = view
         self.query_one(SprintPane).show(self.view)
         state = _("closed") if self.view.closed else _("open")
         self.query_one(DeckHeader).set_scope(f"{self.view.week} · {state}")
@@ -759,8 +774,9 @@ class RetroScreen(SurvivesOutages, ReadsAfterShowing, Screen):
     # The sprint
 
     def action_sprint(self, step: int) -> None:
-        view = self.view
-        assert view is not None
+        view = self._view_or_bell()
+        if view is None:
+            return
         found = adjacent_sprint(self.app.engine, week_start=view.sprint.week_start, step=step)
         if found is None:
             self.app.bell()
@@ -770,8 +786,9 @@ class RetroScreen(SurvivesOutages, ReadsAfterShowing, Screen):
         self.reload()
 
     def action_close_sprint(self) -> None:
-        view = self.view
-        assert view is not None
+        view = self._view_or_bell()
+        if view is None:
+            return
         if view.closed:
             self.notify(_("This sprint is already closed"), severity="warning", timeout=3)
             return
@@ -824,8 +841,9 @@ class RetroScreen(SurvivesOutages, ReadsAfterShowing, Screen):
     def action_export(self) -> None:
         from model.files import WriteError, reports_dir, write_private
 
-        view = self.view
-        assert view is not None
+        view = self._view_or_bell()
+        if view is None:
+            return
         text = render_markdown(view)
         try:
             path = write_private(path=reports_dir() / f"retro-{view.week}.md", text=text)

@@ -8,7 +8,8 @@ leaf through the finished stand-ups, shown as they were recorded.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 import pendulum
 from textual.app import ComposeResult
@@ -47,6 +48,7 @@ from tui.labels import KIND_TITLES, PRIORITY_MARKS
 from tui.outage import SurvivesOutages
 from tui.screens.inbox import TRIAGE_BINDINGS, TriageActions, received, status_title
 from tui.screens.prompt import ConfirmScreen
+from tui.screens.reading import ReadsInThread
 from tui.widgets import DeckFooter, DeckHeader
 
 SLOT_FORMAT = "ddd D MMM HH:mm"
@@ -380,7 +382,16 @@ NAMED = 4
 """How many of the members still to speak `F`'s question names."""
 
 
-class StandupScreen(SurvivesOutages, TriageActions, Screen):
+@dataclass(frozen=True)
+class _MeetingRead:
+    """A read of the meeting, with the alerts line when it was due to be read again."""
+
+    view: Meeting
+    alerts: str | None
+    alerts_epoch: tuple[int, int]
+
+
+class StandupScreen(SurvivesOutages, TriageActions, ReadsInThread):
     CSS_PATH = "standup.tcss"
     shows_standup = True
     """Reminders of the stand-up stay off this screen: its header says the time."""
@@ -463,9 +474,10 @@ class StandupScreen(SurvivesOutages, TriageActions, Screen):
             self._read_for = minute
             self.reload()
 
-    def reload(self) -> None:
+    def reload(self, *, then: Callable[[], None] | None = None) -> None:
         """Read the slot at hand again (or show the recorded stand-up being browsed); when
-        the app's "now" has reached the next slot, turn to it first."""
+        the app's "now" has reached the next slot, turn to it first. The meeting is read in
+        a thread; `then()` once it is shown."""
         if not self.is_mounted or self.slot is None:
             return
         if self.shown is None and self.app.now.moment.slot != self.slot:
@@ -477,16 +489,29 @@ class StandupScreen(SurvivesOutages, TriageActions, Screen):
         if not live:
             self._show_history()
             return
-        config = self.app.config
-        sprint = self.app.now.sprint
-        self.view = meeting(
-            self.app.engine,
-            now=clock.now(),
-            times=config.standup_times,
-            zone=clock.zone(),
-            sprint_id=sprint.id,
-            coefficients=config.urgency,
-        )
+        engine, config, sprint_id = self.app.engine, self.app.config, self.app.now.sprint.id
+        now, zone = clock.now(), clock.zone()
+        epoch = (self.app.time_epoch, clock.today().month)
+        alerts_due = self._alerts_epoch != epoch
+
+        def read() -> _MeetingRead:
+            view = meeting(
+                engine,
+                now=now,
+                times=config.standup_times,
+                zone=zone,
+                sprint_id=sprint_id,
+                coefficients=config.urgency,
+            )
+            alerts = alerts_line(client_alerts(engine)) if alerts_due else None
+            return _MeetingRead(view=view, alerts=alerts, alerts_epoch=epoch)
+
+        self.read_in_thread(read=read, show=self._show_meeting, then=then)
+
+    def _show_meeting(self, read: _MeetingRead) -> None:
+        if read.alerts is not None:
+            self.budget_alerts, self._alerts_epoch = read.alerts, read.alerts_epoch
+        self.view = read.view
         self.record = self.view.record
         if self.view.finished:
             self.notes, self.general = dict(self.view.notes), self.record.note
@@ -504,10 +529,6 @@ class StandupScreen(SurvivesOutages, TriageActions, Screen):
     def _show_budget_alerts(self) -> None:
         """The clients whose budget reached an alert this month, over the fires (which
         often ask for more hours): read again only when recorded time or the month changed."""
-        epoch = (self.app.time_epoch, clock.today().month)
-        if self._alerts_epoch != epoch:
-            self._alerts_epoch = epoch
-            self.budget_alerts = alerts_line(client_alerts(self.app.engine))
         line = self.query_one("#budget-alerts", Static)
         line.update(self.budget_alerts)
         line.display = bool(self.budget_alerts)
@@ -627,7 +648,10 @@ class StandupScreen(SurvivesOutages, TriageActions, Screen):
         if not self._live_only() or self.slot is None:
             return
         self.set_focus(None)
-        self.reload()
+        self.reload(then=self._finish_read)
+
+    def _finish_read(self) -> None:
+        """Finishing, with the meeting as read just now."""
         assert self.view is not None
         if not self.view.members:  # nobody to hear: an empty meeting is not a stand-up held
             self.notify(_("Add the team first"), severity="warning", timeout=3)
