@@ -15,6 +15,13 @@ from tui.screens.calendar import CalendarScreen, DayColumn
 SIZE = (120, 36)
 
 
+async def press(pilot, *keys: str) -> None:
+    """Each key, then the days it shows: the calendar reads them in a thread."""
+    for key in keys:
+        await pilot.press(key)
+        await pilot.pause()
+
+
 def calendar(app) -> CalendarScreen:
     assert isinstance(app.screen, CalendarScreen)
     return app.screen
@@ -36,7 +43,7 @@ async def test_opens_on_this_week_with_today_selected(agency, make_app):
     engine, ids = agency
     app = make_app(engine)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("5")
+        await press(pilot, "5")
         screen = calendar(app)
         assert screen.day == clock.today()
         columns = list(screen.query(DayColumn))
@@ -55,20 +62,20 @@ async def test_arrows_and_brackets_move_across_days_and_weeks(agency, make_app):
     app = make_app(engine)
     today = clock.today()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("5")
+        await press(pilot, "5")
         screen = calendar(app)
-        await pilot.press("right", "l")
+        await press(pilot, "right", "l")
         assert screen.day == today.add(days=2)
-        await pilot.press("left")
+        await press(pilot, "left")
         assert screen.day == today.add(days=1)
-        await pilot.press("right_square_bracket")
+        await press(pilot, "right_square_bracket")
         assert screen.day == today.add(days=8)
         first = list(screen.query(DayColumn))[0]
         assert first.day == pendulum.date(2026, 11, 23)
         assert "W48" in screen.query_one("DeckHeader").scope
-        await pilot.press("left_square_bracket", "left_square_bracket")
+        await press(pilot, "left_square_bracket", "left_square_bracket")
         assert list(screen.query(DayColumn))[0].day == pendulum.date(2026, 11, 9)
-        await pilot.press("full_stop")
+        await press(pilot, "full_stop")
         assert screen.day == today
         assert list(screen.query(DayColumn))[0].day == pendulum.date(2026, 11, 16)
 
@@ -77,20 +84,20 @@ async def test_up_and_down_walk_the_days_items_and_enter_opens_a_task(agency, ma
     engine, ids = agency
     app = make_app(engine)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("5")
+        await press(pilot, "5")
         screen = calendar(app)
         seen = []
         for _ in range(6):
             if screen.selected is not None:
                 seen.append(screen.selected)
-            await pilot.press("j")
+            await press(pilot, "j")
         task_items = [item for item in seen if item.task_id is not None]
         assert task_items, "Wednesday holds tasks due today"
         while screen.selected is None or screen.selected.task_id is None:
-            await pilot.press("k")
+            await press(pilot, "k")
         assert screen.selected_task_id() == screen.selected.task_id
         wanted = screen.selected.task_id
-        await pilot.press("enter")
+        await press(pilot, "enter")
         assert app.screen.__class__.__name__ == "CardScreen"
         assert app.screen.task_id == wanted
 
@@ -100,14 +107,14 @@ async def test_meetings_show_on_their_day(agency, make_app):
     add_meeting(engine, ids["NWB"])
     app = make_app(engine)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("5", "l")
+        await press(pilot, "5", "l")
         screen = calendar(app)
         thursday = [item for item in screen.found if item.day == screen.day]
         meeting = next(item for item in thursday if item.interaction_id is not None)
         assert meeting.at == pendulum.time(14) and meeting.client_code == "NWB"
         while screen.selected != meeting:
-            await pilot.press("j")
-        await pilot.press("enter")
+            await press(pilot, "j")
+        await press(pilot, "enter")
         assert app.screen is screen, "a meeting has no card: it is told in a notification"
 
 
@@ -115,18 +122,18 @@ async def test_m_toggles_the_month_and_brackets_move_by_months(agency, make_app)
     engine, _ids = agency
     app = make_app(engine)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("5", "m")
+        await press(pilot, "5", "m")
         screen = calendar(app)
         grid = screen.query_one("#month")
         assert grid.display and not screen.query_one("#week").display
         assert grid.weeks[0][0] == pendulum.date(2026, 10, 26)
         assert screen.query_one("DeckHeader").scope == "November 2026"
-        await pilot.press("right_square_bracket")
+        await press(pilot, "right_square_bracket")
         assert screen.day == pendulum.date(2026, 12, 18)
         assert screen.query_one("DeckHeader").scope == "December 2026"
-        await pilot.press("down")
+        await press(pilot, "down")
         assert screen.day == pendulum.date(2026, 12, 25)
-        await pilot.press("enter")
+        await press(pilot, "enter")
         assert not screen.month_view
         assert list(screen.query(DayColumn))[0].day == pendulum.date(2026, 12, 21)
 
@@ -135,14 +142,14 @@ async def test_undo_of_a_change_made_from_the_calendar_shows_again(agency, make_
     engine, ids = agency
     app = make_app(engine)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("5")
+        await press(pilot, "5")
         screen = calendar(app)
         while screen.selected is None or screen.selected.task_id != ids["Monthly PPC report"]:
-            await pilot.press("j")
-        await pilot.press("o")
+            await press(pilot, "j")
+        await press(pilot, "o")
         promised = [i for i in screen.found if i.task_id == ids["Monthly PPC report"]]
         assert promised[0].kind == "promise"
-        await pilot.press("ctrl+z")
+        await press(pilot, "ctrl+z")
         restored = [i for i in screen.found if i.task_id == ids["Monthly PPC report"]]
         assert restored[0].kind == "deadline"
 
@@ -151,7 +158,7 @@ async def test_e_exports_the_calendar_file(agency, make_app):
     engine, _ids = agency
     app = make_app(engine)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("5", "E")
+        await press(pilot, "5", "E")
         text = (reports_dir() / "clientdeck.ics").read_text(encoding="utf-8")
         assert text.startswith("BEGIN:VCALENDAR") and "UID:retro@clientdeck" in text
 

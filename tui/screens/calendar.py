@@ -8,12 +8,13 @@ days, `[` and `]` by a week or a month, `.` comes back to today.
 
 from __future__ import annotations
 
+from functools import partial
+
 import pendulum
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -26,6 +27,7 @@ from model.weeks import MONTH_NAMES, iso_week_label, sprint_start
 from tui.format import due_phrase, literal
 from tui.keys import translate_bindings
 from tui.outage import SurvivesOutages
+from tui.screens.reading import ReadsInThread
 from tui.screens.showing import ReadsAfterShowing
 from tui.widgets import DeckFooter, DeckHeader
 
@@ -167,6 +169,8 @@ class MonthGrid(Widget):
         self.counts: dict = {}
 
     def render(self) -> Content:
+        if not self.weeks:  # the month's days are yet to be read
+            return Content("")
         screen = self.screen
         width = max(self.size.width, 7)
         cell = width // 7
@@ -226,7 +230,7 @@ class MonthGrid(Widget):
         return out
 
 
-class CalendarScreen(SurvivesOutages, ReadsAfterShowing, Screen):
+class CalendarScreen(SurvivesOutages, ReadsAfterShowing, ReadsInThread):
     CSS_PATH = "calendar.tcss"
     BINDINGS = [
         Binding("left,h", "day(-1)", "Previous day", show=False, id="calendar.left"),
@@ -281,12 +285,19 @@ class CalendarScreen(SurvivesOutages, ReadsAfterShowing, Screen):
         return self.week_start, self.week_start.add(days=6)
 
     def reload(self) -> None:
-        """Read the items of the range on screen again (after a change, an undo, a resume)."""
+        """Read the items of the range on screen again (after a change, an undo, a resume),
+        in a thread."""
         if not self.is_mounted:
             return
         first, last = self._range()
-        self.found = items(self.app.engine, first=first, last=last, config=self.app.config)
-        self._loaded_for = (first, last)
+        engine, config = self.app.engine, self.app.config
+        self.read_in_thread(
+            read=lambda: items(engine, first=first, last=last, config=config),
+            show=partial(self._show_found, span=(first, last)),
+        )
+
+    def _show_found(self, found: list[Item], *, span: tuple) -> None:
+        self.found, self._loaded_for = found, span
         self._show()
 
     def _show(self) -> None:
