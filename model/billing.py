@@ -280,12 +280,12 @@ def _period_groups(
     conditions = list(in_span(span=span))
     if filter_clients:
         conditions.append(col(Task.client_id).in_(list(client_ids)))
-    by_day = col(Client.rounding_scope) == Scope.TASK_DAY.value
+    rounds_per_day = col(Client.rounding_scope) == Scope.TASK_DAY.value
     entries = (
         select_columns(  # more columns than SQLModel's `select` is typed for
             col(Client.id).label("client_id"),
             col(Task.id).label("task_id"),
-            case((by_day, _index_of(firsts=days, zone=zone)), else_=-1).label("day"),
+            case((rounds_per_day, _index_of(firsts=days, zone=zone)), else_=-1).label("day"),
             _index_of(firsts=periods, zone=zone).label("period"),
             case((billable_clause(), 1), else_=0).label("billable"),
             col(Client.rounding_scope).label("scope"),
