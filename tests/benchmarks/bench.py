@@ -46,8 +46,11 @@ Why it looks like this:
   terminal to the arrival of the first frame written after the key's action
   returned. Follow-up frames (a footer update, a toast sliding in) are not
   waited for, and a screen that paints first and loads its data after is
-  timed to that first paint. Before each key the terminal must be quiet for
-  30 ms, as when a person presses a key on a settled screen.
+  timed to that first paint; "screen filled" times the same switches to the
+  first frame after the data it read in a thread was shown (tui/screens/
+  reading.py), the same as the switch when it had it by the first paint.
+  Before each key the terminal must be quiet for 30 ms, as when a person
+  presses a key on a settled screen.
 - Screen switches walk from the board to each screen and back by the mode
   keys, `--switches` times. A screen that takes a mode key for itself is left
   through another screen instead (never pressing a key that would change
@@ -737,12 +740,29 @@ class Shown:
     modes: tuple[str, ...]
 
 
-def press_and_time(*, term: Terminal, key: str) -> tuple[float, Shown]:
-    """Key to the first frame written after its action, once the screen is quiet."""
+@dataclass
+class Timed:
+    """A key's times: to its first frame, and to the frame that showed its screen's data
+    (the same when the screen read nothing in a thread, or had it by the first frame)."""
+
+    seconds: float
+    filled_seconds: float
+
+
+def press_and_time(*, term: Terminal, key: str) -> tuple[Timed, Shown]:
+    """Key to the first frame written after its action, once the screen is quiet, and to
+    the frame that showed what its screen read in a thread."""
     term.settle()
     sent = term.press(key=key)
-    frame, screen, modes = term.report(kind="frame")
-    return term.frame_time(number=int(frame)) - sent, Shown(screen=screen, modes=mode_keys(modes))
+    frame, screen, modes, reading = term.report(kind="frame")
+    seconds = term.frame_time(number=int(frame)) - sent
+    filled = seconds
+    if reading == "1":
+        (filled_frame,) = term.report(kind="filled")
+        filled = term.frame_time(number=int(filled_frame)) - sent
+    return Timed(seconds=seconds, filled_seconds=filled), Shown(
+        screen=screen, modes=mode_keys(modes)
+    )
 
 
 def key_script(*, keys: int, first_column: int) -> dict[str, list[tuple[str, bool]]]:
@@ -772,21 +792,26 @@ class Switches:
     """Screen-switch latencies by target screen, and what got in the way of the mode keys."""
 
     def __init__(self) -> None:
-        self.samples: dict[str, list[float]] = {}
+        self.samples: dict[str, list[Timed]] = {}
         self.screens: dict[str, str] = {}
         self.notes: dict[str, None] = {}  # an ordered set
 
-    def add(self, *, key: str, seconds: float, shown: Shown) -> None:
+    def add(self, *, key: str, timed: Timed, shown: Shown) -> None:
         label = f"{key} {MODE_TITLES[key]}"
-        self.samples.setdefault(label, []).append(seconds)
+        self.samples.setdefault(label, []).append(timed)
         self.screens[label] = shown.screen
 
     def summaries(self) -> dict[str, dict[str, object]]:
+        """Per screen, the switch to its first frame; under "filled", to its data shown."""
         return {
             label: {
                 "screen": self.screens[label],
-                "first_ms": samples[0] * 1000,
-                **asdict(Summary.of(seconds=samples)),
+                "first_ms": samples[0].seconds * 1000,
+                **asdict(Summary.of(seconds=[sample.seconds for sample in samples])),
+                "filled": {
+                    "first_ms": samples[0].filled_seconds * 1000,
+                    **asdict(Summary.of(seconds=[sample.filled_seconds for sample in samples])),
+                },
             }
             for label, samples in self.samples.items()
         }
@@ -805,8 +830,8 @@ def visit_every_screen(*, term: Terminal, board: Shown, switches: Switches) -> S
         if key not in board.modes:
             switches.notes[f"'{key}' does not switch modes on the board"] = None
             continue
-        seconds, shown = press_and_time(term=term, key=key)
-        switches.add(key=key, seconds=seconds, shown=shown)
+        timed, shown = press_and_time(term=term, key=key)
+        switches.add(key=key, timed=timed, shown=shown)
         here, tried = key, {key}
         while "1" not in shown.modes:
             switches.notes[f"'1' does not switch modes on {shown.screen}"] = None
@@ -815,10 +840,10 @@ def visit_every_screen(*, term: Terminal, board: Shown, switches: Switches) -> S
                 raise BenchError(f"no mode key leads back to the board from {shown.screen}")
             here = detours[0]
             tried.add(here)
-            seconds, shown = press_and_time(term=term, key=here)
-            switches.add(key=here, seconds=seconds, shown=shown)
-        seconds, board = press_and_time(term=term, key="1")
-        switches.add(key="1", seconds=seconds, shown=board)
+            timed, shown = press_and_time(term=term, key=here)
+            switches.add(key=here, timed=timed, shown=shown)
+        timed, board = press_and_time(term=term, key="1")
+        switches.add(key="1", timed=timed, shown=board)
     return board
 
 
@@ -838,10 +863,10 @@ def key_session(*, db: str, keys: int, switches: int, env: Mapping[str, str]) ->
         timings: dict[str, Summary] = {}
         for kind, script in key_script(keys=keys, first_column=column_counts(counts)[0]).items():
             samples = []
-            for key, timed in script:
-                seconds, _shown = press_and_time(term=term, key=key)
-                if timed:
-                    samples.append(seconds)
+            for key, counted in script:
+                timed, _shown = press_and_time(term=term, key=key)
+                if counted:
+                    samples.append(timed.seconds)
             timings[kind] = Summary.of(seconds=samples)
         visits = Switches()
         for _ in range(switches):
@@ -1099,6 +1124,22 @@ def table_rows(*, results: Sequence[ScaleResult | None]) -> list[tuple[str, list
                 cells(
                     lambda r, label=label: format_summary(
                         r.session.switches.get(label, "n/a: key taken"),
+                        parts=("first_ms", "median", "p95"),
+                    )
+                ),
+            )
+        )
+    rows.append(("screen filled (ms) first / median / p95", []))
+    for key, title in MODE_TITLES.items():
+        label = f"{key} {title}"
+        rows.append(
+            (
+                f"  {label}",
+                cells(
+                    lambda r, label=label: format_summary(
+                        r.session.switches[label]["filled"]
+                        if label in r.session.switches
+                        else "n/a: key taken",
                         parts=("first_ms", "median", "p95"),
                     )
                 ),

@@ -10,8 +10,12 @@ Reports are lines written to the file descriptor given by `--report-fd`:
 
     ready FRAME COUNTS MODES   frame number FRAME is the first board with its cards;
                                COUNTS are the cards in each column, left to right
-    frame FRAME SCREEN MODES   frame number FRAME is the first written after a key's
-                               action, and SCREEN the screen shown then
+    frame FRAME SCREEN MODES READING
+                               frame number FRAME is the first written after a key's
+                               action, and SCREEN the screen shown then; READING is 1
+                               when that screen's data was still being read then
+    filled FRAME               after a frame report with READING 1: frame number FRAME
+                               is the first written after that data was shown
     exit MAXRSS_KB CPU_S       the app has quit: this process's peak resident memory
                                and CPU time (user + system)
 
@@ -137,17 +141,33 @@ def run_app(*, db: str, fd: int, stay: bool, modules_out: Path | None) -> None:
             watch.after_next_frame(board_painted)
 
     BoardColumn.load = load  # type: ignore[method-assign]
+    from tui.screens.reading import ReadsInThread
+
     plain_run_action = app.run_action
+    awaiting_fill = False  # a key's screen was still reading at its first frame
+
+    def first_frame(frame: int) -> None:
+        nonlocal awaiting_fill
+        awaiting_fill = bool(getattr(app.screen, "reading", False))
+        words = ("frame", frame, type(app.screen).__name__, mode_keys(app=app), int(awaiting_fill))
+        report(fd=fd, words=words)
 
     async def run_action(action, default_namespace=None, namespaces=None) -> bool:
         handled = await plain_run_action(action, default_namespace, namespaces)
         if handled:
-            watch.after_next_frame(
-                lambda frame: report(
-                    fd=fd, words=("frame", frame, type(app.screen).__name__, mode_keys(app=app))
-                )
-            )
+            watch.after_next_frame(first_frame)
         return handled
+
+    plain_read_shown = ReadsInThread.on_thread_read
+
+    def read_shown(screen, message) -> None:
+        nonlocal awaiting_fill
+        plain_read_shown(screen, message)
+        if awaiting_fill and screen is app.screen and not screen.reading:
+            awaiting_fill = False
+            watch.after_next_frame(lambda frame: report(fd=fd, words=("filled", frame)))
+
+    ReadsInThread.on_thread_read = read_shown  # type: ignore[method-assign]
 
     app.run_action = run_action  # type: ignore[method-assign]
     app.run()
