@@ -13,6 +13,8 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import DataTable
 
+from model.i18n import _
+
 SCOPE_KEPT = 24
 """Characters of a header's scope kept before facts are left off on a narrow terminal."""
 
@@ -46,6 +48,8 @@ class DeckHeader(Widget):
             return Content.assemble(head, "│ ", " │ ".join(facts)) if facts else head
 
         scope = Content(self.scope)
+        if getattr(self.screen, "read_slow", False):  # tui/screens/reading.py
+            scope = Content.assemble(scope, "  ", (_("reading…"), "$text-muted"))
         shown = line(scope, facts)
         if shown.cell_length <= width:
             return shown

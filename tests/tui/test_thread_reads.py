@@ -48,10 +48,14 @@ async def test_plan_paints_before_its_week_is_read(agency, make_app, monkeypatch
         assert isinstance(screen, PlanScreen) and screen.reading
         assert screen.view is None, "nothing read yet: the keys are not held up by the read"
         await pilot.press("j")  # keys still work while the read waits
+        header = screen.query_one("DeckHeader")
+        screen._mark_slow(generation=screen._read_generation)  # its timer, two frames on
+        assert "reading…" in str(header.render())
         release.set()
         await pilot.pause()
         assert not screen.reading and screen.view is not None
         assert "Backlog" in app.export_screenshot()
+        assert "reading…" not in str(header.render())
 
 
 async def test_only_the_latest_read_is_shown(agency, make_app, monkeypatch):

@@ -5,14 +5,16 @@ event loop held every key and every frame for all its round trips. A screen
 mixing in `ReadsInThread` asks `read_in_thread(read=..., show=...)`: `read` runs
 in a worker thread inside one read transaction and returns a frozen view, and
 `show` paints it on the loop. Meanwhile the screen shows what it had, so a
-switch paints at once. Only the latest read is shown: one asked for later wins,
-whichever thread ends first. An outage during the read is handed to the app,
-which marks itself offline and keeps what is on screen.
+switch paints at once; a read that takes longer than a couple of frames says
+"reading…" in the header until it is shown. Only the latest read is shown: one
+asked for later wins, whichever thread ends first. An outage during the read is
+handed to the app, which marks itself offline and keeps what is on screen.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from textual.message import Message
@@ -20,6 +22,11 @@ from textual.screen import Screen
 
 from model.db import one_view
 from model.outage import OUTAGES
+from tui.screens.showing import A_FRAME
+from tui.widgets import DeckHeader
+
+SLOW_READ = 2 * A_FRAME
+"""How long a read goes unmarked: most are shown before a person could notice."""
 
 READ_GROUP = "screen-read"
 """The workers' group: what waits for a screen's data (tests, the benchmark) waits for it."""
@@ -46,6 +53,8 @@ class ReadsInThread(Screen):
     _read_generation = 0
     _read_shown = 0
     _after_read: list[Callable[[], None]] = []  # noqa: RUF012  (replaced, never changed in place)
+    read_slow = False
+    """The latest read has taken longer than SLOW_READ: the header says so."""
 
     @property
     def reading(self) -> bool:
@@ -80,12 +89,24 @@ class ReadsInThread(Screen):
             self.post_message(ThreadRead(generation=generation, result=result, show=show))
 
         self.run_worker(work, thread=True, group=READ_GROUP)
+        self.set_timer(SLOW_READ, partial(self._mark_slow, generation=generation))
+
+    def _mark_slow(self, *, generation: int) -> None:
+        if generation == self._read_generation and self.reading:
+            self._show_slow(slow=True)
+
+    def _show_slow(self, *, slow: bool) -> None:
+        if slow != self.read_slow:
+            self.read_slow = slow
+            for header in self.query(DeckHeader):
+                header.refresh()
 
     def on_thread_read(self, message: ThreadRead) -> None:
         message.stop()
         if message.generation != self._read_generation or not self.is_mounted:
             return
         self._read_shown = message.generation
+        self._show_slow(slow=False)
         waiting, self._after_read = self._after_read, []
         if message.error is not None:
             self.app.went_offline(message.error, asked=False)
