@@ -67,10 +67,12 @@ class ReadsInThread(Screen):
         read: Callable[[], Any],
         show: Callable[[Any], None],
         then: Callable[[], None] | None = None,
+        before: Callable[[], object] | None = None,
     ) -> None:
         """Run `read` in a thread, then `show(result)` on the loop unless a later read was
         asked for meanwhile; `then()` once the latest read is shown (not after an outage:
-        what it was for did not happen)."""
+        what it was for did not happen). `before` runs in the thread first, outside the
+        read's transaction: a write the read is to see."""
         if then is not None:
             self._after_read = [*self._after_read, then]
         self._read_generation += 1
@@ -79,6 +81,8 @@ class ReadsInThread(Screen):
 
         def work() -> None:
             try:
+                if before is not None:
+                    before()
                 with one_view(engine):
                     result = read()
             except OUTAGES as error:

@@ -465,19 +465,17 @@ class StandupScreen(SurvivesOutages, TriageActions, ReadsInThread):
             self.slot, self.notes, self.general, self.shown = slot, {}, "", None
             self.visited = set()
             self.query_one("#general-note", Input).value = ""
-        record = standup_at(self.app.engine, slot_at=slot)
-        unstarted = record is None or record.started_at is None
-        if unstarted and starts_on_open(slot=slot, now=now):
-            start_standup(self.app.engine, slot_at=slot)
         minute = (slot, now.replace(second=0, microsecond=0))
         if self.app.stale(self) or minute != self._read_for:
             self._read_for = minute
-            self.reload()
+            self.reload(opening=True)
 
-    def reload(self, *, then: Callable[[], None] | None = None) -> None:
+    def reload(self, *, then: Callable[[], None] | None = None, opening: bool = False) -> None:
         """Read the slot at hand again (or show the recorded stand-up being browsed); when
         the app's "now" has reached the next slot, turn to it first. The meeting is read in
-        a thread; `then()` once it is shown."""
+        a thread; `then()` once it is shown. `opening` the screen near its slot starts the
+        meeting first, in the same thread (a minute later, or unchanged, it was started or
+        left as it was already)."""
         if not self.is_mounted or self.slot is None:
             return
         if self.shown is None and self.app.now.moment.slot != self.slot:
@@ -506,7 +504,18 @@ class StandupScreen(SurvivesOutages, TriageActions, ReadsInThread):
             alerts = alerts_line(client_alerts(engine)) if alerts_due else None
             return _MeetingRead(view=view, alerts=alerts, alerts_epoch=epoch)
 
-        self.read_in_thread(read=read, show=self._show_meeting, then=then)
+        slot = self.slot
+
+        def start() -> None:
+            if not starts_on_open(slot=slot, now=now):
+                return
+            record = standup_at(engine, slot_at=slot)
+            if record is None or record.started_at is None:
+                start_standup(engine, slot_at=slot)
+
+        self.read_in_thread(
+            read=read, show=self._show_meeting, then=then, before=start if opening else None
+        )
 
     def _show_meeting(self, read: _MeetingRead) -> None:
         if read.alerts is not None:
