@@ -416,10 +416,10 @@ def test_a_week_over_two_months_says_which_month_and_where_its_hours_fell(store,
     assert report.earlier_month_hours == 3
     text = week_text(store, two_months, week_start=monday, moment=kyiv(2026, 12, 4, 17))
     assert "- This week: 5.00" in text
-    assert "- Month to date (December 2026): 2.00" in text
+    assert "- Billed month to date (December 2026): 2.00" in text
     assert (
-        "The week spans two months: 3.00 of this week's hours fall in November 2026 and count "
-        "towards that month's paid hours; the month to date is December 2026 only."
+        "The week spans two months: 3.00 of this week's billed hours fall in November 2026 and "
+        "count towards that month's paid hours; the month to date is December 2026 only."
     ) in text
     i18n.set_language(code="ru")
     russian = week_text(store, two_months, week_start=monday, moment=kyiv(2026, 12, 4, 17))
