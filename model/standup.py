@@ -410,6 +410,16 @@ def start_standup(engine: Engine, *, slot_at: datetime) -> Standup:
         return record
 
 
+def start_on_opening(engine: Engine, *, slot_at: pendulum.DateTime, now: pendulum.DateTime) -> None:
+    """Opening the screen near the slot starts its meeting, once: later it is a look back,
+    and a meeting already started is left as it was (without a write)."""
+    if not starts_on_open(slot=slot_at, now=now):
+        return
+    record = standup_at(engine, slot_at=slot_at)
+    if record is None or record.started_at is None:
+        start_standup(engine, slot_at=slot_at)
+
+
 def _check_note(text: str) -> str:
     if "\x00" in text:
         raise ValidationError(_("text cannot contain NUL characters"), field="note")

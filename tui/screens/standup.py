@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 
 import pendulum
 from textual.app import ComposeResult
@@ -34,10 +35,8 @@ from model.standup import (
     neighbour_standup,
     numbers,
     numbers_of,
-    standup_at,
     standup_notes,
-    start_standup,
-    starts_on_open,
+    start_on_opening,
 )
 from model.tables import Priority, Standup, Status
 from model.tasks import ValidationError
@@ -504,15 +503,7 @@ class StandupScreen(SurvivesOutages, TriageActions, ReadsInThread):
             alerts = alerts_line(client_alerts(engine)) if alerts_due else None
             return _MeetingRead(view=view, alerts=alerts, alerts_epoch=epoch)
 
-        slot = self.slot
-
-        def start() -> None:
-            if not starts_on_open(slot=slot, now=now):
-                return
-            record = standup_at(engine, slot_at=slot)
-            if record is None or record.started_at is None:
-                start_standup(engine, slot_at=slot)
-
+        start = partial(start_on_opening, engine, slot_at=self.slot, now=now)
         self.read_in_thread(
             read=read, show=self._show_meeting, then=then, before=start if opening else None
         )
