@@ -83,6 +83,9 @@ class WriteQueue:
         self._idle: asyncio.Event | None = None
         self._turn: list[Write | Turn] | None = None
         """While a turn runs: what it queues, to go before what was queued behind it."""
+        self.submitted = 0
+        """Writes asked for so far: a screen's read that began before the latest one may
+        show a state the screen has already drawn past."""
 
     @property
     def busy(self) -> bool:
@@ -97,6 +100,7 @@ class WriteQueue:
         failed: Callable[[BaseException], object],
     ) -> None:
         """Queue `run`; `done` or `failed` follows on the event loop, in order."""
+        self.submitted += 1
         self._queue(Write(run=run, done=done, failed=failed))
 
     def after(self, then: Callable[[], object]) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
+
 import pytest
+from textual.app import App
 from textual.pilot import Pilot
 
 from model.config import REMINDERS, Config
@@ -17,7 +20,8 @@ from tui.screens.reading import READ_GROUP
 def reads_arrive(monkeypatch):
     """A pause lasts until the screen's data has arrived, as a person waits for it to
     show: screens read in a thread (tui/screens/reading.py), and a test that looks at a
-    screen looks at it filled. Snapshots pause the same way before they are taken."""
+    screen looks at it filled, from the first. Snapshots pause the same way before they
+    are taken."""
     plain = Pilot.pause
 
     async def pause(self, delay: float | None = None) -> None:
@@ -32,6 +36,16 @@ def reads_arrive(monkeypatch):
         raise AssertionError("a screen's read never arrived")
 
     monkeypatch.setattr(Pilot, "pause", pause)
+    plain_run_test = App.run_test
+
+    @asynccontextmanager
+    async def run_test(self, *args, **kwargs):
+        """A test starts on the first screen as shown with its data."""
+        async with plain_run_test(self, *args, **kwargs) as pilot:
+            await pilot.pause()
+            yield pilot
+
+    monkeypatch.setattr(App, "run_test", run_test)
 
 
 @pytest.fixture

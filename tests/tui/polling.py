@@ -1,6 +1,14 @@
-"""The app's change check as its timer runs it: in a thread, its answer a message."""
+"""Changes by someone else, and the app's change check as its timer runs it: in a thread,
+its answer a message."""
 
 from __future__ import annotations
+
+from model.store import open_store
+
+
+def colleague(engine):
+    """Someone else on the same database: their own connection, as from another process."""
+    return open_store(url=engine.url.render_as_string(hide_password=False)).engine
 
 
 async def checked(pilot) -> None:

@@ -1,16 +1,11 @@
-"""A move shows at once; the columns it did not touch follow a frame later,
-others' changes included."""
+"""A move shows at once; the stored columns follow, others' changes included."""
 
 from __future__ import annotations
 
-from model.store import open_store
 from model.tasks import get_task, update_task
+from tests.tui.polling import colleague
 from tests.tui.writing import written
 from tui.screens.board import BoardScreen
-
-
-def colleague(engine):
-    return open_store(url=engine.url.render_as_string(hide_password=False)).engine
 
 
 async def test_a_colleagues_change_just_before_my_move_still_shows(agency, make_app):

@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from model.store import open_store
 from model.tables import Status
 from model.tasks import create_task, update_task
-from tests.tui.polling import checked
+from tests.tui.polling import checked, colleague
 from tests.tui.writing import written
 from tui.app import POLL_SECONDS
 from tui.screens.board import BoardScreen
-
-
-def colleague(engine):
-    """Someone else on the same database: their own connection, as from another process."""
-    return open_store(url=engine.url.render_as_string(hide_password=False)).engine
 
 
 async def test_others_changes_appear_and_the_selection_stays(agency, make_app):

@@ -1,14 +1,22 @@
 """Screens read in a thread (tui/screens/reading.py): a switch paints at once, the data
-fills in when it arrives, only the latest read is shown, and an outage keeps the screen."""
+fills in when it arrives, only the latest read is shown, a read begun before a change on
+screen does not show over it, and an outage keeps the screen."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 
+import time_machine
 from sqlalchemy.exc import OperationalError
 
+import tui.screens.board as board_module
 import tui.screens.clients as clients_module
 import tui.screens.plan as plan_module
+from model.tasks import update_task
+from tests.tui.polling import checked, colleague
+from tests.tui.writing import written
+from tui.screens.board import BoardScreen
 from tui.screens.clients import ClientsScreen
 from tui.screens.plan import PlanScreen
 
@@ -49,7 +57,9 @@ async def test_plan_paints_before_its_week_is_read(agency, make_app, monkeypatch
         assert screen.view is None, "nothing read yet: the keys are not held up by the read"
         await pilot.press("j")  # keys still work while the read waits
         header = screen.query_one("DeckHeader")
-        screen._mark_slow(generation=screen._read_generation)  # its timer, two frames on
+        screen._mark_slow(
+            lane="view", generation=screen._read_generation["view"]
+        )  # its timer, two frames on
         assert "reading…" in str(header.render())
         release.set()
         await pilot.pause()
@@ -98,3 +108,74 @@ async def test_a_read_cut_by_an_outage_keeps_the_screen(agency, make_app, monkey
         assert app.offline is not None
         assert "offline" in str(screen.query_one("DeckHeader").render())
         assert screen.health == before, "what was shown stays"
+
+
+def held_after(monkeypatch, module, name: str) -> tuple[threading.Event, threading.Event]:
+    """`module.name` reads, then waits in its thread until released: what it returns is
+    the store as it was before anything the test does meanwhile. Returns (read, release)."""
+    read, release = threading.Event(), threading.Event()
+    plain = getattr(module, name)
+
+    def waiting(*args, **kwargs):
+        result = plain(*args, **kwargs)
+        read.set()
+        assert release.wait(timeout=30), "never released"
+        return result
+
+    monkeypatch.setattr(module, name, waiting)
+    return read, release
+
+
+async def test_the_board_shown_again_paints_before_its_columns_are_read(
+    agency, make_app, monkeypatch, frozen
+):
+    engine, ids = agency
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        with time_machine.travel(frozen.add(minutes=1), tick=False):
+            task_id = ids["Настроить ремаркетинг"]
+            update_task(colleague(engine), task_id=task_id, changes={"title": "Renamed"})
+            await checked(pilot)
+        release = held(monkeypatch, board_module, "board_columns")
+        await pilot.press("1")
+        board = app.screen
+        assert isinstance(board, BoardScreen) and board.reading
+        assert board.columns[1].state.count == 7, "the columns as they were, at once"
+        await pilot.press("l")  # keys answer while the columns are read
+        assert board.column_index == 1
+        release.set()
+        await pilot.pause()
+        assert not board.reading
+        assert "Renamed" in [card.title for card in board.columns[0].cards]
+
+
+async def test_a_read_begun_before_a_move_does_not_show_over_it(agency, make_app, monkeypatch):
+    engine, ids = agency
+    task_id = ids["Настроить ремаркетинг"]
+    write_gate = threading.Event()
+    plain_set_fields = board_module.set_fields
+
+    def slow_write(*args, **kwargs):
+        assert write_gate.wait(timeout=30), "the write was never let through"
+        return plain_set_fields(*args, **kwargs)
+
+    monkeypatch.setattr(board_module, "set_fields", slow_write)
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        read, release = held_after(monkeypatch, board_module, "board_columns")
+        board.reload()
+        assert await asyncio.to_thread(read.wait, 30), "the read took the store first"
+        await pilot.press("L")
+        assert task_id in [card.id for card in board.columns[1].cards], "the move, at once"
+        release.set()
+        await pilot.pause()  # the read that began before the move has arrived
+        assert task_id in [card.id for card in board.columns[1].cards], "not taken back"
+        assert task_id not in [card.id for card in board.columns[0].cards]
+        write_gate.set()
+        await written(pilot)
+        assert [card.id for card in board.columns[1].cards][0] == task_id
+        assert board.columns[0].state.count == 0 and board.columns[1].state.count == 8

@@ -7,7 +7,8 @@ does.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from functools import partial
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,11 +16,11 @@ from textual.containers import Horizontal
 
 from model import clock
 from model.alerts import ClientAlerts, alerts_of
-from model.board import Card, Scope, board_columns, column_page, parse_filter
+from model.board import BoardFilter, Card, Scope, board_columns, column_page, parse_filter
 from model.budgets import BudgetStatus, Level, budget_statuses
 from model.clients import active_clients
 from model.i18n import _
-from model.tables import BOARD_STATUSES, Status
+from model.tables import BOARD_STATUSES, Client, Status
 from model.task_steps import set_fields, swap, toggle_sprint
 from model.tasks import next_priority
 from tui.budget_marks import MARK, alert_mark, alerts_line
@@ -28,9 +29,28 @@ from tui.outage import SurvivesOutages
 from tui.screens.board_column import COLUMN_LEAST, Ahead, AheadRead, BoardColumn
 from tui.screens.filtering import FilterField, Filtering, filter_bindings, with_filter
 from tui.screens.reading import ReadsInThread
-from tui.screens.showing import A_FRAME
 from tui.screens.task_actions import TaskActions
 from tui.widgets import DeckFooter, DeckHeader
+
+
+@dataclass(frozen=True)
+class ColumnsRead:
+    """The columns' counts and pages as read in a thread, with the clients they were
+    scoped by."""
+
+    clients: list[Client]
+    scope: Scope
+    offsets: dict[str, int]
+    counts: dict[str, int]
+    cards: dict[str, list[Card]]
+
+
+def scope_of(
+    *, clients: list[Client], client_index: int, sprint_id: int, filter: BoardFilter
+) -> Scope:
+    """The board's scope: the client at `client_index` of `clients`, or all clients."""
+    client_id = clients[client_index].id if 0 <= client_index < len(clients) else None
+    return Scope(sprint_id=sprint_id, client_id=client_id, filter=filter)
 
 
 class BoardScreen(SurvivesOutages, Filtering, TaskActions, ReadsInThread):
@@ -83,6 +103,8 @@ class BoardScreen(SurvivesOutages, Filtering, TaskActions, ReadsInThread):
         self.first_shown = 0
         """The first column on screen when not all fit."""
         self.column_index = 0
+        self._reading: set[str] = set()
+        """The columns whose read is yet to be shown: a later read takes them in too."""
 
     @property
     def column_index(self) -> int:
@@ -138,11 +160,10 @@ class BoardScreen(SurvivesOutages, Filtering, TaskActions, ReadsInThread):
 
     @property
     def scope(self) -> Scope:
-        clients = self.clients
-        client_id = clients[self.client_index].id if 0 <= self.client_index < len(clients) else None
-        return Scope(
+        return scope_of(
+            clients=self.clients,
+            client_index=self.client_index,
             sprint_id=self.app.now.sprint.id,
-            client_id=client_id,
             filter=parse_filter(text=self.filter_text),
         )
 
@@ -157,20 +178,16 @@ class BoardScreen(SurvivesOutages, Filtering, TaskActions, ReadsInThread):
         # Columns not laid out yet are read by the resize that lays them out.
         if self.column.size.height and self.app.stale(self):
             self._clients = None
-            self.reload(wait=False)
+            self.reload()
 
     def reload_after_others(self) -> None:
         """Someone else changed data: re-read, keeping each selected card selected."""
         self._clients = None
         self.reload(follow=True)
 
-    def reload(self, *, follow: bool = False, wait: bool = True) -> None:
-        """Re-read counts and the visible pages, keeping each column's cursor.
-
-        With `wait`, columns that can wait are read a frame later (see `_load`);
-        a screen shown again reads them all at once, since they may show
-        changes made while it was away.
-        """
+    def reload(self, *, follow: bool = False) -> None:
+        """Re-read counts and the visible pages in a thread, keeping each column's cursor;
+        the columns show what they had until the pages arrive."""
         if not self.is_mounted:
             return
         self.app.mark_seen(self)
@@ -178,18 +195,22 @@ class BoardScreen(SurvivesOutages, Filtering, TaskActions, ReadsInThread):
             self._levels_epoch = self.app.time_epoch
             engine, today = self.app.engine, clock.today()
             self.read_in_thread(
-                read=lambda: budget_statuses(engine, month=today), show=self._show_levels
+                read=lambda: (budget_statuses(engine, month=today), active_clients(engine)),
+                show=self._show_levels,
+                lane="levels",
             )
         for index, column in enumerate(self.columns):
             column.active = index == self.column_index
-        self._load(self.columns, follow=follow, wait=wait)
-        self._show_scope()
+        self._load(self.columns, follow=follow)
+        if self._clients is not None:
+            self._show_scope()
 
-    def _show_levels(self, statuses: dict[int, BudgetStatus]) -> None:
+    def _show_levels(self, read: tuple[dict[int, BudgetStatus], list[Client]]) -> None:
         """The month's budgets, read in a thread: the cards' budget marks and the header's
         alerts follow them."""
+        statuses, clients = read
         self.levels = {client_id: status.level for client_id, status in statuses.items()}
-        self.alerts = alerts_of(clients=self.clients, statuses=statuses)
+        self.alerts = alerts_of(clients=clients, statuses=statuses)
         for column in self.columns:
             column.refresh()
         self._show_scope()
@@ -214,33 +235,67 @@ class BoardScreen(SurvivesOutages, Filtering, TaskActions, ReadsInThread):
     def _reload_column(self, column: BoardColumn) -> None:
         self._load([column])
 
-    def _load(
-        self, columns: list[BoardColumn], *, follow: bool = False, wait: bool = False
+    def _load(self, columns: list[BoardColumn], *, follow: bool = False) -> None:
+        """Counts and pages of `columns`, and of those still being read, in one read in a
+        thread (three statements however many columns); with `follow`, each column's
+        selected card stays selected wherever it moved."""
+        self._reading |= {column.state.status for column in columns}
+        reading = [column for column in self.columns if column.state.status in self._reading]
+        placings = {column.state.status: column.placing() for column in reading}
+        kept = {column.state.status: column.selected if follow else None for column in reading}
+        engine, known = self.app.engine, self._clients
+        client_index, sprint_id = self.client_index, self.app.now.sprint.id
+        filter = parse_filter(text=self.filter_text)
+
+        def read() -> ColumnsRead:
+            clients = known if known is not None else active_clients(engine)
+            scope = scope_of(
+                clients=clients, client_index=client_index, sprint_id=sprint_id, filter=filter
+            )
+            offsets: dict[str, int] = {}
+            counts: dict[str, int] = {}
+
+            def place(status: str, count: int) -> tuple[int, int]:
+                offset, limit = placings[status].page(count=count)
+                offsets[status], counts[status] = offset, count
+                return offset, limit
+
+            cards = board_columns(engine, scope=scope, statuses=tuple(placings), place=place)
+            return ColumnsRead(
+                clients=clients, scope=scope, offsets=offsets, counts=counts, cards=cards
+            )
+
+        self.read_in_thread(
+            read=read,
+            show=partial(self._show_read, kept=kept, submitted=self.app.writes.submitted),
+            lane="columns",
+        )
+
+    def _show_read(
+        self, read: ColumnsRead, *, kept: dict[str, Card | None], submitted: int
     ) -> None:
-        """Counts and pages of `columns`, read for all of them together.
-
-        With `wait`, the columns that can wait are read a frame later instead:
-        a move or its undo changes two columns, and the other four need not
-        hold up showing them. Whatever else changed there (someone else's
-        write, say) shows a frame later.
-        """
-        scope = self.scope
-        by_status = {column.state.status: column for column in columns}
-        kept = {status: column.selected if follow else None for status, column in by_status.items()}
-        later: list[BoardColumn] = []
-
-        def place(status: str, count: int) -> tuple[int, int] | None:
-            column = by_status[status]
-            if wait and column.can_wait(count=count, scope=scope):
-                later.append(column)
-                return None
-            return column.place(count=count, scope=scope)
-
-        loaded = board_columns(self.app.engine, scope=scope, statuses=tuple(by_status), place=place)
-        for status, cards in loaded.items():
-            by_status[status].load(cards=cards, kept=kept[status])
-        if later:
-            self.set_timer(A_FRAME, lambda: self._load(later, follow=follow))
+        """The pages read, unless a change was made since the read began: the screen has
+        drawn it already, and the store is read again once it is written."""
+        columns = [column for column in self.columns if column.state.status in read.cards]
+        if self.app.writes.submitted != submitted:
+            self.app.writes.after(partial(self._load, columns))
+            return
+        self._reading.clear()
+        self._clients = read.clients
+        moved = []
+        for column in columns:
+            status = column.state.status
+            if not column.show_page(
+                scope=read.scope,
+                count=read.counts[status],
+                offset=read.offsets[status],
+                cards=read.cards[status],
+                kept=kept.get(status),
+            ):
+                moved.append(column)
+        self._show_scope()
+        if moved:  # a key moved the cursor off the page while it was read
+            self._load(moved)
 
     @property
     def selected(self) -> Card | None:

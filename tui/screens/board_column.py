@@ -21,6 +21,7 @@ from model.i18n import _, language
 from model.tables import Priority, Status
 from tui.format import days_since, due_phrase, hours, literal
 from tui.labels import PRIORITY_MARKS, STATUS_TITLES
+from tui.paging import Placing, page_offset
 
 CARD_LINES = 4
 CARD_HEIGHT = CARD_LINES + 1
@@ -138,6 +139,8 @@ class BoardColumn(Widget):
         self._drawn: tuple = ()
         self._levels: dict | None = None
         self._placed: tuple = ()
+        self._reading_for: int | None = None
+        """The capacity a page is being read for, until it is shown."""
         self._lines: list[Strip] = []
         """This render's lines, read by `render_line`."""
         self._card_strips: dict[tuple, list[Strip]] = {}
@@ -154,36 +157,36 @@ class BoardColumn(Widget):
         index = self.state.cursor - self.state.offset
         return self.cards[index] if 0 <= index < len(self.cards) else None
 
-    def can_wait(self, *, count: int, scope: Scope) -> bool:
-        """Whether re-reading can wait until the frame is shown: the column is not the
-        active one and shows the same scope at the same size with the same count and
-        budget levels, so no card of ours moved in or out of it."""
-        return (
-            not self.active
-            and self._placed == (scope, self.capacity, count, False)
-            and self._levels is self.screen.levels
-        )
-
     def fits(self) -> bool:
-        """Whether the page shown was read for the column's present size."""
-        return bool(self._placed) and self._placed[1] == self.capacity
+        """Whether the page shown, or the one being read, is for the column's present size."""
+        capacity = self.capacity
+        return self._reading_for == capacity or (bool(self._placed) and self._placed[1] == capacity)
 
-    def place(self, *, count: int, scope: Scope) -> tuple[int, int]:
-        """Take the column's new count and keep the cursor on screen; the page to fetch."""
-        self._placed = (scope, self.capacity, count, self.active)
+    def placing(self) -> Placing:
+        """What the page is to be read for; the column is being read for its size until
+        the page is shown."""
         state = self.state
-        state.count = count
+        self._reading_for = self.capacity
+        return Placing(cursor=state.cursor, offset=state.offset, capacity=self._reading_for)
+
+    def show_page(
+        self, *, scope: Scope, count: int, offset: int, cards: list[Card], kept: Card | None
+    ) -> bool:
+        """Show a page read in a thread; with `kept`, the cursor stays on that card. Says
+        whether the cursor is on it: a key may have moved it meanwhile."""
+        state = self.state
+        state.count, state.offset = count, offset
         state.cursor = min(state.cursor, max(count - 1, 0))
-        self._keep_cursor_on_page()
-        return state.offset, self.capacity
+        self._placed = (scope, self.capacity, count, self.active)
+        self._reading_for = None
+        self.load(cards=cards, kept=kept)
+        return not cards or offset <= state.cursor < offset + len(cards)
 
     def _keep_cursor_on_page(self) -> None:
         state = self.state
-        if state.cursor < state.offset:
-            state.offset = state.cursor
-        elif state.cursor >= state.offset + self.capacity:
-            state.offset = state.cursor - self.capacity + 1
-        state.offset = max(0, min(state.offset, max(state.count - self.capacity, 0)))
+        state.offset = page_offset(
+            cursor=state.cursor, offset=state.offset, count=state.count, capacity=self.capacity
+        )
 
     def ahead_key(self) -> tuple:
         """What cards read ahead must have been read for to be shown now."""

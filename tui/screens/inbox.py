@@ -7,13 +7,13 @@ triages its fires the same way. Only the visible page of the inbox is read.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
@@ -45,9 +45,11 @@ from tui.format import due_phrase, hours, literal, subject
 from tui.keys import translate_bindings
 from tui.labels import PRIORITY_MARKS
 from tui.outage import SurvivesOutages
+from tui.paging import Placing
 from tui.screens.card import CardScreen
 from tui.screens.filtering import FilterField, Filtering, filter_bindings, with_filter
 from tui.screens.prompt import PickScreen, _Modal
+from tui.screens.reading import ReadsInThread
 from tui.screens.showing import ReadsAfterShowing
 from tui.screens.task_actions import TaskActions
 from tui.widgets import DeckFooter, DeckHeader
@@ -339,27 +341,24 @@ class InboxList(Widget):
         index = self.cursor - self.top
         return self.items[index] if 0 <= index < len(self.items) else None
 
-    def load(self) -> None:
-        engine = self.app.engine
-        self.count = inbox_count(engine, wanted=self.wanted)
-        self.cursor = max(0, min(self.cursor, self.count - 1))
-        if self.cursor < self.top:
-            self.top = self.cursor
-        elif self.cursor >= self.top + self.capacity:
-            self.top = self.cursor - self.capacity + 1
-        self.top = max(0, min(self.top, max(self.count - self.capacity, 0)))
-        self.items = inbox_page(engine, offset=self.top, limit=self.capacity, wanted=self.wanted)
+    def placing(self) -> Placing:
+        return Placing(cursor=self.cursor, offset=self.top, capacity=self.capacity)
+
+    def show_page(self, page: InboxPage) -> None:
+        """A page read in a thread; the cursor stays on it (a key may have moved it)."""
+        self.count, self.top, self.items = page.count, page.top, page.items
+        last = page.top + len(page.items) - 1
+        self.cursor = max(page.top, min(self.cursor, last)) if page.items else 0
         self.refresh()
 
-    def move(self, step: int) -> None:
+    def move(self, step: int) -> bool:
+        """Move the cursor; says whether the page shown holds it (if not, it is to be read)."""
         target = max(0, min(self.cursor + step, self.count - 1))
         if target == self.cursor:
-            return
+            return True
         self.cursor = target
-        if self.top <= target < self.top + len(self.items):
-            self.refresh()
-        else:
-            self.load()
+        self.refresh()
+        return self.top <= target < self.top + len(self.items)
 
     def render(self) -> Content:
         width = max(self.size.width, 1)
@@ -418,7 +417,16 @@ class InboxDetail(Static):
         self.update(Content.assemble(*parts))
 
 
-class InboxScreen(SurvivesOutages, ReadsAfterShowing, Filtering, TriageActions, Screen):
+@dataclass(frozen=True)
+class InboxPage:
+    """The requests' count and the page of them on screen, as read in a thread."""
+
+    count: int
+    top: int
+    items: list[InboxItem]
+
+
+class InboxScreen(SurvivesOutages, ReadsAfterShowing, Filtering, TriageActions, ReadsInThread):
     CSS_PATH = "inbox.tcss"
     BINDINGS = [
         *TRIAGE_BINDINGS,
@@ -454,9 +462,22 @@ class InboxScreen(SurvivesOutages, ReadsAfterShowing, Filtering, TriageActions, 
         self.reload()
 
     def reload(self) -> None:
+        """Count and page in a thread; the list shows what it had until they arrive."""
         if not self.is_mounted:
             return
-        self.listing.load()
+        engine, listing = self.app.engine, self.listing
+        placing, wanted = listing.placing(), listing.wanted
+
+        def read() -> InboxPage:
+            count = inbox_count(engine, wanted=wanted)
+            top, limit = placing.page(count=count)
+            items = inbox_page(engine, offset=top, limit=limit, wanted=wanted)
+            return InboxPage(count=count, top=top, items=items)
+
+        self.read_in_thread(read=read, show=self._show_page)
+
+    def _show_page(self, page: InboxPage) -> None:
+        self.listing.show_page(page)
         self._show_selected()
 
     def _show_selected(self) -> None:
@@ -467,12 +488,16 @@ class InboxScreen(SurvivesOutages, ReadsAfterShowing, Filtering, TriageActions, 
         return item.id if item else None
 
     def action_cursor(self, step: int) -> None:
-        self.listing.move(step)
-        self._show_selected()
+        self._move(step=step)
 
     def action_page(self, step: int) -> None:
-        self.listing.move(step * self.listing.capacity)
-        self._show_selected()
+        self._move(step=step * self.listing.capacity)
+
+    def _move(self, *, step: int) -> None:
+        if self.listing.move(step):
+            self._show_selected()
+        else:
+            self.reload()
 
     def action_create(self) -> None:
         self.app.push_screen(

@@ -38,28 +38,39 @@ class ThreadRead(Message):
     def __init__(
         self,
         *,
+        lane: str,
         generation: int,
         result: Any,
         show: Callable[[Any], None],
         error: BaseException | None = None,
     ) -> None:
         super().__init__()
-        self.generation, self.result, self.show, self.error = generation, result, show, error
+        self.lane, self.generation, self.result = lane, generation, result
+        self.show, self.error = show, error
 
 
 class ReadsInThread(Screen):
-    """The base of a screen (after SurvivesOutages) whose views are read in a thread."""
+    """The base of a screen (after SurvivesOutages) whose views are read in a thread.
 
-    _read_generation = 0
-    _read_shown = 0
-    _after_read: list[Callable[[], None]] = []  # noqa: RUF012  (replaced, never changed in place)
-    read_slow = False
-    """The latest read has taken longer than SLOW_READ: the header says so."""
+    Reads go in lanes: in each, only the latest read asked for is shown, and
+    reads in different lanes do not replace each other (the board's cards and
+    its budget levels, say)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._read_generation: dict[str, int] = {}
+        self._read_shown: dict[str, int] = {}
+        self._after_read: dict[str, list[Callable[[], None]]] = {}
+        self.read_slow = False
+        """A read has taken longer than SLOW_READ and is not shown yet: the header says so."""
 
     @property
     def reading(self) -> bool:
         """Whether a read was asked for and its view is yet to be shown."""
-        return self._read_shown != self._read_generation
+        return any(
+            self._read_shown.get(lane) != generation
+            for lane, generation in self._read_generation.items()
+        )
 
     def read_in_thread(
         self,
@@ -68,15 +79,15 @@ class ReadsInThread(Screen):
         show: Callable[[Any], None],
         then: Callable[[], None] | None = None,
         before: Callable[[], object] | None = None,
+        lane: str = "view",
     ) -> None:
         """Run `read` in a thread, then `show(result)` on the loop unless a later read was
-        asked for meanwhile; `then()` once the latest read is shown (not after an outage:
-        what it was for did not happen). `before` runs in the thread first, outside the
-        read's transaction: a write the read is to see."""
+        asked for in its lane meanwhile; `then()` once the lane's latest read is shown (not
+        after an outage: what it was for did not happen). `before` runs in the thread
+        first, outside the read's transaction: a write the read is to see."""
         if then is not None:
-            self._after_read = [*self._after_read, then]
-        self._read_generation += 1
-        generation = self._read_generation
+            self._after_read.setdefault(lane, []).append(then)
+        generation = self._read_generation[lane] = self._read_generation.get(lane, 0) + 1
         engine = self.app.engine
 
         def work() -> None:
@@ -87,16 +98,20 @@ class ReadsInThread(Screen):
                     result = read()
             except OUTAGES as error:
                 self.post_message(
-                    ThreadRead(generation=generation, result=None, show=show, error=error)
+                    ThreadRead(
+                        lane=lane, generation=generation, result=None, show=show, error=error
+                    )
                 )
                 return
-            self.post_message(ThreadRead(generation=generation, result=result, show=show))
+            self.post_message(
+                ThreadRead(lane=lane, generation=generation, result=result, show=show)
+            )
 
         self.run_worker(work, thread=True, group=READ_GROUP)
-        self.set_timer(SLOW_READ, partial(self._mark_slow, generation=generation))
+        self.set_timer(SLOW_READ, partial(self._mark_slow, lane=lane, generation=generation))
 
-    def _mark_slow(self, *, generation: int) -> None:
-        if generation == self._read_generation and self.reading:
+    def _mark_slow(self, *, lane: str, generation: int) -> None:
+        if self._read_generation[lane] == generation != self._read_shown.get(lane):
             self._show_slow(slow=True)
 
     def _show_slow(self, *, slow: bool) -> None:
@@ -107,11 +122,13 @@ class ReadsInThread(Screen):
 
     def on_thread_read(self, message: ThreadRead) -> None:
         message.stop()
-        if message.generation != self._read_generation or not self.is_mounted:
+        lane = message.lane
+        if message.generation != self._read_generation[lane] or not self.is_mounted:
             return
-        self._read_shown = message.generation
-        self._show_slow(slow=False)
-        waiting, self._after_read = self._after_read, []
+        self._read_shown[lane] = message.generation
+        if not self.reading:
+            self._show_slow(slow=False)
+        waiting = self._after_read.pop(lane, [])
         if message.error is not None:
             self.app.went_offline(message.error, asked=False)
             return
