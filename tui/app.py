@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import sys
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -11,7 +10,6 @@ from functools import partial
 from importlib import import_module
 from pathlib import Path
 
-from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
@@ -39,6 +37,7 @@ from tui.format import literal
 from tui.keys import NOT_APPLIED, check_keymap, translate_bindings
 from tui.outage import SurvivesOutages
 from tui.reminders import StandupReminders, WorkReminders
+from tui.screens.reading import Filled
 from tui.screens.showing import A_FRAME
 from tui.themes import use_themes
 from tui.widgets import DeckHeader
@@ -72,9 +71,6 @@ class ChangesSeen(Message):
         self.seen, self.error, self.own = seen, error, own
 
 
-QUIET_SECONDS = 1.0
-"""Seconds without a key or a click before the next mode's code loads."""
-
 MODE_KEYS = (
     ("1", "board", N_("Board")),
     ("2", "plan", N_("Plan")),
@@ -107,6 +103,13 @@ RELABEL_MODE = "relabel"
 def _provider(name: str) -> Callable[[], type]:
     """A command palette provider, imported when the palette first opens."""
     return lambda: getattr(import_module("tui.commands"), name)
+
+
+def load_modules(*, names: Iterable[str]) -> None:
+    """Import `names` (in a thread of their own: Python's import lock keeps a module that
+    the event loop asks for meanwhile from loading twice)."""
+    for name in names:
+        import_module(name)
 
 
 def _mode_screen(mode: str) -> Callable[[], Screen]:
@@ -181,8 +184,8 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
             keymap, problems = check_keymap(config.keys)
             self.notices += [_(NOT_APPLIED, problem=problem) for problem in problems]
             self.set_keymap(keymap)
-        self._cold_modes = list(SCREENS)
-        """Modes whose code may not be loaded yet: quiet seconds load them."""
+        self._warming: threading.Thread | None = None
+        """Loads the other screens' code once the first is filled (`on_filled`)."""
         self._settled_modes: set[str] = set()
         """Modes whose screen has been painted and frozen out of collections."""
         self.running: RunningTimer | None = None
@@ -212,32 +215,20 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
         self.set_interval(1.0, self._tick)
         self._stop_noting = on_commit(self._note_own_write)
         self.call_after_refresh(self._start_polling)
-        self.call_after_refresh(self._wait_for_quiet)
         self.call_after_refresh(self._ask_about_a_forgotten_timer)
         StandupReminders(app=self).start()
         self.call_after_refresh(self.work_reminders.start)
 
-    _quiet_timer = None
-
-    def _quiet(self) -> None:
-        """A quiet second (no key, no click): load one more mode's code, so no mode's
-        first visit waits for it; a key or a click puts the next one off again."""
-        while self._cold_modes:
-            module_name = SCREENS[self._cold_modes.pop(0)].split(":")[0]
-            if module_name not in sys.modules:
-                import_module(module_name)
-                break
-        self._wait_for_quiet()
-
-    def _wait_for_quiet(self) -> None:
-        self._quiet_timer = None
-        if self._cold_modes:
-            self._quiet_timer = self.set_timer(QUIET_SECONDS, self._quiet)
-
-    async def on_event(self, event: events.Event) -> None:
-        if self._quiet_timer is not None and isinstance(event, events.InputEvent):
-            self._quiet_timer.reset()
-        await super().on_event(event)
+    def on_filled(self, _message: Filled) -> None:
+        """The first screen shows its data: the other screens' code is loaded in a thread,
+        so no screen's first visit waits for its import, and no key waits for it either
+        (an import on the event loop held keys for up to 70 ms)."""
+        if self._warming is None:
+            modules = [path.split(":")[0] for path in SCREENS.values()]
+            self._warming = threading.Thread(
+                target=load_modules, kwargs={"names": modules}, name="clientdeck-warm", daemon=True
+            )
+            self._warming.start()
 
     def _start_polling(self) -> None:
         """The poll starts after the first paint: its first fingerprint need not delay it.

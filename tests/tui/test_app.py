@@ -136,27 +136,20 @@ async def test_language_follows_the_config_then_lang(agency, make_app, monkeypat
         assert "Доска" in str(app.screen.query_one("DeckHeader").render())
 
 
-async def test_quiet_seconds_load_the_other_modes(agency, make_app, monkeypatch):
+async def test_once_the_board_is_filled_the_other_screens_code_loads_in_a_thread(
+    agency, make_app, monkeypatch
+):
     import tui.app
 
+    loaded: list[str] = []
+    monkeypatch.setattr(tui.app, "load_modules", lambda *, names: loaded.extend(names))
     engine, _ids = agency
     app = make_app(engine)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
-        assert app._cold_modes == list(tui.app.SCREENS), "waiting for a quiet second"
-        postponed = []
-        monkeypatch.setattr(app._quiet_timer, "reset", lambda: postponed.append(1))
-        await pilot.press("j")
-        assert postponed, "a key puts the next load off"
-        loaded = []
-        monkeypatch.setattr(tui.app, "import_module", loaded.append)
-        monkeypatch.setitem(tui.app.sys.modules, "tui.screens.retro", None)
-        monkeypatch.delitem(tui.app.sys.modules, "tui.screens.retro")
+        assert app._warming is not None, "the board is filled"
+        app._warming.join(timeout=30)
         modules = [path.split(":")[0] for path in tui.app.SCREENS.values()]
-        missing = [name for name in modules if name not in tui.app.sys.modules]
-        while app._quiet_timer is not None:
-            before = len(loaded)
-            app._quiet()
-            assert len(loaded) - before <= 1, "one module per quiet second"
-        assert loaded == missing and "tui.screens.retro" in loaded, "each new module, once"
-        assert app._cold_modes == []
+        assert loaded == modules
+        await pilot.press("2")
+        await pilot.pause()
+        assert loaded == modules, "once a session"

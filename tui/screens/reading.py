@@ -49,6 +49,10 @@ class ThreadRead(Message):
         self.show, self.error = show, error
 
 
+class Filled(Message):
+    """A screen has shown every read it asked for: the app may use the quiet that follows."""
+
+
 class ReadsInThread(Screen):
     """The base of a screen (after SurvivesOutages) whose views are read in a thread.
 
@@ -128,6 +132,7 @@ class ReadsInThread(Screen):
         self._read_shown[lane] = message.generation
         if not self.reading:
             self._show_slow(slow=False)
+            self.post_message(Filled())
         waiting = self._after_read.pop(lane, [])
         if message.error is not None:
             self.app.went_offline(message.error, asked=False)
