@@ -32,7 +32,7 @@ from model.timetrack import RunningTimer, forgotten_timer, running_entry, start_
 from model.undo import Step, UndoStack
 from model.weeks import as_date, iso_week_label
 from tui import collector
-from tui.compat import NoLocalsOnCrash
+from tui.compat import NoLocalsOnCrash, styled_as_made
 from tui.format import literal
 from tui.keys import NOT_APPLIED, check_keymap, translate_bindings
 from tui.outage import SurvivesOutages
@@ -115,13 +115,23 @@ def load_modules(*, names: Iterable[str]) -> None:
 def _mode_screen(mode: str) -> Callable[[], Screen]:
     def build() -> Screen:
         module_name, class_name = SCREENS[mode].split(":")
-        return getattr(import_module(module_name), class_name)()
+        return styled_as_made(getattr(import_module(module_name), class_name)())
 
     return build
 
 
+STYLE_SHEETS = [
+    "app.tcss",
+    *(f"screens/{name}.tcss" for name in ("board", "calendar", "card", "clients", "help")),
+    *(f"screens/{name}.tcss" for name in ("inbox", "plan", "retro", "setup", "standup", "team")),
+    "dialogs/form.tcss",
+]
+"""Every style sheet of the app's screens, read once at start: a screen's first visit
+then parses none (see `styled_as_made`). Each screen names its own too."""
+
+
 class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
-    CSS_PATH = "app.tcss"
+    CSS_PATH = STYLE_SHEETS
     TITLE = "clientdeck"
     # Screens act on their own keys; only forms and prompts take focus.
     AUTO_FOCUS = None

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import inspect
 import tomllib
+from pathlib import Path
 
 import pytest
+import textual.app
+import textual.screen
+from textual.css.stylesheet import Stylesheet
 
+import tui
 from model.config import config_path
 from model.tasks import get_task
 from model.themes import contrast
 from tests.tui.writing import written
+from tui.app import SCREENS, STYLE_SHEETS
 from tui.screens.board import BoardScreen
 from tui.screens.help import HelpScreen
 from tui.themes import PRODUCT_THEMES, read_theme
@@ -153,3 +160,39 @@ async def test_once_the_board_is_filled_the_other_screens_code_loads_in_a_thread
         await pilot.press("2")
         await pilot.pause()
         assert loaded == modules, "once a session"
+
+
+async def test_a_screens_first_visit_parses_no_style_sheet(agency, make_app, monkeypatch):
+    reparsed: list[int] = []
+    plain = Stylesheet.reparse
+
+    def reparse(self) -> None:
+        reparsed.append(1)
+        plain(self)
+
+    monkeypatch.setattr(Stylesheet, "reparse", reparse)
+    engine, _ids = agency
+    app = make_app(engine)
+    async with app.run_test(size=(120, 36)) as pilot:
+        reparsed.clear()
+        for key in ("2", "3", "4", "5", "6", "i", "1"):
+            await pilot.press(key)
+            await pilot.pause()
+        assert set(SCREENS) <= set(app._screen_stacks), "every mode was shown"
+        assert reparsed == [], "every style sheet was read at start"
+        assert app.screen.query_one("#columns").styles.height.value == 1, "board.tcss holds"
+
+
+def test_every_style_sheet_is_read_at_start():
+    """A mode's screen is marked styled as it is made (tui/compat.py): that holds only if
+    the app read its style sheet at start."""
+    here = Path(tui.__file__).parent
+    read = {(here / path).resolve() for path in STYLE_SHEETS}
+    assert set(here.rglob("*.tcss")) <= read
+
+
+def test_what_styled_as_made_skips_is_what_textual_does():
+    """A new Textual must be read again: a screen starts unstyled, and a switch to a new
+    mode restyles the app for it."""
+    assert "self._css_update_count = -1" in inspect.getsource(textual.screen.Screen.__init__)
+    assert "_css_update_count" in inspect.getsource(textual.app.App._init_mode)
