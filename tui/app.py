@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import threading
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from functools import partial
@@ -29,6 +30,7 @@ from model.parsing import Due
 from model.slots import next_slot
 from model.tasks import ValidationError, get_task, restore, snapshot
 from model.timetrack import RunningTimer, forgotten_timer, running_entry, start_timer, stop_timer
+from model.undo import DEPTH as UNDO_DEPTH
 from model.undo import Step, UndoStack
 from model.weeks import as_date, iso_week_label
 from tui import collector
@@ -174,6 +176,8 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
         """What the latest reminder that names an item opens (ctrl+o)."""
         self.config_path = config_path
         self.undo_stack = UndoStack()
+        self._redraws: deque[tuple[Step, Callable[[], None]]] = deque(maxlen=UNDO_DEPTH)
+        """How a screen draws a change taken back, by the change's undo step (`draw_back`)."""
         self.writes = WriteQueue(self)
         """Quick changes, written in order off the event loop (`tui.writes`)."""
         self._loop_thread = threading.get_ident()
@@ -647,12 +651,21 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
         ctrl+z takes back the change before."""
         self.writes.after(self._take_back_latest)
 
+    def draw_back(self, *, step: Step, redraw: Callable[[], None]) -> None:
+        """`redraw` shows the change `step` takes back as taken back, before that is stored
+        (a refused take-back reads the stored state again, as a refused change does)."""
+        self._redraws.append((step, redraw))
+
     def _take_back_latest(self) -> None:
         """In the undo's turn in the write queue: every change made before it is stored."""
         step = self.undo_stack.pop()
         if step is None:
             self.notify(_("Nothing to undo"), timeout=2)
             return
+        for kept, redraw in self._redraws:
+            if kept == step:
+                redraw()
+                break
         engine, config = self.engine, self.config
 
         def take_back() -> Now:

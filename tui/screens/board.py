@@ -7,6 +7,7 @@ does.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
 
@@ -300,6 +301,21 @@ class BoardScreen(SurvivesOutages, Filtering, TaskActions, ReadsInThread):
     @property
     def selected(self) -> Card | None:
         return self.column.selected
+
+    def drawn_back(self) -> Callable[[], None]:
+        """The columns as they are now, drawn again when the change about to be made is
+        taken back, if the board still shows the same clients then."""
+        scope = self.scope
+        kept = [(column, list(column.cards), replace(column.state)) for column in self.columns]
+
+        def redraw() -> None:
+            if not self.is_current or self.scope != scope:
+                return
+            for column, cards, state in kept:
+                column.cards, column.state = list(cards), replace(state)
+                column.refresh()
+
+        return redraw
 
     def selected_task_id(self) -> int | None:
         card = self.selected

@@ -26,6 +26,12 @@ class TaskActions:
     def reload(self) -> None:
         raise NotImplementedError
 
+    def drawn_back(self) -> Callable[[], None] | None:
+        """How to draw the screen as it is now again, when the change about to be made is
+        taken back: at once, before the take-back is stored. None: the screen shows
+        the take-back once it is stored."""
+        return None
+
     def change_selected(
         self,
         *,
@@ -36,19 +42,23 @@ class TaskActions:
         """Write `change` to the selected task in the background, after the writes before it.
 
         `show` draws the change at once from what the screen holds. Once the write has
-        committed, its undo step is pushed, `then` adjusts the screen (where the
-        selection goes) and the screen reads the stored state, once the writes queued
-        behind it are done too. A refused write is said (an outage is said by the app,
-        and what was dropped behind a refusal by that refusal) and the screen shows the
-        stored state again.
+        committed, its undo step is pushed (with how to draw it taken back), `then`
+        adjusts the screen (where the selection goes) and the screen reads the stored
+        state, once the writes queued behind it are done too. A refused write is said
+        (an outage is said by the app, and what was dropped behind a refusal by that
+        refusal) and the screen shows the stored state again.
         """
         task_id = self.selected_task_id()
         if task_id is None:
             self.app.bell()
             return False
 
+        back = self.drawn_back()
+
         def done(made: Done) -> None:
             self.app.undo_stack.add(made.undo)
+            if back is not None:
+                self.app.draw_back(step=made.undo, redraw=back)
             if then is not None:
                 then()
             if not self.app.writes.busy:
