@@ -221,6 +221,22 @@ async def test_a_refused_undo_is_said_and_the_app_goes_on(agency, make_app):
         assert get_task(engine, task_id=task_id).status == Status.TODO
 
 
+def writes_held(app, monkeypatch) -> threading.Event:
+    """Every write asked for from now on waits until the returned event is set."""
+    gate = threading.Event()
+    plain_submit = app.writes.submit
+
+    def held_submit(*, run, done, failed) -> None:
+        def run_when_let() -> object:
+            assert gate.wait(timeout=30), "the test never let the write through"
+            return run()
+
+        plain_submit(run=run_when_let, done=done, failed=failed)
+
+    monkeypatch.setattr(app.writes, "submit", held_submit)
+    return gate
+
+
 async def test_undoing_a_move_shows_the_card_back_before_the_take_back_is_stored(
     agency, make_app, monkeypatch
 ):
@@ -230,17 +246,7 @@ async def test_undoing_a_move_shows_the_card_back_before_the_take_back_is_stored
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("L")
         await written(pilot)
-        gate = threading.Event()
-        plain_submit = app.writes.submit
-
-        def held_submit(*, run, done, failed) -> None:
-            def run_when_let() -> object:
-                assert gate.wait(timeout=30), "the test never let the take-back through"
-                return run()
-
-            plain_submit(run=run_when_let, done=done, failed=failed)
-
-        monkeypatch.setattr(app.writes, "submit", held_submit)
+        gate = writes_held(app, monkeypatch)
         await pilot.press("ctrl+z")
         assert shown_status(app, task_id) == Status.BACKLOG, "taken back on screen at once"
         assert get_task(engine, task_id=task_id).status == Status.TODO, "not stored yet"
@@ -264,13 +270,7 @@ async def test_a_move_taken_back_from_another_client_s_board_is_not_drawn_there(
         await pilot.pause()
         board = app.screen
         shown = [[card.id for card in column.cards] for column in board.columns]
-        gate = threading.Event()
-        plain_submit = app.writes.submit
-
-        def held_submit(*, run, done, failed) -> None:
-            plain_submit(run=lambda: (gate.wait(timeout=30), run())[1], done=done, failed=failed)
-
-        monkeypatch.setattr(app.writes, "submit", held_submit)
+        gate = writes_held(app, monkeypatch)
         await pilot.press("ctrl+z")
         assert [[card.id for card in column.cards] for column in board.columns] == shown
         gate.set()
