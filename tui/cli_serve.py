@@ -9,6 +9,10 @@ from model.i18n import _
 from tui.cli import Context, Failure, say
 from tui.cli_standup import add_every
 
+KIOSKS = ("standup",)
+"""The screens `--kiosk` serves (tui/kiosk.py), named here so that building the command
+line does not load the kiosk's screens."""
+
 TOKEN_VARIABLE = "CLIENTDECK_SERVE_TOKEN"
 """Where a token may come from instead of the command line, which others can list."""
 
@@ -24,8 +28,6 @@ def port(text: str) -> int:
 
 
 def register(*, commands, parents: list[argparse.ArgumentParser]) -> None:
-    from tui.kiosk import KIOSKS
-
     serve = commands.add_parser(
         "serve", parents=parents, help=_("run the app, or the stand-up for a TV, in a browser")
     )

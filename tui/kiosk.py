@@ -22,12 +22,10 @@ from tui.screens.kiosk import KioskStandupScreen
 from tui.themes import use_themes
 from tui.widgets import DeckHeader
 
-KIOSKS = ("standup",)
 KIOSK_SCHEME = N_(
     "A shared screen shows, and changes nothing: the team's turns go on by themselves or "
     "on these keys."
 )
-"""The screens a shared display can show."""
 
 
 class KioskApp(App):
