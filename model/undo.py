@@ -48,6 +48,10 @@ class UndoStack:
         take-back across a network does not hold the keys."""
         return self._steps.pop() if self._steps else None
 
+    def latest(self) -> Step | None:
+        """The step `pop` would return, left on the stack."""
+        return self._steps[-1] if self._steps else None
+
     def __len__(self) -> int:
         return len(self._steps)
 

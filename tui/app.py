@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from functools import partial
@@ -30,7 +29,6 @@ from model.parsing import Due
 from model.slots import next_slot
 from model.tasks import ValidationError, get_task, restore, snapshot
 from model.timetrack import RunningTimer, forgotten_timer, running_entry, start_timer, stop_timer
-from model.undo import DEPTH as UNDO_DEPTH
 from model.undo import Step, UndoStack
 from model.weeks import as_date, iso_week_label
 from tui import collector
@@ -38,6 +36,7 @@ from tui.compat import NoLocalsOnCrash, styled_as_made
 from tui.format import literal
 from tui.keys import NOT_APPLIED, check_keymap, translate_bindings
 from tui.outage import SurvivesOutages
+from tui.redraws import Redraws
 from tui.reminders import StandupReminders, WorkReminders
 from tui.screens.reading import Filled
 from tui.screens.showing import A_FRAME
@@ -176,10 +175,10 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
         """What the latest reminder that names an item opens (ctrl+o)."""
         self.config_path = config_path
         self.undo_stack = UndoStack()
-        self._redraws: deque[tuple[Step, Callable[[], None]]] = deque(maxlen=UNDO_DEPTH)
-        """How a screen draws a change taken back, by the change's undo step (`draw_back`)."""
         self.writes = WriteQueue(self)
         """Quick changes, written in order off the event loop (`tui.writes`)."""
+        self.redraws = Redraws(writes=self.writes, undo_stack=self.undo_stack)
+        """How a screen draws a change taken back, at the ctrl+z (`tui.redraws`)."""
         self._loop_thread = threading.get_ident()
         """The event loop's thread (set again on mount): writes in others are noted there."""
         self.notices = list(notices)
@@ -648,13 +647,9 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
         While changes are still being written, the one taken back is the latest made
         before the key, once it is stored, in the key's place in the queue: a change
         made after the key is neither overtaken nor taken back instead, and a second
-        ctrl+z takes back the change before."""
+        ctrl+z takes back the change before. The screen may show it taken back at once."""
+        self.redraws.at_key()
         self.writes.after(self._take_back_latest)
-
-    def draw_back(self, *, step: Step, redraw: Callable[[], None]) -> None:
-        """`redraw` shows the change `step` takes back as taken back, before that is stored
-        (a refused take-back reads the stored state again, as a refused change does)."""
-        self._redraws.append((step, redraw))
 
     def _take_back_latest(self) -> None:
         """In the undo's turn in the write queue: every change made before it is stored."""
@@ -662,10 +657,7 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
         if step is None:
             self.notify(_("Nothing to undo"), timeout=2)
             return
-        for kept, redraw in self._redraws:
-            if kept == step:
-                redraw()
-                break
+        self.redraws.taken_back(step)
         engine, config = self.engine, self.config
 
         def take_back() -> Now:

@@ -138,9 +138,16 @@ class WriteQueue:
             self._idle.set()
 
     def _start(self, write: Write) -> None:
+        """The worker starts once the screen has painted what is pending: on a local
+        file a write is mostly Python, and a thread holding the interpreter would hold
+        up the frame that shows the change (or its take-back)."""
         self._running = write
-        self._app.run_worker(
-            lambda: self._run(write), thread=True, group="writes", exit_on_error=False
+        self._app.call_after_refresh(
+            self._app.run_worker,
+            lambda: self._run(write),
+            thread=True,
+            group="writes",
+            exit_on_error=False,
         )
 
     def _run(self, write: Write) -> None:

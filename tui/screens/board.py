@@ -309,11 +309,12 @@ class BoardScreen(SurvivesOutages, Filtering, TaskActions, ReadsInThread):
         kept = [(column, list(column.cards), replace(column.state)) for column in self.columns]
 
         def redraw() -> None:
-            if not self.is_current or self.scope != scope:
-                return
+            if not self.is_current or self._clients is None or self.scope != scope:
+                return  # the store is read once the take-back is stored
             for column, cards, state in kept:
-                column.cards, column.state = list(cards), replace(state)
-                column.refresh()
+                if column.cards != cards or column.state != state:
+                    column.cards, column.state = list(cards), replace(state)
+                    column.refresh()
 
         return redraw
 

@@ -16,6 +16,7 @@ from model.task_steps import archive, cycle_priority, set_fields
 from model.tasks import get_task
 from model.undo import Done
 from tui.format import subject
+from tui.redraws import Drawing
 from tui.writes import REFUSALS
 
 
@@ -54,17 +55,21 @@ class TaskActions:
             return False
 
         back = self.drawn_back()
+        redraws = self.app.redraws
+        drawing: Drawing | None = None
 
         def done(made: Done) -> None:
             self.app.undo_stack.add(made.undo)
-            if back is not None:
-                self.app.draw_back(step=made.undo, redraw=back)
+            if drawing is not None:
+                redraws.stored(drawing, step=made.undo)
             if then is not None:
                 then()
             if not self.app.writes.busy:
                 self.reload()
 
         def failed(problem: BaseException) -> None:
+            if drawing is not None:
+                redraws.refused(drawing)
             if isinstance(problem, REFUSALS):
                 self.notify(str(problem), severity="error", markup=False)
             if not self.app.writes.busy:
@@ -73,6 +78,8 @@ class TaskActions:
         if show is not None:
             show()
         self.app.writes.submit(run=lambda: change(task_id), done=done, failed=failed)
+        if back is not None:
+            drawing = redraws.made(redraw=back)
         return True
 
     def _update_selected(self, *, label: str, changes: dict) -> bool:
