@@ -32,8 +32,9 @@ class DeckHeader(Widget):
         self.scope = ""
 
     def set_scope(self, scope: str) -> None:
-        self.scope = scope
-        self.refresh()
+        if scope != self.scope:
+            self.scope = scope
+            self.refresh()
 
     def render(self) -> Content:
         """All of it when it fits; else without the sprint week (the app's facts end with the

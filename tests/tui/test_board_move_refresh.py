@@ -6,6 +6,7 @@ from model.tasks import get_task, update_task
 from tests.tui.polling import colleague
 from tests.tui.writing import written
 from tui.screens.board import BoardScreen
+from tui.screens.board_column import BoardColumn
 
 
 async def test_a_colleagues_change_just_before_my_move_still_shows(agency, make_app):
@@ -38,3 +39,30 @@ async def test_undo_puts_the_card_back_in_both_columns(agency, make_app):
         assert counts["backlog"] == 1 and counts["todo"] == 7
         assert task_id in [card.id for card in board.query_one("#col-backlog").cards]
         assert get_task(engine, task_id=task_id).status == "backlog"
+
+
+async def test_a_stored_move_or_take_back_repaints_no_column_it_drew_already(
+    agency, make_app, monkeypatch
+):
+    """Repainting a column that shows what was stored already holds up the next key."""
+    engine, _ids = agency
+    app = make_app(engine)
+    painted: list[str] = []
+    plain_refresh = BoardColumn.refresh
+
+    def counted_refresh(column, *args, **kwargs):
+        painted.append(column.state.status)
+        return plain_refresh(column, *args, **kwargs)
+
+    async with app.run_test(size=(120, 36)) as pilot:
+        monkeypatch.setattr(BoardColumn, "refresh", counted_refresh)
+        await pilot.press("L")
+        assert set(painted) == {"backlog", "todo"}, "the move is drawn at once"
+        painted.clear()
+        await written(pilot)
+        assert painted == [], "the stored columns are what the move drew"
+        await pilot.press("ctrl+z")
+        assert set(painted) == {"backlog", "todo"}, "the take-back is drawn at once"
+        painted.clear()
+        await written(pilot)
+        assert painted == [], "the stored columns, and the budgets read again, are the same"

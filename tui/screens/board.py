@@ -210,10 +210,13 @@ class BoardScreen(SurvivesOutages, Filtering, TaskActions, ReadsInThread):
         """The month's budgets, read in a thread: the cards' budget marks and the header's
         alerts follow them."""
         statuses, clients = read
-        self.levels = {client_id: status.level for client_id, status in statuses.items()}
-        self.alerts = alerts_of(clients=clients, statuses=statuses)
+        levels = {client_id: status.level for client_id, status in statuses.items()}
+        alerts = alerts_of(clients=clients, statuses=statuses)
+        if levels == self.levels and alerts == self.alerts:
+            return  # read again after a change to recorded time, and the same
+        self.levels, self.alerts = levels, alerts
         for column in self.columns:
-            column.refresh()
+            column.paint()
         self._show_scope()
 
     def _show_scope(self) -> None:
@@ -314,7 +317,7 @@ class BoardScreen(SurvivesOutages, Filtering, TaskActions, ReadsInThread):
             for column, cards, state in kept:
                 if column.cards != cards or column.state != state:
                     column.cards, column.state = list(cards), replace(state)
-                    column.refresh()
+                    column.paint()
 
         return redraw
 
@@ -327,10 +330,10 @@ class BoardScreen(SurvivesOutages, Filtering, TaskActions, ReadsInThread):
     def action_cursor(self, dx: int, dy: int) -> None:
         if dx:
             self.column.active = False
-            self.column.refresh()
+            self.column.paint()
             self.column_index = (self.column_index + dx) % len(BOARD_STATUSES)
             self.column.active = True
-            self.column.refresh()
+            self.column.paint()
             return
         state = self.column.state
         target = min(max(state.cursor + dy, 0), max(state.count - 1, 0))
@@ -339,7 +342,7 @@ class BoardScreen(SurvivesOutages, Filtering, TaskActions, ReadsInThread):
         state.cursor = target
         column = self.column
         if state.offset <= target < state.offset + len(column.cards):
-            column.refresh()
+            column.paint()
         elif not column.page_from_ahead():
             self._reload_column(column)
         self._read_ahead(column)
@@ -405,8 +408,8 @@ class BoardScreen(SurvivesOutages, Filtering, TaskActions, ReadsInThread):
 
     def _show_moved(self, *, card: Card, status: Status) -> None:
         """Draw `card` on top of the `status` column, selected, before the move is stored."""
-        self.column.take_out(card)
         self.column.active = False
+        self.column.take_out(card)
         self.column_index = BOARD_STATUSES.index(status)
         self.column.active = True
         self.column.put_on_top(replace(card, status=status))

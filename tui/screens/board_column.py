@@ -3,7 +3,7 @@ and the cards read ahead around it so that paging does not wait for the store.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import lru_cache
 
@@ -250,11 +250,22 @@ class BoardColumn(Widget):
         ids = [card.id for card in cards]
         if kept is not None and kept.id in ids:
             state.cursor = state.offset + ids.index(kept.id)
-        drawn = (tuple(cards), state.count, state.offset, state.cursor, self.active)
-        if drawn != self._drawn or self.screen.levels is not self._levels:
+        if self._drawing() != self._drawn or self.screen.levels is not self._levels:
             # Repainting a column that did not change is most of a key's cost.
-            self._drawn, self._levels = drawn, self.screen.levels
-            self.refresh()
+            self.paint()
+
+    def _drawing(self) -> tuple:
+        """What the column draws: a card's version is not drawn, and a stored change has
+        a new one."""
+        state = self.state
+        cards = tuple(replace(card, version=0) for card in self.cards)
+        return (cards, state.count, state.offset, state.cursor, self.active)
+
+    def paint(self) -> None:
+        """Repaint, noting what is drawn: a stored page the same as a change drawn ahead
+        of it paints nothing."""
+        self._drawn, self._levels = self._drawing(), self.screen.levels
+        self.refresh()
 
     def take_out(self, card: Card) -> None:
         """`card` leaves the page before its move is stored; the stored page follows."""
@@ -262,7 +273,7 @@ class BoardColumn(Widget):
         self.cards = [shown for shown in self.cards if shown.id != card.id]
         state.count = max(state.count - 1, 0)
         state.cursor = min(state.cursor, max(state.count - 1, 0))
-        self.refresh()
+        self.paint()
 
     def put_on_top(self, card: Card) -> None:
         """`card` arrives at the top, selected, as a status change puts it."""
@@ -270,7 +281,7 @@ class BoardColumn(Widget):
         state.count += 1
         state.offset = state.cursor = 0
         self.cards = [card, *self.cards][: self.capacity]
-        self.refresh()
+        self.paint()
 
     def swap(self, *, step: int) -> None:
         """The selected card trades places with its neighbour `step` away; the selection
@@ -282,12 +293,12 @@ class BoardColumn(Widget):
         state.cursor += step
         if not state.offset <= state.cursor < state.offset + self.capacity:
             state.offset = max(0, min(state.cursor, state.count - self.capacity))
-        self.refresh()
+        self.paint()
 
     def redraw_card(self, card: Card) -> None:
         """`card` as it will be stored, in place of its stored self."""
         self.cards = [card if shown.id == card.id else shown for shown in self.cards]
-        self.refresh()
+        self.paint()
 
     def _parts(self, *, width: int) -> list[tuple[tuple | None, list[Content]]]:
         """The column in pieces: its head, each card (with all its look depends on), its foot."""
