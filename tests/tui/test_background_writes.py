@@ -73,7 +73,9 @@ async def test_undo_pressed_during_a_move_takes_back_that_move_not_a_later_one(
     moved = ids["Настроить ремаркетинг"]
     app = make_app(engine)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("L", "ctrl+z", "j")
+        await pilot.press("L", "ctrl+z")
+        assert app.screen.selected.id == moved, "drawn back, selected where it was"
+        await pilot.press("l", "j")
         later = app.screen.selected.id
         await pilot.press("L")
         held.set()
@@ -253,6 +255,7 @@ async def test_undoing_a_move_shows_the_card_back_before_the_take_back_is_stored
             await pilot.press("L")
         await pilot.press("ctrl+z")
         assert shown_status(app, task_id) == Status.BACKLOG, "taken back on screen at once"
+        assert app.screen.selected.id == task_id, "selected where it was"
         stored = Status.TODO if move_stored else Status.BACKLOG
         assert get_task(engine, task_id=task_id).status == stored, "the take-back not stored yet"
         gate.set()

@@ -306,17 +306,21 @@ class BoardScreen(SurvivesOutages, Filtering, TaskActions, ReadsInThread):
         return self.column.selected
 
     def drawn_back(self) -> Callable[[], None]:
-        """The columns as they are now, drawn again when the change about to be made is
-        taken back, if the board still shows the same clients then."""
-        scope = self.scope
+        """The columns as they are now, with the selection, drawn again when the change
+        about to be made is taken back, if the board still shows the same clients then:
+        a move taken back selects its card where it was."""
+        scope, selected = self.scope, self.column_index
         kept = [(column, list(column.cards), replace(column.state)) for column in self.columns]
 
         def redraw() -> None:
             if not self.is_current or self._clients is None or self.scope != scope:
                 return  # the store is read once the take-back is stored
-            for column, cards, state in kept:
-                if column.cards != cards or column.state != state:
+            self.column_index = selected
+            for index, (column, cards, state) in enumerate(kept):
+                active = index == selected
+                if column.cards != cards or column.state != state or column.active != active:
                     column.cards, column.state = list(cards), replace(state)
+                    column.active = active
                     column.paint()
 
         return redraw
