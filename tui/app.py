@@ -640,6 +640,13 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(for_screen=self.screen))
 
+    def action_quit(self) -> None:
+        """Quit once every change on screen is stored: a move shown just before ctrl+q is
+        written first. When one is refused, the app stays open and says why."""
+        if self.writes.busy:
+            self.notify(_("Saving the latest changes…"), timeout=3)
+        self.writes.after(self.exit)
+
     def action_undo(self) -> None:
         """Take back the latest confirmed change, in the write queue like every change: on
         a server the take-back is several round trips, and keys go on meanwhile.

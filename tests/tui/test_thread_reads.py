@@ -15,7 +15,7 @@ import tui.screens.clients as clients_module
 import tui.screens.plan as plan_module
 from model.tasks import update_task
 from tests.tui.polling import checked, colleague
-from tests.tui.writing import written
+from tests.tui.writing import moves_held, written
 from tui.screens.board import BoardScreen
 from tui.screens.clients import ClientsScreen
 from tui.screens.plan import PlanScreen
@@ -154,14 +154,7 @@ async def test_the_board_shown_again_paints_before_its_columns_are_read(
 async def test_a_read_begun_before_a_move_does_not_show_over_it(agency, make_app, monkeypatch):
     engine, ids = agency
     task_id = ids["Настроить ремаркетинг"]
-    write_gate = threading.Event()
-    plain_set_fields = board_module.set_fields
-
-    def slow_write(*args, **kwargs):
-        assert write_gate.wait(timeout=30), "the write was never let through"
-        return plain_set_fields(*args, **kwargs)
-
-    monkeypatch.setattr(board_module, "set_fields", slow_write)
+    write_gate = moves_held(monkeypatch)
     app = make_app(engine)
     async with app.run_test(size=SIZE) as pilot:
         board = app.screen
