@@ -12,7 +12,7 @@ from model import task_steps
 from model.errors import ValidationError
 from model.tables import Status
 from model.tasks import get_task
-from tests.tui.writing import written
+from tests.tui.writing import moves_held, written
 from tui.screens import board as board_module
 from tui.screens import task_actions
 from tui.screens.board import BoardScreen
@@ -31,16 +31,7 @@ def shown_status(app, task_id: int) -> str | None:
 @pytest.fixture
 def held(monkeypatch):
     """Board moves that wait until the test lets them through: the store is slow."""
-    gate = threading.Event()
-    started = threading.Event()
-    real = board_module.set_fields
-
-    def slow(*args, **kwargs):
-        started.set()
-        assert gate.wait(timeout=30), "the test never let the write through"
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(board_module, "set_fields", slow)
+    gate = moves_held(monkeypatch)
     yield gate
     gate.set()
 
