@@ -160,7 +160,9 @@ def column_counts(engine: Engine, *, scope: Scope, statuses: tuple[str, ...]) ->
 @dataclass(frozen=True)
 class Card:
     id: int
-    version: int
+    version: int = field(compare=False)
+    """For the conflict check when the card is saved: two cards that differ only in it
+    look the same, so a stored change that bumped it repaints nothing."""
     client_id: int
     client_code: str
     client_colour: str

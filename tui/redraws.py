@@ -43,9 +43,6 @@ class Redraws:
         self._drawings.append(drawing)
         return drawing
 
-    def stored(self, drawing: Drawing, *, step: Step) -> None:
-        drawing.step = step
-
     def refused(self, drawing: Drawing) -> None:
         """A refused change is never taken back: the next ctrl+z takes back the one before."""
         if drawing in self._drawings:

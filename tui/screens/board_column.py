@@ -3,7 +3,7 @@ and the cards read ahead around it so that paging does not wait for the store.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 
@@ -255,11 +255,8 @@ class BoardColumn(Widget):
             self.paint()
 
     def _drawing(self) -> tuple:
-        """What the column draws: a card's version is not drawn, and a stored change has
-        a new one."""
         state = self.state
-        cards = tuple(replace(card, version=0) for card in self.cards)
-        return (cards, state.count, state.offset, state.cursor, self.active)
+        return (tuple(self.cards), state.count, state.offset, state.cursor, self.active)
 
     def paint(self) -> None:
         """Repaint, noting what is drawn: a stored page the same as a change drawn ahead

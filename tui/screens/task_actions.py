@@ -61,7 +61,7 @@ class TaskActions:
         def done(made: Done) -> None:
             self.app.undo_stack.add(made.undo)
             if drawing is not None:
-                redraws.stored(drawing, step=made.undo)
+                drawing.step = made.undo
             if then is not None:
                 then()
             if not self.app.writes.busy:
