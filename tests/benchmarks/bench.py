@@ -78,6 +78,7 @@ import queue
 import re
 import select
 import shutil
+import signal
 import sqlite3
 import statistics
 import struct
@@ -118,6 +119,7 @@ ESCAPES = re.compile(rb"\x1b(\[[0-?]*[ -/]*[@-~]|_[^\x1b]*\x1b\\|\][^\x07]*\x07|
 KEY_BYTES = {"ctrl+z": b"\x1a", "ctrl+q": b"\x11"}  # other keys are their own character
 
 QUIET = 0.03  # seconds without output before a key is sent
+STORED_LIMIT = 600.0  # the key script's writes, through the delaying proxy at scale 100
 SETTLE_LIMIT = 1.0  # a screen that never goes quiet (a timer) gets a key after this anyway
 TIMEOUT = 60.0  # for a start-up or a frame; far above any plausible time
 KINDS = ("j/k", "h/l", "L/H", "ctrl+z")  # keystroke kinds, in the order of key_script
@@ -213,12 +215,16 @@ def child_env(*, config_dir: Path) -> dict[str, str]:
 
     Textual and clientdeck settings of whoever runs the benchmark are dropped
     so a theme, a language or NO_COLOR in their shell cannot change the numbers.
+    So is PYTHONDONTWRITEBYTECODE: a user's Python keeps the byte code of what it
+    imports (pip compiles an installed wheel; a checkout's first start writes it),
+    and without it every start compiled clientdeck's own modules again, which the
+    floor, importing only installed packages, never paid.
     """
     env = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("TEXTUAL", "CLIENTDECK_"))
-        and key not in ("NO_COLOR", "COLUMNS", "LINES")
+        and key not in ("NO_COLOR", "COLUMNS", "LINES", "PYTHONDONTWRITEBYTECODE")
     }
     env.update(
         PYTHONPATH=str(REPO),
@@ -622,6 +628,11 @@ class Terminal:
         os.write(self._master, KEY_BYTES.get(key, key.encode()))
         return sent
 
+    def wait_stored(self) -> None:
+        """Until every change the app has queued is stored (the probe's SIGUSR1)."""
+        self.process.send_signal(signal.SIGUSR1)
+        self.report(kind="stored", timeout=STORED_LIMIT)
+
     def finish(self) -> tuple[float, float]:
         """Wait for the probe to exit; its peak RSS in MB and its CPU seconds."""
         peak_kb, cpu_seconds = self.report(kind="exit")
@@ -707,12 +718,13 @@ def floor_modules(*, demo: Demo, workdir: Path, env: Mapping[str, str]) -> Path:
 
 
 def cold_starts(*, db: str, modules: Path, runs: int, env: Mapping[str, str]) -> ColdStarts:
-    """App and floor (importing `modules`), alternating, after one unrecorded app start.
+    """App and floor (importing `modules`), alternating, after one unrecorded start of each.
 
-    The unrecorded start fills the OS file cache (and the server's) and
-    compiles stale .pyc files, which a user's second start would not pay either.
+    The unrecorded starts fill the OS file cache (and the server's) and write
+    the byte code of what is stale, which a user's second start would not pay either.
     """
     start_once(role="app", args=["--db", db], env=env)
+    start_once(role="floor", args=["--modules", str(modules)], env=env)
     apps: list[Start] = []
     floors: list[Start] = []
     for _ in range(runs):
@@ -856,7 +868,8 @@ class Session:
 
 
 def key_session(*, db: str, keys: int, switches: int, env: Mapping[str, str]) -> Session:
-    """One running app: keystrokes on the board, then every screen and back, `switches` times."""
+    """One running app: keystrokes on the board, then every screen and back, `switches` times,
+    once the changes the keys made are stored (else a screen's first visit reads behind them)."""
     with terminal(args=["app", "--db", db, "--stay"], env=env) as term:
         _frame, counts, modes = term.report(kind="ready")
         board = Shown(screen="BoardScreen", modes=mode_keys(modes))
@@ -868,6 +881,7 @@ def key_session(*, db: str, keys: int, switches: int, env: Mapping[str, str]) ->
                 if counted:
                     samples.append(timed.seconds)
             timings[kind] = Summary.of(seconds=samples)
+        term.wait_stored()
         visits = Switches()
         for _ in range(switches):
             board = visit_every_screen(term=term, board=board, switches=visits)

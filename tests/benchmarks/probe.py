@@ -16,6 +16,7 @@ Reports are lines written to the file descriptor given by `--report-fd`:
                                when that screen's data was still being read then
     filled FRAME               after a frame report with READING 1: frame number FRAME
                                is the first written after that data was shown
+    stored                     after SIGUSR1: every change queued before it is stored
     exit MAXRSS_KB CPU_S       the app has quit: this process's peak resident memory
                                and CPU time (user + system)
 
@@ -29,9 +30,11 @@ stream, so the parent times them where a user sees them: at the terminal.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import gc
 import os
 import resource
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -120,12 +123,18 @@ def run_app(*, db: str, fd: int, stay: bool, modules_out: Path | None) -> None:
     waiting_for_board = True
 
     def board_painted(frame: int) -> None:
+        asyncio.get_running_loop().add_signal_handler(signal.SIGUSR1, report_stored)
         counts = ",".join(str(column.state.count) for column in app.screen.query(BoardColumn))
         report(fd=fd, words=("ready", frame, counts, mode_keys(app=app)))
         if modules_out is not None:
             modules_out.write_text("\n".join(third_party_modules()))
         if not stay:
             app.exit()
+
+    def report_stored() -> None:
+        """The parent asks before the switches: a screen's first visit must not wait
+        behind the key script's moves still being written."""
+        app.writes.after(lambda: report(fd=fd, words=("stored",)))
 
     plain_load = BoardColumn.load
 
