@@ -21,19 +21,19 @@ from model.changes import Fingerprint, fingerprint, listen
 from model.config import Config, ConfigError, changed_values, load, write_keys
 from model.db import Engine, on_commit
 from model.i18n import N_, _, language, set_language
-from model.inbox import inbox_count
 from model.members import find_member, needs_setup, team
 from model.now import Now, moment_of, now_of
 from model.outage import OUTAGES, outage_message
 from model.parsing import Due
 from model.slots import next_slot
 from model.tasks import ValidationError, get_task, restore, snapshot
-from model.timetrack import RunningTimer, forgotten_timer, running_entry, start_timer, stop_timer
+from model.timetrack import RunningTimer, forgotten_timer, start_timer, stop_timer
 from model.undo import Step, UndoStack
 from model.weeks import as_date, iso_week_label
 from tui import collector
 from tui.compat import NoLocalsOnCrash, styled_as_made
 from tui.format import literal
+from tui.header_facts import FACTS_GROUP, FactsRead, read_facts
 from tui.keys import NOT_APPLIED, check_keymap, translate_bindings
 from tui.outage import SurvivesOutages
 from tui.redraws import Redraws
@@ -212,6 +212,8 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
         """Set once the PostgreSQL listener hears the server's notifications."""
         self._unmounted = threading.Event()
         """Set when the app closes: the listener stops within a second."""
+        self._seen: Fingerprint | None = None
+        """The data as last seen by the change check (None until its first look)."""
         self.data_version = 0
         """Goes up with every change, ours or others', so a screen shown again knows
         whether it must re-read (switching back and forth costs nothing otherwise)."""
@@ -244,10 +246,11 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
             self._warming.start()
 
     def _start_polling(self) -> None:
-        """The poll starts after the first paint: its first fingerprint need not delay it.
+        """The poll starts after the first paint, and its first fingerprint is read in a
+        thread: neither holds up the first board.
         On PostgreSQL the server's notifications start each check at once (`_listen`);
         the poll is then only what notices a listener that lost its connection."""
-        self._seen = fingerprint(self.engine)
+        self._adopt_fingerprint()
         listening = self.engine.dialect.name == "postgresql"
         if listening:
             # A daemon thread of its own, not a worker: an app that quits while it starts
@@ -274,9 +277,18 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
         self._poll()
 
     def refresh_facts(self) -> None:
-        """Re-read what every header shows; called after changes, not on every frame."""
-        self.running = running_entry(self.engine, member_id=self.me_id) if self.me_id else None
-        self.inbox_size = inbox_count(self.engine)
+        """Re-read what every header shows, in a thread (`tui.header_facts`); called after
+        changes, not on every frame."""
+        read = partial(read_facts, engine=self.engine, member_id=self.me_id)
+        self.run_worker(
+            lambda: self.post_message(read()), thread=True, exclusive=True, group=FACTS_GROUP
+        )
+
+    def on_facts_read(self, message: FactsRead) -> None:
+        if message.error is not None:
+            self.went_offline(message.error, asked=False)
+            return
+        self.running, self.inbox_size = message.running, message.inbox_size
         for header in self.screen.query(DeckHeader):
             header.refresh()
 
@@ -396,7 +408,7 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
             self._seen = seen
             self._back_online()
             return
-        if message.own:
+        if message.own or self._seen is None:
             self._seen = seen
             return
         if seen == self._seen or isinstance(self.screen, ModalScreen):

@@ -13,20 +13,27 @@ from model.store import open_store
 from tests.agency import build
 from tests.conftest import ZONE
 from tui.app import ClientDeck
+from tui.header_facts import FACTS_GROUP
 from tui.screens.reading import READ_GROUP
 
 
 @pytest.fixture(autouse=True)
 def reads_arrive(monkeypatch):
-    """A pause lasts until the screen's data has arrived, as a person waits for it to
-    show: screens read in a thread (tui/screens/reading.py), and a test that looks at a
-    screen looks at it filled, from the first. Snapshots pause the same way before they
+    """A pause lasts until the screen's data and the header's facts have arrived, as a
+    person waits for them to show: both are read in threads (tui/screens/reading.py,
+    tui/header_facts.py), and a test that looks at a screen looks at it filled, from the
+    first. Snapshots pause the same way before they
     are taken."""
     plain = Pilot.pause
 
     async def pause(self, delay: float | None = None) -> None:
         await plain(self, delay)
         for _turn in range(100):
+            facts = [worker for worker in self.app.workers if worker.group == FACTS_GROUP]
+            if facts:
+                await self.app.workers.wait_for_complete(facts)
+                await plain(self, None)
+                continue
             if not any(getattr(screen, "reading", False) for screen in self.app.screen_stack):
                 return
             await self.app.workers.wait_for_complete(

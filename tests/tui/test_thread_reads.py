@@ -10,9 +10,12 @@ import threading
 import time_machine
 from sqlalchemy.exc import OperationalError
 
+import tui.header_facts as header_facts
 import tui.screens.board as board_module
 import tui.screens.clients as clients_module
 import tui.screens.plan as plan_module
+from model import clock
+from model.inbox import capture
 from model.tasks import update_task
 from tests.tui.polling import checked, colleague
 from tests.tui.writing import moves_held, written
@@ -172,3 +175,23 @@ async def test_a_read_begun_before_a_move_does_not_show_over_it(agency, make_app
         await written(pilot)
         assert [card.id for card in board.columns[1].cards][0] == task_id
         assert board.columns[0].state.count == 0 and board.columns[1].state.count == 8
+
+
+async def test_the_headers_facts_are_read_without_holding_the_keys(agency, make_app, monkeypatch):
+    """After a change the header's timer and inbox size are read again in a thread: a key
+    is handled meanwhile, and the header shows the new facts once they arrive."""
+    engine, _ids = agency
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        before = app.inbox_size
+        capture(engine, line="NWB: A request by mail", today=clock.today())
+        release = held(monkeypatch, header_facts, "inbox_count")
+        app.refresh_facts()
+        await pilot.press("l")
+        assert app.screen.column_index == 1, "the key was handled"
+        assert app.inbox_size == before, "the header keeps what it had until the read ends"
+        release.set()
+        await pilot.pause()
+        assert app.inbox_size == before + 1
+        assert f"Inbox {before + 1}" in str(app.screen.query_one("DeckHeader").render())
