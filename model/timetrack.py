@@ -347,21 +347,67 @@ def _running(*, session: Session, member_id: int) -> TimeEntry | None:
 
 def start_timer(engine: Engine, *, task_id: int, member_id: int, note: str = "") -> Started:
     """Start timing a task; the member's running timer stops at the same instant."""
-    from model.budgets import Level, budget_status  # budgets builds on this module
-
     note = _check_note(note)
     now = clock.now()
     with transaction(engine) as session:
-        task = _live_task(session=session, task_id=task_id)
         stopped = _running(session=session, member_id=member_id)
-        if stopped is not None:
-            check_unlocked(session, member_id=member_id, start=stopped.start, end=now)
-            stopped.end = now
-            session.add(stopped)
-        check_unlocked(session, member_id=member_id, start=now, end=None)
-        entry = TimeEntry(task_id=task_id, member_id=member_id, start=now, note=note)
-        session.add(entry)
-    status = budget_status(engine, client_id=task.client_id)
+        task, entry = _start(
+            session=session,
+            task_id=task_id,
+            member_id=member_id,
+            note=note,
+            stopped=stopped,
+            now=now,
+        )
+    return _started(engine, client_id=task.client_id, entry=entry, stopped=stopped)
+
+
+def toggle_timer(engine: Engine, *, task_id: int, member_id: int) -> Started | None:
+    """`t` on a task: stop the member's timer when it runs on that task (None), else start
+    it there. Decided on the stored timer inside the write, not on what a header showed:
+    that may be a moment old, and two quick presses must stop what the first started."""
+    now = clock.now()
+    with transaction(engine) as session:
+        running = _running(session=session, member_id=member_id)
+        if running is not None and running.task_id == task_id:
+            _stop(session=session, entry=running, end=now)
+            return None
+        task, entry = _start(
+            session=session, task_id=task_id, member_id=member_id, note="", stopped=running, now=now
+        )
+    return _started(engine, client_id=task.client_id, entry=entry, stopped=running)
+
+
+def _start(
+    *,
+    session: Session,
+    task_id: int,
+    member_id: int,
+    note: str,
+    stopped: TimeEntry | None,
+    now: datetime,
+) -> tuple[Task, TimeEntry]:
+    task = _live_task(session=session, task_id=task_id)
+    if stopped is not None:
+        _stop(session=session, entry=stopped, end=now)
+    check_unlocked(session, member_id=member_id, start=now, end=None)
+    entry = TimeEntry(task_id=task_id, member_id=member_id, start=now, note=note)
+    session.add(entry)
+    return task, entry
+
+
+def _stop(*, session: Session, entry: TimeEntry, end: datetime) -> None:
+    check_unlocked(session, member_id=entry.member_id, start=entry.start, end=end)
+    entry.end = end
+    session.add(entry)
+
+
+def _started(
+    engine: Engine, *, client_id: int, entry: TimeEntry, stopped: TimeEntry | None
+) -> Started:
+    from model.budgets import Level, budget_status  # budgets builds on this module
+
+    status = budget_status(engine, client_id=client_id)
     return Started(entry=entry, stopped=stopped, over_budget=status.level == Level.OVER)
 
 
@@ -373,9 +419,7 @@ def stop_timer(engine: Engine, *, member_id: int, at: datetime | None = None) ->
         if entry is None:
             return None
         end = now if at is None else _check_slot(start=entry.start, end=at, now=now).end
-        check_unlocked(session, member_id=member_id, start=entry.start, end=end)
-        entry.end = end
-        session.add(entry)
+        _stop(session=session, entry=entry, end=end)
         return entry
 
 

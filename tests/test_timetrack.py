@@ -44,6 +44,7 @@ from model.timetrack import (
     stop_at_end_of_work_day,
     stop_timer,
     time_of_day_before,
+    toggle_timer,
     unarchive_entry,
 )
 from model.weeks import Span
@@ -320,6 +321,23 @@ def test_stop_ends_the_running_timer_now_and_then_there_is_none(w):
         assert stopped is not None and stopped.end == later
         assert running_entry(w.engine, member_id=w.member_id) is None
         assert stop_timer(w.engine, member_id=w.member_id) is None
+
+
+def test_toggle_stops_the_timer_on_its_task_and_starts_it_on_any_other(w):
+    """`t`: decided on the stored timer, so a second press stops what the first started."""
+    first = toggle_timer(w.engine, task_id=w.task_ids[0], member_id=w.member_id)
+    assert first is not None and first.stopped is None
+    switch = clock.now().add(minutes=25)
+    with clock.freeze(at=switch):
+        second = toggle_timer(w.engine, task_id=w.task_ids[1], member_id=w.member_id)
+    assert second is not None and second.stopped is not None
+    assert second.stopped.id == first.entry.id and second.stopped.end == switch
+    later = switch.add(minutes=10)
+    with clock.freeze(at=later):
+        assert toggle_timer(w.engine, task_id=w.task_ids[1], member_id=w.member_id) is None
+        assert running_entry(w.engine, member_id=w.member_id) is None
+    ended = {entry.id: entry.end for entry in live_entries(w)}
+    assert ended == {first.entry.id: switch, second.entry.id: later}
 
 
 def test_stop_at_a_time_must_be_after_the_start_and_not_in_the_future(w):

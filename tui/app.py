@@ -26,8 +26,8 @@ from model.now import Now, moment_of, now_of
 from model.outage import OUTAGES, outage_message
 from model.parsing import Due
 from model.slots import next_slot
-from model.tasks import ValidationError, get_task, restore, snapshot
-from model.timetrack import RunningTimer, forgotten_timer, start_timer, stop_timer
+from model.tasks import get_task, restore, snapshot
+from model.timetrack import RunningTimer, Started, forgotten_timer, toggle_timer
 from model.undo import Step, UndoStack
 from model.weeks import as_date, iso_week_label
 from tui import collector
@@ -496,17 +496,18 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
             self.push_screen(DuePrompt(), promise)
 
     def _toggle_timer(self, *, task_id: int) -> None:
-        """A refusal (time of an approved week is locked) is said, and nothing changes."""
+        """Written in the background as a move is: on a server a start is several round
+        trips, and the key must not wait for them. A refusal (time of an approved week is
+        locked) is said, and nothing changes."""
         assert self.me_id is not None
-        try:
-            if self.running is not None and self.running.entry.task_id == task_id:
-                stop_timer(self.engine, member_id=self.me_id)
-                started = None
-            else:
-                started = start_timer(self.engine, task_id=task_id, member_id=self.me_id)
-        except ValidationError as error:
-            self.notify(str(error), severity="error", timeout=6)
-            return
+        engine, member_id = self.engine, self.me_id
+        self.writes.submit(
+            run=lambda: toggle_timer(engine, task_id=task_id, member_id=member_id),
+            done=self._timer_toggled,
+            failed=self._timer_refused,
+        )
+
+    def _timer_toggled(self, started: Started | None) -> None:
         if started is None:
             self.notify(_("Timer stopped"), timeout=3)
         elif started.over_budget:
@@ -516,6 +517,10 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
                 timeout=6,
             )
         self.time_changed()
+
+    def _timer_refused(self, problem: BaseException) -> None:
+        if isinstance(problem, REFUSALS):
+            self.notify(str(problem), severity="error", timeout=6, markup=False)
 
     def time_changed(self) -> None:
         """Recorded time changed: budgets need a new look, and a threshold crossed is said."""

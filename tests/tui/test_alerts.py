@@ -11,6 +11,7 @@ from model.config import REMINDERS
 from model.db import transaction
 from model.tables import TimeEntry
 from tests.conftest import ZONE
+from tests.tui.writing import written
 
 SIZE = (120, 36)
 ME = "Dmytro Shevchenko"
@@ -49,8 +50,10 @@ async def settled(app, pilot) -> None:
 async def timed(app, pilot, traveller, *, minutes: int) -> None:
     """`t` on the board's first card (KZ's), the clock on by `minutes`, `t` again."""
     await pilot.press("t")
+    await written(pilot)
     traveller.shift(pendulum.duration(minutes=minutes))
     await pilot.press("t")
+    await written(pilot)
     await settled(app, pilot)
 
 

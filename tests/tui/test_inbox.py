@@ -10,6 +10,7 @@ from model import clock
 from model.inbox import capture, inbox_count
 from model.tables import Status
 from model.tasks import get_task
+from tests.tui.writing import written
 from tui.screens.inbox import DuplicatePick, InboxScreen, TextPrompt
 from tui.screens.prompt import PickScreen
 
@@ -271,6 +272,7 @@ async def test_a_long_inbox_pages_and_t_times_the_selected_request(inbox, make_a
         await pilot.press("pagedown")
         assert (listing.cursor, listing.top) == (62, 63 - listing.capacity), "stops at the last"
         await pilot.press("t")
+        await written(pilot)
         assert app.running is not None
         assert app.running.entry.task_id == listing.selected.id
     assert pendulum.instance(app.running.entry.start) == frozen

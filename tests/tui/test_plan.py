@@ -238,6 +238,7 @@ async def test_t_times_the_selected_task(agency, make_app):
         await pilot.press("2", "l")
         await select_task(pilot, task_id)
         await pilot.press("t")
+        await written(pilot)
         running = running_entry(engine, member_id=ids["DS"])
         assert running is not None and running.entry.task_id == task_id
 

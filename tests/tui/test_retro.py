@@ -18,6 +18,7 @@ from model.sprints import ensure_sprint, find_sprint
 from model.tables import ClientPlan, Interaction, Retro, SprintState, Standup, Status
 from model.tasks import NotFoundError, create_task, get_task, update_task
 from tests.conftest import ZONE
+from tests.tui.writing import written
 from tui.screens.retro import CloseSprintScreen, LinePrompt, RetroScreen
 
 SIZE = (120, 36)
@@ -290,6 +291,7 @@ async def test_t_times_the_task_an_action_item_became(week, make_app):
             await pilot.press("j")
         assert screen.selected_task_id() == item.task_id
         await pilot.press("t")
+        await written(pilot)
         running = running_entry(engine, member_id=ids["DS"])
         assert running is not None and running.entry.task_id == item.task_id
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import threading
 import tomllib
 
 import pendulum
 from sqlmodel import select
 from textual.widgets import Static
 
+from model import timetrack
 from model.db import reading, transaction
 from model.tables import TimeEntry
 from model.timetrack import running_entry
+from tests.tui.writing import written
 from tui.screens.board import BoardScreen
 from tui.screens.prompt import ConfirmScreen
 from tui.screens.timer import EntryForm, ForgottenTimerScreen
@@ -44,17 +47,43 @@ async def test_start_switch_and_stop(agency, make_app):
     app = make_app(engine, me=ME)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("t")
+        await written(pilot)
         first = running_entry(engine, member_id=ids["DS"])
         assert first is not None and first.entry.task_id == ids["Настроить ремаркетинг"]
         assert "⏱" in str(app.screen.query_one("DeckHeader").render())
         await pilot.press("l", "t")
+        await written(pilot)
         second = running_entry(engine, member_id=ids["DS"])
         assert second is not None and second.entry.task_id != first.entry.task_id
         stopped = [e for e in entries(engine) if e.id == first.entry.id][0]
         assert stopped.end is not None
         await pilot.press("t")
+        await written(pilot)
         assert running_entry(engine, member_id=ids["DS"]) is None
         assert "⏱" not in str(app.screen.query_one("DeckHeader").render())
+
+
+async def test_a_timer_starts_without_holding_the_keys(agency, make_app, monkeypatch):
+    """`t` is written in the background, as a move is: on a slow store the next key is
+    handled at once, and the header shows the timer once it is stored."""
+    engine, ids = agency
+    gate = threading.Event()
+    plain = timetrack.check_unlocked
+
+    def slow(*args, **kwargs):
+        assert gate.wait(timeout=30), "the start was never let through"
+        return plain(*args, **kwargs)
+
+    app = make_app(engine, me=ME)
+    async with app.run_test(size=(120, 36)) as pilot:
+        monkeypatch.setattr(timetrack, "check_unlocked", slow)
+        await pilot.press("t", "l")
+        assert app.screen.column_index == 1, "the key after `t` was handled"
+        assert "⏱" not in str(app.screen.query_one("DeckHeader").render()), "not stored yet"
+        gate.set()
+        await written(pilot)
+        assert running_entry(engine, member_id=ids["DS"]) is not None
+        assert "⏱" in str(app.screen.query_one("DeckHeader").render())
 
 
 async def test_the_app_asks_who_i_am_once_and_remembers(agency, make_app, tmp_path):
@@ -64,6 +93,7 @@ async def test_the_app_asks_who_i_am_once_and_remembers(agency, make_app, tmp_pa
         await pilot.press("t")
         assert app.screen.__class__.__name__ == "PickScreen"
         await pilot.press("down", "down", "enter")
+        await written(pilot)
         assert app.me_id is not None
         assert running_entry(engine, member_id=app.me_id) is not None
         await pilot.press("j", "t")

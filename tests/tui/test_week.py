@@ -140,8 +140,10 @@ async def test_a_whole_week_by_keys(store, make_app):
             await pilot.press("1")
             await select_card(pilot, ids["Monthly PPC report"])
             await pilot.press("t")
+            await written(pilot)
             traveller.move_to(kyiv(17, 12))
             await pilot.press("t")
+            await written(pilot)
             assert app.running is None
 
             # Wednesday: the SEO report passes review.
