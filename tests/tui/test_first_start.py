@@ -151,3 +151,29 @@ async def test_on_a_shared_store_a_newcomer_picks_themselves(store, frozen, make
         await type_in(pilot, "down", "down", "enter")  # the list opens with nobody picked
         assert app.config.me == "Iryna Melnyk"
         assert "1 · You ✓" in str(app.screen.query_one("#me-title").render())
+
+
+def board_text(app) -> str:
+    """The selected column's text, its wrapped lines joined."""
+    return " ".join(app.screen.column.render().plain.split())
+
+
+async def test_an_empty_board_says_where_to_begin(store, frozen, make_app):
+    """The selected column without cards says what to do: add a client first on an empty
+    store, then create a task; under a filter that hides every card, that it does."""
+    from model.clients import create_client
+
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("escape")  # the setup, later
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        assert "No clients yet · ctrl+p, then Set up, adds them" in board_text(app)
+        create_client(store, values={"name": "Northwind Bank", "code": "NWB"})  # a colleague
+        app.screen.reload_after_others()
+        await pilot.pause()
+        assert "No clients yet" not in board_text(app)
+        assert "Nothing here yet · c creates a task" in board_text(app)
+        await pilot.press("slash", *"nothing-like-it", "enter")
+        await pilot.pause()
+        assert "Nothing here matches the filter · / changes it" in board_text(app)

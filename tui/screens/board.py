@@ -275,6 +275,15 @@ class BoardScreen(SurvivesOutages, Filtering, TaskActions, ReadsInThread):
             lane="columns",
         )
 
+    def _empty_hint(self) -> str:
+        """What a selected column without cards says: a first look at an empty store must
+        say where to begin, and a filter that hides every card must say it does."""
+        if self.filter_text.strip():
+            return _("Nothing here matches the filter · / changes it")
+        if not self._clients:
+            return _("No clients yet · ctrl+p, then Set up, adds them")
+        return _("Nothing here yet · c creates a task")
+
     def _show_read(
         self, read: ColumnsRead, *, kept: dict[str, Card | None], submitted: int
     ) -> None:
@@ -287,7 +296,9 @@ class BoardScreen(SurvivesOutages, Filtering, TaskActions, ReadsInThread):
         self._reading.clear()
         self._clients = read.clients
         moved = []
+        hint = self._empty_hint()
         for column in columns:
+            column.hint = hint
             status = column.state.status
             if not column.show_page(
                 scope=read.scope,

@@ -134,6 +134,8 @@ class BoardColumn(Widget):
         self.state = ColumnState(status=status)
         self.cards: list[Card] = []
         self.active = False
+        self.hint = ""
+        """What the column says when it is selected and has no card (its screen's word)."""
         self.edges = (False, False)
         """Whether columns are left off the screen before this one, and after it."""
         self._drawn: tuple = ()
@@ -256,7 +258,7 @@ class BoardColumn(Widget):
 
     def _drawing(self) -> tuple:
         state = self.state
-        return (tuple(self.cards), state.count, state.offset, state.cursor, self.active)
+        return (tuple(self.cards), state.count, state.offset, state.cursor, self.active, self.hint)
 
     def paint(self) -> None:
         """Repaint, noting what is drawn: a stored page the same as a change drawn ahead
@@ -317,6 +319,9 @@ class BoardColumn(Widget):
         parts: list[tuple[tuple | None, list[Content]]] = [
             (None, [title.stylize("underline" if self.active else ""), above])
         ]
+        if self.active and not state.count and self.hint:
+            said = wrap(self.hint, width=width - 1, lines=CARD_LINES)
+            parts.append((None, [Content.styled(line, "$text-muted") for line in said if line]))
         for index, card in enumerate(self.cards):
             look = {
                 "card": card,
