@@ -8,6 +8,7 @@ import asyncio
 import threading
 
 import time_machine
+from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 
 import tui.header_facts as header_facts
@@ -195,3 +196,37 @@ async def test_the_headers_facts_are_read_without_holding_the_keys(agency, make_
         await pilot.pause()
         assert app.inbox_size == before + 1
         assert f"Inbox {before + 1}" in str(app.screen.query_one("DeckHeader").render())
+
+
+class OnTheLoop:
+    """Statements run on the event loop's thread while it is watched: each held every key
+    and frame for a round trip on a server."""
+
+    def __init__(self, engine) -> None:
+        self.engine, self.loop, self.seen = engine, threading.get_ident(), 0
+
+    def __enter__(self) -> OnTheLoop:
+        event.listen(self.engine, "before_cursor_execute", self._hit)
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        event.remove(self.engine, "before_cursor_execute", self._hit)
+
+    def _hit(self, *_args) -> None:
+        if threading.get_ident() == self.loop:
+            self.seen += 1
+
+
+async def test_screens_and_the_boards_keys_read_nothing_on_the_event_loop(agency, make_app):
+    """Every screen, a client's detail and the board's keys read and write in threads."""
+    engine, _ids = agency
+    app = make_app(engine, me="Dmytro Shevchenko")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        keys = ["j", "k", "l", "h", "L", "H", "ctrl+z", "t", "t", "2", "3", "4", "5", "6"]
+        keys += ["enter", "j", "escape", "i", "j", "1"]
+        for key in keys:
+            with OnTheLoop(engine) as watched:
+                await pilot.press(key)
+                await written(pilot)
+            assert watched.seen == 0, f"{key} on {type(app.screen).__name__}: {watched.seen}"

@@ -9,28 +9,23 @@ long they have waited and how often the client was nudged.
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import DataTable, Label, Static
 
 from model import clock
-from model.board import Scope, board_columns
-from model.budgets import budget_history
-from model.clients import client_by_id
-from model.contacts import contacts_of
-from model.errors import ForbiddenError
-from model.health import Health, Promise, client_health, promises, risk_level
+from model.client_detail import ClientDetail, client_detail
+from model.health import Health, Promise, risk_level
 from model.i18n import N_, _, ngettext
 from model.interactions import (
+    LoggedContact,
     forget_interaction,
-    interaction_log,
     nudge,
     nudge_text,
-    waiting_on_client,
 )
 from model.kpis import (
     KpiView,
@@ -38,21 +33,15 @@ from model.kpis import (
     add_idea,
     add_kpi,
     forget,
-    hypotheses,
-    ideas,
-    kpis,
     record_value,
-    satisfaction_history,
     set_result,
 )
 from model.parsing import parse_due
 from model.promises import PromiseState
-from model.rates import client_money
-from model.reports.burn import month_burn
+from model.reports.burn import MonthBurn
 from model.reports.week import month_name
 from model.tables import ClientStatus, Hypothesis, Status
 from model.tasks import ValidationError
-from model.weeks import month_span
 from tui.burn_chart import BurnChart
 from tui.dialogs.form import Field, FormScreen, number
 from tui.format import carried_phrase, due_phrase, hours, literal, subject
@@ -68,6 +57,7 @@ from tui.screens.clients import (
     palette,
     tag_style,
 )
+from tui.screens.reading import ReadsInThread
 from tui.widgets import Column, DeckFooter, DeckHeader, FittedTable, TableRow
 
 # The order an account manager reads a client's work in: what the client holds up first.
@@ -152,7 +142,7 @@ def _when(instant) -> str:
     return local.format("D MMM HH:mm" if local.year == clock.today().year else "D MMM YYYY")
 
 
-class ClientDetailScreen(SurvivesOutages, ClientAdmin, ClientActions, Screen):
+class ClientDetailScreen(SurvivesOutages, ClientAdmin, ClientActions, ReadsInThread):
     CSS_PATH = "clients.tcss"
     BINDINGS = [
         Binding("escape", "back", "Back", id="client.back"),
@@ -220,38 +210,40 @@ class ClientDetailScreen(SurvivesOutages, ClientAdmin, ClientActions, Screen):
     # Reading
 
     def reload(self) -> None:
+        """Read the whole detail in a thread (`model.client_detail`); the screen shows what
+        it had until the view arrives."""
         if not self.is_mounted:
             return
-        engine = self.app.engine
-        client = client_by_id(engine, client_id=self.client_id)
-        self.query_one(DeckHeader).set_scope(literal(f"{client.code} · {client.name}"))
-        found = client_health(
-            engine,
+        read = partial(
+            client_detail,
+            self.app.engine,
+            client_id=self.client_id,
             sprint_id=self.app.now.sprint.id,
             silence_alert_days=self.app.config.silence_alert_days,
-            client_id=self.client_id,
+            member_id=self.app.me_id,
+            statuses=TASK_ORDER,
+            per_status=TASKS_PER_STATUS,
         )
-        if not found:  # archived meanwhile: nothing left to show
-            self.app.pop_screen()
-            return
-        health = found[0]
-        month = month_span(month=clock.today(), zone=clock.zone())
-        promised = promises(engine, since=month.start, client_ids=[self.client_id])
-        self.query_one("#profile-text", Static).update(
-            self._profile(client=client, health=health, promised=promised)
-        )
-        self._show_burn()
-        colours = palette(self.app)
-        self._fill_tasks(colours)
-        self._fill_kpis()
-        self._fill_hypotheses(colours)
-        self._fill_log(colours)
+        self.read_in_thread(read=read, show=self._show)
 
-    def _show_burn(self) -> None:
+    def _show(self, detail: ClientDetail | None) -> None:
+        if detail is None:  # archived meanwhile: nothing left to show
+            if self.is_current:
+                self.app.pop_screen()
+            return
+        client = detail.client
+        self.query_one(DeckHeader).set_scope(literal(f"{client.code} · {client.name}"))
+        self.query_one("#profile-text", Static).update(self._profile(detail))
+        self._show_burn(detail.burn)
+        colours = palette(self.app)
+        self._fill_tasks(detail, colours)
+        self._fill_kpis(detail.kpis)
+        self._fill_hypotheses(detail.hypotheses, colours)
+        self._fill_log(detail.log, colours)
+
+    def _show_burn(self, burn: MonthBurn) -> None:
         """This month's burn, as the client's report draws it; none for a client without
         paid hours and without time this month."""
-        today = clock.today()
-        burn = month_burn(self.app.engine, client_id=self.client_id, month=today, day=today)
         shown = burn.budget_hours is not None or burn.billed_hours > 0
         title = self.query_one("#burn-title", Label)
         title.update(_("Paid hours in {month}", month=month_name(burn.month)))
@@ -260,7 +252,8 @@ class ClientDetailScreen(SurvivesOutages, ClientAdmin, ClientActions, Screen):
         chart.display = shown
         chart.show(burn)
 
-    def _profile(self, *, client, health: Health, promised: list[Promise]) -> Content:
+    def _profile(self, detail: ClientDetail) -> Content:
+        client, health = detail.client, detail.health
         parts: list = [
             Content.assemble(
                 (f" {literal(client.code)} ", tag_style(client.colour)),
@@ -277,8 +270,7 @@ class ClientDetailScreen(SurvivesOutages, ClientAdmin, ClientActions, Screen):
             parts.append(Content.styled(_(CLIENT_STATUS_TITLES[client.status]), "bold $warning"))
         parts += self._signals(health)
         parts += ["", Content.styled(_("Paid hours · B changes"), "bold $accent")]
-        changes = budget_history(self.app.engine, client_id=self.client_id)
-        for change in changes[-4:]:
+        for change in detail.paid_hours[-4:]:
             parts.append(
                 Content(
                     _(
@@ -288,12 +280,12 @@ class ClientDetailScreen(SurvivesOutages, ClientAdmin, ClientActions, Screen):
                     )
                 )
             )
-        if not changes:
+        if not detail.paid_hours:
             parts.append(Content.styled(_("none set"), "$text-muted"))
-        parts += self._money()
+        if detail.money is not None:  # a manager's to see; others see not even the heading
+            parts += [Content(""), *money_lines(detail.money, currency=self.app.config.currency)]
         parts += ["", Content.styled(_("Contacts · C adds, E edits, X archives"), "bold $accent")]
-        people = contacts_of(self.app.engine, client_id=self.client_id)
-        for person in people:
+        for person in detail.contacts:
             parts.append(
                 Content.assemble(
                     (literal(person.name), "bold"),
@@ -303,15 +295,14 @@ class ClientDetailScreen(SurvivesOutages, ClientAdmin, ClientActions, Screen):
             reach = " · ".join(filter(None, [person.email, person.phone, person.messenger]))
             if reach:
                 parts.append(Content("  " + literal(reach)))
-        if not people:
+        if not detail.contacts:
             parts.append(Content.styled(_("none yet"), "$text-muted"))
-        parts += self._promises(health, promised)
+        parts += self._promises(health, detail.promised)
         parts += ["", Content.styled(_("Upsell ideas · u adds one"), "bold $accent")]
-        for idea in ideas(self.app.engine, client_id=self.client_id)[:8]:
+        for idea in detail.ideas[:8]:
             parts.append(Content("• " + literal(idea.text)))
-        history = satisfaction_history(self.app.engine, client_id=self.client_id)
         parts += ["", Content.styled(_("Satisfaction · S rates"), "bold $accent")]
-        for row in history[:6]:
+        for row in detail.satisfaction[:6]:
             note = f" {literal(row.note)}" if row.note else ""
             parts.append(
                 Content.assemble(
@@ -320,25 +311,11 @@ class ClientDetailScreen(SurvivesOutages, ClientAdmin, ClientActions, Screen):
                     note,
                 )
             )
-        if not history:
+        if not detail.satisfaction:
             parts.append(Content.styled(_("not rated yet"), "$text-muted"))
         return Content("\n").join(
             part if isinstance(part, Content) else Content(part) for part in parts
         )
-
-    def _money(self) -> list[Content]:
-        """This month's money, for a manager: the model refuses anyone else, and then
-        nothing of it is shown, not even that there is something to hide."""
-        try:
-            money = client_money(
-                self.app.engine,
-                client_id=self.client_id,
-                month=clock.today(),
-                member_id=self.app.me_id,
-            )
-        except ForbiddenError:
-            return []
-        return [Content(""), *money_lines(money, currency=self.app.config.currency)]
 
     def _signals(self, health: Health) -> list[Content]:
         s = health.signals
@@ -381,7 +358,7 @@ class ClientDetailScreen(SurvivesOutages, ClientAdmin, ClientActions, Screen):
             lines.append(Content(_("Satisfaction {score}/10", score=s.satisfaction)))
         return lines
 
-    def _promises(self, health: Health, promised: list[Promise]) -> list[Content]:
+    def _promises(self, health: Health, promised: tuple[Promise, ...]) -> list[Content]:
         s = health.signals
         lines = [
             Content(""),
@@ -410,17 +387,8 @@ class ClientDetailScreen(SurvivesOutages, ClientAdmin, ClientActions, Screen):
             lines.append(Content.styled(_("nothing owed"), "$text-muted"))
         return lines
 
-    def _fill_tasks(self, colours: dict[str, str]) -> None:
-        engine = self.app.engine
-        scope = Scope(sprint_id=self.app.now.sprint.id, client_id=self.client_id)
-        counts: dict[str, int] = {}
-
-        def place(status: str, count: int) -> tuple[int, int] | None:
-            counts[status] = count
-            return (0, TASKS_PER_STATUS) if count else None
-
-        pages = board_columns(engine, scope=scope, statuses=TASK_ORDER, place=place)
-        waits = {w.task_id: w for w in waiting_on_client(engine, client_id=self.client_id)}
+    def _fill_tasks(self, detail: ClientDetail, colours: dict[str, str]) -> None:
+        pages, counts, waits = detail.tasks, detail.counts, detail.waits
         table = self.query_one("#tasks", FittedTable)
         keep = self.selected_task_id()
         rows: list[TableRow] = []
@@ -461,10 +429,10 @@ class ClientDetailScreen(SurvivesOutages, ClientAdmin, ClientActions, Screen):
         if keep in self.task_ids:
             table.move_cursor(row=self.task_ids.index(keep))
 
-    def _fill_kpis(self) -> None:
+    def _fill_kpis(self, rows: tuple[KpiView, ...]) -> None:
         table = self.query_one("#kpis", FittedTable)
         row = table.cursor_row
-        self.kpi_rows = kpis(self.app.engine, client_id=self.client_id)
+        self.kpi_rows = list(rows)
         table.show_rows(
             [
                 TableRow(
@@ -483,11 +451,11 @@ class ClientDetailScreen(SurvivesOutages, ClientAdmin, ClientActions, Screen):
         if self.kpi_rows:
             table.move_cursor(row=min(row, len(self.kpi_rows) - 1))
 
-    def _fill_hypotheses(self, colours: dict[str, str]) -> None:
+    def _fill_hypotheses(self, rows: tuple[Hypothesis, ...], colours: dict[str, str]) -> None:
         table = self.query_one("#hypotheses", FittedTable)
         row = table.cursor_row
         shown: list[TableRow] = []
-        rows = self.hypothesis_rows = hypotheses(self.app.engine, client_id=self.client_id)
+        self.hypothesis_rows = list(rows)
         for h in rows:
             details = " · ".join(filter(None, [h.metric, h.budget, h.risk_note]))
             decide = h.decision_on.isoformat() if h.decision_on else "—"
@@ -504,10 +472,10 @@ class ClientDetailScreen(SurvivesOutages, ClientAdmin, ClientActions, Screen):
         if rows:
             table.move_cursor(row=min(row, len(rows) - 1))
 
-    def _fill_log(self, colours: dict[str, str]) -> None:
+    def _fill_log(self, log: tuple[LoggedContact, ...], colours: dict[str, str]) -> None:
         table = self.query_one("#log", FittedTable)
         rows: list[TableRow] = []
-        for entry in interaction_log(self.app.engine, client_id=self.client_id):
+        for entry in log:
             arrow = "↙" if entry.direction == "in" else "↗"
             channel = _(CHANNEL_TITLES.get(entry.channel, entry.channel))
             cells = {
