@@ -27,7 +27,7 @@ from model.now import Now, moment_of, now_of
 from model.outage import OUTAGES, outage_message
 from model.parsing import Due
 from model.slots import next_slot
-from model.tasks import ValidationError, get_task, restore, snapshot
+from model.tasks import ValidationError, get_task
 from model.timetrack import RunningTimer, forgotten_timer, running_entry, start_timer, stop_timer
 from model.undo import Step, UndoStack
 from model.weeks import as_date, iso_week_label
@@ -462,19 +462,15 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
         from tui.screens.prompt import DuePrompt
 
         task = get_task(self.engine, task_id=task_id)
-        before = snapshot(task)
 
         def promise(due) -> None:
             if due is None:
                 return
-            promised = promise_task(
+            done = promise_task(
                 self.engine, task_id=task_id, due_date=due.date, due_time=due.time, who=self.me_id
             )
-            self.copy_to_clipboard(confirmation_text(task=promised))
-            self.undo_stack.push(
-                label=_("promise: {title}", title=task.title),
-                revert=lambda: restore(self.engine, states={task_id: before}, who=self.me_id),
-            )
+            self.copy_to_clipboard(confirmation_text(task=done.value))
+            self.undo_stack.add(done.undo)
             self.notify(_("Promised to the client; the confirmation is copied"), timeout=3)
             self._reload_screen()
 
