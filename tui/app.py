@@ -680,7 +680,7 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
 
         def afterwards() -> None:
             self.refresh_facts()
-            self.notify(_("Undone: {what}", what=step.label), timeout=2, markup=False)
+            self.notify(_("Undone: {what}", what=literal(step.label)), timeout=2, markup=False)
 
         # The undone change is shown first; the header's facts and the toast naming it
         # follow a frame later (even right after the change's frame they would hold up
