@@ -26,7 +26,6 @@ from model.errors import ForbiddenError
 from model.health import Health, Promise, client_health, promises, risk_level
 from model.i18n import N_, _, ngettext
 from model.interactions import (
-    forget_interaction,
     interaction_log,
     nudge,
     nudge_text,
@@ -37,7 +36,6 @@ from model.kpis import (
     add_hypothesis,
     add_idea,
     add_kpi,
-    forget,
     hypotheses,
     ideas,
     kpis,
@@ -581,20 +579,8 @@ class ClientDetailScreen(SurvivesOutages, ClientAdmin, ClientActions, Screen):
             return
         self.app.copy_to_clipboard(nudge_text(engine, task_id=task_id))
         self.app.notify(_("Nudge logged; the reminder is copied"), timeout=3)
-        self._undoable(
-            label=_("nudge"), revert=lambda: forget_interaction(engine, interaction_id=sent.id)
-        )
+        self._undoable(sent)
         self.reload()
-
-    def _added(self, *, label: str):
-        """After a form: an undo step that removes the row it added."""
-        engine = self.app.engine
-
-        def done(row) -> None:
-            if row is not None:
-                self._undoable(label=label, revert=lambda: forget(engine, row=row))
-
-        return done
 
     def action_value(self) -> None:
         kpi = self._selected_kpi()
@@ -614,7 +600,7 @@ class ClientDetailScreen(SurvivesOutages, ClientAdmin, ClientActions, Screen):
                 ],
                 save=save,
             ),
-            self._added(label=_("KPI value")),
+            self._undoable,
         )
 
     def action_add_kpi(self) -> None:
@@ -639,7 +625,7 @@ class ClientDetailScreen(SurvivesOutages, ClientAdmin, ClientActions, Screen):
                 ],
                 save=save,
             ),
-            self._added(label=_("add KPI")),
+            self._undoable,
         )
 
     def action_add_hypothesis(self) -> None:
@@ -672,7 +658,7 @@ class ClientDetailScreen(SurvivesOutages, ClientAdmin, ClientActions, Screen):
                 ],
                 save=save,
             ),
-            self._added(label=_("add hypothesis")),
+            self._undoable,
         )
 
     def _result(self, *, row: int) -> None:
@@ -681,14 +667,6 @@ class ClientDetailScreen(SurvivesOutages, ClientAdmin, ClientActions, Screen):
         hypothesis_id = self.hypothesis_rows[row].id
         before = self.hypothesis_rows[row].result
         engine = self.app.engine
-
-        def saved(result) -> None:
-            if result is not None:
-                self._undoable(
-                    label=_("hypothesis result"),
-                    revert=lambda: set_result(engine, hypothesis_id=hypothesis_id, result=before),
-                )
-
         self.app.push_screen(
             FormScreen(
                 title=_(
@@ -700,7 +678,7 @@ class ClientDetailScreen(SurvivesOutages, ClientAdmin, ClientActions, Screen):
                     engine, hypothesis_id=hypothesis_id, result=values["result"]
                 ),
             ),
-            saved,
+            self._undoable,
         )
 
     def action_add_idea(self) -> None:
@@ -712,5 +690,5 @@ class ClientDetailScreen(SurvivesOutages, ClientAdmin, ClientActions, Screen):
                     self.app.engine, client_id=self.client_id, text=values["text"]
                 ),
             ),
-            self._added(label=_("add upsell idea")),
+            self._undoable,
         )
