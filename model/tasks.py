@@ -320,33 +320,32 @@ def save_card(
         if task_id is None:
             client_id = values.pop("client_id")
             task = add_task(session=session, client_id=client_id, values=values, who=who, now=now)
-            before = None
+            undo = _archive_new(engine, task=task, who=who)
         else:
-            before = snapshot(load_task(session=session, task_id=task_id))
+            edited = task_id
+            before = snapshot(load_task(session=session, task_id=edited))
             task = change_task(
                 session=session,
-                task_id=task_id,
+                task_id=edited,
                 values=values,
                 who=who,
                 expected_version=expected_version,
                 now=now,
             )
+            undo = Step(
+                label=_("edit: {title}", title=task.title),
+                revert=lambda: restore(engine, states={edited: before}, who=who),
+            )
         _replace_checklist(session=session, task_id=task.id, items=checklist_items)
-    saved_id = task.id
-    if before is None:
-        return Done(
-            value=task,
-            undo=Step(
-                label=_("create: {title}", title=task.title),
-                revert=lambda: archive_task(engine, task_id=saved_id, who=who),
-            ),
-        )
-    return Done(
-        value=task,
-        undo=Step(
-            label=_("edit: {title}", title=task.title),
-            revert=lambda: restore(engine, states={saved_id: before}, who=who),
-        ),
+    return Done(value=task, undo=undo)
+
+
+def _archive_new(engine: Engine, *, task: Task, who: int | None) -> Step:
+    """The undo of making a card: archived, not deleted, so its history stays."""
+    created = task.id
+    return Step(
+        label=_("create: {title}", title=task.title),
+        revert=lambda: archive_task(engine, task_id=created, who=who),
     )
 
 
