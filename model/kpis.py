@@ -26,7 +26,7 @@ from model.db import reading, transaction
 from model.i18n import _
 from model.tables import Client, Hypothesis, Kpi, KpiValue, Satisfaction, UpsellIdea
 from model.tasks import NotFoundError, ValidationError
-from model.undo import Done, Step, put_back, row_state
+from model.undo import Done, Step, put_back
 
 MAX_NAME = 200
 MAX_TEXT = 2_000
@@ -198,7 +198,7 @@ def set_result(engine: Engine, *, hypothesis_id: int, result: str) -> Done[Hypot
         row = session.get(Hypothesis, hypothesis_id)
         if row is None:
             raise NotFoundError(_("no hypothesis with id {id}", id=hypothesis_id))
-        before = row_state(row)
+        before = {"result": row.result}
         row.result = text
         session.add(row)
     return Done(

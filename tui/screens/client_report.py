@@ -28,7 +28,7 @@ REPORT_FORMATS = (
 
 class ClientReport:
     """Writes the report of the client under the cursor; the screen gives the client
-    (`_client_or_bell`) and keeping its undo (`_undoable`)."""
+    (`_client_or_bell`) and keeps the undo of logging it sent (`_undoable`)."""
 
     def action_report(self) -> None:
         """Write the week's report as Markdown, HTML or PDF, and log that it was sent.
