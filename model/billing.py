@@ -37,6 +37,7 @@ from model.tables import Client, Task, TimeEntry
 from model.tasks import NotFoundError, ValidationError
 from model.timesheets import check_entry_unlocked
 from model.timetrack import milliseconds
+from model.undo import Done, Step
 from model.weeks import Span, local_midnight
 
 AGENCY_CODE = "AGENCY"
@@ -398,17 +399,25 @@ def client_billed(engine: Engine, *, client_id: int, span: Span) -> Billed:
 # --- settings ------------------------------------------------------------------------------
 
 
-def set_entry_billable(engine: Engine, *, entry_id: int, billable: bool | None) -> TimeEntry:
+def set_entry_billable(engine: Engine, *, entry_id: int, billable: bool | None) -> Done[TimeEntry]:
     """An entry's own say on billing (None: as its task, then its client says); an entry
-    of an approved week keeps its say until the week is unlocked."""
+    of an approved week keeps its say until the week is unlocked. The undo gives the entry
+    back the say this replaced."""
     with transaction(engine) as session:
         entry = session.get(TimeEntry, entry_id, with_for_update=True)
         if entry is None or entry.archived_at is not None:
             raise NotFoundError(_("no time entry with id {id}", id=entry_id))
         check_entry_unlocked(session, entry=entry)
+        before = entry.billable
         entry.billable = billable
         session.add(entry)
-        return entry
+    return Done(
+        value=entry,
+        undo=Step(
+            label=_("bill or not a time entry"),
+            revert=lambda: set_entry_billable(engine, entry_id=entry_id, billable=before),
+        ),
+    )
 
 
 def entries_billable(engine: Engine, *, entry_ids: Sequence[int]) -> dict[int, bool]:

@@ -40,6 +40,7 @@ from model.tables import (
     Task,
 )
 from model.tasks import NotFoundError, ValidationError
+from model.undo import Done, Step
 from model.weeks import working_days
 
 MAX_SUMMARY = 2_000
@@ -86,8 +87,9 @@ def log_interaction(
     kind: str = "",
     task_id: int | None = None,
     contact_id: int | None = None,
-) -> Interaction:
-    """Record a contact; now by default. A future time plans a meeting for the calendar."""
+) -> Done[Interaction]:
+    """Record a contact; now by default. A future time plans a meeting for the calendar.
+    The undo takes the contact back, should it have been a mistake."""
     if channel not in CHANNELS:
         raise ValidationError(_("unknown channel {value}", value=channel), field="channel")
     if direction not in tuple(Direction):
@@ -113,11 +115,25 @@ def log_interaction(
             contact_id=contact_id,
         )
         session.add(interaction)
-        return interaction
+        session.flush()
+        interaction_id = interaction.id
+    return Done(
+        value=interaction,
+        undo=Step(
+            label=_("log contact"),
+            revert=lambda: _forget_interaction(engine, interaction_id=interaction_id),
+        ),
+    )
 
 
-def forget_interaction(engine: Engine, *, interaction_id: int) -> None:
-    """Take back a contact logged by mistake (the undo of logging it)."""
+def _named(logged: Done[Interaction], *, label: str) -> Done[Interaction]:
+    """A contact logged for a purpose, its undo named after it."""
+    return Done(value=logged.value, undo=Step(label=label, revert=logged.undo.revert))
+
+
+def _forget_interaction(engine: Engine, *, interaction_id: int) -> None:
+    """Take back a contact logged by mistake (the undo of logging it); one gone already is
+    no error, as an undo may race a second undo."""
     with transaction(engine) as session:
         interaction = session.get(Interaction, interaction_id)
         if interaction is not None:
@@ -128,8 +144,9 @@ def _channel(preferred: str) -> str:
     return preferred if preferred in CHANNELS else Channel.EMAIL
 
 
-def nudge(engine: Engine, *, task_id: int) -> Interaction:
-    """Remind the client about a task waiting on them, by their preferred channel."""
+def nudge(engine: Engine, *, task_id: int) -> Done[Interaction]:
+    """Remind the client about a task waiting on them, by their preferred channel; the undo
+    takes the reminder back."""
     with reading(engine) as session:
         row = session.exec(
             select(Task, Client.preferred_channel)
@@ -141,7 +158,7 @@ def nudge(engine: Engine, *, task_id: int) -> Interaction:
     task, preferred = row
     if task.status != Status.WAITING or task.archived_at is not None:
         raise ValidationError(_("only a task waiting on the client can be nudged"), field="task")
-    return log_interaction(
+    logged = log_interaction(
         engine,
         client_id=task.client_id,
         channel=_channel(preferred),
@@ -149,24 +166,27 @@ def nudge(engine: Engine, *, task_id: int) -> Interaction:
         kind=InteractionKind.NUDGE,
         task_id=task.id,
     )
+    return _named(logged, label=_("nudge"))
 
 
-def report_sent(engine: Engine, *, client_id: int, week: str) -> Interaction:
+def report_sent(engine: Engine, *, client_id: int, week: str) -> Done[Interaction]:
     """Log that the weekly report went to the client, so the retro sees every client got one.
 
     The one way a report is logged as sent: the app's `r` and the shell's
-    `report week --sent` both come here, so the retro counts them alike."""
+    `report week --sent` both come here, so the retro counts them alike. The undo takes
+    the log back, not the report."""
     with reading(engine) as session:
         client = session.get(Client, client_id)
     if client is None:
         raise NotFoundError(_("no client with id {id}", id=client_id))
-    return log_interaction(
+    logged = log_interaction(
         engine,
         client_id=client_id,
         channel=_channel(client.preferred_channel),
         summary=_("Weekly report sent ({week})", week=week),
         kind=InteractionKind.REPORT,
     )
+    return _named(logged, label=_("weekly report sent"))
 
 
 # --- reading -------------------------------------------------------------------------------

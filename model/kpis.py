@@ -26,6 +26,7 @@ from model.db import reading, transaction
 from model.i18n import _
 from model.tables import Client, Hypothesis, Kpi, KpiValue, Satisfaction, UpsellIdea
 from model.tasks import NotFoundError, ValidationError
+from model.undo import Done, Step, put_back
 
 MAX_NAME = 200
 MAX_TEXT = 2_000
@@ -58,19 +59,24 @@ def _client(session: Session, *, client_id: int) -> None:
         raise NotFoundError(_("no client with id {id}", id=client_id))
 
 
-def _add(engine: Engine, *, row: _Row, client_id: int) -> _Row:
+def _add(engine: Engine, *, row: _Row, client_id: int, label: str) -> Done[_Row]:
+    """Store a client's row; the undo takes it back, should it have been a mistake."""
     with transaction(engine) as session:
         _client(session, client_id=client_id)
         session.add(row)
-        return row
+    return _removable(engine, row=row, label=label)
 
 
-def forget(engine: Engine, *, row: SQLModel) -> None:
-    """Take back a row added by mistake (the undo of adding it)."""
-    with transaction(engine) as session:
-        stored = session.get(type(row), row.id)
-        if stored is not None:
-            session.delete(stored)
+def _removable(engine: Engine, *, row: _Row, label: str) -> Done[_Row]:
+    """A stored row and the step that removes it again (twice is harmless: an undo may
+    race a second undo)."""
+    table, row_id = type(row), row.id
+    return Done(
+        value=row,
+        undo=Step(
+            label=label, revert=lambda: put_back(engine, table=table, row_id=row_id, state=None)
+        ),
+    )
 
 
 # --- KPIs ----------------------------------------------------------------------------------
@@ -84,7 +90,8 @@ def add_kpi(
     unit: str = "",
     baseline: float | None = None,
     target: float | None = None,
-) -> Kpi:
+) -> Done[Kpi]:
+    """A KPI agreed with the client; the undo removes it while it has no values."""
     row = Kpi(
         client_id=client_id,
         name=_text(name, field="name", limit=MAX_NAME),
@@ -92,20 +99,21 @@ def add_kpi(
         baseline=_number(baseline, field="baseline"),
         target=_number(target, field="target"),
     )
-    return _add(engine, row=row, client_id=client_id)
+    return _add(engine, row=row, client_id=client_id, label=_("add KPI"))
 
 
 def record_value(
     engine: Engine, *, kpi_id: int, value: float, at: datetime | None = None
-) -> KpiValue:
-    """A new value of a KPI, now by default; the latest value is its current one."""
+) -> Done[KpiValue]:
+    """A new value of a KPI, now by default; the latest value is its current one. The undo
+    removes the value."""
     checked = _number(value, field="value")
     with transaction(engine) as session:
         if session.get(Kpi, kpi_id) is None:
             raise NotFoundError(_("no KPI with id {id}", id=kpi_id))
         row = KpiValue(kpi_id=kpi_id, at=at or clock.now(), value=checked)
         session.add(row)
-        return row
+    return _removable(engine, row=row, label=_("KPI value"))
 
 
 @dataclass(frozen=True)
@@ -168,8 +176,9 @@ def add_hypothesis(
     budget: str = "",
     risk_note: str = "",
     decision_on: date | None = None,
-) -> Hypothesis:
-    """A test agreed before it starts: its success is judged by `metric` on `decision_on`."""
+) -> Done[Hypothesis]:
+    """A test agreed before it starts: its success is judged by `metric` on `decision_on`.
+    The undo removes it."""
     row = Hypothesis(
         client_id=client_id,
         statement=_text(statement, field="statement", limit=MAX_TEXT),
@@ -178,19 +187,27 @@ def add_hypothesis(
         risk_note=_text(risk_note, field="risk_note", limit=MAX_TEXT, required=False),
         decision_on=decision_on,
     )
-    return _add(engine, row=row, client_id=client_id)
+    return _add(engine, row=row, client_id=client_id, label=_("add hypothesis"))
 
 
-def set_result(engine: Engine, *, hypothesis_id: int, result: str) -> Hypothesis:
-    """Write down how the test ended; an empty result reopens it."""
+def set_result(engine: Engine, *, hypothesis_id: int, result: str) -> Done[Hypothesis]:
+    """Write down how the test ended; an empty result reopens it. The undo puts back the
+    result this replaced."""
     text = _text(result, field="result", limit=MAX_TEXT, required=False)
     with transaction(engine) as session:
         row = session.get(Hypothesis, hypothesis_id)
         if row is None:
             raise NotFoundError(_("no hypothesis with id {id}", id=hypothesis_id))
+        before = {"result": row.result}
         row.result = text
         session.add(row)
-        return row
+    return Done(
+        value=row,
+        undo=Step(
+            label=_("hypothesis result"),
+            revert=lambda: put_back(engine, table=Hypothesis, row_id=hypothesis_id, state=before),
+        ),
+    )
 
 
 def hypotheses(engine: Engine, *, client_id: int) -> list[Hypothesis]:
@@ -212,13 +229,14 @@ def hypotheses(engine: Engine, *, client_id: int) -> list[Hypothesis]:
 # --- upsell ideas --------------------------------------------------------------------------
 
 
-def add_idea(engine: Engine, *, client_id: int, text: str) -> UpsellIdea:
+def add_idea(engine: Engine, *, client_id: int, text: str) -> Done[UpsellIdea]:
+    """Something more the client might buy; the undo removes it."""
     row = UpsellIdea(
         client_id=client_id,
         text=_text(text, field="text", limit=MAX_TEXT),
         created_at=clock.now(),
     )
-    return _add(engine, row=row, client_id=client_id)
+    return _add(engine, row=row, client_id=client_id, label=_("add upsell idea"))
 
 
 def ideas(engine: Engine, *, client_id: int) -> list[UpsellIdea]:
@@ -238,8 +256,9 @@ def ideas(engine: Engine, *, client_id: int) -> list[UpsellIdea]:
 
 def rate_satisfaction(
     engine: Engine, *, client_id: int, score: int, note: str = ""
-) -> Satisfaction:
-    """How happy the client seems, 0 (leaving) to 10 (delighted), as of now."""
+) -> Done[Satisfaction]:
+    """How happy the client seems, 0 (leaving) to 10 (delighted), as of now; the undo
+    removes the score."""
     if score not in SCORES:
         raise ValidationError(_("the score is a whole number from 0 to 10"), field="score")
     row = Satisfaction(
@@ -248,7 +267,7 @@ def rate_satisfaction(
         score=score,
         note=_text(note, field="note", limit=MAX_TEXT, required=False),
     )
-    return _add(engine, row=row, client_id=client_id)
+    return _add(engine, row=row, client_id=client_id, label=_("satisfaction"))
 
 
 def satisfaction_history(engine: Engine, *, client_id: int) -> list[Satisfaction]:

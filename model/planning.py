@@ -66,6 +66,7 @@ from model.tables import (
     TaskEvent,
 )
 from model.tasks import NotFoundError
+from model.undo import Done, Step
 from model.urgency import terms
 from model.utilisation import Utilisation, billable_hours_by_member, member_utilisation
 from model.weeks import as_date
@@ -258,13 +259,17 @@ def _plan_row(session: Session, *, sprint_id: int, client_id: int) -> ClientPlan
     return plan or ClientPlan(sprint_id=sprint_id, client_id=client_id)
 
 
-def agree_plan(engine: Engine, *, sprint_id: int, client_id: int, default: float) -> PlanState:
-    """Stamp the client's plan agreed now, with what it holds; returns the state before.
+def agree_plan(
+    engine: Engine, *, sprint_id: int, client_id: int, default: float
+) -> Done[PlanState]:
+    """Stamp the client's plan agreed now, with what it holds; the undo puts the agreement
+    back as this found it, read in the same transaction.
 
     A closed sprint's agreement is part of the numbers it closed with: it is refused."""
     with transaction(engine) as session:
         refuse_closed(session, sprint_id=sprint_id)
-        if session.get(Client, client_id) is None:
+        client = session.get(Client, client_id)
+        if client is None:
             raise NotFoundError(_("no client with id {id}", id=client_id))
         plan = _plan_row(session, sprint_id=sprint_id, client_id=client_id)
         before = PlanState(
@@ -277,10 +282,24 @@ def agree_plan(engine: Engine, *, sprint_id: int, client_id: int, default: float
         plan.agreed_snapshot = snapshot_text(estimates=estimates)
         plan.planned_hours = load_of(estimates=estimates.values(), default=default).hours
         session.add(plan)
-        return before
+        agreed = PlanState(
+            agreed_at=plan.agreed_at,
+            agreed_snapshot=plan.agreed_snapshot,
+            planned_hours=plan.planned_hours,
+        )
+        name = client.name
+    return Done(
+        value=agreed,
+        undo=Step(
+            label=_("agreed: {client}", client=name),
+            revert=lambda: _restore_plan(
+                engine, sprint_id=sprint_id, client_id=client_id, state=before
+            ),
+        ),
+    )
 
 
-def restore_plan(engine: Engine, *, sprint_id: int, client_id: int, state: PlanState) -> None:
+def _restore_plan(engine: Engine, *, sprint_id: int, client_id: int, state: PlanState) -> None:
     """Put a plan's agreement back as `agree_plan` found it (its undo)."""
     with transaction(engine) as session:
         plan = _plan_row(session, sprint_id=sprint_id, client_id=client_id)

@@ -10,17 +10,27 @@ the work and its deadline in words, exactly as the promise will be held to.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 from enum import StrEnum
+from typing import Any
 
 import pendulum
 from sqlalchemy.engine import Engine
 
 from model import clock
+from model.db import transaction
 from model.i18n import N_, _
 from model.interactions import quoted
 from model.tables import Task
-from model.tasks import ValidationError, get_task, update_task
+from model.tasks import (
+    ValidationError,
+    change_task,
+    load_task,
+    restore,
+    snapshot,
+    validate,
+)
+from model.undo import Done, Step
 
 DAY_FORMAT = N_("dddd, D MMMM")
 DAY_YEAR_FORMAT = N_("dddd, D MMMM YYYY")
@@ -69,17 +79,35 @@ def promise_task(
     *,
     task_id: int,
     due_date: pendulum.Date | None = None,
-    due_time=None,
+    due_time: time | None = None,
     who: int | None = None,
-) -> Task:
-    """Mark a task promised to the client; a promise needs a deadline."""
-    task = get_task(engine, task_id=task_id)
-    changes: dict = {"promised_at": clock.now()}
+) -> Done[Task]:
+    """Mark a task promised to the client; a promise needs a deadline. The undo puts the
+    task back as the promise found it (its deadline too), read in the same transaction."""
+    now = clock.now()
+    changes: dict[str, Any] = {"promised_at": now}
     if due_date is not None:
         changes.update(due_date=due_date, due_time=due_time)
-    elif task.due_date is None:
-        raise ValidationError(_("a promise needs a deadline: set the due date"), field="due")
-    return update_task(engine, task_id=task_id, changes=changes, who=who)
+    with transaction(engine) as session:
+        task = load_task(session=session, task_id=task_id)
+        if due_date is None and task.due_date is None:
+            raise ValidationError(_("a promise needs a deadline: set the due date"), field="due")
+        before = snapshot(task)
+        promised = change_task(
+            session=session,
+            task_id=task_id,
+            values=validate(changes=changes),
+            who=who,
+            expected_version=None,
+            now=now,
+        )
+    return Done(
+        value=promised,
+        undo=Step(
+            label=_("promise: {title}", title=before["title"]),
+            revert=lambda: restore(engine, states={task_id: before}, who=who),
+        ),
+    )
 
 
 def confirmation_text(*, task: Task) -> str:

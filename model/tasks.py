@@ -33,6 +33,7 @@ from model.tables import (
     Task,
     TaskEvent,
 )
+from model.undo import Done, Step
 from model.weeks import as_date, iso_week_label
 
 MAX_TITLE = 500
@@ -308,8 +309,9 @@ def save_card(
     checklist_items: list[tuple[str, bool]],
     who: int | None = None,
     expected_version: int | None = None,
-) -> Task:
-    """Everything the card form edits (fields and checklist) in one transaction."""
+) -> Done[Task]:
+    """Everything the card form edits (fields and checklist) in one transaction. The undo
+    archives a new card, or puts an edited one's fields back as this save found them."""
     values = validate(changes=changes)
     for text, _done in checklist_items:
         check_text(value=text, field="checklist", limit=MAX_TITLE, required=False)
@@ -318,17 +320,33 @@ def save_card(
         if task_id is None:
             client_id = values.pop("client_id")
             task = add_task(session=session, client_id=client_id, values=values, who=who, now=now)
+            undo = _archive_new(engine, task=task, who=who)
         else:
+            edited = task_id
+            before = snapshot(load_task(session=session, task_id=edited))
             task = change_task(
                 session=session,
-                task_id=task_id,
+                task_id=edited,
                 values=values,
                 who=who,
                 expected_version=expected_version,
                 now=now,
             )
+            undo = Step(
+                label=_("edit: {title}", title=task.title),
+                revert=lambda: restore(engine, states={edited: before}, who=who),
+            )
         _replace_checklist(session=session, task_id=task.id, items=checklist_items)
-        return task
+    return Done(value=task, undo=undo)
+
+
+def _archive_new(engine: Engine, *, task: Task, who: int | None) -> Step:
+    """The undo of making a card: archived, not deleted, so its history stays."""
+    created = task.id
+    return Step(
+        label=_("create: {title}", title=task.title),
+        revert=lambda: archive_task(engine, task_id=created, who=who),
+    )
 
 
 def merge_changes(

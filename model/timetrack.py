@@ -35,6 +35,7 @@ from model.parsing import parse_time_of_day
 from model.tables import Client, Member, Task, TimeEntry
 from model.tasks import NotFoundError, ValidationError
 from model.timesheets import check_entry_unlocked, check_unlocked
+from model.undo import Done, Step
 from model.weeks import Span, days_span
 
 MAX_NOTE = 2_000
@@ -505,8 +506,9 @@ def add_entry(
     end: datetime,
     note: str = "",
     trim_neighbours: bool = False,
-) -> TimeEntry:
-    """Record time worked after the fact; overlaps are refused unless trimming is asked for."""
+) -> Done[TimeEntry]:
+    """Record time worked after the fact; overlaps are refused unless trimming is asked for.
+    The undo archives the entry, as `archive_entry` would."""
     note = _check_note(note)
     now = clock.now()
     slot = _check_slot(start=start, end=end, now=now)
@@ -529,7 +531,12 @@ def add_entry(
             task_id=task_id, member_id=member_id, start=slot.start, end=slot.end, note=note
         )
         session.add(entry)
-        return entry
+        session.flush()
+        entry_id = entry.id
+    return Done(
+        value=entry,
+        undo=Step(label=_("add time entry"), revert=lambda: _archive(engine, entry_id=entry_id)),
+    )
 
 
 def edit_entry(
@@ -540,8 +547,9 @@ def edit_entry(
     end: datetime | None,
     note: str,
     trim_neighbours: bool = False,
-) -> TimeEntry:
-    """Change an entry's times and note; only a running entry may keep no end."""
+) -> Done[TimeEntry]:
+    """Change an entry's times and note; only a running entry may keep no end. The undo
+    puts back the times and note this replaced, as they were stored."""
     note = _check_note(note)
     now = clock.now()
     slot = _check_slot(start=start, end=end, now=now)
@@ -561,13 +569,31 @@ def edit_entry(
             trim_neighbours=trim_neighbours,
             now=now,
         )
+        before = (entry.start, entry.end, entry.note)
         entry.start, entry.end, entry.note = slot.start, slot.end, note
         session.add(entry)
-        return entry
+
+    def revert() -> None:
+        start, end, note = before
+        edit_entry(engine, entry_id=entry_id, start=start, end=end, note=note)
+
+    return Done(value=entry, undo=Step(label=_("edit time entry"), revert=revert))
 
 
-def archive_entry(engine: Engine, *, entry_id: int) -> TimeEntry:
-    """Take an entry out of every sum; `unarchive_entry` is the undo."""
+def archive_entry(engine: Engine, *, entry_id: int) -> Done[TimeEntry]:
+    """Take an entry out of every sum; the undo brings it back (`unarchive_entry`)."""
+    entry = _archive(engine, entry_id=entry_id)
+    return Done(
+        value=entry,
+        undo=Step(
+            label=_("archive time entry"),
+            revert=lambda: unarchive_entry(engine, entry_id=entry_id),
+        ),
+    )
+
+
+def _archive(engine: Engine, *, entry_id: int) -> TimeEntry:
+    """Out of every sum: the change `archive_entry` makes, and the undo of `add_entry`."""
     with transaction(engine) as session:
         entry = _load_entry(session=session, entry_id=entry_id)
         check_entry_unlocked(session, entry=entry)

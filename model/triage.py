@@ -3,7 +3,7 @@
 Accept into the sprint, defer to the backlog, wait on the client, decline
 with a reason, merge into the task it duplicates, or treat as a fire. Each
 action is one transaction through `model.tasks`, so it writes task events like
-any other change, and returns the snapshots `take_back` restores for undo.
+any other change, and returns the step that puts every task it touched back as it was.
 
 The same actions triage the stand-up's fires, which may already be past the
 inbox: a task already in progress keeps its status when it is accepted or
@@ -44,6 +44,7 @@ from model.tasks import (
     update_task,
     validate,
 )
+from model.undo import Done, Step
 
 UNPLANNED = (Status.INBOX, Status.BACKLOG)
 
@@ -100,17 +101,17 @@ def inbox_page(
     ]
 
 
-@dataclass(frozen=True)
-class Triaged:
-    """A triaged task, and every task the action changed as it was before, for undo."""
-
-    task: Task
-    before: dict[int, dict[str, Any]]
-
-
-def take_back(engine: Engine, *, triaged: Triaged, who: int | None = None) -> None:
-    """Undo a triage action: every task it touched goes back as it was."""
-    restore(engine, states=triaged.before, who=who)
+def _triaged(
+    engine: Engine, *, task: Task, label: str, before: dict[int, dict[str, Any]], who: int | None
+) -> Done[Task]:
+    """The triaged task, and the step that puts every task the action changed back as
+    `before` had them; the label names the action and the task."""
+    return Done(
+        value=task,
+        undo=Step(
+            label=f"{label}: {task.title}", revert=lambda: restore(engine, states=before, who=who)
+        ),
+    )
 
 
 def _live(engine: Engine, *, task_id: int) -> Task:
@@ -126,10 +127,12 @@ def _position(engine: Engine, *, status: str, top: bool) -> float:
         return place(session=session, status=status)
 
 
-def _change(engine: Engine, *, task: Task, changes: dict[str, Any], who: int | None) -> Triaged:
+def _change(
+    engine: Engine, *, task: Task, changes: dict[str, Any], label: str, who: int | None
+) -> Done[Task]:
     before = {task.id: snapshot(task)}
     changed = update_task(engine, task_id=task.id, changes=changes, who=who)
-    return Triaged(task=changed, before=before)
+    return _triaged(engine, task=changed, label=label, before=before, who=who)
 
 
 def accept(
@@ -140,7 +143,7 @@ def accept(
     assignee_id: int | None,
     estimate_hours: float | None,
     who: int | None = None,
-) -> Triaged:
+) -> Done[Task]:
     """Into the sprint, with whoever does it and how long it should take, at the end of to-do."""
     task = _live(engine, task_id=task_id)
     changes: dict[str, Any] = {
@@ -151,20 +154,21 @@ def accept(
     if task.status in UNPLANNED:
         changes["status"] = Status.TODO
         changes["position"] = _position(engine, status=Status.TODO, top=False)
-    return _change(engine, task=task, changes=changes, who=who)
+    return _change(engine, task=task, changes=changes, label=_("accept"), who=who)
 
 
-def to_backlog(engine: Engine, *, task_id: int, who: int | None = None) -> Triaged:
+def to_backlog(engine: Engine, *, task_id: int, who: int | None = None) -> Done[Task]:
     """Not this week: out of any sprint, into the backlog."""
     task = _live(engine, task_id=task_id)
     changes = {"status": Status.BACKLOG, "sprint_id": None}
-    return _change(engine, task=task, changes=changes, who=who)
+    return _change(engine, task=task, changes=changes, label=_("to backlog"), who=who)
 
 
-def to_waiting(engine: Engine, *, task_id: int, who: int | None = None) -> Triaged:
+def to_waiting(engine: Engine, *, task_id: int, who: int | None = None) -> Done[Task]:
     """Waiting on the client: the waiting clock starts."""
     task = _live(engine, task_id=task_id)
-    return _change(engine, task=task, changes={"status": Status.WAITING}, who=who)
+    changes = {"status": Status.WAITING}
+    return _change(engine, task=task, changes=changes, label=_("waiting on client"), who=who)
 
 
 def check_reason(text: str) -> str:
@@ -179,13 +183,13 @@ def check_reason(text: str) -> str:
     return reason
 
 
-def decline(engine: Engine, *, task_id: int, reason: str, who: int | None = None) -> Triaged:
+def decline(engine: Engine, *, task_id: int, reason: str, who: int | None = None) -> Done[Task]:
     """Archived, with the reason kept for whoever asks later why it was not done."""
     reason = check_reason(reason)
     task = _live(engine, task_id=task_id)
     before = {task.id: snapshot(task)}
     changed = archive_task(engine, task_id=task_id, reason=reason, who=who)
-    return Triaged(task=changed, before=before)
+    return _triaged(engine, task=changed, label=_("decline"), before=before, who=who)
 
 
 def merged_description(*, original: Task, duplicate: Task) -> str:
@@ -204,7 +208,7 @@ def merged_description(*, original: Task, duplicate: Task) -> str:
     return "\n\n".join(part for part in parts if part)
 
 
-def duplicate(engine: Engine, *, task_id: int, of_id: int, who: int | None = None) -> Triaged:
+def duplicate(engine: Engine, *, task_id: int, of_id: int, who: int | None = None) -> Done[Task]:
     """Merge into `of_id`: its description gains this task's text, this task is archived.
 
     Both tasks change in one transaction (a restore of the states wanted), so
@@ -228,10 +232,11 @@ def duplicate(engine: Engine, *, task_id: int, of_id: int, who: int | None = Non
     }
     before = {original.id: snapshot(original), task.id: snapshot(task)}
     restore(engine, states=states, who=who)
-    return Triaged(task=get_task(engine, task_id=task.id), before=before)
+    merged = get_task(engine, task_id=task.id)
+    return _triaged(engine, task=merged, label=_("duplicate"), before=before, who=who)
 
 
-def fire(engine: Engine, *, task_id: int, sprint_id: int, who: int | None = None) -> Triaged:
+def fire(engine: Engine, *, task_id: int, sprint_id: int, who: int | None = None) -> Done[Task]:
     """Urgent, in this sprint, at the top of to-do: the team drops what it can for it."""
     task = _live(engine, task_id=task_id)
     status = Status.TODO if task.status in UNPLANNED else task.status
@@ -242,7 +247,7 @@ def fire(engine: Engine, *, task_id: int, sprint_id: int, who: int | None = None
         "status": status,
         "position": _position(engine, status=status, top=True),
     }
-    return _change(engine, task=task, changes=changes, who=who)
+    return _change(engine, task=task, changes=changes, label=_("fire"), who=who)
 
 
 def duplicate_candidates(

@@ -1,7 +1,8 @@
-"""The undo stack: each user change pushes how to take it back.
+"""The undo stack: each user change keeps the step its model command returned.
 
-The stack holds closures over model functions, so undo follows the same rules
-and writes the same events as any other change.
+The command builds the step from the state it replaced, read in its own
+transaction, so the steps are closures over model functions: undo follows the
+same rules and writes the same events as any other change.
 """
 
 from __future__ import annotations
@@ -34,13 +35,11 @@ class UndoStack:
         self._steps: list[Step] = []
         self._depth = depth
 
-    def push(self, *, label: str, revert: Callable[[], object]) -> None:
-        self._steps.append(Step(label=label, revert=revert))
-        del self._steps[: -self._depth]
-
     def add(self, step: Step) -> None:
-        """Push a step a model command returned (`Done.undo`)."""
-        self.push(label=step.label, revert=step.revert)
+        """Keep the step a model command returned (`Done.undo`); the oldest beyond the
+        depth are let go."""
+        self._steps.append(step)
+        del self._steps[: -self._depth]
 
     def pop(self) -> Step | None:
         """The latest change's step, off the stack, or None when there is nothing to undo.

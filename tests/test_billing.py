@@ -202,7 +202,7 @@ def test_time_said_not_billable_is_kept_raw_but_not_billed(store):
         made = [
             add_entry(
                 store, task_id=task, member_id=member, start=_kyiv(3, 9 + n), end=_kyiv(3, 10 + n)
-            )
+            ).value
             for n, task in enumerate([*tasks, agency_task])
         ]
         update_task(store, task_id=tasks[0], changes={"billable": False})
@@ -218,6 +218,19 @@ def test_time_said_not_billable_is_kept_raw_but_not_billed(store):
         }
         billed = client_billed(store, client_id=acme, span=span)
     assert (billed.raw_hours, billed.billable_hours, billed.billed_hours) == (3.0, 1.0, 1.0)
+
+
+def test_undoing_an_entrys_say_on_billing_gives_back_the_one_it_replaced(store):
+    _acme, member, tasks, _own = _agency(store)
+    with clock.freeze(at=NOW):
+        entry = add_entry(
+            store, task_id=tasks[0], member_id=member, start=_kyiv(3, 9), end=_kyiv(3, 10)
+        ).value
+        set_entry_billable(store, entry_id=entry.id, billable=False)
+        changed = set_entry_billable(store, entry_id=entry.id, billable=True)
+        assert changed.undo.label == "bill or not a time entry"
+        changed.undo.revert()
+        assert entries_billable(store, entry_ids=[entry.id]) == {entry.id: False}
 
 
 def test_a_client_not_billable_bills_only_what_its_tasks_say(store):

@@ -657,14 +657,14 @@ def test_the_promise_confirmation_names_the_work_and_its_deadline(store):
         task = create_task(store, client_id=client_id, title="PPC report for October")
         timed = promise_task(
             store, task_id=task.id, due_date=pendulum.date(2026, 11, 20), due_time=time(15)
-        )
+        ).value
         assert confirmation_text(task=timed) == (
             "Hello!\n"
             "Confirming: we will deliver “PPC report for October” on Friday, 20 November by "
             "15:00.\n"
             "We will let you know as soon as it is ready.\n"
         )
-        whole_day = promise_task(store, task_id=task.id, due_date=pendulum.date(2027, 1, 8))
+        whole_day = promise_task(store, task_id=task.id, due_date=pendulum.date(2027, 1, 8)).value
         assert "by the end of Friday, 8 January 2027." in confirmation_text(task=whole_day)
         i18n.set_language(code="uk")
         ukrainian = confirmation_text(task=timed)

@@ -11,7 +11,6 @@ from sqlmodel import select
 from model import clock
 from model.db import reading, transaction
 from model.interactions import (
-    forget_interaction,
     interaction_log,
     last_contacts,
     log_interaction,
@@ -102,7 +101,7 @@ def test_silence_counts_the_weekdays_after_the_contact_up_to_today(last, days, z
 def test_a_contact_is_logged_now_by_default(store, client_id, frozen):
     logged = log_interaction(
         store, client_id=client_id, channel=Channel.CALL, summary="  Agreed the banners  "
-    )
+    ).value
     (row,) = stored(store)
     assert row.id == logged.id
     assert pendulum.instance(row.at) == frozen
@@ -118,7 +117,7 @@ def test_a_future_time_plans_a_meeting(store, client_id, frozen):
     later = frozen.add(days=1)
     logged = log_interaction(
         store, client_id=client_id, channel=Channel.CALL, summary="Quarterly review", at=later
-    )
+    ).value
     assert logged.channel == Channel.MEETING
     assert pendulum.instance(logged.at) == later
     with reading(store) as session:
@@ -148,10 +147,12 @@ def test_a_contact_needs_a_client(store, frozen):
         log_interaction(store, client_id=999, channel=Channel.EMAIL, summary="x")
 
 
-def test_forgetting_a_contact_takes_it_back(store, client_id):
+def test_undoing_a_contact_takes_it_back(store, client_id):
     logged = log_interaction(store, client_id=client_id, channel=Channel.CHAT, summary="hi")
-    forget_interaction(store, interaction_id=logged.id)
+    assert logged.undo.label == "log contact"
+    logged.undo.revert()
     assert stored(store) == []
+    logged.undo.revert()  # twice is harmless: undo may race a second undo
 
 
 def test_the_latest_past_contact_per_client(store, client_id, frozen):
@@ -190,7 +191,7 @@ def test_the_log_shows_planned_meetings_then_the_latest(store, client_id, frozen
 
 def test_a_nudge_is_a_contact_about_the_task_and_restarts_nothing(store, client_id, frozen):
     task = create_task(store, client_id=client_id, title="Approve banners", status=Status.WAITING)
-    logged = nudge(store, task_id=task.id)
+    logged = nudge(store, task_id=task.id).value
     assert (logged.kind, logged.task_id, logged.channel) == (
         InteractionKind.NUDGE,
         task.id,
@@ -230,7 +231,18 @@ def test_waiting_tasks_with_their_days_and_nudges(store, client_id, frozen):
 
 
 def test_a_sent_report_is_logged_with_the_kind_the_retro_checks(store, client_id):
-    logged = report_sent(store, client_id=client_id, week="2026-W47")
+    logged = report_sent(store, client_id=client_id, week="2026-W47").value
     assert (logged.kind, logged.channel) == (InteractionKind.REPORT, "messenger")
     assert InteractionKind.REPORT == "report"
     assert "2026-W47" in logged.summary
+
+
+def test_undoing_a_nudge_or_a_sent_report_takes_its_log_back(store, client_id):
+    task = create_task(store, client_id=client_id, title="Approve banners", status=Status.WAITING)
+    nudged = nudge(store, task_id=task.id)
+    sent = report_sent(store, client_id=client_id, week="2026-W47")
+    assert (nudged.undo.label, sent.undo.label) == ("nudge", "weekly report sent")
+    nudged.undo.revert()
+    assert [row.kind for row in stored(store)] == [InteractionKind.REPORT]
+    sent.undo.revert()
+    assert stored(store) == []

@@ -14,7 +14,6 @@ from model.kpis import (
     add_hypothesis,
     add_idea,
     add_kpi,
-    forget,
     hypotheses,
     ideas,
     kpis,
@@ -42,7 +41,7 @@ def test_a_kpi_keeps_its_values_and_the_latest_is_current(store, clients, frozen
     acme, _beta = clients
     kpi = add_kpi(
         store, client_id=acme, name=" Cost per lead ", unit="UAH", baseline=320, target=250
-    )
+    ).value
     assert kpis(store, client_id=acme)[0].current is None
     for weeks_ago, value in ((2, 310.0), (1, 290.5), (0, 270.0)):
         record_value(store, kpi_id=kpi.id, value=value, at=frozen.subtract(weeks=weeks_ago))
@@ -55,8 +54,8 @@ def test_a_kpi_keeps_its_values_and_the_latest_is_current(store, clients, frozen
 
 
 def test_a_value_is_recorded_now_by_default(store, clients, frozen):
-    kpi = add_kpi(store, client_id=clients[0], name="Leads")
-    row = record_value(store, kpi_id=kpi.id, value=12)
+    kpi = add_kpi(store, client_id=clients[0], name="Leads").value
+    row = record_value(store, kpi_id=kpi.id, value=12).value
     assert pendulum.instance(row.at) == frozen
     with pytest.raises(NotFoundError):
         record_value(store, kpi_id=999, value=1)
@@ -96,7 +95,7 @@ def test_hypotheses_open_ones_by_decision_day_then_decided_ones(store, clients, 
         statement="Short form",
         metric="CR",
         decision_on=today.add(days=20),
-    )
+    ).value
     soon = add_hypothesis(
         store,
         client_id=acme,
@@ -105,11 +104,11 @@ def test_hypotheses_open_ones_by_decision_day_then_decided_ones(store, clients, 
         budget="$300",
         risk_note="may burn the budget in a week",
         decision_on=today.add(days=5),
-    )
+    ).value
     done = add_hypothesis(
         store, client_id=acme, statement="Brand bids", metric="CPC", decision_on=today
-    )
-    undated = add_hypothesis(store, client_id=acme, statement="Retargeting", metric="ROAS")
+    ).value
+    undated = add_hypothesis(store, client_id=acme, statement="Retargeting", metric="ROAS").value
     set_result(store, hypothesis_id=done.id, result="confirmed: CPC −18 %")
     order = [h.id for h in hypotheses(store, client_id=acme)]
     assert order == [soon.id, late.id, undated.id, done.id]
@@ -153,9 +152,38 @@ def test_satisfaction_history_and_the_latest_score_per_client(store, clients, fr
         assert latest_scores(session, client_ids=[acme, beta]) == {acme: 5, beta: 0}
 
 
-def test_forget_takes_back_a_row(store, clients):
+def test_each_addition_is_taken_back_by_its_undo(store, clients):
+    acme = clients[0]
+    kpi = add_kpi(store, client_id=acme, name="Leads")
+    value = record_value(store, kpi_id=kpi.value.id, value=3)
+    assert (kpi.undo.label, value.undo.label) == ("add KPI", "KPI value")
+    value.undo.revert()
+    assert kpis(store, client_id=acme)[0].history == ()
+    value.undo.revert()  # twice is harmless: undo may race a second undo
+    kpi.undo.revert()
+    hypothesis = add_hypothesis(store, client_id=acme, statement="Video ads", metric="CPL")
+    idea = add_idea(store, client_id=acme, text="SEO audit")
+    score = rate_satisfaction(store, client_id=acme, score=8)
+    for done in (hypothesis, idea, score):
+        done.undo.revert()
+    assert kpis(store, client_id=acme) == []
+    assert hypotheses(store, client_id=acme) == []
+    assert ideas(store, client_id=acme) == []
+    assert satisfaction_history(store, client_id=acme) == []
+
+
+def test_a_kpi_with_values_stays_and_says_why(store, clients):
     kpi = add_kpi(store, client_id=clients[0], name="Leads")
-    value = record_value(store, kpi_id=kpi.id, value=3)
-    forget(store, row=value)
-    assert kpis(store, client_id=clients[0])[0].history == ()
-    forget(store, row=value)  # twice is harmless: undo may race a second undo
+    record_value(store, kpi_id=kpi.value.id, value=3)
+    with pytest.raises(ValidationError):
+        kpi.undo.revert()
+    assert [view.name for view in kpis(store, client_id=clients[0])] == ["Leads"]
+
+
+def test_undoing_a_result_puts_back_the_one_it_replaced(store, clients):
+    made = add_hypothesis(store, client_id=clients[0], statement="Brand bids", metric="CPC")
+    hypothesis_id = made.value.id
+    set_result(store, hypothesis_id=hypothesis_id, result="confirmed")
+    changed = set_result(store, hypothesis_id=hypothesis_id, result="refuted")
+    changed.undo.revert()
+    assert hypotheses(store, client_id=clients[0])[0].result == "confirmed"

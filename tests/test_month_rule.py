@@ -46,7 +46,7 @@ def month(store):
                 member_id=member_id,
                 start=start,
                 end=start.add(minutes=minutes),
-            )
+            ).value
             return entry.id
 
         work(_kyiv(10, 31, 23, 30), minutes=60)

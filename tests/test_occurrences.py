@@ -38,7 +38,7 @@ def weekly(*, weekday: int = 5, every: int = 1, until: date | None = None) -> Ru
 
 def report_task(store, ids) -> int:
     """The weekly report: due this Friday at 15:00, with a checklist."""
-    task = save_card(
+    done = save_card(
         store,
         task_id=None,
         changes={
@@ -55,7 +55,7 @@ def report_task(store, ids) -> int:
         },
         checklist_items=[("Pull the numbers", True), ("Write the summary", False)],
     )
-    return task.id
+    return done.value.id
 
 
 def sprint_tasks(store, *, week_start: pendulum.Date) -> list[Task]:

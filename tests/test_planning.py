@@ -31,7 +31,6 @@ from model.planning import (
     plan_change,
     plan_message,
     plan_view,
-    restore_plan,
     snapshot_text,
     sprint_capacity,
 )
@@ -303,8 +302,7 @@ def test_plan_change_tells_added_removed_and_re_estimated():
 def test_agreeing_stamps_the_plan_and_later_changes_show(shop):
     kept = shop.task(estimate_hours=2, sprint_id=shop.sprint_id)
     dropped = shop.task(estimate_hours=1, sprint_id=shop.sprint_id)
-    before = agree_plan(shop.engine, sprint_id=shop.sprint_id, client_id=shop.acme, default=2.0)
-    assert before.agreed_at is None
+    agree_plan(shop.engine, sprint_id=shop.sprint_id, client_id=shop.acme, default=2.0)
     acme = next(c for c in shop.view().clients if c.client_id == shop.acme)
     assert acme.agreed_at == clock.now()
     assert acme.change is not None and not acme.change.changed
@@ -327,14 +325,15 @@ def test_agreeing_stamps_the_plan_and_later_changes_show(shop):
 def test_undoing_an_agreement_puts_the_plan_back(shop):
     shop.task(estimate_hours=2, sprint_id=shop.sprint_id)
     first = agree_plan(shop.engine, sprint_id=shop.sprint_id, client_id=shop.acme, default=2.0)
+    assert first.undo.label == "agreed: Acme"
     shop.task(estimate_hours=3, sprint_id=shop.sprint_id)
     second = agree_plan(shop.engine, sprint_id=shop.sprint_id, client_id=shop.acme, default=2.0)
-    assert second.agreed_at == clock.now() and second.planned_hours == 2.0
-    restore_plan(shop.engine, sprint_id=shop.sprint_id, client_id=shop.acme, state=second)
+    assert second.value.planned_hours == 5.0
+    second.undo.revert()
     with reading(shop.engine) as session:
         plan = session.exec(select(ClientPlan).where(ClientPlan.client_id == shop.acme)).one()
-    assert plan.planned_hours == 2.0
-    restore_plan(shop.engine, sprint_id=shop.sprint_id, client_id=shop.acme, state=first)
+    assert plan.planned_hours == 2.0 and plan.agreed_snapshot == first.value.agreed_snapshot
+    first.undo.revert()
     with reading(shop.engine) as session:
         plan = session.exec(select(ClientPlan).where(ClientPlan.client_id == shop.acme)).one()
     assert plan.agreed_at is None and plan.agreed_snapshot == ""

@@ -9,7 +9,7 @@ import pytest
 
 from model.promises import PromiseState, deadline, promise_task, state
 from model.tables import Task
-from model.tasks import ValidationError, create_task, get_task
+from model.tasks import ValidationError, create_task, get_task, snapshot
 from tests.agency import build
 
 ZONE = "Europe/Kyiv"
@@ -55,8 +55,20 @@ def test_a_promise_needs_a_deadline(store, frozen):
     with pytest.raises(ValidationError):
         promise_task(store, task_id=undated)
     assert get_task(store, task_id=undated).promised_at is None
-    promised = promise_task(store, task_id=undated, due_date=pendulum.date(2026, 11, 20))
+    promised = promise_task(store, task_id=undated, due_date=pendulum.date(2026, 11, 20)).value
     assert promised.promised_at is not None and promised.due_date.isoformat() == "2026-11-20"
+
+
+def test_undoing_a_promise_puts_the_task_back_with_its_deadline(store, frozen):
+    ids = build(store)
+    undated = ids["Настроить ремаркетинг"]
+    before = snapshot(get_task(store, task_id=undated))
+    done = promise_task(store, task_id=undated, due_date=pendulum.date(2026, 11, 20))
+    assert done.undo.label == "promise: Настроить ремаркетинг"
+    done.undo.revert()
+    after = get_task(store, task_id=undated)
+    assert snapshot(after) == before
+    assert after.promised_at is None and after.due_date is None
 
 
 def test_promising_writes_a_task_event(store, frozen):

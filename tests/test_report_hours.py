@@ -93,7 +93,7 @@ def agency() -> Iterator[Agency]:
     )
     with clock.freeze(at=NOW):
         made = [
-            add_entry(engine, task_id=task, member_id=member, start=start, end=end)
+            add_entry(engine, task_id=task, member_id=member, start=start, end=end).value
             for task, member, start, end in entries
         ]
         archive_entry(engine, entry_id=made[3].id)

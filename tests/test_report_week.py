@@ -105,8 +105,12 @@ def build_nwb(store) -> int:
     work(earlier, kyiv(2026, 11, 15, 23), 120)  # Sunday 23:00 to Monday 01:00: one hour counts
     work(report, kyiv(2026, 11, 18, 9), 150)
     work(landing, kyiv(2026, 11, 19, 14), 195)
-    kpi = add_kpi(store, client_id=ids["client"], name="Cost per lead", unit="UAH", baseline=320)
-    rate = add_kpi(store, client_id=ids["client"], name="Conversion rate", unit="%", baseline=1.8)
+    kpi = add_kpi(
+        store, client_id=ids["client"], name="Cost per lead", unit="UAH", baseline=320
+    ).value
+    rate = add_kpi(
+        store, client_id=ids["client"], name="Conversion rate", unit="%", baseline=1.8
+    ).value
     for moment, value in ((kyiv(2026, 11, 2, 10), 300.0), (kyiv(2026, 11, 17, 10), 270.5)):
         record_value(store, kpi_id=kpi.id, value=value, at=moment)
     record_value(store, kpi_id=rate.id, value=2.1, at=kyiv(2026, 11, 10, 10))

@@ -37,7 +37,7 @@ from model.retro.notes import (
     move_note,
     notes,
     previous_action_items,
-    put_back_note,
+    remove_action,
     remove_note,
 )
 from model.retro.numbers import _Change, _History, _waiting_seconds, sprint_numbers
@@ -456,15 +456,15 @@ def test_hand_items_tick_and_untick_and_automatic_ones_refuse(week):
 
 def test_notes_are_added_edited_reordered_and_put_back(week):
     engine, sprint = week.engine, week.sprint
-    first = add_note(engine, sprint_id=sprint, kind=WENT_WELL, text="  Reports   on time ")
-    second = add_note(engine, sprint_id=sprint, kind=WENT_WELL, text="No overtime")
+    first = add_note(engine, sprint_id=sprint, kind=WENT_WELL, text="  Reports   on time ").value
+    second = add_note(engine, sprint_id=sprint, kind=WENT_WELL, text="No overtime").value
     add_note(engine, sprint_id=sprint, kind=TO_IMPROVE, text="Late briefs")
     assert [n.text for n in notes(engine, sprint_id=sprint)[WENT_WELL]] == [
         "Reports on time",
         "No overtime",
     ]
-    assert move_note(engine, note_id=second.id, step=-1)
-    assert not move_note(engine, note_id=second.id, step=-1), "already first"
+    assert move_note(engine, note_id=second.id, step=-1) is not None
+    assert move_note(engine, note_id=second.id, step=-1) is None, "already first"
     edit_note(engine, note_id=first.id, text="Reports went out on time")
     assert [n.text for n in notes(engine, sprint_id=sprint)[WENT_WELL]] == [
         "No overtime",
@@ -474,7 +474,7 @@ def test_notes_are_added_edited_reordered_and_put_back(week):
     assert [n.text for n in notes(engine, sprint_id=sprint)[WENT_WELL]] == [
         "Reports went out on time"
     ]
-    put_back_note(engine, note=removed)
+    removed.undo.revert()
     assert [n.id for n in notes(engine, sprint_id=sprint)[WENT_WELL]] == [second.id, first.id]
     assert [n.text for n in notes(engine, sprint_id=sprint)[TO_IMPROVE]] == ["Late briefs"]
     with pytest.raises(ValidationError):
@@ -487,15 +487,15 @@ def test_action_items_keep_owner_due_date_and_order(week):
     engine, sprint, ids = week.engine, week.sprint, week.ids
     first = add_action(
         engine, sprint_id=sprint, text="Brief template", owner_id=ids["AK"], due_date=None
-    )
+    ).value
     second = add_action(
         engine,
         sprint_id=sprint,
         text="ACME: ask for GA access",
         owner_id=None,
         due_date=pendulum.date(2026, 11, 27),
-    )
-    assert move_action(engine, action_id=second.id, step=-1)
+    ).value
+    assert move_action(engine, action_id=second.id, step=-1) is not None
     edit_action(
         engine,
         action_id=first.id,
@@ -508,6 +508,76 @@ def test_action_items_keep_owner_due_date_and_order(week):
         ("ACME: ask for GA access", "", pendulum.date(2026, 11, 27)),
         ("Brief template v2", "Bohdan Shevchenko", pendulum.date(2026, 11, 25)),
     ]
+
+
+def test_each_change_to_a_note_is_taken_back_by_its_undo(week):
+    engine, sprint = week.engine, week.sprint
+
+    def went_well() -> list[tuple[int, str]]:
+        return [(n.id, n.text) for n in notes(engine, sprint_id=sprint)[WENT_WELL]]
+
+    first = add_note(engine, sprint_id=sprint, kind=WENT_WELL, text="Reports on time")
+    second = add_note(engine, sprint_id=sprint, kind=WENT_WELL, text="No overtime")
+    assert second.undo.label == "Went well: No overtime"
+    before = went_well()
+    steps = [
+        edit_note(engine, note_id=first.value.id, text="Reports went out on time"),
+        move_note(engine, note_id=second.value.id, step=-1),
+        remove_note(engine, note_id=first.value.id),
+    ]
+    assert [step.undo.label for step in steps] == [
+        "edit: Reports went out on time",
+        "reorder: No overtime",
+        "remove: Reports went out on time",
+    ]
+    for step in reversed(steps):
+        step.undo.revert()
+    assert went_well() == before
+    second.undo.revert()
+    first.undo.revert()
+    assert went_well() == []
+
+
+def test_each_change_to_an_action_item_is_taken_back_by_its_undo(week):
+    engine, sprint, ids = week.engine, week.sprint, week.ids
+
+    def items() -> list[tuple[int, str, int | None, object]]:
+        return [
+            (a.id, a.text, a.owner_id, a.due_date) for a in action_items(engine, sprint_id=sprint)
+        ]
+
+    first = add_action(
+        engine, sprint_id=sprint, text="Brief template", owner_id=ids["AK"], due_date=None
+    )
+    second = add_action(engine, sprint_id=sprint, text="Report dates", owner_id=None, due_date=None)
+    assert first.undo.label == "action item: Brief template"
+    before = items()
+    steps = [
+        edit_action(
+            engine,
+            action_id=first.value.id,
+            text="Brief template v2",
+            owner_id=ids["BS"],
+            due_date=pendulum.date(2026, 11, 25),
+        ),
+        move_action(engine, action_id=second.value.id, step=-1),
+        remove_action(engine, action_id=first.value.id),
+    ]
+    for step in reversed(steps):
+        step.undo.revert()
+    assert items() == before
+    second.undo.revert()
+    first.undo.revert()
+    assert items() == []
+
+
+def test_undoing_a_tick_puts_it_back_as_it_was(week):
+    set_check(week.engine, sprint_id=week.sprint, key="promises_reviewed", checked=True)
+    unticked = set_check(week.engine, sprint_id=week.sprint, key="promises_reviewed", checked=False)
+    assert unticked.undo.label == "tick: Promises reviewed"
+    unticked.undo.revert()
+    checks = {c.key: c for c in checklist(week.engine, sprint_id=week.sprint, keys=KEYS)}
+    assert checks["promises_reviewed"].checked
 
 
 def test_the_next_retro_opens_with_the_last_retros_action_items(week):

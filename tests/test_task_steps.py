@@ -10,7 +10,7 @@ from model.db import transaction
 from model.errors import NotFoundError
 from model.tables import Client, Status
 from model.task_steps import archive, cycle_priority, set_fields, swap
-from model.tasks import create_task, get_task
+from model.tasks import create_task, get_task, save_card, snapshot
 
 
 @pytest.fixture
@@ -62,3 +62,30 @@ def test_a_change_to_a_task_gone_changes_nothing_and_says_so(store, client_id):
     with pytest.raises(NotFoundError):
         set_fields(store, task_id=task_id + 1, changes={"priority": "high"}, label="x", who=None)
     assert get_task(store, task_id=task_id).archived_at is not None
+
+
+def test_a_new_card_is_archived_by_its_undo(store, client_id):
+    made = save_card(
+        store,
+        task_id=None,
+        changes={"client_id": client_id, "title": "brief", "status": Status.TODO},
+        checklist_items=[],
+    )
+    assert made.undo.label == "create: brief"
+    made.undo.revert()
+    assert get_task(store, task_id=made.value.id).archived_at is not None
+
+
+def test_an_edited_card_goes_back_to_what_the_save_replaced(store, client_id):
+    task_id = create_task(store, client_id=client_id, title="brief", status=Status.TODO).id
+    set_fields(store, task_id=task_id, changes={"priority": "high"}, label="priority", who=None)
+    before = snapshot(get_task(store, task_id=task_id))
+    saved = save_card(
+        store,
+        task_id=task_id,
+        changes={"title": "brief v2", "status": Status.DOING},
+        checklist_items=[],
+    )
+    assert saved.undo.label == "edit: brief v2"
+    saved.undo.revert()
+    assert snapshot(get_task(store, task_id=task_id)) == before

@@ -96,7 +96,7 @@ def next_week(store):
 def _entry(team: Team, *, start, end, member: int | None = None):
     return add_entry(
         team.engine, task_id=team.task, member_id=member or team.member, start=start, end=end
-    )
+    ).value
 
 
 def _approved(team: Team, week=W47) -> None:

@@ -255,7 +255,7 @@ def test_an_entry_counts_the_real_time_that_passed(walls):
             member_id=made.member_id,
             start=start,
             end=end,
-        )
+        ).value
         hours = spent_hours(made.engine, task_ids=[made.task_ids[0]])[made.task_ids[0]]
         assert hours * 3600 == pytest.approx(real, abs=1e-6)
         # The entry shows on the local day it started and on the one it ended.
@@ -468,7 +468,7 @@ def add(made: World, start: float, end: float, task: int = 0, **kwargs) -> TimeE
         start=at(start),
         end=at(end),
         **kwargs,
-    )
+    ).value
 
 
 def test_an_overlapping_entry_is_refused_with_the_overlaps_and_a_proposal(w):
@@ -536,7 +536,7 @@ def test_invalid_times_are_refused(w, start, end):
 
 def test_edit_checks_overlaps_but_not_against_the_entry_itself(w):
     first, second = add(w, 0, 60), add(w, 120, 180)
-    moved = edit_entry(w.engine, entry_id=first.id, start=at(10), end=at(70), note="moved")
+    moved = edit_entry(w.engine, entry_id=first.id, start=at(10), end=at(70), note="moved").value
     assert (moved.start, moved.end, moved.note) == (at(10), at(70), "moved")
     with pytest.raises(OverlapError) as caught:
         edit_entry(w.engine, entry_id=first.id, start=at(10), end=at(130), note="")
@@ -562,6 +562,26 @@ def test_archive_takes_an_entry_out_and_unarchive_puts_it_back(w):
     assert spent_hours(w.engine, task_ids=[w.task_ids[0]]) == {w.task_ids[0]: 1.0}
 
 
+def test_each_change_to_an_entry_is_taken_back_by_its_undo(w):
+    added = add_entry(
+        w.engine, task_id=w.task_ids[0], member_id=w.member_id, start=at(0), end=at(60)
+    )
+    entry_id = added.value.id
+    edited = edit_entry(w.engine, entry_id=entry_id, start=at(10), end=at(90), note="moved")
+    edited.undo.revert()
+    assert [(e.start, e.end, e.note) for e in live_entries(w)] == [(at(0), at(60), "")]
+    archived = archive_entry(w.engine, entry_id=entry_id)
+    archived.undo.revert()
+    assert spans(live_entries(w)) == [(at(0), at(60))]
+    assert [step.label for step in (added.undo, edited.undo, archived.undo)] == [
+        "add time entry",
+        "edit time entry",
+        "archive time entry",
+    ]
+    added.undo.revert()
+    assert live_entries(w) == []
+
+
 def test_unarchive_refuses_to_overlap_time_recorded_since(w):
     entry = add(w, 0, 60)
     archive_entry(w.engine, entry_id=entry.id)
@@ -579,14 +599,14 @@ def test_entries_of_a_day_include_the_ones_over_its_midnights():
             member_id=made.member_id,
             start=kyiv(2026, 11, 17, 23),
             end=kyiv(2026, 11, 18, 1),
-        )
+        ).value
         inside = add_entry(
             made.engine,
             task_id=made.task_ids[0],
             member_id=made.member_id,
             start=kyiv(2026, 11, 18, 10),
             end=kyiv(2026, 11, 18, 11),
-        )
+        ).value
         day = pendulum.date(2026, 11, 18)
         listed = entries_for_member_day(made.engine, member_id=made.member_id, day=day)
         assert [entry.id for entry in listed] == [over.id, inside.id]

@@ -29,7 +29,6 @@ from model.triage import (
     fire,
     inbox_page,
     merged_description,
-    take_back,
     to_backlog,
     to_waiting,
 )
@@ -90,6 +89,7 @@ def test_the_inbox_filter_is_the_boards(agency):
 
 def test_accept_puts_it_in_the_sprint_at_the_end_of_to_do(agency):
     engine, ids = agency
+    before = snapshot(get_task(engine, task_id=ids["banner"]))
     triaged = accept(
         engine,
         task_id=ids["banner"],
@@ -113,8 +113,9 @@ def test_accept_puts_it_in_the_sprint_at_the_end_of_to_do(agency):
         "estimate_hours",
     }
     assert inbox_count(engine) == 1
-    take_back(engine, triaged=triaged)
-    assert snapshot(get_task(engine, task_id=task.id)) == triaged.before[task.id]
+    assert triaged.undo.label == "accept: new banner for the sale"
+    triaged.undo.revert()
+    assert snapshot(get_task(engine, task_id=task.id)) == before
     assert inbox_count(engine) == 2
 
 
@@ -151,7 +152,7 @@ def test_backlog_leaves_the_sprint(agency):
     triaged = to_backlog(engine, task_id=task_id)
     task = get_task(engine, task_id=task_id)
     assert (task.status, task.sprint_id) == (Status.BACKLOG, None)
-    take_back(engine, triaged=triaged)
+    triaged.undo.revert()
     task = get_task(engine, task_id=task_id)
     assert (task.status, task.sprint_id) == (Status.TODO, ids["sprint"])
 
@@ -162,7 +163,7 @@ def test_waiting_starts_the_waiting_clock_and_undo_stops_it(agency, frozen):
     task = get_task(engine, task_id=ids["banner"])
     assert task.status == Status.WAITING
     assert pendulum.instance(task.waiting_since) == frozen
-    take_back(engine, triaged=triaged)
+    triaged.undo.revert()
     task = get_task(engine, task_id=ids["banner"])
     assert (task.status, task.waiting_since) == (Status.INBOX, None)
 
@@ -174,7 +175,7 @@ def test_decline_archives_with_the_reason(agency):
     assert task.archived_at is not None
     assert task.archive_reason == "out of scope"
     assert ("archived_at", clock.to_local(task.archived_at).isoformat()) in events(engine, task.id)
-    take_back(engine, triaged=triaged)
+    triaged.undo.revert()
     task = get_task(engine, task_id=ids["banner"])
     assert (task.archived_at, task.archive_reason) == (None, "")
 
@@ -199,7 +200,7 @@ def test_duplicate_appends_the_text_and_archives_in_one_change(agency):
         f"duplicate of #{original_id}",
     )
     assert copy.archived_at is not None
-    take_back(engine, triaged=triaged)
+    triaged.undo.revert()
     assert get_task(engine, task_id=original_id).description == ""
     copy = get_task(engine, task_id=ids["down"])
     assert (copy.archived_at, copy.duplicate_of_id, copy.status) == (None, None, Status.INBOX)
@@ -253,7 +254,7 @@ def test_fire_is_urgent_in_the_sprint_at_the_top_of_to_do(agency):
         ids["sprint"],
     )
     assert todo_ids(engine, ids["sprint"])[0] == ids["banner"]
-    take_back(engine, triaged=triaged)
+    triaged.undo.revert()
     task = get_task(engine, task_id=ids["banner"])
     assert (task.status, task.priority, task.fire, task.sprint_id) == (
         Status.INBOX,

@@ -26,7 +26,7 @@ from model.now import Now, moment_of, now_of
 from model.outage import OUTAGES, outage_message
 from model.parsing import Due
 from model.slots import next_slot
-from model.tasks import get_task, restore, snapshot
+from model.tasks import get_task
 from model.timetrack import RunningTimer, Started, forgotten_timer, toggle_timer
 from model.undo import Step, UndoStack
 from model.weeks import as_date, iso_week_label
@@ -474,19 +474,15 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
         from tui.screens.prompt import DuePrompt
 
         task = get_task(self.engine, task_id=task_id)
-        before = snapshot(task)
 
         def promise(due) -> None:
             if due is None:
                 return
-            promised = promise_task(
+            done = promise_task(
                 self.engine, task_id=task_id, due_date=due.date, due_time=due.time, who=self.me_id
             )
-            self.copy_to_clipboard(confirmation_text(task=promised))
-            self.undo_stack.push(
-                label=_("promise: {title}", title=task.title),
-                revert=lambda: restore(self.engine, states={task_id: before}, who=self.me_id),
-            )
+            self.copy_to_clipboard(confirmation_text(task=done.value))
+            self.undo_stack.add(done.undo)
             self.notify(_("Promised to the client; the confirmation is copied"), timeout=3)
             self._reload_screen()
 
@@ -701,7 +697,7 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
 
         def afterwards() -> None:
             self.refresh_facts()
-            self.notify(_("Undone: {what}", what=step.label), timeout=2, markup=False)
+            self.notify(_("Undone: {what}", what=literal(step.label)), timeout=2, markup=False)
 
         # The undone change is shown first; the header's facts and the toast naming it
         # follow a frame later (even right after the change's frame they would hold up

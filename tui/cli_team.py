@@ -398,5 +398,5 @@ def cmd_accept(ctx: Context, args: argparse.Namespace) -> int:
         estimate_hours=task.estimate_hours if estimate is None else estimate,
         who=me,
     )
-    say(accepted.task.id)
+    say(accepted.value.id)
     return 0

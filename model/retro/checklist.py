@@ -36,6 +36,7 @@ from model.tables import (
 )
 from model.tasks import ValidationError
 from model.timesheets import state_name
+from model.undo import Done, Step
 from model.weeks import Span, as_date, iso_week_label
 
 SHOWN_NAMES = 6
@@ -226,8 +227,9 @@ def checklist(engine: Engine, *, sprint_id: int, keys: Sequence[str]) -> tuple[C
     return tuple(found)
 
 
-def set_check(engine: Engine, *, sprint_id: int, key: str, checked: bool) -> None:
-    """Tick or untick an item checked by hand; the automatic ones follow the data."""
+def set_check(engine: Engine, *, sprint_id: int, key: str, checked: bool) -> Done[None]:
+    """Tick or untick an item checked by hand; the automatic ones follow the data. The undo
+    puts the tick back as this found it."""
     if key in AUTO_CHECKS:
         raise ValidationError(_("this item is checked from the data"), field="key")
     with transaction(engine) as session:
@@ -236,5 +238,13 @@ def set_check(engine: Engine, *, sprint_id: int, key: str, checked: bool) -> Non
             select(RetroCheck).where(RetroCheck.retro_id == retro.id, RetroCheck.key == key)
         ).first()
         row = row or RetroCheck(retro_id=retro.id, key=key, label=CHECK_LABELS.get(key, key))
+        before = row.checked
         row.checked = checked
         session.add(row)
+    return Done(
+        value=None,
+        undo=Step(
+            label=_("tick: {item}", item=check_label(key=key)),
+            revert=lambda: set_check(engine, sprint_id=sprint_id, key=key, checked=before),
+        ),
+    )

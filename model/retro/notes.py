@@ -1,8 +1,9 @@
 """What the team writes at a retro: went well / to improve notes, and action items.
 
-Each is one line, kept in the order the team gives it. Removing a line returns
-the row, and putting that row back is the undo. Action items become tasks of
-the next sprint when the sprint closes (`model.retro.close`).
+Each is one line, kept in the order the team gives it. Every change returns the
+step that takes it back: a removed line's undo puts its row back as it was.
+Action items become tasks of the next sprint when the sprint closes
+(`model.retro.close`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from model.i18n import N_, _
 from model.retro.sprint import get_sprint, retro_row
 from model.tables import ActionItem, Member, Retro, RetroNote, Sprint, Task
 from model.tasks import NotFoundError, ValidationError
+from model.undo import Done, Step, put_back
 
 WENT_WELL = "went_well"
 TO_IMPROVE = "to_improve"
@@ -63,7 +65,8 @@ def _next_position(session: Session, *, table: type[SQLModel], conditions: list)
     return 0 if highest is None else highest + 1
 
 
-def add_note(engine: Engine, *, sprint_id: int, kind: str, text: str) -> RetroNote:
+def add_note(engine: Engine, *, sprint_id: int, kind: str, text: str) -> Done[RetroNote]:
+    """A line at the end of its kind; the undo takes it out again."""
     if kind not in NOTE_KINDS:
         raise ValidationError(f"unknown note kind {kind!r}", field="kind")
     line = check_line(text)
@@ -76,7 +79,15 @@ def add_note(engine: Engine, *, sprint_id: int, kind: str, text: str) -> RetroNo
         )
         note = RetroNote(retro_id=retro.id, kind=kind, text=line, position=position)
         session.add(note)
-        return note
+        session.flush()
+        note_id = note.id
+    return Done(
+        value=note,
+        undo=Step(
+            label=_("{section}: {text}", section=_(NOTE_TITLES[kind]), text=line),
+            revert=lambda: _remove(engine, table=RetroNote, line_id=note_id),
+        ),
+    )
 
 
 def _line(session: Session, *, table: type[SQLModel], line_id: int) -> Any:
@@ -86,13 +97,21 @@ def _line(session: Session, *, table: type[SQLModel], line_id: int) -> Any:
     return row
 
 
-def edit_note(engine: Engine, *, note_id: int, text: str) -> RetroNote:
+def edit_note(engine: Engine, *, note_id: int, text: str) -> Done[RetroNote]:
+    """New wording of a line; the undo puts back the wording this replaced."""
     line = check_line(text)
     with transaction(engine) as session:
         note = _line(session, table=RetroNote, line_id=note_id)
+        before = {"text": note.text}
         note.text = line
         session.add(note)
-        return note
+    return Done(
+        value=note,
+        undo=Step(
+            label=_("edit: {text}", text=line),
+            revert=lambda: put_back(engine, table=RetroNote, row_id=note_id, state=before),
+        ),
+    )
 
 
 def _remove(engine: Engine, *, table: type[SQLModel], line_id: int) -> Any:
@@ -102,22 +121,33 @@ def _remove(engine: Engine, *, table: type[SQLModel], line_id: int) -> Any:
         return row
 
 
+def _removed(engine: Engine, *, table: type[SQLModel], line_id: int) -> Done[Any]:
+    """Take a line out; the undo puts the same row back, with its id and place."""
+    row = _remove(engine, table=table, line_id=line_id)
+    return Done(
+        value=row,
+        undo=Step(
+            label=_("remove: {text}", text=row.text),
+            revert=lambda: _put_back(engine, row=row),
+        ),
+    )
+
+
 def _put_back(engine: Engine, *, row: SQLModel) -> None:
     with transaction(engine) as session:
         session.add(type(row)(**row.model_dump()))
 
 
-def remove_note(engine: Engine, *, note_id: int) -> RetroNote:
-    """Take a line out; `put_back_note` with the returned row is the undo."""
-    return _remove(engine, table=RetroNote, line_id=note_id)
+def remove_note(engine: Engine, *, note_id: int) -> Done[RetroNote]:
+    """Take a line out; the undo puts it back where it was."""
+    return _removed(engine, table=RetroNote, line_id=note_id)
 
 
-def put_back_note(engine: Engine, *, note: RetroNote) -> None:
-    _put_back(engine, row=note)
-
-
-def _swap(engine: Engine, *, table: type[SQLModel], line_id: int, step: int, group) -> bool:
-    """Swap a line with its neighbour in its group's order; False at either end."""
+def _swap(
+    engine: Engine, *, table: type[SQLModel], line_id: int, step: int, group
+) -> Done[None] | None:
+    """Swap a line with its neighbour in its group's order; the undo swaps it back. None at
+    either end: nothing moved, so there is nothing to take back."""
     with transaction(engine) as session:
         row = _line(session, table=table, line_id=line_id)
         order = list(
@@ -126,15 +156,23 @@ def _swap(engine: Engine, *, table: type[SQLModel], line_id: int, step: int, gro
         index = next(i for i, other in enumerate(order) if other.id == row.id)
         target = index + step
         if not 0 <= target < len(order):
-            return False
+            return None
         order[index], order[target] = order[target], order[index]
         for position, line in enumerate(order):
             line.position = position
             session.add(line)
-        return True
+        text = row.text
+    return Done(
+        value=None,
+        undo=Step(
+            label=_("reorder: {text}", text=text),
+            revert=lambda: _swap(engine, table=table, line_id=line_id, step=-step, group=group),
+        ),
+    )
 
 
-def move_note(engine: Engine, *, note_id: int, step: int) -> bool:
+def move_note(engine: Engine, *, note_id: int, step: int) -> Done[None] | None:
+    """One place up (`step` -1) or down (1) among the notes of its kind."""
     return _swap(
         engine,
         table=RetroNote,
@@ -203,7 +241,8 @@ def previous_action_items(engine: Engine, *, sprint_id: int) -> tuple[ActionLine
 
 def add_action(
     engine: Engine, *, sprint_id: int, text: str, owner_id: int | None, due_date: date | None
-) -> ActionItem:
+) -> Done[ActionItem]:
+    """An item at the end of the list; the undo takes it out again."""
     line = check_line(text)
     with transaction(engine) as session:
         retro = retro_row(session, sprint_id=sprint_id, create=True)
@@ -214,31 +253,44 @@ def add_action(
             retro_id=retro.id, text=line, owner_id=owner_id, due_date=due_date, position=position
         )
         session.add(item)
-        return item
+        session.flush()
+        action_id = item.id
+    return Done(
+        value=item,
+        undo=Step(
+            label=_("action item: {text}", text=line),
+            revert=lambda: _remove(engine, table=ActionItem, line_id=action_id),
+        ),
+    )
 
 
 def edit_action(
     engine: Engine, *, action_id: int, text: str, owner_id: int | None, due_date: date | None
-) -> ActionItem:
-    """Change an item; a task it already became keeps its own text (it may have moved on)."""
+) -> Done[ActionItem]:
+    """Change an item; a task it already became keeps its own text (it may have moved on).
+    The undo puts back the text, owner and due date this replaced."""
     line = check_line(text)
     with transaction(engine) as session:
         item = _line(session, table=ActionItem, line_id=action_id)
+        before = {"text": item.text, "owner_id": item.owner_id, "due_date": item.due_date}
         item.text, item.owner_id, item.due_date = line, owner_id, due_date
         session.add(item)
-        return item
+    return Done(
+        value=item,
+        undo=Step(
+            label=_("edit: {text}", text=line),
+            revert=lambda: put_back(engine, table=ActionItem, row_id=action_id, state=before),
+        ),
+    )
 
 
-def remove_action(engine: Engine, *, action_id: int) -> ActionItem:
-    """Take an item out; `put_back_action` with the returned row is the undo."""
-    return _remove(engine, table=ActionItem, line_id=action_id)
+def remove_action(engine: Engine, *, action_id: int) -> Done[ActionItem]:
+    """Take an item out; the undo puts it back where it was."""
+    return _removed(engine, table=ActionItem, line_id=action_id)
 
 
-def put_back_action(engine: Engine, *, action: ActionItem) -> None:
-    _put_back(engine, row=action)
-
-
-def move_action(engine: Engine, *, action_id: int, step: int) -> bool:
+def move_action(engine: Engine, *, action_id: int, step: int) -> Done[None] | None:
+    """One place up (`step` -1) or down (1) in the list."""
     return _swap(
         engine,
         table=ActionItem,

@@ -12,6 +12,7 @@ from model import task_steps
 from model.errors import ValidationError
 from model.tables import Status
 from model.tasks import get_task
+from model.undo import Step
 from tests.tui.writing import moves_held, written
 from tui.screens import board as board_module
 from tui.screens import task_actions
@@ -185,7 +186,7 @@ async def test_undo_takes_back_in_the_write_thread_while_keys_answer(agency, mak
             ran_in.append(threading.get_ident())
             assert gate.wait(timeout=30), "the test never let the take-back through"
 
-        app.undo_stack.push(label="slow", revert=slow_revert)
+        app.undo_stack.add(Step(label="slow", revert=slow_revert))
         await pilot.press("ctrl+z")
         await pilot.press("L")
         assert shown_status(app, task_id) == Status.TODO, "a key answered meanwhile"
@@ -205,7 +206,7 @@ async def test_a_refused_undo_is_said_and_the_app_goes_on(agency, make_app):
         def refused() -> None:
             raise ValidationError("that sprint was closed since", field="sprint_id")
 
-        app.undo_stack.push(label="refused", revert=refused)
+        app.undo_stack.add(Step(label="refused", revert=refused))
         await pilot.press("ctrl+z")
         await written(pilot)
         assert [n.message for n in app._notifications] == ["that sprint was closed since"]

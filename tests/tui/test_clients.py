@@ -86,7 +86,7 @@ def enrich(engine, ids: dict[str, int]) -> None:
     promise_task(engine, task_id=ids["Звіт з SEO за жовтень"])
     cost = add_kpi(
         engine, client_id=ids["NWB"], name="Cost per lead", unit="UAH", baseline=320, target=250
-    )
+    ).value
     for weeks, value in ((3, 310), (2, 295), (1, 280)):
         record_value(engine, kpi_id=cost.id, value=value, at=now.subtract(weeks=weeks))
     add_kpi(

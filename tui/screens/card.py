@@ -26,10 +26,8 @@ from model.tasks import (
     get_task,
     history,
     merge_changes,
-    restore,
     save_card,
     snapshot,
-    update_task,
 )
 from tui.format import hours, literal
 from tui.keys import translate_bindings
@@ -397,15 +395,13 @@ class CardScreen(SurvivesOutages, ModalScreen):
         self._save(changes=changes, expected_version=self.edited.version if self.edited else None)
 
     def _save(self, *, changes: dict, expected_version: int | None) -> None:
-        engine, who = self.app.engine, self.app.me_id
-        before = snapshot(self.edited) if self.edited else None
         try:
-            task = save_card(
-                engine,
+            done = save_card(
+                self.app.engine,
                 task_id=self.edited.id if self.edited else None,
                 changes=changes,
                 checklist_items=self.items,
-                who=who,
+                who=self.app.me_id,
                 expected_version=expected_version,
             )
         except ValidationError as error:
@@ -414,16 +410,8 @@ class CardScreen(SurvivesOutages, ModalScreen):
         except ConflictError as conflict:
             self._resolve(changes=changes, conflict=conflict)
             return
-        if before is None:
-            revert = lambda: update_task(  # noqa: E731
-                engine, task_id=task.id, changes={"archived_at": clock.now()}, who=who
-            )
-            label = _("create: {title}", title=task.title)
-        else:
-            revert = lambda: restore(engine, states={task.id: before}, who=who)  # noqa: E731
-            label = _("edit: {title}", title=task.title)
-        self.app.undo_stack.push(label=label, revert=revert)
-        self.dismiss(task.id)
+        self.app.undo_stack.add(done.undo)
+        self.dismiss(done.value.id)
 
     def _resolve(self, *, changes: dict, conflict: ConflictError) -> None:
         """Show mine against theirs; keep mine, take theirs, or merge field by field."""

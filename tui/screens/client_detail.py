@@ -23,7 +23,6 @@ from model.health import Health, Promise, risk_level
 from model.i18n import N_, _, ngettext
 from model.interactions import (
     LoggedContact,
-    forget_interaction,
     nudge,
     nudge_text,
 )
@@ -32,7 +31,6 @@ from model.kpis import (
     add_hypothesis,
     add_idea,
     add_kpi,
-    forget,
     record_value,
     set_result,
 )
@@ -549,20 +547,8 @@ class ClientDetailScreen(SurvivesOutages, ClientAdmin, ClientActions, ReadsInThr
             return
         self.app.copy_to_clipboard(nudge_text(engine, task_id=task_id))
         self.app.notify(_("Nudge logged; the reminder is copied"), timeout=3)
-        self._undoable(
-            label=_("nudge"), revert=lambda: forget_interaction(engine, interaction_id=sent.id)
-        )
+        self._undoable(sent)
         self.reload()
-
-    def _added(self, *, label: str):
-        """After a form: an undo step that removes the row it added."""
-        engine = self.app.engine
-
-        def done(row) -> None:
-            if row is not None:
-                self._undoable(label=label, revert=lambda: forget(engine, row=row))
-
-        return done
 
     def action_value(self) -> None:
         kpi = self._selected_kpi()
@@ -582,7 +568,7 @@ class ClientDetailScreen(SurvivesOutages, ClientAdmin, ClientActions, ReadsInThr
                 ],
                 save=save,
             ),
-            self._added(label=_("KPI value")),
+            self._undoable,
         )
 
     def action_add_kpi(self) -> None:
@@ -607,7 +593,7 @@ class ClientDetailScreen(SurvivesOutages, ClientAdmin, ClientActions, ReadsInThr
                 ],
                 save=save,
             ),
-            self._added(label=_("add KPI")),
+            self._undoable,
         )
 
     def action_add_hypothesis(self) -> None:
@@ -640,7 +626,7 @@ class ClientDetailScreen(SurvivesOutages, ClientAdmin, ClientActions, ReadsInThr
                 ],
                 save=save,
             ),
-            self._added(label=_("add hypothesis")),
+            self._undoable,
         )
 
     def _result(self, *, row: int) -> None:
@@ -649,14 +635,6 @@ class ClientDetailScreen(SurvivesOutages, ClientAdmin, ClientActions, ReadsInThr
         hypothesis_id = self.hypothesis_rows[row].id
         before = self.hypothesis_rows[row].result
         engine = self.app.engine
-
-        def saved(result) -> None:
-            if result is not None:
-                self._undoable(
-                    label=_("hypothesis result"),
-                    revert=lambda: set_result(engine, hypothesis_id=hypothesis_id, result=before),
-                )
-
         self.app.push_screen(
             FormScreen(
                 title=_(
@@ -668,7 +646,7 @@ class ClientDetailScreen(SurvivesOutages, ClientAdmin, ClientActions, ReadsInThr
                     engine, hypothesis_id=hypothesis_id, result=values["result"]
                 ),
             ),
-            saved,
+            self._undoable,
         )
 
     def action_add_idea(self) -> None:
@@ -680,5 +658,5 @@ class ClientDetailScreen(SurvivesOutages, ClientAdmin, ClientActions, ReadsInThr
                     self.app.engine, client_id=self.client_id, text=values["text"]
                 ),
             ),
-            self._added(label=_("add upsell idea")),
+            self._undoable,
         )

@@ -13,7 +13,7 @@ from model import clock
 from model.clients import client_by_id
 from model.files import WriteError, file_part, reports_dir, write_private
 from model.i18n import N_, _, language, set_language
-from model.interactions import forget_interaction, report_sent
+from model.interactions import report_sent
 from model.reports.week import render_markdown, report_week_start, week_report
 from model.weeks import iso_week_label
 from tui.screens.prompt import PickScreen
@@ -28,7 +28,7 @@ REPORT_FORMATS = (
 
 class ClientReport:
     """Writes the report of the client under the cursor; the screen gives the client
-    (`_client_or_bell`) and the undo (`_undoable`)."""
+    (`_client_or_bell`) and keeps the undo of logging it sent (`_undoable`)."""
 
     def action_report(self) -> None:
         """Write the week's report as Markdown, HTML or PDF, and log that it was sent.
@@ -115,8 +115,5 @@ class ClientReport:
             message = _("Report for {week} written to {path}", week=week, path=path)
         sent = report_sent(engine, client_id=client_id, week=week)
         self.app.notify(message, timeout=6, markup=False)
-        self._undoable(
-            label=_("weekly report sent"),
-            revert=lambda: forget_interaction(engine, interaction_id=sent.id),
-        )
+        self._undoable(sent)
         self.reload()

@@ -8,7 +8,6 @@ contact, send the weekly report, rate satisfaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 
 from rich.color import Color, ColorParseError
@@ -30,10 +29,12 @@ from model.health import (
     sort_health,
 )
 from model.i18n import N_, _
-from model.interactions import CHANNELS, forget_interaction, log_interaction
-from model.kpis import forget, rate_satisfaction
+from model.interactions import CHANNELS, log_interaction
+from model.kpis import rate_satisfaction
 from model.parsing import parse_moment
+from model.tables import Interaction
 from model.tasks import ValidationError
+from model.undo import Done
 from tui.budget_marks import MARK
 from tui.dialogs.form import Field, FormScreen, number
 from tui.format import due_phrase, literal
@@ -132,9 +133,11 @@ class ClientActions(ClientReport, ReadsAfterShowing):
             self.app.bell()
         return client_id
 
-    def _undoable(self, *, label: str, revert: Callable[[], object]) -> None:
-        """Make the change undoable; the screen shows it when it is back on top."""
-        self.app.undo_stack.push(label=label, revert=revert)
+    def _undoable(self, done: Done[object] | None) -> None:
+        """Keep the step of a change (or of a form's change) on the undo stack; a cancelled
+        form made none. The screen shows the change when it is back on top."""
+        if done is not None:
+            self.app.undo_stack.add(done.undo)
 
     def action_log(self) -> None:
         """Log a contact in two steps: the channel, then what was said (and when)."""
@@ -187,16 +190,12 @@ class ClientActions(ClientReport, ReadsAfterShowing):
             at=at,
         )
 
-    def _logged(self, interaction) -> None:
-        if interaction is None:
+    def _logged(self, done: Done[Interaction] | None) -> None:
+        if done is None:
             return
-        engine = self.app.engine
-        message = _("Meeting planned") if interaction.at > clock.now() else _("Contact logged")
-        self.app.notify(message, timeout=3)
-        self._undoable(
-            label=_("log contact"),
-            revert=lambda: forget_interaction(engine, interaction_id=interaction.id),
-        )
+        planned = done.value.at > clock.now()
+        self.app.notify(_("Meeting planned") if planned else _("Contact logged"), timeout=3)
+        self._undoable(done)
 
     def action_satisfaction(self) -> None:
         client_id = self._client_or_bell()
@@ -211,11 +210,6 @@ class ClientActions(ClientReport, ReadsAfterShowing):
                 self.app.engine, client_id=client_id, score=int(score), note=values["note"]
             )
 
-        def saved(row) -> None:
-            if row is not None:
-                engine = self.app.engine
-                self._undoable(label=_("satisfaction"), revert=lambda: forget(engine, row=row))
-
         self.app.push_screen(
             FormScreen(
                 title=_(
@@ -228,7 +222,7 @@ class ClientActions(ClientReport, ReadsAfterShowing):
                 ],
                 save=save,
             ),
-            saved,
+            self._undoable,
         )
 
 

@@ -25,11 +25,10 @@ from model.inbox import inbox_count
 from model.members import team
 from model.parsing import parse_hours
 from model.standup import STATUS_WORDS
-from model.tables import Priority, Status
+from model.tables import Priority, Status, Task
 from model.tasks import ValidationError, get_task
 from model.triage import (
     InboxItem,
-    Triaged,
     accept,
     check_reason,
     decline,
@@ -37,10 +36,10 @@ from model.triage import (
     duplicate_candidates,
     fire,
     inbox_page,
-    take_back,
     to_backlog,
     to_waiting,
 )
+from model.undo import Done
 from tui.format import due_phrase, hours, literal, subject
 from tui.keys import translate_bindings
 from tui.labels import PRIORITY_MARKS
@@ -169,8 +168,8 @@ def _estimate(text: str) -> float | None:
 class TriageActions(TaskActions):
     """The triage keys for a screen that has `selected_task_id()` and `reload()`.
 
-    Each action is one model call behind at most one prompt, pushed on the undo
-    stack with the snapshots the model returned. `enter` opens the card as
+    Each action is one model call behind at most one prompt, its undo the step the
+    model returned. `enter` opens the card as
     everywhere else.
     """
 
@@ -182,18 +181,15 @@ class TriageActions(TaskActions):
             self.app.bell()
         return task_id
 
-    def _triage(self, *, label: str, done: str, act: Callable[[], Triaged]) -> None:
+    def _triage(self, *, done: str, act: Callable[[], Done[Task]]) -> None:
         app = self.app
         try:
             triaged = act()
         except (ValidationError, LookupError) as error:
             app.notify(str(error), severity="error", markup=False)
             return
-        engine, who, title = app.engine, app.me_id, literal(triaged.task.title)
-        app.undo_stack.push(
-            label=f"{label}: {title}", revert=lambda: take_back(engine, triaged=triaged, who=who)
-        )
-        app.notify(f"{done}: {title}", timeout=3, markup=False)
+        app.undo_stack.add(triaged.undo)
+        app.notify(f"{done}: {literal(triaged.value.title)}", timeout=3, markup=False)
         app.refresh_facts()
         self.reload()
 
@@ -214,7 +210,6 @@ class TriageActions(TaskActions):
             if estimate is TextPrompt.CANCELLED:
                 return
             self._triage(
-                label=_("accept"),
                 done=_("Accepted into the sprint"),
                 act=lambda: accept(
                     app.engine,
@@ -246,7 +241,6 @@ class TriageActions(TaskActions):
         task_id = self._target()
         if task_id is not None:
             self._triage(
-                label=_("to backlog"),
                 done=_("Moved to the backlog"),
                 act=lambda: to_backlog(self.app.engine, task_id=task_id, who=self.app.me_id),
             )
@@ -255,7 +249,6 @@ class TriageActions(TaskActions):
         task_id = self._target()
         if task_id is not None:
             self._triage(
-                label=_("waiting on client"),
                 done=_("Waiting on the client"),
                 act=lambda: to_waiting(self.app.engine, task_id=task_id, who=self.app.me_id),
             )
@@ -269,7 +262,6 @@ class TriageActions(TaskActions):
             if reason is TextPrompt.CANCELLED:
                 return
             self._triage(
-                label=_("decline"),
                 done=_("Declined"),
                 act=lambda: decline(
                     self.app.engine, task_id=task_id, reason=reason, who=self.app.me_id
@@ -291,7 +283,6 @@ class TriageActions(TaskActions):
             if of_id is DuplicatePick.CANCELLED:
                 return
             self._triage(
-                label=_("duplicate"),
                 done=_("Merged into #{id}", id=of_id),
                 act=lambda: duplicate(
                     self.app.engine, task_id=task_id, of_id=of_id, who=self.app.me_id
@@ -304,7 +295,6 @@ class TriageActions(TaskActions):
         task_id = self._target()
         if task_id is not None:
             self._triage(
-                label=_("fire"),
                 done=_("Fire: top of to-do this sprint"),
                 act=lambda: fire(
                     self.app.engine,

@@ -36,7 +36,6 @@ from model.planning import (
     describe_change,
     plan_message,
     plan_view,
-    restore_plan,
 )
 from model.sprints import ensure_sprint
 from model.tables import Priority, Sprint, SprintState, Status
@@ -668,19 +667,13 @@ class PlanScreen(SurvivesOutages, ReadsAfterShowing, TaskActions, TemplateAction
         if client is None:
             self.app.bell()
             return
-        engine, sprint_id = self.app.engine, self.sprint.id
-        before = agree_plan(
-            engine,
-            sprint_id=sprint_id,
+        done = agree_plan(
+            self.app.engine,
+            sprint_id=self.sprint.id,
             client_id=client.client_id,
             default=self.app.config.default_estimate_hours,
         )
-        self.app.undo_stack.push(
-            label=_("agreed: {client}", client=client.name),
-            revert=lambda: restore_plan(
-                engine, sprint_id=sprint_id, client_id=client.client_id, state=before
-            ),
-        )
+        self.app.undo_stack.add(done.undo)
         self.notify(_("{client}: plan agreed", client=literal(client.name)), markup=False)
         self.reload()
 

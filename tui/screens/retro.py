@@ -38,8 +38,6 @@ from model.retro.notes import (
     move_action,
     move_note,
     notes,
-    put_back_action,
-    put_back_note,
     remove_action,
     remove_note,
 )
@@ -573,9 +571,6 @@ class RetroScreen(SurvivesOutages, ReadsAfterShowing, ReadsInThread):
 
     # Changes, each undoable
 
-    def _push(self, *, label: str, revert) -> None:
-        self.app.undo_stack.push(label=label, revert=revert)
-
     def action_toggle(self) -> None:
         row = self.selected
         if row is None or row.kind != "check":
@@ -589,14 +584,10 @@ class RetroScreen(SurvivesOutages, ReadsAfterShowing, ReadsInThread):
                 markup=False,
             )
             return
-        engine, sprint_id = self.app.engine, self.sprint_id
-        set_check(engine, sprint_id=sprint_id, key=check.key, checked=not check.checked)
-        self._push(
-            label=_("tick: {item}", item=check.label),
-            revert=lambda: set_check(
-                engine, sprint_id=sprint_id, key=check.key, checked=check.checked
-            ),
+        ticked = set_check(
+            self.app.engine, sprint_id=self.sprint_id, key=check.key, checked=not check.checked
         )
+        self.app.undo_stack.add(ticked.undo)
         self._reload_lines()
 
     def action_create(self) -> None:
@@ -628,12 +619,9 @@ class RetroScreen(SurvivesOutages, ReadsAfterShowing, ReadsInThread):
         def typed(text: str | None) -> None:
             if text is None:
                 return
-            note = add_note(engine, sprint_id=sprint_id, kind=kind, text=text)
-            self._push(
-                label=_("{section}: {text}", section=_(NOTE_TITLES[kind]), text=note.text),
-                revert=lambda: remove_note(engine, note_id=note.id),
-            )
-            self._reload_lines(focus=f"{kind}:note:{note.id}")
+            added = add_note(engine, sprint_id=sprint_id, kind=kind, text=text)
+            self.app.undo_stack.add(added.undo)
+            self._reload_lines(focus=f"{kind}:note:{added.value.id}")
 
         self.app.push_screen(LinePrompt(title=_(NOTE_TITLES[kind])), typed)
 
@@ -641,14 +629,11 @@ class RetroScreen(SurvivesOutages, ReadsAfterShowing, ReadsInThread):
         engine, sprint_id = self.app.engine, self.sprint_id
 
         def save(text: str, owner_id: int | None, due) -> None:
-            item = add_action(
+            added = add_action(
                 engine, sprint_id=sprint_id, text=text, owner_id=owner_id, due_date=due
             )
-            self._push(
-                label=_("action item: {text}", text=item.text),
-                revert=lambda: remove_action(engine, action_id=item.id),
-            )
-            self._reload_lines(focus=f"{ACTIONS}:action:{item.id}")
+            self.app.undo_stack.add(added.undo)
+            self._reload_lines(focus=f"{ACTIONS}:action:{added.value.id}")
 
         self._ask_action(title=_("New action item"), text="", then=save, keep=(None, None))
 
@@ -702,11 +687,7 @@ class RetroScreen(SurvivesOutages, ReadsAfterShowing, ReadsInThread):
         def typed(text: str | None) -> None:
             if text is None or text == before:
                 return
-            edit_note(engine, note_id=note_id, text=text)
-            self._push(
-                label=_("edit: {text}", text=text),
-                revert=lambda: edit_note(engine, note_id=note_id, text=before),
-            )
+            self.app.undo_stack.add(edit_note(engine, note_id=note_id, text=text).undo)
             self._reload_lines()
 
         self.app.push_screen(LinePrompt(title=_(NOTE_TITLES[row.section]), value=before), typed)
@@ -716,17 +697,10 @@ class RetroScreen(SurvivesOutages, ReadsAfterShowing, ReadsInThread):
         line = next(a for a in self.view.actions if str(a.id) == row.key)
 
         def save(text: str, owner_id: int | None, due) -> None:
-            edit_action(engine, action_id=line.id, text=text, owner_id=owner_id, due_date=due)
-            self._push(
-                label=_("edit: {text}", text=text),
-                revert=lambda: edit_action(
-                    engine,
-                    action_id=line.id,
-                    text=line.text,
-                    owner_id=line.owner_id,
-                    due_date=line.due_date,
-                ),
+            edited = edit_action(
+                engine, action_id=line.id, text=text, owner_id=owner_id, due_date=due
             )
+            self.app.undo_stack.add(edited.undo)
             self._reload_lines()
 
         self._ask_action(
@@ -737,17 +711,9 @@ class RetroScreen(SurvivesOutages, ReadsAfterShowing, ReadsInThread):
         row = self.selected
         engine = self.app.engine
         if row is not None and row.kind == "note":
-            removed = remove_note(engine, note_id=int(row.key))
-            self._push(
-                label=_("remove: {text}", text=removed.text),
-                revert=lambda: put_back_note(engine, note=removed),
-            )
+            self.app.undo_stack.add(remove_note(engine, note_id=int(row.key)).undo)
         elif row is not None and row.kind == "action":
-            gone = remove_action(engine, action_id=int(row.key))
-            self._push(
-                label=_("remove: {text}", text=gone.text),
-                revert=lambda: put_back_action(engine, action=gone),
-            )
+            self.app.undo_stack.add(remove_action(engine, action_id=int(row.key)).undo)
         else:
             self.app.bell()
             return
@@ -762,13 +728,11 @@ class RetroScreen(SurvivesOutages, ReadsAfterShowing, ReadsInThread):
         line_id = int(row.key)
         move = move_note if row.kind == "note" else move_action
         keyword = "note_id" if row.kind == "note" else "action_id"
-        if not move(engine, step=step, **{keyword: line_id}):
+        moved = move(engine, step=step, **{keyword: line_id})
+        if moved is None:
             self.app.bell()
             return
-        self._push(
-            label=_("reorder: {text}", text=row.text),
-            revert=lambda: move(engine, step=-step, **{keyword: line_id}),
-        )
+        self.app.undo_stack.add(moved.undo)
         self._reload_lines()
 
     # The sprint
@@ -806,7 +770,7 @@ class RetroScreen(SurvivesOutages, ReadsAfterShowing, ReadsInThread):
             except ValidationError as error:
                 self.notify(str(error), severity="error", markup=False)
                 return
-            self._push(label=closing.undo.label, revert=closing.undo.revert)
+            self.app.undo_stack.add(closing.undo)
             moved = _(
                 "{week} closed: {rolled} moved to {next}, {back} back to the backlog",
                 week=view.week,

@@ -7,6 +7,8 @@ week's entries are refused by the model; the list says why instead of changing t
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pendulum
 from rich.text import Text
 from textual.app import ComposeResult
@@ -43,8 +45,8 @@ from model.timetrack import (
     stop_at_end_of_work_day,
     stop_timer,
     time_of_day_before,
-    unarchive_entry,
 )
+from model.undo import Done
 from model.weeks import sprint_start
 from tui.dialogs.form import Field, FormScreen
 from tui.format import hours, literal
@@ -206,7 +208,7 @@ class EntryForm(SurvivesOutages, ModalScreen):
             start, end, note = self._parsed()
             engine = self.app.engine
             if self.entry is None:
-                saved = add_entry(
+                done = add_entry(
                     engine,
                     task_id=self.task_id,
                     member_id=self.member_id,
@@ -215,25 +217,14 @@ class EntryForm(SurvivesOutages, ModalScreen):
                     note=note,
                     trim_neighbours=trim,
                 )
-                self._undoable(
-                    label=_("add time entry"),
-                    revert=lambda: archive_entry(engine, entry_id=saved.id),
-                )
             else:
-                old = self.entry
-                edit_entry(
+                done = edit_entry(
                     engine,
-                    entry_id=old.id,
+                    entry_id=self.entry.id,
                     start=start,
                     end=end,
                     note=note,
                     trim_neighbours=trim,
-                )
-                self._undoable(
-                    label=_("edit time entry"),
-                    revert=lambda: edit_entry(
-                        engine, entry_id=old.id, start=old.start, end=old.end, note=old.note
-                    ),
                 )
         except OverlapError as overlap:
             error.update(str(overlap))
@@ -242,10 +233,8 @@ class EntryForm(SurvivesOutages, ModalScreen):
         except ValueError as problem:
             error.update(str(problem))
             return
+        self.app.undo_stack.add(done.undo)
         self.dismiss(True)
-
-    def _undoable(self, *, label: str, revert) -> None:
-        self.app.undo_stack.push(label=label, revert=revert)
 
     def _offer_trim(self, overlap: OverlapError) -> None:
         spans = ", ".join(
@@ -441,14 +430,8 @@ class EntriesScreen(SurvivesOutages, ModalScreen):
         entry = self._selected()
         if entry is None:
             return
-        engine = self.app.engine
-        if not self._done(lambda: archive_entry(engine, entry_id=entry.id)):
-            return
-        self.app.undo_stack.push(
-            label=_("archive time entry"),
-            revert=lambda: unarchive_entry(engine, entry_id=entry.id),
-        )
-        self.app.time_changed()
+        if self._undoable(lambda: archive_entry(self.app.engine, entry_id=entry.id)):
+            self.app.time_changed()
 
     def action_billable(self) -> None:
         """Bill the selected entry or not, whatever its task and client say; undo gives
@@ -456,16 +439,11 @@ class EntriesScreen(SurvivesOutages, ModalScreen):
         entry = self._selected()
         if entry is None:
             return
-        engine = self.app.engine
-        before = entry.billable
         billable = not self.billed.get(entry.id)
-        if not self._done(lambda: set_entry_billable(engine, entry_id=entry.id, billable=billable)):
-            return
-        self.app.undo_stack.push(
-            label=_("bill or not a time entry"),
-            revert=lambda: set_entry_billable(engine, entry_id=entry.id, billable=before),
-        )
-        self.app.time_changed()
+        if self._undoable(
+            lambda: set_entry_billable(self.app.engine, entry_id=entry.id, billable=billable)
+        ):
+            self.app.time_changed()
 
     def _done(self, change) -> bool:
         """Make `change`, or say why the model refused it (an approved week, say)."""
@@ -475,6 +453,10 @@ class EntriesScreen(SurvivesOutages, ModalScreen):
             self.notify(str(error), severity="error")
             return False
         return True
+
+    def _undoable(self, change: Callable[[], Done[TimeEntry]]) -> bool:
+        """Make `change` as `_done` does, and keep the step it returns."""
+        return self._done(lambda: self.app.undo_stack.add(change().undo))
 
     # --- the week's review -----------------------------------------------------------------
 
