@@ -10,6 +10,7 @@ from functools import partial
 from importlib import import_module
 from pathlib import Path
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
@@ -27,6 +28,7 @@ from model.now import Now, moment_of, now_of
 from model.outage import OUTAGES, outage_message
 from model.parsing import Due
 from model.slots import next_slot
+from model.tables import Member
 from model.tasks import ValidationError, get_task, restore, snapshot
 from model.timetrack import RunningTimer, forgotten_timer, running_entry, start_timer, stop_timer
 from model.undo import Step, UndoStack
@@ -35,7 +37,7 @@ from tui import collector
 from tui.compat import NoLocalsOnCrash, styled_as_made
 from tui.format import literal
 from tui.keys import NOT_APPLIED, check_keymap, translate_bindings
-from tui.outage import SurvivesOutages
+from tui.outage import SurvivesOutages, survive
 from tui.redraws import Redraws
 from tui.reminders import StandupReminders, WorkReminders
 from tui.screens.reading import Filled
@@ -125,7 +127,8 @@ STYLE_SHEETS = [
     "app.tcss",
     *(f"screens/{name}.tcss" for name in ("board", "calendar", "card", "clients", "help")),
     *(f"screens/{name}.tcss" for name in ("inbox", "plan", "retro", "setup", "standup", "team")),
-    "dialogs/form.tcss",
+    *(f"dialogs/{name}.tcss" for name in ("dialog", "close_sprint", "conflict", "duplicate")),
+    *(f"dialogs/{name}.tcss" for name in ("form", "text")),
 ]
 """Every style sheet of the app's screens, read once at start: a screen's first visit
 then parses none (see `styled_as_made`). Each screen names its own too."""
@@ -426,9 +429,13 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
             self.engine, member_id=self.me_id, work_day_end=self.config.work_day_end
         )
         if entry is not None:
-            from tui.screens.timer import ForgottenTimerScreen
+            from tui.dialogs.forgotten_timer import ForgottenTimerDialog
 
-            self.push_screen(ForgottenTimerScreen(entry=entry), lambda _done: self.time_changed())
+            title = get_task(self.engine, task_id=entry.task_id).title
+            self.push_screen(
+                ForgottenTimerDialog(entry=entry, task_title=title),
+                lambda _done: self.time_changed(),
+            )
 
     def action_timer(self) -> None:
         """Start or stop my timer on the selected task (`t` on any screen with tasks)."""
@@ -459,7 +466,7 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
             self.notify(_("Select a task to promise"), severity="warning", timeout=3)
             return
         from model.promises import confirmation_text, promise_task
-        from tui.screens.prompt import DuePrompt
+        from tui.dialogs.due import DueDialog
 
         task = get_task(self.engine, task_id=task_id)
         before = snapshot(task)
@@ -481,7 +488,7 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
         if task.due_date is not None:
             promise(Due(date=task.due_date, time=task.due_time))
         else:
-            self.push_screen(DuePrompt(), promise)
+            self.push_screen(DueDialog(), promise)
 
     def _toggle_timer(self, *, task_id: int) -> None:
         """A refusal (time of an approved week is locked) is said, and nothing changes."""
@@ -543,24 +550,25 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
         if self.me_id is not None:
             then()
             return
-        from tui.screens.prompt import PickScreen
-
         members = team(self.engine)
         if not members:
             self.notify(_("First say who you are"), timeout=4)
             self.action_setup()
             return
+        self._ask_who_i_am(members=members, then=then)
 
-        def chosen(member_id) -> None:
-            if member_id is PickScreen.CANCELLED:
-                return
-            self.become(next(m for m in members if m.id == member_id))
-            then()
+    @work(exclusive=True, group="who-am-i")
+    @survive
+    async def _ask_who_i_am(self, *, members: list[Member], then: Callable[[], object]) -> None:
+        """The answer is saved as the configured member, then `then` runs as them."""
+        from tui.dialogs.pick import PickDialog
 
-        self.push_screen(
-            PickScreen(title=_("Who are you?"), options=[(m.name, m.id) for m in members]),
-            chosen,
+        member = await self.push_screen_wait(
+            PickDialog(title=_("Who are you?"), options=[(m.name, m) for m in members])
         )
+        if member is not None:
+            self.become(member)
+            then()
 
     def become(self, member) -> None:
         """`member` is me from now on, in this app and in the config."""

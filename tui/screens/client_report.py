@@ -16,7 +16,7 @@ from model.i18n import N_, _, language, set_language
 from model.interactions import forget_interaction, report_sent
 from model.reports.week import render_markdown, report_week_start, week_report
 from model.weeks import iso_week_label
-from tui.screens.prompt import PickScreen
+from tui.dialogs.pick import PickDialog
 
 REPORT_FORMATS = (
     ("md", N_("Markdown: a file, and copied to paste into a message")),
@@ -41,11 +41,11 @@ class ClientReport:
         client = client_by_id(self.app.engine, client_id=client_id)
 
         def picked(kind) -> None:
-            if kind is not PickScreen.CANCELLED:
+            if kind is not None:
                 self._write_report(client_id=client_id, kind=kind)
 
         self.app.push_screen(
-            PickScreen(
+            PickDialog(
                 title=_("Weekly report for {client}", client=client.name),
                 options=[(_(title), kind) for kind, title in REPORT_FORMATS],
             ),

@@ -14,7 +14,7 @@ class TemplateActions:
     """Mixed into the Plan screen, which has `sprint`, `view`, `reload` and the selection."""
 
     def action_save_template(self) -> None:
-        from tui.screens.inbox import TextPrompt
+        from tui.dialogs.text import TextDialog
 
         client = self._selected_client()
         if client is None:
@@ -26,7 +26,7 @@ class TemplateActions:
             return template_name(text)  # a ValidationError is a ValueError: said under the input
 
         def chosen(name) -> None:
-            if name is TextPrompt.CANCELLED:
+            if name is None:
                 return
             try:
                 saved = save_template(
@@ -49,7 +49,7 @@ class TemplateActions:
             )
 
         self.app.push_screen(
-            TextPrompt(
+            TextDialog(
                 title=_("Save {client}'s sprint as a template named", client=client.name),
                 value=f"{client.code} {week}",
                 parse=parse,
@@ -58,7 +58,7 @@ class TemplateActions:
         )
 
     def action_apply_template(self) -> None:
-        from tui.screens.prompt import PickScreen
+        from tui.dialogs.pick import PickDialog
 
         client = self._selected_client()
         if client is None:
@@ -89,7 +89,7 @@ class TemplateActions:
         ]
 
         def chosen(template) -> None:
-            if template is PickScreen.CANCELLED:
+            if template is None:
                 return
             try:
                 done = apply_template(
@@ -123,4 +123,4 @@ class TemplateActions:
             self.reload(then=say)
 
         title = _("Plan which template of {client}?", client=client.name)
-        self.app.push_screen(PickScreen(title=title, options=options), chosen)
+        self.app.push_screen(PickDialog(title=title, options=options), chosen)

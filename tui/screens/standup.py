@@ -41,12 +41,12 @@ from model.standup import (
 from model.tables import Priority, Standup, Status
 from model.tasks import ValidationError
 from tui.budget_marks import alerts_line
+from tui.dialogs.confirm import ConfirmDialog
 from tui.format import hours, literal
 from tui.keys import key_hint, translate_bindings
-from tui.labels import KIND_TITLES, PRIORITY_MARKS
+from tui.labels import KIND_TITLES, PRIORITY_MARKS, status_title
 from tui.outage import SurvivesOutages
-from tui.screens.inbox import TRIAGE_BINDINGS, TriageActions, received, status_title
-from tui.screens.prompt import ConfirmScreen
+from tui.screens.inbox import TRIAGE_BINDINGS, TriageActions, received
 from tui.screens.reading import ReadsInThread
 from tui.widgets import DeckFooter, DeckHeader
 
@@ -674,7 +674,7 @@ class StandupScreen(SurvivesOutages, TriageActions, ReadsInThread):
             names=names,
         )
         self.app.push_screen(
-            ConfirmScreen(question=question, yes=_("Finish"), no=_("Go on")),
+            ConfirmDialog(question=question, yes=_("Finish"), no=_("Go on")),
             lambda yes: self._finish() if yes else None,
         )
 

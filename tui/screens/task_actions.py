@@ -110,7 +110,7 @@ class TaskActions:
         )
 
     def action_due(self) -> None:
-        from tui.screens.prompt import DuePrompt
+        from tui.dialogs.due import DueDialog
 
         if self.selected_task_id() is None:
             self.app.bell()
@@ -122,26 +122,27 @@ class TaskActions:
                     label=_("due"), changes={"due_date": due.date, "due_time": due.time}
                 )
 
-        self.app.push_screen(DuePrompt(), chosen)
+        self.app.push_screen(DueDialog(), chosen)
 
     def action_assign(self) -> None:
-        from tui.screens.prompt import PickScreen
+        from tui.dialogs.dialog import Given
+        from tui.dialogs.pick import PickDialog
 
         task_id = self.selected_task_id()
         if task_id is None:
             self.app.bell()
             return
         task = get_task(self.app.engine, task_id=task_id)
-        options = [(_("Nobody"), None)] + [
-            (f"{m.initials}  {m.name} · {m.role}", m.id) for m in team(self.app.engine)
+        options = [(_("Nobody"), Given(None))] + [
+            (f"{m.initials}  {m.name} · {m.role}", Given(m.id)) for m in team(self.app.engine)
         ]
 
-        def chosen(picked) -> None:
-            if picked is not PickScreen.CANCELLED:
-                self._update_selected(label=_("assign"), changes={"assignee_id": picked})
+        def chosen(picked: Given[int | None] | None) -> None:
+            if picked is not None:
+                self._update_selected(label=_("assign"), changes={"assignee_id": picked.value})
 
         title = _("Assign {task} to", task=subject(task.title))
-        self.app.push_screen(PickScreen(title=title, options=options), chosen)
+        self.app.push_screen(PickDialog(title=title, options=options), chosen)
 
     def action_edit(self) -> None:
         from tui.screens.card import CardScreen

@@ -21,11 +21,11 @@ from model.tables import Member
 from model.weeks import as_date
 from tui.dialogs.day_off_form import DayOffForm
 from tui.dialogs.member_form import MemberForm, days_text
+from tui.dialogs.pick import PickDialog
 from tui.format import literal
 from tui.keys import translate_bindings
 from tui.labels import KIND_TITLES
 from tui.outage import SurvivesOutages
-from tui.screens.prompt import PickScreen
 from tui.widgets import DeckFooter, DeckHeader, SteadyTable
 
 
@@ -176,14 +176,14 @@ class TeamScreen(SurvivesOutages, Screen):
             return
 
         def picked(row_id) -> None:
-            if row_id is not PickScreen.CANCELLED:
+            if row_id is not None:
                 self._done(archive_day_off(self.app.engine, day_off_id=row_id))
 
         options = [
             (f"{row.first} – {row.last} ({_(KIND_TITLES[row.kind])})", row.id) for row in rows
         ]
         self.app.push_screen(
-            PickScreen(
+            PickDialog(
                 title=_("Remove which days off of {name}?", name=member.name), options=options
             ),
             picked,
