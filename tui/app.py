@@ -28,7 +28,6 @@ from model.now import Now, moment_of, now_of
 from model.outage import OUTAGES, outage_message
 from model.parsing import Due
 from model.slots import next_slot
-from model.tables import Member
 from model.tasks import ValidationError, get_task, restore, snapshot
 from model.timetrack import RunningTimer, forgotten_timer, running_entry, start_timer, stop_timer
 from model.undo import Step, UndoStack
@@ -446,17 +445,15 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
             return
         self.with_me(lambda: self._toggle_timer(task_id=task_id))
 
-    def action_my_time(self) -> None:
+    @work(exclusive=True, group="my-time")
+    @survive
+    async def action_my_time(self) -> None:
         """My time entries for a day (`[`/`]` step through days)."""
+        from tui.screens.timer import EntriesScreen
 
-        def show() -> None:
-            from tui.screens.timer import EntriesScreen
-
-            self.push_screen(
-                EntriesScreen(member_id=self.me_id), lambda _closed: self._reload_screen()
-            )
-
-        self.with_me(show)
+        if await self.as_me():
+            await self.push_screen_wait(EntriesScreen(member_id=self.me_id))
+            self._reload_screen()
 
     def action_promise(self) -> None:
         """Mark the selected task promised to the client; asks for the deadline if it has none."""
@@ -544,31 +541,39 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
         self.notify(_("Report written to {path} and copied", path=path), timeout=6, markup=False)
 
     def with_me(self, then: Callable[[], object]) -> None:
-        """Run `then` as the configured member, asking once who that is and saving it.
-
-        With nobody on the team yet, the setup opens: "who are you" has an answer there."""
+        """Run `then` as the configured member, at once when it is known, else once
+        `as_me` has asked who that is."""
         if self.me_id is not None:
             then()
             return
+        self._then_as_me(then)
+
+    @work(exclusive=True, group="who-am-i")
+    @survive
+    async def _then_as_me(self, then: Callable[[], object]) -> None:
+        if await self.as_me():
+            then()
+
+    async def as_me(self) -> bool:
+        """Whether the configured member is known, asking once who that is and saving it
+        (awaited in a worker). With nobody on the team yet, the setup opens: "who are
+        you" has an answer there."""
+        if self.me_id is not None:
+            return True
         members = team(self.engine)
         if not members:
             self.notify(_("First say who you are"), timeout=4)
             self.action_setup()
-            return
-        self._ask_who_i_am(members=members, then=then)
-
-    @work(exclusive=True, group="who-am-i")
-    @survive
-    async def _ask_who_i_am(self, *, members: list[Member], then: Callable[[], object]) -> None:
-        """The answer is saved as the configured member, then `then` runs as them."""
+            return False
         from tui.dialogs.pick import PickDialog
 
         member = await self.push_screen_wait(
             PickDialog(title=_("Who are you?"), options=[(m.name, m) for m in members])
         )
-        if member is not None:
-            self.become(member)
-            then()
+        if member is None:
+            return False
+        self.become(member)
+        return True
 
     def become(self, member) -> None:
         """`member` is me from now on, in this app and in the config."""

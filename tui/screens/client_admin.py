@@ -64,33 +64,32 @@ class ClientAdmin:
         )
         self._done(set_client_status(self.app.engine, client_id=client.id, status=status))
 
-    def action_archive_client(self) -> None:
+    @work(exclusive=True, group="client-prompt")
+    @survive
+    async def action_archive_client(self) -> None:
         """Archive the client; running timers on its work are asked about, never stopped."""
         client = self._client()
         if client is None:
             return
         engine = self.app.engine
-
-        def archive(yes: bool = True) -> None:
-            if yes:
-                done = set_client_status(engine, client_id=client.id, status=ClientStatus.ARCHIVED)
-                self._done(done, message=_("Archived {name} · ctrl+z undoes", name=client.name))
-
         running = running_timers(engine, client_id=client.id)
-        if not running:
-            archive()
-            return
-        question = ngettext(
-            "{n} timer runs on work for {name}. Archive anyway? It keeps running.",
-            "{n} timers run on work for {name}. Archive anyway? They keep running.",
-            n=running,
-            name=client.name,
-        )
-        self.app.push_screen(
-            ConfirmDialog(question=question, yes=_("Archive"), no=_("Keep")), archive
-        )
+        if running:
+            question = ngettext(
+                "{n} timer runs on work for {name}. Archive anyway? It keeps running.",
+                "{n} timers run on work for {name}. Archive anyway? They keep running.",
+                n=running,
+                name=client.name,
+            )
+            if not await self.app.push_screen_wait(
+                ConfirmDialog(question=question, yes=_("Archive"), no=_("Keep"))
+            ):
+                return
+        done = set_client_status(engine, client_id=client.id, status=ClientStatus.ARCHIVED)
+        self._done(done, message=_("Archived {name} · ctrl+z undoes", name=client.name))
 
-    def action_archived_clients(self) -> None:
+    @work(exclusive=True, group="client-prompt")
+    @survive
+    async def action_archived_clients(self) -> None:
         """Pick an archived client to restore."""
         archived = [
             client
@@ -100,22 +99,17 @@ class ClientAdmin:
         if not archived:
             self.app.notify(_("No archived clients"), timeout=3)
             return
-
-        def restore(client_id) -> None:
-            if client_id is None:
-                return
+        client_id = await self.app.push_screen_wait(
+            PickDialog(
+                title=_("Archived clients: enter restores"),
+                options=[(f"{c.code} · {c.name}", c.id) for c in archived],
+            )
+        )
+        if client_id is not None:
             done = set_client_status(
                 self.app.engine, client_id=client_id, status=ClientStatus.ACTIVE
             )
             self._done(done)
-
-        self.app.push_screen(
-            PickDialog(
-                title=_("Archived clients: enter restores"),
-                options=[(f"{c.code} · {c.name}", c.id) for c in archived],
-            ),
-            restore,
-        )
 
     def action_paid_hours(self) -> None:
         client = self._client()
