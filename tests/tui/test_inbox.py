@@ -19,9 +19,11 @@ SIZE = (120, 36)
 
 
 async def searched(pilot) -> None:
-    """The duplicate search runs in a thread: wait for it, then for its hits on screen."""
+    """The duplicate search runs in a thread: wait for the latest (each typed key cancels
+    the one before), then for its hits on screen."""
     app = pilot.app
-    await app.workers.wait_for_complete([w for w in app.workers if w.group == SEARCH_GROUP])
+    latest = [w for w in app.workers if w.group == SEARCH_GROUP and not w.is_cancelled]
+    await app.workers.wait_for_complete(latest)
     await pilot.pause()
 
 

@@ -174,27 +174,27 @@ class TriageActions(TaskActions):
                 act=lambda: to_waiting(self.app.engine, task_id=task_id, who=self.app.me_id),
             )
 
-    def action_decline(self) -> None:
+    @work(exclusive=True, group="triage-prompt")
+    @survive
+    async def action_decline(self) -> None:
         task_id = self._target()
         if task_id is None:
             return
-
-        def answered(reason: str | None) -> None:
-            if reason is None:
-                return
-            self._triage(
-                label=_("decline"),
-                done=_("Declined"),
-                act=lambda: decline(
-                    self.app.engine, task_id=task_id, reason=reason, who=self.app.me_id
-                ),
-            )
-
         task = get_task(self.app.engine, task_id=task_id)
-        prompt = TextDialog(
-            title=_("Why is {task} declined?", task=subject(task.title)), parse=check_reason
+        reason = await self.app.push_screen_wait(
+            TextDialog(
+                title=_("Why is {task} declined?", task=subject(task.title)), parse=check_reason
+            )
         )
-        self.app.push_screen(prompt, answered)
+        if reason is None:
+            return
+        self._triage(
+            label=_("decline"),
+            done=_("Declined"),
+            act=lambda: decline(
+                self.app.engine, task_id=task_id, reason=reason, who=self.app.me_id
+            ),
+        )
 
     def action_duplicate(self) -> None:
         task_id = self._target()

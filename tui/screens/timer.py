@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pendulum
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -42,6 +43,7 @@ from tui.dialogs.entry_form import EntryFormDialog
 from tui.dialogs.form import Field, FormScreen
 from tui.dialogs.pick import PickDialog
 from tui.format import clock_time, hours, literal
+from tui.outage import survive
 from tui.widgets import Column, FittedTable, TableRow
 
 WIDEST_TEXT = 40
@@ -203,17 +205,20 @@ class EntriesScreen(Dialog[None]):
         row = table.cursor_row
         return self.entries[row] if 0 <= row < len(self.entries) else None
 
-    def _form(self, *, entry: TimeEntry | None) -> None:
+    @work(exclusive=True, group="entries-prompt")
+    @survive
+    async def _form(self, *, entry: TimeEntry | None) -> None:
+        """The entry form; the time is taken as changed once it closes, saved or not."""
         task_id = entry.task_id if entry else self.task_id
         if task_id is None:
             self.notify(_("Add time from a task: select it and press T"), severity="warning")
             return
-        self.app.push_screen(
+        await self.app.push_screen_wait(
             EntryFormDialog(
                 task_id=task_id, member_id=entry.member_id if entry else self.member_id, entry=entry
-            ),
-            lambda _saved: self.app.time_changed(),
+            )
         )
+        self.app.time_changed()
 
     def action_add(self) -> None:
         self._form(entry=None)
@@ -333,7 +338,9 @@ class EntriesScreen(Dialog[None]):
         if returned is not None:
             self.notify(_("{week} returned", week=week_label(week_start)))
 
-    def action_unlock_week(self) -> None:
+    @work(exclusive=True, group="entries-prompt")
+    @survive
+    async def action_unlock_week(self) -> None:
         """A manager opens the selected entry's approved week again, saying why; the unlock
         is recorded for that entry."""
         entry = self._selected()
@@ -347,13 +354,7 @@ class EntriesScreen(Dialog[None]):
             day=clock.to_local(entry.start).date(),
             start_weekday=self.app.config.sprint_start_index,
         )
-
-        def unlocked(done: object) -> None:
-            if done is not None:
-                self.notify(_("{week} unlocked", week=week_label(week_start)))
-                self._show_week()
-
-        self.app.push_screen(
+        done = await self.app.push_screen_wait(
             FormScreen(
                 title=_("Unlock the week {week}", week=week_label(week_start)),
                 fields=[Field(name="note", label=_("Why"))],
@@ -365,9 +366,11 @@ class EntriesScreen(Dialog[None]):
                     reason=values["note"],
                     entry_id=entry.id,
                 ),
-            ),
-            unlocked,
+            )
         )
+        if done is not None:
+            self.notify(_("{week} unlocked", week=week_label(week_start)))
+            self._show_week()
 
     def action_day(self, step: int) -> None:
         if self.task_id is None:
