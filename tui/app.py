@@ -445,15 +445,17 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
             return
         self.with_me(lambda: self._toggle_timer(task_id=task_id))
 
-    @work(exclusive=True, group="my-time")
-    @survive
-    async def action_my_time(self) -> None:
+    def action_my_time(self) -> None:
         """My time entries for a day (`[`/`]` step through days)."""
-        from tui.screens.timer import EntriesScreen
 
-        if await self.as_me():
-            await self.push_screen_wait(EntriesScreen(member_id=self.me_id))
-            self._reload_screen()
+        def show() -> None:
+            from tui.screens.timer import EntriesScreen
+
+            self.push_screen(
+                EntriesScreen(member_id=self.me_id), lambda _closed: self._reload_screen()
+            )
+
+        self.with_me(show)
 
     def action_promise(self) -> None:
         """Mark the selected task promised to the client; asks for the deadline if it has none."""

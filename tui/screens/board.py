@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -27,7 +26,7 @@ from model.task_steps import set_fields, swap, toggle_sprint
 from model.tasks import next_priority
 from tui.budget_marks import MARK, alert_mark, alerts_line
 from tui.keys import translate_bindings
-from tui.outage import SurvivesOutages, survive
+from tui.outage import SurvivesOutages
 from tui.screens.board_column import COLUMN_LEAST, Ahead, AheadRead, BoardColumn
 from tui.screens.filtering import FilterField, Filtering, filter_bindings, with_filter
 from tui.screens.reading import ReadsInThread
@@ -475,21 +474,19 @@ class BoardScreen(SurvivesOutages, Filtering, TaskActions, ReadsInThread):
 
     # Time
 
-    @work(exclusive=True, group="board-prompt")
-    @survive
-    async def action_entries(self) -> None:
-        """The selected card's time entries, as me (asked first when not known yet)."""
+    def action_entries(self) -> None:
         from tui.screens.timer import EntriesScreen
 
         card = self.selected
         if card is None:
             self.app.bell()
             return
-        if await self.app.as_me():
-            await self.app.push_screen_wait(
-                EntriesScreen(member_id=self.app.me_id, task_id=card.id)
+        self.app.with_me(
+            lambda: self.app.push_screen(
+                EntriesScreen(member_id=self.app.me_id, task_id=card.id),
+                lambda _closed: self.reload(),
             )
-            self.reload()
+        )
 
     def action_hours_report(self) -> None:
         """This month's hours report for the scoped client (or the selected card's)."""
