@@ -10,6 +10,7 @@ from functools import partial
 from importlib import import_module
 from pathlib import Path
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
@@ -35,7 +36,7 @@ from tui.compat import NoLocalsOnCrash, styled_as_made
 from tui.format import literal
 from tui.header_facts import FACTS_GROUP, FactsRead, read_facts
 from tui.keys import NOT_APPLIED, check_keymap, translate_bindings
-from tui.outage import SurvivesOutages
+from tui.outage import SurvivesOutages, survive
 from tui.redraws import Redraws
 from tui.reminders import StandupReminders, WorkReminders
 from tui.screens.reading import Filled
@@ -125,7 +126,8 @@ STYLE_SHEETS = [
     "app.tcss",
     *(f"screens/{name}.tcss" for name in ("board", "calendar", "card", "clients", "help")),
     *(f"screens/{name}.tcss" for name in ("inbox", "plan", "retro", "setup", "standup", "team")),
-    "dialogs/form.tcss",
+    *(f"dialogs/{name}.tcss" for name in ("dialog", "close_sprint", "conflict", "duplicate")),
+    *(f"dialogs/{name}.tcss" for name in ("form", "text")),
 ]
 """Every style sheet of the app's screens, read once at start: a screen's first visit
 then parses none (see `styled_as_made`). Each screen names its own too."""
@@ -438,9 +440,13 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
             self.engine, member_id=self.me_id, work_day_end=self.config.work_day_end
         )
         if entry is not None:
-            from tui.screens.timer import ForgottenTimerScreen
+            from tui.dialogs.forgotten_timer import ForgottenTimerDialog
 
-            self.push_screen(ForgottenTimerScreen(entry=entry), lambda _done: self.time_changed())
+            title = get_task(self.engine, task_id=entry.task_id).title
+            self.push_screen(
+                ForgottenTimerDialog(entry=entry, task_title=title),
+                lambda _done: self.time_changed(),
+            )
 
     def action_timer(self) -> None:
         """Start or stop my timer on the selected task (`t` on any screen with tasks)."""
@@ -471,7 +477,7 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
             self.notify(_("Select a task to promise"), severity="warning", timeout=3)
             return
         from model.promises import confirmation_text, promise_task
-        from tui.screens.prompt import DuePrompt
+        from tui.dialogs.due import DueDialog
 
         task = get_task(self.engine, task_id=task_id)
 
@@ -489,7 +495,7 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
         if task.due_date is not None:
             promise(Due(date=task.due_date, time=task.due_time))
         else:
-            self.push_screen(DuePrompt(), promise)
+            self.push_screen(DueDialog(), promise)
 
     def _toggle_timer(self, *, task_id: int) -> None:
         """Written in the background as a move is: on a server a start is several round
@@ -550,30 +556,39 @@ class ClientDeck(SurvivesOutages, NoLocalsOnCrash, App):
         self.notify(_("Report written to {path} and copied", path=path), timeout=6, markup=False)
 
     def with_me(self, then: Callable[[], object]) -> None:
-        """Run `then` as the configured member, asking once who that is and saving it.
-
-        With nobody on the team yet, the setup opens: "who are you" has an answer there."""
+        """Run `then` as the configured member, at once when it is known, else once
+        `as_me` has asked who that is."""
         if self.me_id is not None:
             then()
             return
-        from tui.screens.prompt import PickScreen
+        self._then_as_me(then)
 
+    @work(exclusive=True, group="who-am-i")
+    @survive
+    async def _then_as_me(self, then: Callable[[], object]) -> None:
+        if await self.as_me():
+            then()
+
+    async def as_me(self) -> bool:
+        """Whether the configured member is known, asking once who that is and saving it
+        (awaited in a worker). With nobody on the team yet, the setup opens: "who are
+        you" has an answer there."""
+        if self.me_id is not None:
+            return True
         members = team(self.engine)
         if not members:
             self.notify(_("First say who you are"), timeout=4)
             self.action_setup()
-            return
+            return False
+        from tui.dialogs.pick import PickDialog
 
-        def chosen(member_id) -> None:
-            if member_id is PickScreen.CANCELLED:
-                return
-            self.become(next(m for m in members if m.id == member_id))
-            then()
-
-        self.push_screen(
-            PickScreen(title=_("Who are you?"), options=[(m.name, m.id) for m in members]),
-            chosen,
+        member = await self.push_screen_wait(
+            PickDialog(title=_("Who are you?"), options=[(m.name, m) for m in members])
         )
+        if member is None:
+            return False
+        self.become(member)
+        return True
 
     def become(self, member) -> None:
         """`member` is me from now on, in this app and in the config."""

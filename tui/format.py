@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pendulum
 
+from model import clock
 from model.i18n import _, ngettext
 
 
@@ -24,6 +25,12 @@ def due_phrase(*, due: date, today: date) -> tuple[str, bool]:
     if days > 0:
         return ngettext("in {n} day", "in {n} days", days), False
     return ngettext("{n} day late", "{n} days late", -days), True
+
+
+def clock_time(instant: datetime) -> str:
+    """When, in local time, as short as it reads: 18:40 today, 17 Nov 18:40 on another day."""
+    local = clock.to_local(instant)
+    return local.format("HH:mm" if local.date() == clock.today() else "D MMM HH:mm")
 
 
 def subject(title: str, *, width: int = 40) -> str:

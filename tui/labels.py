@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from model.i18n import N_
+from model.i18n import N_, _
+from model.standup import STATUS_WORDS
 from model.tables import Channel, ClientStatus, DayOffKind, Priority, Status
 from model.utilisation import Band, Utilisation
 
@@ -56,3 +57,8 @@ def utilisation_mark(utilisation: Utilisation | None) -> tuple[str, str]:
         return ("", "")
     mark, style = BAND_MARKS[utilisation.band]
     return (f"{utilisation.percent}%{mark}", style)
+
+
+def status_title(status: str) -> str:
+    """A status as a short word: "untriaged", "to do", "done" (not the board's column titles)."""
+    return _(STATUS_WORDS[Status(status)])

@@ -11,9 +11,9 @@ from model.contacts import contacts_of
 from model.tables import ClientStatus
 from model.timetrack import start_timer
 from tests.agency import contents
+from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.form import FormScreen
 from tui.screens.clients import ClientsScreen
-from tui.screens.prompt import ConfirmScreen
 
 SIZE = (120, 36)
 
@@ -94,7 +94,7 @@ async def test_archiving_a_client_with_a_running_timer_asks_and_stops_nothing(ag
         await pilot.pause()
         select_client(app, ids["NWB"])
         await pilot.press("x")
-        assert isinstance(app.screen, ConfirmScreen)
+        assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("n")
         assert find_client(engine, text="NWB").status == ClientStatus.ACTIVE
         await pilot.press("x", "y")

@@ -29,9 +29,9 @@ from model.tables import (
     Task,
 )
 from model.tasks import get_task
+from tui.dialogs.pick import PickDialog
 from tui.screens.client_detail import ClientDetailScreen
 from tui.screens.clients import ClientsScreen, FormScreen
-from tui.screens.prompt import PickScreen
 from tui.widgets import SteadyTable
 
 SIZE = (120, 36)
@@ -208,7 +208,7 @@ async def test_log_an_interaction_in_two_steps_then_undo(rich_agency, make_app, 
         await pilot.press("6")
         await select_client(pilot, app, client_id=ids["NWB"])
         await pilot.press("n")
-        assert app.screen.__class__.__name__ == "PickScreen"
+        assert app.screen.__class__.__name__ == "PickDialog"
         await pilot.press("down", "down", "enter")  # email, chat, call
         assert isinstance(app.screen, FormScreen)
         await pilot.press(*"Agreed [the] budget", "enter", "enter")
@@ -220,6 +220,22 @@ async def test_log_an_interaction_in_two_steps_then_undo(rich_agency, make_app, 
         assert nwb.signals.silent_days == 0 and not nwb.silence_alert
         await pilot.press("ctrl+z")
         assert contacts(engine, summary="Agreed [the] budget") == []
+
+
+async def test_a_contact_cancelled_at_what_was_said_logs_nothing(rich_agency, make_app):
+    engine, ids = rich_agency
+    app = make_app(engine)
+    before = [c.id for c in contacts(engine, client_id=ids["NWB"])]
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("6")
+        await select_client(pilot, app, client_id=ids["NWB"])
+        await pilot.press("n", "down", "enter")  # chat
+        assert isinstance(app.screen, FormScreen), "the channel is answered"
+        await pilot.press(*"Never sent", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ClientsScreen)
+        assert len(app.undo_stack) == 0
+    assert [c.id for c in contacts(engine, client_id=ids["NWB"])] == before
 
 
 async def test_a_future_time_plans_a_meeting_and_a_bad_one_is_refused(rich_agency, make_app):
@@ -297,7 +313,7 @@ async def test_r_writes_copies_and_logs_the_weekly_report(rich_agency, make_app)
         await pilot.press("6")
         await select_client(pilot, app, client_id=ids["MK"])
         await pilot.press("r")
-        assert isinstance(app.screen, PickScreen), "first the format"
+        assert isinstance(app.screen, PickDialog), "first the format"
         await pilot.press("enter")  # Markdown, the first
         path = reports_dir() / "week-MK-2026-W47.md"
         text = path.read_text(encoding="utf-8")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from model.tasks import get_task, update_task
+from tui.dialogs.conflict import ConflictDialog
 from tui.screens.board import BoardScreen
-from tui.screens.conflict import ConflictScreen
 
 
 @pytest.mark.parametrize(
@@ -23,7 +23,7 @@ async def test_a_conflicting_save_shows_both_and_resolves(
         await pilot.press("enter")
         update_task(engine, task_id=task_id, changes={"title": "Theirs", "priority": "urgent"})
         await pilot.press("ctrl+u", *"Mine", "ctrl+s")
-        assert isinstance(app.screen, ConflictScreen)
+        assert isinstance(app.screen, ConflictDialog)
         assert get_task(engine, task_id=task_id).title == "Theirs", "nothing overwritten yet"
         await pilot.press(choice)
         assert isinstance(app.screen, BoardScreen)

@@ -11,10 +11,21 @@ from model.inbox import capture, inbox_count
 from model.tables import Status
 from model.tasks import get_task
 from tests.tui.writing import written
-from tui.screens.inbox import DuplicatePick, InboxScreen, TextPrompt
-from tui.screens.prompt import PickScreen
+from tui.dialogs.duplicate import SEARCH_GROUP, DuplicateDialog
+from tui.dialogs.pick import PickDialog
+from tui.dialogs.text import TextDialog
+from tui.screens.inbox import InboxScreen
 
 SIZE = (120, 36)
+
+
+async def searched(pilot) -> None:
+    """The duplicate search runs in a thread: wait for the latest (each typed key cancels
+    the one before), then for its hits on screen."""
+    app = pilot.app
+    latest = [w for w in app.workers if w.group == SEARCH_GROUP and not w.is_cancelled]
+    await app.workers.wait_for_complete(latest)
+    await pilot.pause()
 
 
 @pytest.fixture
@@ -88,9 +99,9 @@ async def test_accept_asks_assignee_and_estimate_then_undo(inbox, make_app):
     app = make_app(engine)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("i", "a")
-        assert isinstance(app.screen, PickScreen)
+        assert isinstance(app.screen, PickDialog)
         await pilot.press("down", "enter")  # Nobody, then Dmytro Shevchenko
-        assert isinstance(app.screen, TextPrompt)
+        assert isinstance(app.screen, TextDialog)
         await pilot.press("ctrl+u", *"1h30", "enter")
         await pilot.pause()
         assert isinstance(app.screen, InboxScreen)
@@ -107,6 +118,36 @@ async def test_accept_asks_assignee_and_estimate_then_undo(inbox, make_app):
         task = get_task(engine, task_id=task_id)
         assert (task.status, task.assignee_id, task.sprint_id) == (Status.INBOX, None, None)
         assert "Inbox 3" in header(app)
+
+
+async def test_accept_cancelled_at_the_estimate_leaves_the_request_untriaged(inbox, make_app):
+    engine, ids = inbox
+    task_id = ids["price list update"]
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("i", "a", "down", "enter")
+        assert isinstance(app.screen, TextDialog), "the assignee is answered"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, InboxScreen)
+        task = get_task(engine, task_id=task_id)
+        assert (task.status, task.assignee_id, task.sprint_id) == (Status.INBOX, None, None)
+        assert len(app.undo_stack) == 0
+        assert "Inbox 3" in header(app)
+
+
+async def test_accept_to_nobody_without_an_estimate_is_an_answer_not_a_cancel(inbox, make_app):
+    engine, ids = inbox
+    task_id = ids["price list update"]
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("i", "a", "enter")  # Nobody
+        assert isinstance(app.screen, TextDialog)
+        await pilot.press("ctrl+u", "enter")  # no estimate
+        await pilot.pause()
+        assert isinstance(app.screen, InboxScreen)
+    task = get_task(engine, task_id=task_id)
+    assert (task.status, task.assignee_id, task.estimate_hours) == (Status.TODO, None, None)
 
 
 async def test_the_accept_and_decline_dialogs_name_the_task(inbox, make_app):
@@ -128,7 +169,7 @@ async def test_a_bad_estimate_keeps_the_prompt_open(inbox, make_app):
         await pilot.press("i", "a", "enter")
         assert str(app.screen.query_one("#answer").value) == "2", "the default estimate"
         await pilot.press("ctrl+u", *"soon", "enter")
-        assert isinstance(app.screen, TextPrompt)
+        assert isinstance(app.screen, TextDialog)
         assert "soon" in str(app.screen.query_one("#answer-error").render())
         await pilot.press("escape")
         assert isinstance(app.screen, InboxScreen)
@@ -176,7 +217,7 @@ async def test_decline_needs_a_reason_then_undo(inbox, make_app):
     app = make_app(engine)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("i", "x", "enter")
-        assert isinstance(app.screen, TextPrompt), "an empty reason is refused"
+        assert isinstance(app.screen, TextDialog), "an empty reason is refused"
         assert "say why" in str(app.screen.query_one("#answer-error").render())
         await pilot.press(*"not in the contract", "enter")
         await pilot.pause()
@@ -195,8 +236,9 @@ async def test_duplicate_is_picked_by_words_and_merged_then_undo(inbox, make_app
     app = make_app(engine)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("i", "j", "u")
-        assert isinstance(app.screen, DuplicatePick)
+        assert isinstance(app.screen, DuplicateDialog)
         await pilot.press(*"tracking card")
+        await searched(pilot)
         assert [hit.id for hit in app.screen.hits] == [original_id]
         await pilot.press("enter")
         await pilot.pause()
@@ -215,6 +257,7 @@ async def test_duplicate_pick_from_the_list_by_arrows(inbox, make_app):
     app = make_app(engine)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("i", "u")
+        await searched(pilot)
         hits = app.screen.hits
         assert [hit.client_code for hit in hits][0] == "KZ", "the request's client first"
         await pilot.press("down", "down", "enter")

@@ -17,9 +17,9 @@ from model.tasks import get_task
 from tests.tui.writing import written
 from tui.app import MODE_KEYS
 from tui.cli import run
+from tui.dialogs.pick import PickDialog
 from tui.screens.board import BoardScreen
 from tui.screens.help import HelpScreen
-from tui.screens.prompt import PickScreen
 from tui.widgets import DeckFooter
 
 SIZE = (120, 36)
@@ -187,7 +187,7 @@ async def test_a_clashing_remap_is_said_at_start_and_not_applied(agency, make_ap
             "screen; the default key stays"
         )
         await pilot.press("a")
-        assert isinstance(app.screen, PickScreen), "a still assigns"
+        assert isinstance(app.screen, PickDialog), "a still assigns"
         await pilot.press("escape", "x")
         await written(pilot)
         assert get_task(engine, task_id=task_id).archived_at is not None, "x still archives"
@@ -212,7 +212,7 @@ async def test_swapping_two_keys_is_no_clash(agency, make_app):
         await pilot.pause()
         assert not [message for message in toasts(app) if "keys." in message]
         await pilot.press("x")
-        assert isinstance(app.screen, PickScreen)
+        assert isinstance(app.screen, PickDialog)
         await pilot.press("escape", "a")
         await written(pilot)
         assert get_task(engine, task_id=task_id).archived_at is not None

@@ -219,7 +219,7 @@ async def test_assign_and_due_work_as_on_the_board(agency, make_app):
         await pilot.press("2")
         await select_task(pilot, task_id)
         await pilot.press("a")
-        assert app.screen.__class__.__name__ == "PickScreen"
+        assert app.screen.__class__.__name__ == "PickDialog"
         await pilot.press("down", "enter")
         await written(pilot)
         assert get_task(engine, task_id=task_id).assignee_id is not None
@@ -336,8 +336,8 @@ async def test_planning_next_week_makes_its_recurring_task_once(agency, make_app
 
 
 async def test_s_saves_the_clients_sprint_and_t_plans_it_next_week(agency, make_app):
-    from tui.screens.inbox import TextPrompt
-    from tui.screens.prompt import PickScreen
+    from tui.dialogs.pick import PickDialog
+    from tui.dialogs.text import TextDialog
 
     engine, ids = agency
     app = make_app(engine)
@@ -346,7 +346,7 @@ async def test_s_saves_the_clients_sprint_and_t_plans_it_next_week(agency, make_
         screen = plan(app)
         await select_client(pilot, ids["NWB"])
         await pilot.press("s")
-        assert isinstance(app.screen, TextPrompt)
+        assert isinstance(app.screen, TextDialog)
         answer = app.screen.query_one("#answer")
         assert answer.value == "NWB 2026-W47"
         answer.value = "PPC week"
@@ -357,7 +357,7 @@ async def test_s_saves_the_clients_sprint_and_t_plans_it_next_week(agency, make_
         assert pane_task_ids(screen.panes[1]) == []
         await select_client(pilot, ids["NWB"])
         await pilot.press("T")
-        assert isinstance(app.screen, PickScreen)
+        assert isinstance(app.screen, PickDialog)
         assert app.screen.labels == ["PPC week · 3 tasks · 6h"]
         await pilot.press("enter")
         await pilot.pause()

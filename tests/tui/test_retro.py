@@ -19,7 +19,9 @@ from model.tables import ClientPlan, Interaction, Retro, SprintState, Standup, S
 from model.tasks import NotFoundError, create_task, get_task, update_task
 from tests.conftest import ZONE
 from tests.tui.writing import written
-from tui.screens.retro import CloseSprintScreen, LinePrompt, RetroScreen
+from tui.dialogs.close_sprint import CloseSprintDialog
+from tui.dialogs.line import LineDialog
+from tui.screens.retro import RetroScreen
 
 SIZE = (120, 36)
 KEYS = ("timesheets", "weekly_reports", "promises_reviewed", "waiting_nudged")
@@ -148,11 +150,11 @@ async def test_add_an_action_item_with_owner_and_due_date(week, make_app):
     app = make_app(engine)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("4", "a")
-        assert isinstance(app.screen, LinePrompt)
+        assert isinstance(app.screen, LineDialog)
         await pilot.press(*"KZ: send the [b]brief[/b]", "enter")
-        assert app.screen.__class__.__name__ == "PickScreen"
+        assert app.screen.__class__.__name__ == "PickDialog"
         await pilot.press("down", "enter")  # past "Nobody" to the first member by name
-        assert app.screen.__class__.__name__ == "DuePrompt"
+        assert app.screen.__class__.__name__ == "DueDialog"
         await pilot.press(*"friday", "enter")
         assert isinstance(app.screen, RetroScreen)
         (item,) = action_items(engine, sprint_id=sprint_id)
@@ -165,6 +167,40 @@ async def test_add_an_action_item_with_owner_and_due_date(week, make_app):
         await pilot.press("ctrl+z")
         assert action_items(engine, sprint_id=sprint_id) == ()
     del ids
+
+
+async def test_editing_an_action_item_escape_at_owner_and_date_keeps_them(week, make_app):
+    engine, ids, sprint_id = week
+    due = pendulum.date(2026, 11, 20)
+    add_action(engine, sprint_id=sprint_id, text="Brief template", owner_id=ids["DS"], due_date=due)
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4")
+        screen = retro(app)
+        while screen.selected.kind != "action":
+            await pilot.press("j")
+        await pilot.press("enter")
+        assert isinstance(app.screen, LineDialog)
+        await pilot.press(*" v2", "enter")
+        assert app.screen.__class__.__name__ == "PickDialog"
+        await pilot.press("escape")
+        assert app.screen.__class__.__name__ == "DueDialog"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, RetroScreen)
+        (item,) = action_items(engine, sprint_id=sprint_id)
+        assert (item.text, item.owner_id, item.due_date) == ("Brief template v2", ids["DS"], due)
+
+
+async def test_an_action_item_cancelled_at_its_text_is_not_added(week, make_app):
+    engine, _ids, sprint_id = week
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4", "a", *"Never mind", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, RetroScreen)
+        assert len(app.undo_stack) == 0
+    assert action_items(engine, sprint_id=sprint_id) == ()
 
 
 async def test_notes_are_added_where_the_cursor_is_edited_and_reordered(week, make_app):
@@ -187,7 +223,7 @@ async def test_notes_are_added_where_the_cursor_is_edited_and_reordered(week, ma
             "No weekend work"
         )
         await pilot.press("c", "enter")
-        assert isinstance(app.screen, LinePrompt), "an empty line is refused"
+        assert isinstance(app.screen, LineDialog), "an empty line is refused"
         await pilot.press("escape", "x")
         assert [n.text for n in notes(engine, sprint_id=sprint_id)[WENT_WELL]] == [
             "Banners approved first time"
@@ -205,7 +241,7 @@ async def test_close_the_sprint_then_undo_the_close(week, make_app):
     add_action(engine, sprint_id=sprint_id, text="Brief template", owner_id=None, due_date=None)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("4", "C")
-        assert isinstance(app.screen, CloseSprintScreen)
+        assert isinstance(app.screen, CloseSprintDialog)
         assert len(app.screen.moving) == len(UNFINISHED)
         await pilot.press("space", "y")  # the first listed task goes back to the backlog
         assert isinstance(app.screen, RetroScreen)

@@ -20,8 +20,8 @@ from model.tables import Status
 from model.tasks import get_task, move_status
 from model.timetrack import add_entry
 from tests.conftest import ZONE
+from tui.dialogs.confirm import ConfirmDialog
 from tui.reminders import StandupReminders
-from tui.screens.prompt import ConfirmScreen
 from tui.screens.standup import StandupScreen, fit_sections
 
 SIZE = (120, 36)
@@ -172,7 +172,7 @@ async def test_finish_with_notes_then_find_it_in_history(day, make_app):
             await pilot.press("N", *"Retro at 16:30", "escape")
             assert app.focused is None
             await pilot.press("F")
-            assert isinstance(app.screen, ConfirmScreen)
+            assert isinstance(app.screen, ConfirmDialog)
             assert "Olena Koval has not had a turn yet" in app.screen.question
             await pilot.press("n")
             assert standup_at(engine, slot_at=kyiv(11)).finished_at is None
@@ -355,7 +355,7 @@ async def test_f_names_a_few_of_a_big_team_still_to_speak(store, frozen, make_ap
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("3", "F")
-        assert isinstance(app.screen, ConfirmScreen)
+        assert isinstance(app.screen, ConfirmDialog)
         assert app.screen.question.startswith("5 members have not had a turn yet: ")
         assert "…and 1 more. Finish the stand-up anyway?" in app.screen.question
 

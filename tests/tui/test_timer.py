@@ -14,9 +14,10 @@ from model.db import reading, transaction
 from model.tables import TimeEntry
 from model.timetrack import running_entry
 from tests.tui.writing import written
+from tui.dialogs.confirm import ConfirmDialog
+from tui.dialogs.entry_form import EntryFormDialog
+from tui.dialogs.forgotten_timer import ForgottenTimerDialog
 from tui.screens.board import BoardScreen
-from tui.screens.prompt import ConfirmScreen
-from tui.screens.timer import EntryForm, ForgottenTimerScreen
 
 ME = "Dmytro Shevchenko"
 
@@ -91,7 +92,7 @@ async def test_the_app_asks_who_i_am_once_and_remembers(agency, make_app, tmp_pa
     app = make_app(engine)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("t")
-        assert app.screen.__class__.__name__ == "PickScreen"
+        assert app.screen.__class__.__name__ == "PickDialog"
         await pilot.press("down", "down", "enter")
         await written(pilot)
         assert app.me_id is not None
@@ -113,7 +114,7 @@ async def test_a_forgotten_timer_is_caught_at_start(agency, make_app, frozen):
     app = make_app(engine, me=ME)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
-        assert isinstance(app.screen, ForgottenTimerScreen)
+        assert isinstance(app.screen, ForgottenTimerDialog)
         await pilot.press("e")
         assert isinstance(app.screen, BoardScreen)
     stopped = entries(engine)[-1]
@@ -144,15 +145,15 @@ async def test_an_overlapping_entry_is_refused_with_a_trim_offer(agency, make_ap
     before = entries(engine)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("l", "T", "n")
-        assert isinstance(app.screen, EntryForm)
+        assert isinstance(app.screen, EntryFormDialog)
         await pilot.press(*"8:30", "tab", *"9:30", "tab", *"call", "ctrl+s")
-        assert isinstance(app.screen, ConfirmScreen)
+        assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("n")
-        assert isinstance(app.screen, EntryForm)
+        assert isinstance(app.screen, EntryFormDialog)
         assert "overlaps" in str(app.screen.query_one("#entry-error").content)
         assert entries(engine) == before
         await pilot.press("ctrl+s", "y")
-        assert not isinstance(app.screen, EntryForm)
+        assert not isinstance(app.screen, EntryFormDialog)
     after = entries(engine)
     neighbour = [e for e in after if e.id == before[0].id][0]
     assert pendulum.instance(neighbour.end).in_timezone("Europe/Kyiv").format("HH:mm") == "08:30"
@@ -243,7 +244,7 @@ async def test_my_time_today_from_the_palette(agency, make_app):
 async def test_a_submitted_and_approved_week_locks_its_entries(agency, make_app):
     """Dmytro submits his week with `S`, Olena (a manager) approves it with `A`, and then
     Dmytro's edit of an entry of that week is refused with the reason, his data unchanged."""
-    from tui.screens.prompt import PickScreen
+    from tui.dialogs.pick import PickDialog
     from tui.screens.timer import EntriesScreen
 
     engine, ids = agency
@@ -265,7 +266,7 @@ async def test_a_submitted_and_approved_week_locks_its_entries(agency, make_app)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("l", "l", "T", "A")
         await pilot.pause()
-        assert isinstance(app.screen, PickScreen)
+        assert isinstance(app.screen, PickDialog)
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, EntriesScreen)
@@ -275,9 +276,9 @@ async def test_a_submitted_and_approved_week_locks_its_entries(agency, make_app)
         await pilot.press("l", "l", "T")
         assert mark(app) == "Week 2026-W47: approved"
         await pilot.press("e")
-        assert isinstance(app.screen, EntryForm)
+        assert isinstance(app.screen, EntryFormDialog)
         await pilot.press("tab", "tab", *"typo fixed", "ctrl+s")
-        assert isinstance(app.screen, EntryForm), "the form stays open with what was typed"
+        assert isinstance(app.screen, EntryFormDialog), "the form stays open with what was typed"
         error = str(app.screen.query_one("#entry-error", Static).content)
         assert error.startswith("Dmytro Shevchenko's week 2026-W47 is approved and its time locked")
         await pilot.press("escape", "x", "b")
@@ -290,7 +291,7 @@ async def test_a_manager_returns_a_submitted_week_with_a_note(agency, make_app):
     """`R` picks the week, and the note is asked in a form that refuses an empty one."""
     from model.timesheets import week_state
     from tui.dialogs.form import FormScreen
-    from tui.screens.prompt import PickScreen
+    from tui.dialogs.pick import PickDialog
 
     engine, ids = agency
     olena_manages(engine, ids, week="submitted")
@@ -299,7 +300,7 @@ async def test_a_manager_returns_a_submitted_week_with_a_note(agency, make_app):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("l", "l", "T", "R")
         await pilot.pause()
-        assert isinstance(app.screen, PickScreen)
+        assert isinstance(app.screen, PickDialog)
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, FormScreen)

@@ -29,12 +29,12 @@ from model.tasks import (
     save_card,
     snapshot,
 )
+from tui.dialogs.confirm import ConfirmDialog
+from tui.dialogs.conflict import ConflictDialog
 from tui.format import hours, literal
 from tui.keys import translate_bindings
 from tui.labels import STATUS_TITLES
 from tui.outage import SurvivesOutages
-from tui.screens.conflict import ConflictScreen
-from tui.screens.prompt import ConfirmScreen
 
 STATUS_CHOICES = ((N_("Inbox"), Status.INBOX),) + tuple(
     (title, status) for status, title in STATUS_TITLES.items()
@@ -437,7 +437,7 @@ class CardScreen(SurvivesOutages, ModalScreen):
                 self.dismiss(None)
 
         self.app.push_screen(
-            ConflictScreen(rows=rows, clashes=[_(FIELD_TITLES.get(f, f)) for f in clashes]), chosen
+            ConflictDialog(rows=rows, clashes=[_(FIELD_TITLES.get(f, f)) for f in clashes]), chosen
         )
 
     def action_close(self) -> None:
@@ -450,7 +450,7 @@ class CardScreen(SurvivesOutages, ModalScreen):
                 self.dismiss(None)
 
         self.app.push_screen(
-            ConfirmScreen(
+            ConfirmDialog(
                 question=_("Discard the changes to this card?"),
                 yes=_("Discard"),
                 no=_("Keep editing"),

@@ -6,16 +6,20 @@ screen pushes that step, says what happened, and reads again.
 
 from __future__ import annotations
 
+from textual import work
+
 from model import clock
 from model.budgets import paid_hours
 from model.clients import active_clients, client_by_id, running_timers, set_client_status
 from model.contacts import contacts_of, edit_contact
 from model.i18n import _, ngettext
-from model.tables import ClientStatus
+from model.tables import Client, ClientStatus, Contact
 from tui.dialogs.budget_form import BudgetForm
 from tui.dialogs.client_form import ClientForm
+from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.contact_form import ContactForm
-from tui.screens.prompt import ConfirmScreen, PickScreen
+from tui.dialogs.pick import PickDialog
+from tui.outage import survive
 
 
 class ClientAdmin:
@@ -60,33 +64,32 @@ class ClientAdmin:
         )
         self._done(set_client_status(self.app.engine, client_id=client.id, status=status))
 
-    def action_archive_client(self) -> None:
+    @work(exclusive=True, group="client-prompt")
+    @survive
+    async def action_archive_client(self) -> None:
         """Archive the client; running timers on its work are asked about, never stopped."""
         client = self._client()
         if client is None:
             return
         engine = self.app.engine
-
-        def archive(yes: bool = True) -> None:
-            if yes:
-                done = set_client_status(engine, client_id=client.id, status=ClientStatus.ARCHIVED)
-                self._done(done, message=_("Archived {name} · ctrl+z undoes", name=client.name))
-
         running = running_timers(engine, client_id=client.id)
-        if not running:
-            archive()
-            return
-        question = ngettext(
-            "{n} timer runs on work for {name}. Archive anyway? It keeps running.",
-            "{n} timers run on work for {name}. Archive anyway? They keep running.",
-            n=running,
-            name=client.name,
-        )
-        self.app.push_screen(
-            ConfirmScreen(question=question, yes=_("Archive"), no=_("Keep")), archive
-        )
+        if running:
+            question = ngettext(
+                "{n} timer runs on work for {name}. Archive anyway? It keeps running.",
+                "{n} timers run on work for {name}. Archive anyway? They keep running.",
+                n=running,
+                name=client.name,
+            )
+            if not await self.app.push_screen_wait(
+                ConfirmDialog(question=question, yes=_("Archive"), no=_("Keep"))
+            ):
+                return
+        done = set_client_status(engine, client_id=client.id, status=ClientStatus.ARCHIVED)
+        self._done(done, message=_("Archived {name} · ctrl+z undoes", name=client.name))
 
-    def action_archived_clients(self) -> None:
+    @work(exclusive=True, group="client-prompt")
+    @survive
+    async def action_archived_clients(self) -> None:
         """Pick an archived client to restore."""
         archived = [
             client
@@ -96,22 +99,17 @@ class ClientAdmin:
         if not archived:
             self.app.notify(_("No archived clients"), timeout=3)
             return
-
-        def restore(client_id) -> None:
-            if client_id is PickScreen.CANCELLED:
-                return
+        client_id = await self.app.push_screen_wait(
+            PickDialog(
+                title=_("Archived clients: enter restores"),
+                options=[(f"{c.code} · {c.name}", c.id) for c in archived],
+            )
+        )
+        if client_id is not None:
             done = set_client_status(
                 self.app.engine, client_id=client_id, status=ClientStatus.ACTIVE
             )
             self._done(done)
-
-        self.app.push_screen(
-            PickScreen(
-                title=_("Archived clients: enter restores"),
-                options=[(f"{c.code} · {c.name}", c.id) for c in archived],
-            ),
-            restore,
-        )
 
     def action_paid_hours(self) -> None:
         client = self._client()
@@ -149,42 +147,47 @@ class ClientAdmin:
                 self._done,
             )
 
-    def _pick_contact(self, *, title: str, then) -> None:
+    async def _pick_contact(self, *, title: str) -> tuple[Client, Contact] | None:
+        """The selected client and the contact of theirs picked, or None when there is
+        none to pick or the pick is cancelled. `title` names the client as {client}."""
         client = self._client()
         if client is None:
-            return
+            return None
         people = contacts_of(self.app.engine, client_id=client.id)
         if not people:
             self.app.notify(_("No contacts yet: C adds one"), timeout=3)
+            return None
+        options = [(" — ".join(filter(None, [p.name, p.role])), p) for p in people]
+        contact = await self.app.push_screen_wait(
+            PickDialog(title=title.format(client=client.name), options=options)
+        )
+        return None if contact is None else (client, contact)
+
+    @work(exclusive=True, group="client-prompt")
+    @survive
+    async def action_edit_contact(self) -> None:
+        picked = await self._pick_contact(
+            title=_("Edit which contact at {client}?", client="{client}")
+        )
+        if picked is None:
             return
-
-        def picked(contact_id) -> None:
-            if contact_id is not PickScreen.CANCELLED:
-                then(client, next(p for p in people if p.id == contact_id))
-
-        options = [(" — ".join(filter(None, [p.name, p.role])), p.id) for p in people]
-        self.app.push_screen(
-            PickScreen(title=title.format(client=client.name), options=options), picked
+        client, contact = picked
+        done = await self.app.push_screen_wait(
+            ContactForm(
+                engine=self.app.engine,
+                client_id=client.id,
+                client_name=client.name,
+                contact=contact,
+            )
         )
+        self._done(done)
 
-    def action_edit_contact(self) -> None:
-        self._pick_contact(
-            title=_("Edit which contact at {client}?", client="{client}"),
-            then=lambda client, contact: self.app.push_screen(
-                ContactForm(
-                    engine=self.app.engine,
-                    client_id=client.id,
-                    client_name=client.name,
-                    contact=contact,
-                ),
-                self._done,
-            ),
+    @work(exclusive=True, group="client-prompt")
+    @survive
+    async def action_archive_contact(self) -> None:
+        picked = await self._pick_contact(
+            title=_("Archive which contact at {client}?", client="{client}")
         )
-
-    def action_archive_contact(self) -> None:
-        self._pick_contact(
-            title=_("Archive which contact at {client}?", client="{client}"),
-            then=lambda _client, contact: self._done(
-                edit_contact(self.app.engine, contact_id=contact.id, archived=True)
-            ),
-        )
+        if picked is not None:
+            _client, contact = picked
+            self._done(edit_contact(self.app.engine, contact_id=contact.id, archived=True))

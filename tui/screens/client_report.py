@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import work
+
 from model import clock
 from model.clients import client_by_id
 from model.files import WriteError, file_part, reports_dir, write_private
@@ -16,7 +18,8 @@ from model.i18n import N_, _, language, set_language
 from model.interactions import report_sent
 from model.reports.week import render_markdown, report_week_start, week_report
 from model.weeks import iso_week_label
-from tui.screens.prompt import PickScreen
+from tui.dialogs.pick import PickDialog
+from tui.outage import survive
 
 REPORT_FORMATS = (
     ("md", N_("Markdown: a file, and copied to paste into a message")),
@@ -30,7 +33,9 @@ class ClientReport:
     """Writes the report of the client under the cursor; the screen gives the client
     (`_client_or_bell`) and keeps the undo of logging it sent (`_undoable`)."""
 
-    def action_report(self) -> None:
+    @work(exclusive=True, group="client-prompt")
+    @survive
+    async def action_report(self) -> None:
         """Write the week's report as Markdown, HTML or PDF, and log that it was sent.
 
         On the week's first working day it is the week just ended (`report_week_start`),
@@ -39,18 +44,14 @@ class ClientReport:
         if client_id is None:
             return
         client = client_by_id(self.app.engine, client_id=client_id)
-
-        def picked(kind) -> None:
-            if kind is not PickScreen.CANCELLED:
-                self._write_report(client_id=client_id, kind=kind)
-
-        self.app.push_screen(
-            PickScreen(
+        kind = await self.app.push_screen_wait(
+            PickDialog(
                 title=_("Weekly report for {client}", client=client.name),
                 options=[(_(title), kind) for kind, title in REPORT_FORMATS],
-            ),
-            picked,
+            )
         )
+        if kind is not None:
+            self._write_report(client_id=client_id, kind=kind)
 
     def _write_report(self, *, client_id: int, kind: str) -> None:
         """The report in the client's language; a PDF is laid out in a thread, since

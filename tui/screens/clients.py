@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from rich.color import Color, ColorParseError
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -37,14 +38,14 @@ from model.tasks import ValidationError
 from model.undo import Done
 from tui.budget_marks import MARK
 from tui.dialogs.form import Field, FormScreen, number
+from tui.dialogs.pick import PickDialog
 from tui.format import due_phrase, literal
 from tui.keys import translate_bindings
 from tui.labels import CHANNEL_TITLES
-from tui.outage import SurvivesOutages
+from tui.outage import SurvivesOutages, survive
 from tui.screens.client_admin import ClientAdmin
 from tui.screens.client_report import ClientReport
 from tui.screens.filtering import FilterField, Filtering, filter_bindings, with_filter
-from tui.screens.prompt import PickScreen
 from tui.screens.reading import ReadsInThread
 from tui.screens.showing import ReadsAfterShowing
 from tui.widgets import Column, DeckFooter, DeckHeader, FittedTable, TableRow
@@ -139,41 +140,39 @@ class ClientActions(ClientReport, ReadsAfterShowing):
         if done is not None:
             self.app.undo_stack.add(done.undo)
 
-    def action_log(self) -> None:
+    @work(exclusive=True, group="client-prompt")
+    @survive
+    async def action_log(self) -> None:
         """Log a contact in two steps: the channel, then what was said (and when)."""
         client_id = self._client_or_bell()
         if client_id is None:
             return
         options = [(_(CHANNEL_TITLES[channel]), channel) for channel in CHANNELS]
         name = client_by_id(self.app.engine, client_id=client_id).name
-
-        def picked(channel) -> None:
-            if channel is PickScreen.CANCELLED:
-                return
-            self.app.push_screen(
-                FormScreen(
-                    title=_(
-                        "Contact with {client} by {channel}",
-                        client=name,
-                        channel=_(CHANNEL_TITLES[channel]),
-                    ),
-                    fields=[
-                        Field("summary", _("What was said")),
-                        Field(
-                            "at",
-                            _("When"),
-                            placeholder=_("now; or 15:30, tomorrow 11:00, 2026-11-30 10:00"),
-                        ),
-                    ],
-                    save=lambda values: self._log(
-                        client_id=client_id, channel=channel, values=values
-                    ),
+        channel = await self.app.push_screen_wait(
+            PickDialog(title=_("How did you talk with {client}?", client=name), options=options)
+        )
+        if channel is None:
+            return
+        interaction = await self.app.push_screen_wait(
+            FormScreen(
+                title=_(
+                    "Contact with {client} by {channel}",
+                    client=name,
+                    channel=_(CHANNEL_TITLES[channel]),
                 ),
-                self._logged,
+                fields=[
+                    Field("summary", _("What was said")),
+                    Field(
+                        "at",
+                        _("When"),
+                        placeholder=_("now; or 15:30, tomorrow 11:00, 2026-11-30 10:00"),
+                    ),
+                ],
+                save=lambda values: self._log(client_id=client_id, channel=channel, values=values),
             )
-
-        title = _("How did you talk with {client}?", client=name)
-        self.app.push_screen(PickScreen(title=title, options=options), picked)
+        )
+        self._logged(interaction)
 
     def _log(self, *, client_id: int, channel: str, values: dict[str, str]):
         at = None

@@ -10,22 +10,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Input, Label, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Static
 
 from model import clock
-from model.board import NO_FILTER, TaskHit, parse_filter
+from model.board import NO_FILTER, parse_filter
 from model.i18n import _
 from model.inbox import inbox_count
 from model.members import team
 from model.parsing import parse_hours
-from model.standup import STATUS_WORDS
-from model.tables import Priority, Status, Task
+from model.tables import Priority, Task
 from model.tasks import ValidationError, get_task
 from model.triage import (
     InboxItem,
@@ -33,21 +32,23 @@ from model.triage import (
     check_reason,
     decline,
     duplicate,
-    duplicate_candidates,
     fire,
     inbox_page,
     to_backlog,
     to_waiting,
 )
 from model.undo import Done
+from tui.dialogs.dialog import Given
+from tui.dialogs.duplicate import DuplicateDialog
+from tui.dialogs.pick import PickDialog
+from tui.dialogs.text import TextDialog
 from tui.format import due_phrase, hours, literal, subject
 from tui.keys import translate_bindings
 from tui.labels import PRIORITY_MARKS
-from tui.outage import SurvivesOutages
+from tui.outage import SurvivesOutages, survive
 from tui.paging import Placing
 from tui.screens.card import CardScreen
 from tui.screens.filtering import FilterField, Filtering, filter_bindings, with_filter
-from tui.screens.prompt import PickScreen, _Modal
 from tui.screens.reading import ReadsInThread
 from tui.screens.showing import ReadsAfterShowing
 from tui.screens.task_actions import TaskActions
@@ -76,93 +77,9 @@ def received(*, at: datetime) -> str:
     return local.format("D MMM")
 
 
-def status_title(status: str) -> str:
-    """A status as a short word: "untriaged", "to do", "done" (not the board's column titles)."""
-    return _(STATUS_WORDS[Status(status)])
-
-
-class TextPrompt(_Modal):
-    """Ask for one line of text; `parse` turns it into the answer or raises ValueError."""
-
-    def __init__(
-        self, *, title: str, value: str = "", parse: Callable[[str], object], hint: str = ""
-    ) -> None:
-        super().__init__()
-        self.heading, self.value, self.parse, self.hint = title, value, parse, hint
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(self.heading, classes="title", markup=False)
-            yield Input(self.value, id="answer")
-            yield Static("", classes="error", id="answer-error", markup=False)
-            yield Static(self.hint or _("enter saves · escape cancels"), markup=False)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        try:
-            answer = self.parse(event.value)
-        except ValueError as problem:
-            self.query_one("#answer-error", Static).update(str(problem))
-            return
-        self.dismiss(answer)
-
-
-class DuplicatePick(_Modal):
-    """Find the task a request duplicates by typing words of its title; its client's first."""
-
-    BINDINGS = [Binding("down", "to_list", "Results", show=False, id="duplicate.results")]
-
-    def __init__(self, *, task_id: int) -> None:
-        super().__init__()
-        self.task_id = task_id
-        self.hits: list[TaskHit] = []
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(_("Duplicate of which task?"), classes="title")
-            yield Input(placeholder=_("words of its title"), id="words")
-            yield OptionList(id="hits")
-            yield Static(_("enter picks · ↓ to the list · escape cancels"))
-
-    def on_mount(self) -> None:
-        self._search("")
-
-    def _search(self, text: str) -> None:
-        self.hits = duplicate_candidates(self.app.engine, task_id=self.task_id, text=text)
-        options = self.query_one("#hits", OptionList)
-        options.clear_options()
-        options.add_options(
-            [
-                Option(
-                    Content.assemble(
-                        (literal(hit.client_code), "bold"),
-                        (f" #{hit.id} ", "$text-muted"),
-                        literal(hit.title),
-                        (f" · {status_title(hit.status)}", "$text-muted"),
-                    )
-                )
-                for hit in self.hits
-            ]
-        )
-        if self.hits:
-            options.highlighted = 0
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        self._search(event.value)
-
-    def on_input_submitted(self, _event: Input.Submitted) -> None:
-        index = self.query_one("#hits", OptionList).highlighted
-        if index is not None and self.hits:
-            self.dismiss(self.hits[index].id)
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(self.hits[event.option_index].id)
-
-    def action_to_list(self) -> None:
-        self.query_one("#hits", OptionList).focus()
-
-
-def _estimate(text: str) -> float | None:
-    return parse_hours(text=text) if text.strip() else None
+def _estimate(text: str) -> Given[float | None]:
+    """Typed hours, or no estimate for an empty answer (not a cancel)."""
+    return Given(parse_hours(text=text) if text.strip() else None)
 
 
 class TriageActions(TaskActions):
@@ -193,7 +110,10 @@ class TriageActions(TaskActions):
         app.refresh_facts()
         self.reload()
 
-    def action_accept(self) -> None:
+    @work(exclusive=True, group="triage-prompt")
+    @survive
+    async def action_accept(self) -> None:
+        """Whom to assign, then the estimate; escape at either accepts nothing."""
         task_id = self._target()
         if task_id is None:
             return
@@ -202,40 +122,34 @@ class TriageActions(TaskActions):
         default = task.estimate_hours
         if default is None:
             default = app.config.default_estimate_hours
-        options = [(_("Nobody"), None)] + [
-            (f"{m.initials}  {m.name} · {m.role}", m.id) for m in team(app.engine)
+        options = [(_("Nobody"), Given(None))] + [
+            (f"{m.initials}  {m.name} · {m.role}", Given(m.id)) for m in team(app.engine)
         ]
-
-        def estimated(assignee: int | None, estimate) -> None:
-            if estimate is TextPrompt.CANCELLED:
-                return
-            self._triage(
-                done=_("Accepted into the sprint"),
-                act=lambda: accept(
-                    app.engine,
-                    task_id=task_id,
-                    sprint_id=app.now.sprint.id,
-                    assignee_id=assignee,
-                    estimate_hours=estimate,
-                    who=app.me_id,
-                ),
-            )
-
-        def assigned(assignee) -> None:
-            if assignee is PickScreen.CANCELLED:
-                return
-            app.push_screen(
-                TextPrompt(
-                    title=_("Estimate of {task}, hours", task=subject(task.title)),
-                    value=hours(default),
-                    parse=_estimate,
-                    hint=_("1.5, 90m, 1h30 · empty for none · escape cancels"),
-                ),
-                lambda estimate: estimated(assignee, estimate),
-            )
-
         title = _("Accept {task}: assign to", task=subject(task.title))
-        app.push_screen(PickScreen(title=title, options=options), assigned)
+        assignee = await app.push_screen_wait(PickDialog(title=title, options=options))
+        if assignee is None:
+            return
+        estimate = await app.push_screen_wait(
+            TextDialog(
+                title=_("Estimate of {task}, hours", task=subject(task.title)),
+                value=hours(default),
+                parse=_estimate,
+                hint=_("1.5, 90m, 1h30 · empty for none · escape cancels"),
+            )
+        )
+        if estimate is None:
+            return
+        self._triage(
+            done=_("Accepted into the sprint"),
+            act=lambda: accept(
+                app.engine,
+                task_id=task_id,
+                sprint_id=app.now.sprint.id,
+                assignee_id=assignee.value,
+                estimate_hours=estimate.value,
+                who=app.me_id,
+            ),
+        )
 
     def action_backlog(self) -> None:
         task_id = self._target()
@@ -253,34 +167,34 @@ class TriageActions(TaskActions):
                 act=lambda: to_waiting(self.app.engine, task_id=task_id, who=self.app.me_id),
             )
 
-    def action_decline(self) -> None:
+    @work(exclusive=True, group="triage-prompt")
+    @survive
+    async def action_decline(self) -> None:
         task_id = self._target()
         if task_id is None:
             return
-
-        def answered(reason) -> None:
-            if reason is TextPrompt.CANCELLED:
-                return
-            self._triage(
-                done=_("Declined"),
-                act=lambda: decline(
-                    self.app.engine, task_id=task_id, reason=reason, who=self.app.me_id
-                ),
-            )
-
         task = get_task(self.app.engine, task_id=task_id)
-        prompt = TextPrompt(
-            title=_("Why is {task} declined?", task=subject(task.title)), parse=check_reason
+        reason = await self.app.push_screen_wait(
+            TextDialog(
+                title=_("Why is {task} declined?", task=subject(task.title)), parse=check_reason
+            )
         )
-        self.app.push_screen(prompt, answered)
+        if reason is None:
+            return
+        self._triage(
+            done=_("Declined"),
+            act=lambda: decline(
+                self.app.engine, task_id=task_id, reason=reason, who=self.app.me_id
+            ),
+        )
 
     def action_duplicate(self) -> None:
         task_id = self._target()
         if task_id is None:
             return
 
-        def picked(of_id) -> None:
-            if of_id is DuplicatePick.CANCELLED:
+        def picked(of_id: int | None) -> None:
+            if of_id is None:
                 return
             self._triage(
                 done=_("Merged into #{id}", id=of_id),
@@ -289,7 +203,7 @@ class TriageActions(TaskActions):
                 ),
             )
 
-        self.app.push_screen(DuplicatePick(task_id=task_id), picked)
+        self.app.push_screen(DuplicateDialog(task_id=task_id), picked)
 
     def action_fire(self) -> None:
         task_id = self._target()

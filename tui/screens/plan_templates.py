@@ -3,19 +3,24 @@
 
 from __future__ import annotations
 
+from textual import work
+
 from model.errors import ValidationError
 from model.i18n import _, ngettext
 from model.templates import apply_template, save_template, template_name, templates_of
 from model.weeks import as_date, iso_week_label
+from tui.dialogs.pick import PickDialog
+from tui.dialogs.text import TextDialog
 from tui.format import hours
+from tui.outage import survive
 
 
 class TemplateActions:
     """Mixed into the Plan screen, which has `sprint`, `view`, `reload` and the selection."""
 
-    def action_save_template(self) -> None:
-        from tui.screens.inbox import TextPrompt
-
+    @work(exclusive=True, group="plan-prompt")
+    @survive
+    async def action_save_template(self) -> None:
         client = self._selected_client()
         if client is None:
             self.app.bell()
@@ -25,41 +30,38 @@ class TemplateActions:
         def parse(text: str) -> str:
             return template_name(text)  # a ValidationError is a ValueError: said under the input
 
-        def chosen(name) -> None:
-            if name is TextPrompt.CANCELLED:
-                return
-            try:
-                saved = save_template(
-                    self.app.engine,
-                    client_id=client.client_id,
-                    sprint_id=self.sprint.id,
-                    name=name,
-                )
-            except ValidationError as error:
-                self.notify(str(error), severity="error", markup=False)
-                return
-            self.notify(
-                ngettext(
-                    "Template {name} saved: {n} task",
-                    "Template {name} saved: {n} tasks",
-                    n=saved.tasks,
-                    name=saved.name,
-                ),
-                markup=False,
-            )
-
-        self.app.push_screen(
-            TextPrompt(
+        name = await self.app.push_screen_wait(
+            TextDialog(
                 title=_("Save {client}'s sprint as a template named", client=client.name),
                 value=f"{client.code} {week}",
                 parse=parse,
+            )
+        )
+        if name is None:
+            return
+        try:
+            saved = save_template(
+                self.app.engine,
+                client_id=client.client_id,
+                sprint_id=self.sprint.id,
+                name=name,
+            )
+        except ValidationError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        self.notify(
+            ngettext(
+                "Template {name} saved: {n} task",
+                "Template {name} saved: {n} tasks",
+                n=saved.tasks,
+                name=saved.name,
             ),
-            chosen,
+            markup=False,
         )
 
-    def action_apply_template(self) -> None:
-        from tui.screens.prompt import PickScreen
-
+    @work(exclusive=True, group="plan-prompt")
+    @survive
+    async def action_apply_template(self) -> None:
         client = self._selected_client()
         if client is None:
             self.app.bell()
@@ -88,39 +90,37 @@ class TemplateActions:
             for template in found
         ]
 
-        def chosen(template) -> None:
-            if template is PickScreen.CANCELLED:
-                return
-            try:
-                done = apply_template(
-                    self.app.engine,
-                    template_id=template.id,
-                    sprint_id=self.sprint.id,
-                    who=self.app.me_id,
-                )
-            except ValidationError as error:
-                self.notify(str(error), severity="error", markup=False)
-                return
-            self.app.undo_stack.add(done.undo)
-            said = ngettext(
-                "{n} task planned from {name}",
-                "{n} tasks planned from {name}",
-                n=len(done.value),
-                name=template.name,
-            )
-
-            def say(view) -> None:
-                """Said with the week as read after the tasks were planned."""
-                overloaded = sum(member.overloaded for member in view.members)
-                text = said
-                if overloaded:
-                    text += "; " + ngettext(
-                        "{n} member over capacity", "{n} members over capacity", n=overloaded
-                    )
-                severity = "warning" if overloaded else "information"
-                self.notify(text, severity=severity, markup=False)
-
-            self.reload(then=say)
-
         title = _("Plan which template of {client}?", client=client.name)
-        self.app.push_screen(PickScreen(title=title, options=options), chosen)
+        template = await self.app.push_screen_wait(PickDialog(title=title, options=options))
+        if template is None:
+            return
+        try:
+            done = apply_template(
+                self.app.engine,
+                template_id=template.id,
+                sprint_id=self.sprint.id,
+                who=self.app.me_id,
+            )
+        except ValidationError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        self.app.undo_stack.add(done.undo)
+        said = ngettext(
+            "{n} task planned from {name}",
+            "{n} tasks planned from {name}",
+            n=len(done.value),
+            name=template.name,
+        )
+
+        def say(view) -> None:
+            """Said with the week as read after the tasks were planned."""
+            overloaded = sum(member.overloaded for member in view.members)
+            text = said
+            if overloaded:
+                text += "; " + ngettext(
+                    "{n} member over capacity", "{n} members over capacity", n=overloaded
+                )
+            severity = "warning" if overloaded else "information"
+            self.notify(text, severity=severity, markup=False)
+
+        self.reload(then=say)

@@ -8,23 +8,24 @@ lists what will move; `[` and `]` browse the other sprints' retros.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import date
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Input, Label, OptionList, SelectionList, Static
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
-from textual.widgets.selection_list import Selection
 
 from model.budgets import Level, level_of
 from model.i18n import _, ngettext
 from model.members import team
 from model.retro.checklist import Check, checklist, set_check
-from model.retro.close import Moving, close_sprint, unfinished
+from model.retro.close import close_sprint, unfinished
 from model.retro.notes import (
     NOTE_KINDS,
     NOTE_TITLES,
@@ -32,7 +33,6 @@ from model.retro.notes import (
     action_items,
     add_action,
     add_note,
-    check_line,
     edit_action,
     edit_note,
     move_action,
@@ -53,14 +53,17 @@ from model.retro.view import (
 from model.tables import Status
 from model.tasks import ValidationError
 from model.weeks import as_date, iso_week_label
+from tui.dialogs.close_sprint import CloseSprintDialog
+from tui.dialogs.dialog import Given
+from tui.dialogs.due import DueDialog
+from tui.dialogs.line import LineDialog
+from tui.dialogs.pick import PickDialog
 from tui.format import hours, literal, subject
 from tui.keys import translate_bindings
 from tui.labels import utilisation_mark
-from tui.outage import SurvivesOutages
-from tui.screens.prompt import DuePrompt, PickScreen
+from tui.outage import SurvivesOutages, survive
 from tui.screens.reading import ReadsInThread
 from tui.screens.showing import ReadsAfterShowing
-from tui.screens.timer import MODAL_CSS
 from tui.widgets import DeckFooter, DeckHeader
 
 CHECKS = "checks"
@@ -253,117 +256,6 @@ class SprintPane(Widget):
         )
         title = Content.styled(_("Remaining estimate per day, hours"), "bold")
         return [title, *rows, days, values]
-
-
-class LinePrompt(SurvivesOutages, ModalScreen):
-    """One line of text, checked as a retro line before it is accepted."""
-
-    DEFAULT_CSS = MODAL_CSS.format(name="LinePrompt")
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="line.cancel")]
-
-    def __init__(self, *, title: str, value: str = "", hint: str = "") -> None:
-        super().__init__()
-        translate_bindings(self)
-        self.heading, self.value, self.hint = title, value, hint
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(self.heading, classes="title", markup=False)
-            yield Input(self.value, id="line", select_on_focus=False)
-            yield Static("", classes="error", id="line-error", markup=False)
-            yield Static(self.hint or _("enter saves · escape cancels"), classes="hint")
-
-    def on_mount(self) -> None:
-        self.query_one("#line", Input).focus()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        try:
-            self.dismiss(check_line(event.value))
-        except ValidationError as error:
-            self.query_one("#line-error", Static).update(str(error))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class CloseSprintScreen(SurvivesOutages, ModalScreen):
-    """What the close will move; ticked tasks go back to the backlog instead."""
-
-    DEFAULT_CSS = MODAL_CSS.format(name="CloseSprintScreen")
-    BINDINGS = [
-        Binding("y", "close_sprint", "Close the sprint", id="close.yes"),
-        Binding("escape", "cancel", "Cancel", id="close.cancel"),
-        Binding("question_mark", "app.help", "Help", show=False, id="close.help"),
-    ]
-
-    def __init__(
-        self, *, week: str, next_week: str, moving: tuple[Moving, ...], actions: int
-    ) -> None:
-        super().__init__()
-        translate_bindings(self)
-        self.week, self.next_week, self.moving, self.actions = week, next_week, moving, actions
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(_("Close {week}?", week=self.week), classes="title")
-            if self.moving:
-                yield Static(
-                    ngettext(
-                        "{n} unfinished task moves to {week}. "
-                        "Tick with space to send it back to the backlog instead.",
-                        "{n} unfinished tasks move to {week}. "
-                        "Tick with space those to send back to the backlog instead.",
-                        n=len(self.moving),
-                        week=self.next_week,
-                    )
-                )
-                yield SelectionList[int](
-                    *[Selection(self._prompt(task), task.task_id) for task in self.moving],
-                    id="send-back",
-                )
-            else:
-                yield Static(_("Nothing is unfinished: no task moves."))
-            yield Static(
-                ngettext(
-                    "{n} action item becomes a task of {week}.",
-                    "{n} action items become tasks of {week}.",
-                    n=self.actions,
-                    week=self.next_week,
-                )
-            )
-            with Horizontal():
-                yield Button(_("Close the sprint (y)"), variant="error", id="yes")
-                yield Button(_("Cancel"), variant="primary", id="no")
-
-    @staticmethod
-    def _prompt(task: Moving) -> Content:
-        carried = _("carried over {n}×", n=task.carried_over) if task.carried_over else ""
-        return Content.assemble(
-            (literal(task.client_code), "bold"),
-            " ",
-            literal(task.title),
-            (f" · {_(task.status)}", "$text-muted"),
-            (f" · {carried}" if carried else "", "$warning"),
-        )
-
-    def on_mount(self) -> None:
-        if self.moving:
-            self.query_one(SelectionList).focus()
-        else:
-            self.query_one("#no", Button).focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "yes":
-            self.action_close_sprint()
-        else:
-            self.action_cancel()
-
-    def action_close_sprint(self) -> None:
-        selected = self.query_one(SelectionList).selected if self.moving else []
-        self.dismiss(list(selected))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class RetroScreen(SurvivesOutages, ReadsAfterShowing, ReadsInThread):
@@ -590,22 +482,20 @@ class RetroScreen(SurvivesOutages, ReadsAfterShowing, ReadsInThread):
         self.app.undo_stack.add(ticked.undo)
         self._reload_lines()
 
-    def action_create(self) -> None:
+    @work(exclusive=True, group="retro-prompt")
+    @survive
+    async def action_create(self) -> None:
+        """Add to the section under the cursor; elsewhere, ask which one first."""
         section = self._section()
-        if section in NOTE_KINDS:
-            self._add_note(kind=section)
-        elif section == ACTIONS:
-            self.action_add_action()
-        else:
+        if section not in (*NOTE_KINDS, ACTIONS):
             options = [(_(NOTE_TITLES[kind]), kind) for kind in NOTE_KINDS]
             options.append((_("Action item"), ACTIONS))
-
-            def chosen(picked) -> None:
-                if picked is PickScreen.CANCELLED:
-                    return
-                self._create_in(picked)
-
-            self.app.push_screen(PickScreen(title=_("Add to"), options=options), chosen)
+            section = await self.app.push_screen_wait(
+                PickDialog(title=_("Add to"), options=options)
+            )
+            if section is None:
+                return
+        self._create_in(section)
 
     def _create_in(self, section: str) -> None:
         if section in NOTE_KINDS:
@@ -623,7 +513,7 @@ class RetroScreen(SurvivesOutages, ReadsAfterShowing, ReadsInThread):
             self.app.undo_stack.add(added.undo)
             self._reload_lines(focus=f"{kind}:note:{added.value.id}")
 
-        self.app.push_screen(LinePrompt(title=_(NOTE_TITLES[kind])), typed)
+        self.app.push_screen(LineDialog(title=_(NOTE_TITLES[kind])), typed)
 
     def action_add_action(self) -> None:
         engine, sprint_id = self.app.engine, self.sprint_id
@@ -637,29 +527,34 @@ class RetroScreen(SurvivesOutages, ReadsAfterShowing, ReadsInThread):
 
         self._ask_action(title=_("New action item"), text="", then=save, keep=(None, None))
 
-    def _ask_action(self, *, title: str, text: str, then, keep: tuple) -> None:
+    @work(exclusive=True, group="retro-action")
+    @survive
+    async def _ask_action(
+        self,
+        *,
+        title: str,
+        text: str,
+        then: Callable[[str, int | None, date | None], None],
+        keep: tuple[int | None, date | None],
+    ) -> None:
         """Text, then owner, then due date; escape at the owner or the date keeps `keep`."""
         members = team(self.app.engine)
-        owners = [(_("Nobody"), None)] + [(f"{m.initials}  {m.name}", m.id) for m in members]
         hint = _('"CODE: …" makes the task for that client at the close · enter saves')
-
-        def typed(line: str | None) -> None:
-            if line is None:
-                return
-
-            def owned(owner) -> None:
-                owner_id = keep[0] if owner is PickScreen.CANCELLED else owner
-
-                def dated(due) -> None:
-                    due_date = keep[1] if due is None else due.date
-                    then(line, owner_id, due_date)
-
-                self.app.push_screen(DuePrompt(), dated)
-
-            title = _("Owner of {action}", action=subject(line))
-            self.app.push_screen(PickScreen(title=title, options=owners), owned)
-
-        self.app.push_screen(LinePrompt(title=title, value=text, hint=hint), typed)
+        line = await self.app.push_screen_wait(LineDialog(title=title, value=text, hint=hint))
+        if line is None:
+            return
+        owners = [(_("Nobody"), Given(None))] + [
+            (f"{m.initials}  {m.name}", Given(m.id)) for m in members
+        ]
+        owner = await self.app.push_screen_wait(
+            PickDialog(title=_("Owner of {action}", action=subject(line)), options=owners)
+        )
+        due = await self.app.push_screen_wait(DueDialog())
+        then(
+            line,
+            keep[0] if owner is None else owner.value,
+            keep[1] if due is None else due.date,
+        )
 
     def action_open(self) -> None:
         row = self.selected
@@ -690,7 +585,7 @@ class RetroScreen(SurvivesOutages, ReadsAfterShowing, ReadsInThread):
             self.app.undo_stack.add(edit_note(engine, note_id=note_id, text=text).undo)
             self._reload_lines()
 
-        self.app.push_screen(LinePrompt(title=_(NOTE_TITLES[row.section]), value=before), typed)
+        self.app.push_screen(LineDialog(title=_(NOTE_TITLES[row.section]), value=before), typed)
 
     def _edit_action(self, row: Row) -> None:
         engine = self.app.engine
@@ -787,7 +682,7 @@ class RetroScreen(SurvivesOutages, ReadsAfterShowing, ReadsInThread):
             self._moved_on()
 
         self.app.push_screen(
-            CloseSprintScreen(
+            CloseSprintDialog(
                 week=view.week,
                 next_week=next_week,
                 moving=unfinished(engine, sprint_id=sprint_id),

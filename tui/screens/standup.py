@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 
 import pendulum
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -41,12 +42,12 @@ from model.standup import (
 from model.tables import Priority, Standup, Status
 from model.tasks import ValidationError
 from tui.budget_marks import alerts_line
+from tui.dialogs.confirm import ConfirmDialog
 from tui.format import hours, literal
 from tui.keys import key_hint, translate_bindings
-from tui.labels import KIND_TITLES, PRIORITY_MARKS
-from tui.outage import SurvivesOutages
-from tui.screens.inbox import TRIAGE_BINDINGS, TriageActions, received, status_title
-from tui.screens.prompt import ConfirmScreen
+from tui.labels import KIND_TITLES, PRIORITY_MARKS, status_title
+from tui.outage import SurvivesOutages, survive
+from tui.screens.inbox import TRIAGE_BINDINGS, TriageActions, received
 from tui.screens.reading import ReadsInThread
 from tui.widgets import DeckFooter, DeckHeader
 
@@ -650,7 +651,9 @@ class StandupScreen(SurvivesOutages, TriageActions, ReadsInThread):
         self.set_focus(None)
         self.reload(then=self._finish_read)
 
-    def _finish_read(self) -> None:
+    @work(exclusive=True, group="standup-finish")
+    @survive
+    async def _finish_read(self) -> None:
         """Finishing, with the meeting as read just now."""
         assert self.view is not None
         if not self.view.members:  # nobody to hear: an empty meeting is not a stand-up held
@@ -673,10 +676,10 @@ class StandupScreen(SurvivesOutages, TriageActions, ReadsInThread):
             n=len(skipped),
             names=names,
         )
-        self.app.push_screen(
-            ConfirmScreen(question=question, yes=_("Finish"), no=_("Go on")),
-            lambda yes: self._finish() if yes else None,
-        )
+        if await self.app.push_screen_wait(
+            ConfirmDialog(question=question, yes=_("Finish"), no=_("Go on"))
+        ):
+            self._finish()
 
     def _finish(self) -> None:
         try:

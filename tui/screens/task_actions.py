@@ -10,12 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from textual import work
+
 from model.i18n import _
 from model.members import team
 from model.task_steps import archive, cycle_priority, set_fields
 from model.tasks import get_task
 from model.undo import Done
+from tui.dialogs.dialog import Given
+from tui.dialogs.due import DueDialog
+from tui.dialogs.pick import PickDialog
 from tui.format import subject
+from tui.outage import survive
 from tui.redraws import Drawing
 from tui.writes import REFUSALS
 
@@ -109,39 +115,33 @@ class TaskActions:
             change=lambda task_id: archive(engine, task_id=task_id, label=_("archive"), who=who)
         )
 
-    def action_due(self) -> None:
-        from tui.screens.prompt import DuePrompt
-
+    @work(exclusive=True, group="task-prompt")
+    @survive
+    async def action_due(self) -> None:
         if self.selected_task_id() is None:
             self.app.bell()
             return
+        due = await self.app.push_screen_wait(DueDialog())
+        if due is not None:
+            self._update_selected(
+                label=_("due"), changes={"due_date": due.date, "due_time": due.time}
+            )
 
-        def chosen(due) -> None:
-            if due is not None:
-                self._update_selected(
-                    label=_("due"), changes={"due_date": due.date, "due_time": due.time}
-                )
-
-        self.app.push_screen(DuePrompt(), chosen)
-
-    def action_assign(self) -> None:
-        from tui.screens.prompt import PickScreen
-
+    @work(exclusive=True, group="task-prompt")
+    @survive
+    async def action_assign(self) -> None:
         task_id = self.selected_task_id()
         if task_id is None:
             self.app.bell()
             return
         task = get_task(self.app.engine, task_id=task_id)
-        options = [(_("Nobody"), None)] + [
-            (f"{m.initials}  {m.name} · {m.role}", m.id) for m in team(self.app.engine)
+        options = [(_("Nobody"), Given(None))] + [
+            (f"{m.initials}  {m.name} · {m.role}", Given(m.id)) for m in team(self.app.engine)
         ]
-
-        def chosen(picked) -> None:
-            if picked is not PickScreen.CANCELLED:
-                self._update_selected(label=_("assign"), changes={"assignee_id": picked})
-
         title = _("Assign {task} to", task=subject(task.title))
-        self.app.push_screen(PickScreen(title=title, options=options), chosen)
+        picked = await self.app.push_screen_wait(PickDialog(title=title, options=options))
+        if picked is not None:
+            self._update_selected(label=_("assign"), changes={"assignee_id": picked.value})
 
     def action_edit(self) -> None:
         from tui.screens.card import CardScreen

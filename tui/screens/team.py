@@ -8,6 +8,7 @@ week's capacity in Plan.
 from __future__ import annotations
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -21,11 +22,11 @@ from model.tables import Member
 from model.weeks import as_date
 from tui.dialogs.day_off_form import DayOffForm
 from tui.dialogs.member_form import MemberForm, days_text
+from tui.dialogs.pick import PickDialog
 from tui.format import literal
 from tui.keys import translate_bindings
 from tui.labels import KIND_TITLES
-from tui.outage import SurvivesOutages
-from tui.screens.prompt import PickScreen
+from tui.outage import SurvivesOutages, survive
 from tui.widgets import DeckFooter, DeckHeader, SteadyTable
 
 
@@ -166,7 +167,9 @@ class TeamScreen(SurvivesOutages, Screen):
                 self._done,
             )
 
-    def action_remove_day_off(self) -> None:
+    @work(exclusive=True, group="team-prompt")
+    @survive
+    async def action_remove_day_off(self) -> None:
         member = self._member_or_bell()
         if member is None:
             return
@@ -174,20 +177,16 @@ class TeamScreen(SurvivesOutages, Screen):
         if not rows:
             self.app.notify(_("{name} has no days off ahead", name=member.name), timeout=3)
             return
-
-        def picked(row_id) -> None:
-            if row_id is not PickScreen.CANCELLED:
-                self._done(archive_day_off(self.app.engine, day_off_id=row_id))
-
         options = [
             (f"{row.first} – {row.last} ({_(KIND_TITLES[row.kind])})", row.id) for row in rows
         ]
-        self.app.push_screen(
-            PickScreen(
+        row_id = await self.app.push_screen_wait(
+            PickDialog(
                 title=_("Remove which days off of {name}?", name=member.name), options=options
-            ),
-            picked,
+            )
         )
+        if row_id is not None:
+            self._done(archive_day_off(self.app.engine, day_off_id=row_id))
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -1,4 +1,4 @@
-"""Time on the screen: a forgotten timer, the list of entries, and the entry form.
+"""Time on the screen: the list of a task's or a day's entries.
 
 The list also holds the week's review: its member submits the week, a manager approves
 or returns a submitted one, and a mark says what state the week is in. An approved
@@ -11,17 +11,16 @@ from collections.abc import Callable
 
 import pendulum
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Input, Label, Static
+from textual.containers import Vertical
+from textual.widgets import DataTable, Label, Static
 
 from model import clock
 from model.billing import entries_billable, set_entry_billable
 from model.i18n import _
 from model.members import is_manager, team
-from model.parsing import parse_moment
 from model.tables import TimeEntry, TimesheetState
 from model.tasks import ValidationError, get_task
 from model.timesheets import (
@@ -35,41 +34,19 @@ from model.timesheets import (
     week_state,
 )
 from model.timetrack import (
-    OverlapError,
-    add_entry,
     archive_entry,
-    edit_entry,
-    end_of_work_day,
     entries_for_member_day,
     entries_for_task,
-    stop_at_end_of_work_day,
-    stop_timer,
-    time_of_day_before,
 )
 from model.undo import Done
 from model.weeks import sprint_start
+from tui.dialogs.dialog import Dialog
+from tui.dialogs.entry_form import EntryFormDialog
 from tui.dialogs.form import Field, FormScreen
-from tui.format import hours, literal
-from tui.keys import translate_bindings
-from tui.outage import SurvivesOutages
-from tui.screens.prompt import ConfirmScreen, PickScreen
+from tui.dialogs.pick import PickDialog
+from tui.format import clock_time, hours, literal
+from tui.outage import survive
 from tui.widgets import Column, FittedTable, TableRow
-
-MODAL_CSS = """
-{name} {{ align: center middle; }}
-{name} > Vertical {{
-    width: 90; max-width: 100%; height: auto; max-height: 90%;
-    padding: 1 2; background: $surface; border: round $accent;
-}}
-{name} .title {{ text-style: bold; margin-bottom: 1; }}
-{name} .error {{ color: $error; height: auto; }}
-{name} .hint {{ color: $text-muted; }}
-{name} Horizontal {{ height: auto; margin-top: 1; }}
-{name} Button {{ margin-right: 2; }}
-{name} Input {{ background: $panel; margin-bottom: 1; }}
-{name} DataTable {{ height: auto; max-height: 20; }}
-"""
-
 
 WIDEST_TEXT = 40
 """Cells a task's title or a note takes at most when there is room for more."""
@@ -82,187 +59,12 @@ def _cell(text: str, style: str = "") -> Text:
     return Text(text, style=style, no_wrap=True, overflow="ellipsis")
 
 
-def _local(instant) -> str:
-    local = clock.to_local(instant)
-    return local.format("HH:mm" if local.date() == clock.today() else "D MMM HH:mm")
+class EntriesScreen(Dialog[None]):
+    """The time entries of a task, or of one member's day, with add, edit and archive;
+    in the frame of the longer dialogs."""
 
-
-class ForgottenTimerScreen(SurvivesOutages, ModalScreen):
-    """A timer still running after its working day: keep it, end it then, or end it at a time."""
-
-    DEFAULT_CSS = MODAL_CSS.format(name="ForgottenTimerScreen")
-    BINDINGS = [
-        Binding("k", "keep", "Keep running", id="forgotten.keep"),
-        Binding("e", "end_of_day", "Stop at the end of that day", id="forgotten.end_of_day"),
-        Binding("escape", "keep", "Keep running", show=False, id="forgotten.escape"),
-    ]
-
-    def __init__(self, *, entry: TimeEntry) -> None:
-        super().__init__()
-        translate_bindings(self)
-        self.entry = entry
-        self.task_title = get_task(self.app.engine, task_id=entry.task_id).title
-
-    def compose(self) -> ComposeResult:
-        work_day_end = self.app.config.work_day_end
-        ended = end_of_work_day(entry=self.entry, work_day_end=work_day_end)
-        with Vertical():
-            yield Label(_("A timer is still running"), classes="title")
-            yield Static(
-                literal(
-                    _(
-                        "{task} has been timed since {start}, past the end of that working day.",
-                        task=self.task_title,
-                        start=_local(self.entry.start),
-                    )
-                ),
-                markup=False,
-            )
-            with Horizontal():
-                yield Button(_("Keep it running"), id="keep")
-                yield Button(
-                    _("Stop it at {time}", time=_local(ended)), id="end_of_day", variant="primary"
-                )
-            yield Input(placeholder=_("…or stop it at a time you type, e.g. 19:15"), id="at")
-            yield Static("", classes="error", id="at-error", markup=False)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.run_action(event.button.id or "keep")
-
-    def action_keep(self) -> None:
-        self.dismiss(None)
-
-    def action_end_of_day(self) -> None:
-        try:
-            stop_at_end_of_work_day(
-                self.app.engine,
-                member_id=self.entry.member_id,
-                work_day_end=self.app.config.work_day_end,
-            )
-        except ValidationError as error:  # that day's week approved meanwhile: it is locked
-            self.query_one("#at-error", Static).update(str(error))
-            return
-        self.dismiss(None)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        try:
-            at = time_of_day_before(text=event.value, now=clock.now())
-            stop_timer(self.app.engine, member_id=self.entry.member_id, at=at)
-        except ValidationError as error:
-            self.query_one("#at-error", Static).update(str(error))
-            return
-        self.dismiss(None)
-
-
-class EntryForm(SurvivesOutages, ModalScreen):
-    """Start, end and note of one entry; an overlap is refused with an offer to trim."""
-
-    DEFAULT_CSS = MODAL_CSS.format(name="EntryForm")
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="entry.save", priority=True),
-        Binding("escape", "close", "Close", id="entry.close"),
-    ]
-
-    def __init__(self, *, task_id: int, member_id: int, entry: TimeEntry | None = None) -> None:
-        super().__init__()
-        translate_bindings(self)
-        self.task_id = task_id
-        self.member_id = member_id
-        self.entry = entry
-
-    def compose(self) -> ComposeResult:
-        entry = self.entry
-        with Vertical():
-            yield Label(_("Edit time entry") if entry else _("Add time entry"), classes="title")
-            yield Label(_("Start"))
-            yield Input(self._moment(entry.start) if entry else "", id="start", compact=True)
-            yield Label(_("End"))
-            yield Input(
-                self._moment(entry.end) if entry and entry.end else "", id="end", compact=True
-            )
-            yield Label(_("Note"))
-            yield Input(entry.note if entry else "", id="note", compact=True)
-            yield Static("", classes="error", id="entry-error", markup=False)
-            yield Static(_("9:30 means today; or 2026-11-17 18:00 · ctrl+s saves"), classes="hint")
-
-    def on_mount(self) -> None:
-        self.query_one("#start", Input).focus()
-
-    @staticmethod
-    def _moment(instant) -> str:
-        return clock.to_local(instant).format("YYYY-MM-DD HH:mm")
-
-    def _parsed(self):
-        values = {}
-        for name in ("start", "end"):
-            text = self.query_one(f"#{name}", Input).value
-            if name == "end" and not text.strip() and self.entry and self.entry.end is None:
-                values[name] = None
-                continue
-            values[name] = parse_moment(text=text, today=clock.today(), zone=clock.zone())
-        return values["start"], values["end"], self.query_one("#note", Input).value
-
-    def action_save(self, *, trim: bool = False) -> None:
-        error = self.query_one("#entry-error", Static)
-        try:
-            start, end, note = self._parsed()
-            engine = self.app.engine
-            if self.entry is None:
-                done = add_entry(
-                    engine,
-                    task_id=self.task_id,
-                    member_id=self.member_id,
-                    start=start,
-                    end=end,
-                    note=note,
-                    trim_neighbours=trim,
-                )
-            else:
-                done = edit_entry(
-                    engine,
-                    entry_id=self.entry.id,
-                    start=start,
-                    end=end,
-                    note=note,
-                    trim_neighbours=trim,
-                )
-        except OverlapError as overlap:
-            error.update(str(overlap))
-            self._offer_trim(overlap)
-            return
-        except ValueError as problem:
-            error.update(str(problem))
-            return
-        self.app.undo_stack.add(done.undo)
-        self.dismiss(True)
-
-    def _offer_trim(self, overlap: OverlapError) -> None:
-        spans = ", ".join(
-            f"{_local(other.start)}–{_local(other.end) if other.end else _('now')}"
-            for other in overlap.overlapping
-        )
-
-        def answered(trim: bool) -> None:
-            if trim:
-                self.action_save(trim=True)
-
-        self.app.push_screen(
-            ConfirmScreen(
-                question=_("It overlaps {spans}. Trim those entries to make room?", spans=spans),
-                yes=_("Trim them"),
-                no=_("Change mine"),
-            ),
-            answered,
-        )
-
-    def action_close(self) -> None:
-        self.dismiss(False)
-
-
-class EntriesScreen(SurvivesOutages, ModalScreen):
-    """The time entries of a task, or of one member's day, with add, edit and archive."""
-
-    DEFAULT_CSS = MODAL_CSS.format(name="EntriesScreen")
+    DEFAULT_CLASSES = "-wide"
+    AUTO_FOCUS = None
     BINDINGS = [
         Binding("n", "add", "Add", id="entries.add"),
         Binding("e,enter", "edit", "Edit", id="entries.edit"),
@@ -283,7 +85,6 @@ class EntriesScreen(SurvivesOutages, ModalScreen):
         self, *, member_id: int, task_id: int | None = None, day: pendulum.Date | None = None
     ) -> None:
         super().__init__()
-        translate_bindings(self)
         self.member_id = member_id
         self.task_id = task_id
         self.day = day or clock.today()
@@ -329,8 +130,8 @@ class EntriesScreen(SurvivesOutages, ModalScreen):
         now = clock.now()
         self.cells = [
             {
-                "start": _local(entry.start),
-                "end": _local(entry.end) if entry.end else _("running"),
+                "start": clock_time(entry.start),
+                "end": clock_time(entry.end) if entry.end else _("running"),
                 "hours": hours(round(((entry.end or now) - entry.start).total_seconds() / 3600, 2)),
                 "billed": _("yes") if self.billed.get(entry.id) else _("no"),
                 "who": self.names.get(entry.member_id, ""),
@@ -406,17 +207,20 @@ class EntriesScreen(SurvivesOutages, ModalScreen):
         row = table.cursor_row
         return self.entries[row] if 0 <= row < len(self.entries) else None
 
-    def _form(self, *, entry: TimeEntry | None) -> None:
+    @work(exclusive=True, group="entries-prompt")
+    @survive
+    async def _form(self, *, entry: TimeEntry | None) -> None:
+        """The entry form; the time is taken as changed once it closes, saved or not."""
         task_id = entry.task_id if entry else self.task_id
         if task_id is None:
             self.notify(_("Add time from a task: select it and press T"), severity="warning")
             return
-        self.app.push_screen(
-            EntryForm(
+        await self.app.push_screen_wait(
+            EntryFormDialog(
                 task_id=task_id, member_id=entry.member_id if entry else self.member_id, entry=entry
-            ),
-            lambda _saved: self.app.time_changed(),
+            )
         )
+        self.app.time_changed()
 
     def action_add(self) -> None:
         self._form(entry=None)
@@ -504,8 +308,8 @@ class EntriesScreen(SurvivesOutages, ModalScreen):
             self.notify(_("no week {week} waits for review", week=week_label(week_start)))
             return
         heading = _("Approve whose week?") if approve else _("Return whose week?")
-        member_id = await self.app.push_screen_wait(PickScreen(title=heading, options=waiting))
-        if member_id is PickScreen.CANCELLED:
+        member_id = await self.app.push_screen_wait(PickDialog(title=heading, options=waiting))
+        if member_id is None:
             return
         if approve:
             if self._done(
@@ -529,7 +333,9 @@ class EntriesScreen(SurvivesOutages, ModalScreen):
         if returned is not None:
             self.notify(_("{week} returned", week=week_label(week_start)))
 
-    def action_unlock_week(self) -> None:
+    @work(exclusive=True, group="entries-prompt")
+    @survive
+    async def action_unlock_week(self) -> None:
         """A manager opens the selected entry's approved week again, saying why; the unlock
         is recorded for that entry."""
         entry = self._selected()
@@ -543,13 +349,7 @@ class EntriesScreen(SurvivesOutages, ModalScreen):
             day=clock.to_local(entry.start).date(),
             start_weekday=self.app.config.sprint_start_index,
         )
-
-        def unlocked(done: object) -> None:
-            if done is not None:
-                self.notify(_("{week} unlocked", week=week_label(week_start)))
-                self._show_week()
-
-        self.app.push_screen(
+        done = await self.app.push_screen_wait(
             FormScreen(
                 title=_("Unlock the week {week}", week=week_label(week_start)),
                 fields=[Field(name="note", label=_("Why"))],
@@ -561,9 +361,11 @@ class EntriesScreen(SurvivesOutages, ModalScreen):
                     reason=values["note"],
                     entry_id=entry.id,
                 ),
-            ),
-            unlocked,
+            )
         )
+        if done is not None:
+            self.notify(_("{week} unlocked", week=week_label(week_start)))
+            self._show_week()
 
     def action_day(self, step: int) -> None:
         if self.task_id is None:

@@ -2,43 +2,35 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Label, Static
 
 from model.i18n import _
+from tui.dialogs.dialog import Dialog
 from tui.format import literal
-from tui.keys import translate_bindings
-from tui.outage import SurvivesOutages
+
+Choice = Literal["mine", "theirs", "merge"]
 
 
-class ConflictScreen(SurvivesOutages, ModalScreen):
+class ConflictDialog(Dialog[Choice | None]):
     """Dismisses with "mine", "theirs", "merge" or None (back to the form)."""
 
-    DEFAULT_CSS = """
-    ConflictScreen { align: center middle; }
-    ConflictScreen > Vertical {
-        width: 100; max-width: 100%; height: auto; max-height: 90%;
-        padding: 1 2; background: $surface; border: round $error;
-    }
-    ConflictScreen .title { text-style: bold; }
-    ConflictScreen DataTable { height: auto; max-height: 16; margin: 1 0; }
-    ConflictScreen Horizontal { height: auto; }
-    ConflictScreen Button { margin-right: 2; }
-    """
+    CSS_PATH = [Dialog.CSS_PATH, "conflict.tcss"]
+    AUTO_FOCUS = None
     BINDINGS = [
         Binding("k", "choose('mine')", "Keep mine", id="conflict.mine"),
         Binding("t", "choose('theirs')", "Take theirs", id="conflict.theirs"),
         Binding("m", "choose('merge')", "Merge fields", id="conflict.merge"),
-        Binding("escape", "choose(None)", "Back to the form", id="conflict.back"),
+        Binding("escape", "cancel", "Back to the form", id="conflict.back"),
     ]
 
     def __init__(self, *, rows: list[tuple[str, str, str]], clashes: list[str]) -> None:
         """`rows`: (field, mine, theirs) for every field that differs."""
         super().__init__()
-        translate_bindings(self)
         self.rows = rows
         self.clashes = clashes
 
@@ -63,5 +55,5 @@ class ConflictScreen(SurvivesOutages, ModalScreen):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id)
 
-    def action_choose(self, choice: str | None) -> None:
+    def action_choose(self, choice: Choice) -> None:
         self.dismiss(choice)
