@@ -784,8 +784,9 @@ def key_script(*, keys: int, first_column: int) -> dict[str, list[tuple[str, boo
     paints no frame to time: j/k walk down the first column (backlog) and back
     up, as far as `keys` allows, paging past the visible cards; h/l go round
     the columns and back; L/H move the selected card right and back (a write
-    each); ctrl+z undoes an L each time (the h after it, untimed, puts the
-    selection back in the first column). Card keys need cards in that column.
+    each); ctrl+z undoes an L each time, which puts the card and the selection
+    back in the first column (an h after it would go round to the last, where
+    the next L moves nothing). Card keys need cards in that column.
     """
     half = keys // 2
     script = {}
@@ -796,7 +797,7 @@ def key_script(*, keys: int, first_column: int) -> dict[str, list[tuple[str, boo
     script["h/l"] = [("l", True)] * half + [("h", True)] * half  # h past the first: no frame
     if first_column > 0:
         script["L/H"] = [("L", True), ("H", True)] * half
-        script["ctrl+z"] = [("L", False), ("ctrl+z", True), ("h", False)] * keys
+        script["ctrl+z"] = [("L", False), ("ctrl+z", True)] * keys
     return script
 
 
