@@ -27,14 +27,11 @@ class TemplateActions:
             return
         week = iso_week_label(day=as_date(self.sprint.week_start))
 
-        def parse(text: str) -> str:
-            return template_name(text)  # a ValidationError is a ValueError: said under the input
-
         name = await self.app.push_screen_wait(
             TextDialog(
                 title=_("Save {client}'s sprint as a template named", client=client.name),
                 value=f"{client.code} {week}",
-                parse=parse,
+                parse=template_name,  # its ValidationError is said under the input
             )
         )
         if name is None:
